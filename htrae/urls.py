@@ -1,0 +1,24 @@
+"""Top-level URLs: the admin, the REST API under /api/, and its OpenAPI schema and docs."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from world.views import index
+
+admin.site.site_header = "Htrae world administration"
+admin.site.site_title = "Htrae admin"
+admin.site.index_title = "The world of Htrae"
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/", include("world.urls")),
+]
+
+handler400 = "htrae.errors.handler400"
+handler403 = "htrae.errors.handler403"
+handler404 = "htrae.errors.handler404"
+handler500 = "htrae.errors.handler500"

@@ -1,0 +1,1 @@
+"""The Memory Cortex: what characters remember."""

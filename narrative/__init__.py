@@ -1,0 +1,1 @@
+"""Narrative: factions and their relations, quests, lore, conversations."""

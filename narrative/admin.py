@@ -1,0 +1,172 @@
+"""The designers' admin for factions and their relations, quests and their steps, quest
+holders, lore and conversations."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+
+from htrae.admin_tools import RecentRowsInline
+from narrative.models import (
+    Conversation,
+    ConversationMessage,
+    Faction,
+    FactionRelation,
+    LoreEntry,
+    Quest,
+    QuestAssignment,
+    QuestStep,
+)
+
+
+class FactionRelationInline(admin.TabularInline):
+    model = FactionRelation
+    fk_name = "faction"
+    extra = 0
+    fields = ["other", "standing", "note"]
+    autocomplete_fields = ["other"]
+    verbose_name = "how this faction regards another"
+    verbose_name_plural = "relations (how this faction regards the others)"
+
+
+@admin.register(Faction)
+class FactionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "status", "power", "home", "member_count"]
+    list_select_related = ["home"]
+    list_filter = ["status"]
+    search_fields = ["name", "slug", "ethos"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["home"]
+    inlines = [FactionRelationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description="members", ordering="member_count")
+    def member_count(self, faction: Faction) -> int:
+        return faction.member_count
+
+
+@admin.register(FactionRelation)
+class FactionRelationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "faction", "other", "standing", "note"]
+    list_select_related = ["faction", "other"]
+    list_filter = ["faction"]
+    list_editable = ["standing"]
+    autocomplete_fields = ["faction", "other"]
+    search_fields = ["faction__name", "other__name", "note"]
+
+
+class QuestStepInline(admin.TabularInline):
+    model = QuestStep
+    extra = 0
+    fields = [
+        "order",
+        "objective",
+        "objective_type",
+        "target_location",
+        "target_character",
+        "target_object",
+        "wait_ticks",
+        "event_type",
+    ]
+    autocomplete_fields = ["target_location", "target_character", "target_object"]
+    ordering = ["order"]
+
+
+class QuestHolderInline(RecentRowsInline):
+    model = QuestAssignment
+    fk_name = "quest"
+    fields = ["character", "status", "current_step", "step_started_tick"]
+    autocomplete_fields = ["character"]
+    max_rows = 25
+    verbose_name_plural = "holders (the 25 most recent)"
+
+    def get_ordering(self, request):
+        return ["-updated_at"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "current_step":  # only this quest's own steps
+            parent = getattr(self, "_parent", None)
+            kwargs["queryset"] = QuestStep.objects.filter(quest=parent) if parent else QuestStep.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Quest)
+class QuestAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "status", "faction", "giver", "is_emergent", "step_count"]
+    list_select_related = ["faction", "giver"]
+    list_filter = ["status", "is_emergent", "faction"]
+    search_fields = ["title", "slug", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["giver", "faction"]
+    inlines = [QuestStepInline, QuestHolderInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(step_count=Count("steps"))
+
+    @admin.display(description="steps", ordering="step_count")
+    def step_count(self, quest: Quest) -> int:
+        return quest.step_count
+
+
+@admin.register(QuestStep)
+class QuestStepAdmin(admin.ModelAdmin):
+    """Searchable so that quest holders' current step can be picked by autocomplete."""
+
+    list_display = ["__str__", "objective_type", "objective"]
+    list_select_related = ["quest"]
+    search_fields = ["quest__title", "objective"]
+    autocomplete_fields = ["quest", "target_location", "target_character", "target_object"]
+
+    def has_module_permission(self, request) -> bool:
+        return False  # edited inside their quest; registered for autocomplete only
+
+
+@admin.register(QuestAssignment)
+class QuestAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["character", "quest", "status", "current_step", "updated_at"]
+    list_select_related = ["character", "quest", "current_step__quest"]
+    list_filter = ["status", "quest"]
+    search_fields = ["character__name", "quest__title"]
+    autocomplete_fields = ["character", "quest", "current_step"]
+    show_full_result_count = False
+
+
+@admin.register(LoreEntry)
+class LoreEntryAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "category", "summary"]
+    list_filter = ["category", "factions"]
+    search_fields = ["title", "slug", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["factions", "locations", "characters"]
+
+
+class MessageInline(RecentRowsInline):
+    model = ConversationMessage
+    fk_name = "conversation"
+    fields = ["speaker", "text", "tick"]
+    autocomplete_fields = ["speaker"]
+    max_rows = 50
+    show_change_link = False
+    verbose_name_plural = "messages (the 50 most recent)"
+
+    def get_ordering(self, request):
+        return ["-id"]
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "location", "started_tick", "message_count", "created_at"]
+    list_select_related = ["location"]
+    search_fields = ["topic"]
+    autocomplete_fields = ["location", "participants"]
+    inlines = [MessageInline]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(message_count=Count("messages"))
+
+    @admin.display(description="messages", ordering="message_count")
+    def message_count(self, conversation: Conversation) -> int:
+        return conversation.message_count

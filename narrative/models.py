@@ -1,0 +1,252 @@
+"""Narrative data: factions and how each regards the others, quests and their steps, who
+holds which quest, lore, and conversations with their message history."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from htrae.models import TimeStampedModel
+from world.models import hex_color_validator
+
+STANDING_MIN, STANDING_MAX = -100, 100
+
+
+class Faction(TimeStampedModel):
+    """A major power of Htrae (the Luminari, the Verdant Accord, ...)."""
+
+    class Status(models.TextChoices):
+        THRIVING = "thriving", "Thriving"
+        STABLE = "stable", "Stable"
+        RISING = "rising", "Rising"
+        DECLINING = "declining", "Declining"
+        EMBATTLED = "embattled", "Embattled"
+        SCATTERED = "scattered", "Scattered"
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    ethos = models.TextField(blank=True, help_text="What the faction believes and how it acts.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.STABLE)
+    goals = models.JSONField(default=list, blank=True, help_text="The faction's aims, a list of strings.")
+    power = models.PositiveSmallIntegerField(
+        default=50, validators=[MaxValueValidator(100)], help_text="Influence from 0 to 100."
+    )
+    color = models.CharField(max_length=7, default="#888888", validators=[hex_color_validator])
+    home = models.ForeignKey(
+        "world.Location", on_delete=models.SET_NULL, null=True, blank=True, related_name="home_of_factions"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(power__lte=100), name="faction_power_0_to_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FactionRelation(TimeStampedModel):
+    """How `faction` regards `other`: a standing from -100 (war) to +100 (alliance).
+
+    Relations are directed, so two factions may see each other differently.
+    """
+
+    faction = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="relations")
+    other = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="regarded_by")
+    standing = models.SmallIntegerField(
+        default=0, validators=[MinValueValidator(STANDING_MIN), MaxValueValidator(STANDING_MAX)]
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why they stand so, for designers.")
+
+    class Meta:
+        ordering = ["faction__name", "other__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(faction=F("other")),
+                name="faction_relation_not_self",
+                violation_error_message="A faction has no relation to itself.",
+            ),
+            models.CheckConstraint(
+                condition=Q(standing__gte=STANDING_MIN) & Q(standing__lte=STANDING_MAX),
+                name="faction_relation_standing_range",
+                violation_error_message="Standing lies between -100 and 100.",
+            ),
+            models.UniqueConstraint(
+                fields=["faction", "other"],
+                name="faction_relation_unique_pair",
+                violation_error_message="This faction already has a relation to that one.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.faction} → {self.other}: {self.standing:+d}"
+
+    def clean(self) -> None:
+        # Also enforced by a constraint; said here so an inline form names the field.
+        if self.faction_id is not None and self.faction_id == self.other_id:
+            raise ValidationError({"other": "A faction has no relation to itself."})
+
+
+class Quest(TimeStampedModel):
+    """A narrative thread (the blueprint's Campaign/Quest); `steps` are ordered QuestSteps."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AVAILABLE = "available", "Available"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=160)
+    slug = models.SlugField(max_length=160, unique=True)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.AVAILABLE, db_index=True)
+    giver = models.ForeignKey(
+        "world.Character", on_delete=models.SET_NULL, null=True, blank=True, related_name="quests_given"
+    )
+    faction = models.ForeignKey(Faction, on_delete=models.SET_NULL, null=True, blank=True, related_name="quests")
+    rewards = models.JSONField(default=dict, blank=True, help_text='e.g. {"standing": {"luminari": 10}}.')
+    is_emergent = models.BooleanField(default=False, help_text="Created by the world rather than a designer.")
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestStep(models.Model):
+    """One step of a quest, with the objective that completes it."""
+
+    class Objective(models.TextChoices):
+        REACH_LOCATION = "reach_location", "Reach a place"
+        TALK_TO = "talk_to", "Talk to someone"
+        BRING_OBJECT = "bring_object", "Bring an object"
+        WAIT = "wait", "Wait for a time"
+        WITNESS_EVENT = "witness_event", "Witness an event"
+
+    quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    objective = models.CharField(max_length=300, help_text="What the step asks, in words.")
+    objective_type = models.CharField(max_length=20, choices=Objective.choices)
+    target_location = models.ForeignKey(
+        "world.Location", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_character = models.ForeignKey(
+        "world.Character", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_object = models.ForeignKey(
+        "world.WorldObject", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    wait_ticks = models.PositiveIntegerField(null=True, blank=True)
+    event_type = models.CharField(max_length=64, blank=True, help_text="For 'witness an event'.")
+
+    class Meta:
+        ordering = ["quest", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quest", "order"],
+                name="quest_step_unique_order",
+                violation_error_message="This quest already has a step with that number.",
+            ),
+            models.CheckConstraint(condition=Q(order__gte=1), name="quest_step_order_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quest} — step {self.order}"
+
+
+class QuestAssignment(TimeStampedModel):
+    """A character holding a quest, and the step it has reached."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+        ABANDONED = "abandoned", "Abandoned"
+
+    character = models.ForeignKey("world.Character", on_delete=models.CASCADE, related_name="quest_assignments")
+    quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="assignments")
+    current_step = models.ForeignKey(QuestStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    step_started_tick = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["character", "status"], name="quest_assignment_char_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["character", "quest"],
+                name="quest_assignment_unique",
+                violation_error_message="This character already holds this quest.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.character} — {self.quest} ({self.status})"
+
+
+class LoreEntry(TimeStampedModel):
+    """A piece of the world's history, myths and secrets."""
+
+    class Category(models.TextChoices):
+        HISTORY = "history", "History"
+        MYTH = "myth", "Myth"
+        SECRET = "secret", "Secret"
+        PLACE = "place", "Place"
+        FACTION = "faction", "Faction"
+
+    title = models.CharField(max_length=160)
+    slug = models.SlugField(max_length=160, unique=True)
+    category = models.CharField(max_length=10, choices=Category.choices, db_index=True)
+    summary = models.CharField(max_length=300, blank=True)
+    body = models.TextField()
+    factions = models.ManyToManyField(Faction, blank=True, related_name="lore")
+    locations = models.ManyToManyField("world.Location", blank=True, related_name="lore")
+    characters = models.ManyToManyField("world.Character", blank=True, related_name="lore")
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "lore entries"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Conversation(TimeStampedModel):
+    """A conversation (the blueprint's `id, participants, history`); history is its messages."""
+
+    topic = models.CharField(max_length=200, blank=True)
+    location = models.ForeignKey(
+        "world.Location", on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+    )
+    participants = models.ManyToManyField("world.Character", related_name="conversations")
+    started_tick = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.topic or f"Conversation #{self.pk}"
+
+
+class ConversationMessage(models.Model):
+    """One line said in a conversation."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    speaker = models.ForeignKey("world.Character", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    text = models.TextField(max_length=2000)
+    tick = models.BigIntegerField(default=0)
+    timestamp = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conversation", "id"]
+        indexes = [models.Index(fields=["conversation", "id"], name="conversation_message_order")]
+
+    def __str__(self) -> str:
+        return f"{self.speaker}: {self.text[:40]}"

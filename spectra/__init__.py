@@ -1,0 +1,1 @@
+"""Spectra: her emotion model, resonance and expression (built on world.Character)."""

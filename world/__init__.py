@@ -1,0 +1,1 @@
+"""The world: locations, characters, objects, the world clock and game events."""

@@ -1,0 +1,214 @@
+"""The designers' admin for the world: locations and their paths, objects, characters, the
+world clock, and a read-only view of game events.
+
+Every foreign key to a large table is an autocomplete (no unbounded dropdowns) and every
+changelist selects its related rows in the same query, so pages stay fast at 100,000
+characters.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html
+
+from htrae.admin_tools import RecentRowsInline, see_all_link
+from world.models import Character, GameEvent, Location, Path, WorldClock, WorldObject
+
+
+class RegionFilter(admin.SimpleListFilter):
+    """Filter by the region of the row's location, listing regions from the few locations
+    rather than scanning the (possibly huge) filtered table for distinct values."""
+
+    title = "region"
+    parameter_name = "region"
+    location_field = "location"
+
+    def lookups(self, request, model_admin):
+        regions = Location.objects.exclude(region="").order_by("region").values_list("region", flat=True).distinct()
+        return [(region, region) for region in regions]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{f"{self.location_field}__region": self.value()})
+        return queryset
+
+
+class SourceRegionFilter(RegionFilter):
+    location_field = "source"
+
+
+class PathInline(admin.TabularInline):
+    model = Path
+    fk_name = "source"
+    extra = 0
+    autocomplete_fields = ["target"]
+    fields = ["target", "travel_cost", "two_way", "description"]
+    verbose_name = "path from here"
+    verbose_name_plural = "paths from here"
+
+
+class ObjectHereInline(admin.TabularInline):
+    model = WorldObject
+    fk_name = "location"
+    extra = 0
+    fields = ["name", "slug", "kind", "description"]
+    show_change_link = True
+    verbose_name_plural = "objects lying here"
+
+
+class CharacterHereInline(RecentRowsInline):
+    model = Character
+    fk_name = "location"
+    fields = ["name", "slug", "kind", "faction", "is_active"]
+    readonly_fields = ["kind"]
+    autocomplete_fields = ["faction"]
+    max_rows = 25
+    verbose_name_plural = "characters here (the 25 newest; see all from the field above)"
+
+    def get_ordering(self, request):
+        return ["-id"]
+
+
+def _color_swatch(color: str):
+    return format_html(
+        '<span style="display:inline-block;width:1.2em;height:1.2em;border:1px solid #999;'
+        'vertical-align:middle;background:{}"></span> {}',
+        color,
+        color,
+    )
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "region", "light", "swatch", "sound", "is_starting_location", "population"]
+    list_filter = ["region", "is_starting_location"]
+    search_fields = ["name", "slug", "region"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["all_characters"]
+    inlines = [PathInline, ObjectHereInline, CharacterHereInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "region", "description", "is_starting_location"]}),
+        ("Map", {"fields": [("map_x", "map_y")]}),
+        ("Environment", {"fields": ["light", "color", "sound"]}),
+        ("Who is here", {"fields": ["all_characters"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(population=Count("characters"))
+
+    @admin.display(description="color", ordering="color")
+    def swatch(self, location: Location):
+        return _color_swatch(location.color)
+
+    @admin.display(description="characters", ordering="population")
+    def population(self, location: Location) -> int:
+        return location.population
+
+    @admin.display(description="all characters")
+    def all_characters(self, location: Location):
+        if location.pk is None:
+            return "—"
+        return see_all_link(Character, f"All {location.population} characters here", location__id__exact=location.pk)
+
+
+@admin.register(Path)
+class PathAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "source", "target", "travel_cost", "two_way"]
+    list_select_related = ["source", "target"]
+    list_filter = ["two_way", SourceRegionFilter]
+    search_fields = ["source__name", "target__name", "description"]
+    autocomplete_fields = ["source", "target"]
+
+
+@admin.register(WorldObject)
+class WorldObjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "location", "holder"]
+    list_select_related = ["location", "holder"]
+    list_filter = ["kind", RegionFilter]
+    search_fields = ["name", "slug", "kind"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["location", "holder"]
+
+
+@admin.register(Character)
+class CharacterAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "faction", "location", "mood", "energy", "is_active"]
+    list_select_related = ["faction", "location"]
+    list_filter = ["kind", "is_active", "faction", RegionFilter]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["faction", "location"]
+    # Players are made by registration; their accounts are not the designers' to reassign.
+    readonly_fields = ["user", "created_at", "updated_at"]
+    show_full_result_count = False
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "user", "faction", "location", "is_active", "description"]}),
+        ("Mind", {"fields": ["personality", "goals", "emotional_state", "needs", "energy"]}),
+        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    inlines: list = []  # other apps append theirs (memory adds recent memories)
+
+    @admin.display(description="mood")
+    def mood(self, character: Character) -> str:
+        return str((character.emotional_state or {}).get("mood", "—"))
+
+
+@admin.register(WorldClock)
+class WorldClockAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "tick", "world_time", "time_scale", "tick_interval_seconds", "paused", "last_tick_at"]
+    readonly_fields = ["tick", "seed", "last_tick_at"]
+    fields = ["world_time", "time_scale", "tick_interval_seconds", "paused", "tick", "seed", "last_tick_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not WorldClock.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class TickFilter(admin.SimpleListFilter):
+    """Events of recent ticks, relative to the world clock."""
+
+    title = "tick"
+    parameter_name = "recent_ticks"
+
+    def lookups(self, request, model_admin):
+        return [("1", "Latest tick"), ("10", "Last 10 ticks"), ("100", "Last 100 ticks")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {"1", "10", "100"}:
+            return queryset
+        clock = WorldClock.objects.only("tick").first()
+        current = clock.tick if clock else 0
+        return queryset.filter(tick__gt=current - int(self.value()))
+
+
+@admin.register(GameEvent)
+class GameEventAdmin(admin.ModelAdmin):
+    """The event log is history: designers read it, nobody edits it here."""
+
+    list_display = ["id", "type", "tick", "location", "actor", "timestamp"]
+    list_select_related = ["location", "actor"]
+    list_filter = ["type", TickFilter]
+    search_fields = ["type", "=tick", "=id"]
+    show_full_result_count = False
+    list_per_page = 100
+    fields = ["id", "type", "tick", "timestamp", "location", "actor", "pretty_payload"]
+    readonly_fields = fields
+
+    @admin.display(description="payload")
+    def pretty_payload(self, event: GameEvent):
+        return format_html("<pre>{}</pre>", json.dumps(event.payload, indent=2, ensure_ascii=False))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

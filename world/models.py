@@ -1,0 +1,248 @@
+"""The world's data: places and the paths between them, objects, characters, the world
+clock, and the log of game events.
+
+Models hold data and invariants (database constraints); state changes go through
+`world.services`, reads through `world.selectors`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+from htrae.models import TimeStampedModel
+
+hex_color_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a color as #rrggbb, for example #ffcc88.")
+
+
+class Location(TimeStampedModel):
+    """A place in Htrae. Its environment (light, color, sound) is what players perceive."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    region = models.CharField(max_length=80, blank=True, db_index=True)
+    map_x = models.FloatField(default=0.0, help_text="Map coordinate, west to east.")
+    map_y = models.FloatField(default=0.0, help_text="Map coordinate, south to north.")
+    light = models.FloatField(
+        default=0.7,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="Light level from 0 (pitch dark) to 1 (blazing).",
+    )
+    color = models.CharField(max_length=7, default="#ffffff", validators=[hex_color_validator])
+    sound = models.CharField(max_length=120, blank=True, help_text="Ambient sound, e.g. 'wind in reeds'.")
+    is_starting_location = models.BooleanField(
+        default=False, help_text="New players start here. Only one location may have it."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(light__gte=0.0) & Q(light__lte=1.0), name="location_light_0_to_1"),
+            models.UniqueConstraint(
+                fields=["is_starting_location"],
+                condition=Q(is_starting_location=True),
+                name="location_single_starting_location",
+                violation_error_message="Another location is already the starting location.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def environment(self) -> dict:
+        return {"light": self.light, "color": self.color, "sound": self.sound}
+
+
+class Path(TimeStampedModel):
+    """An edge of the map graph: travel from `source` to `target` costs `travel_cost` ticks.
+
+    A two-way path is stored once and walkable in both directions.
+    """
+
+    source = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="paths_out")
+    target = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="paths_in")
+    travel_cost = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1)], help_text="Ticks it takes to walk."
+    )
+    two_way = models.BooleanField(default=True)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["source__name", "target__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source=F("target")),
+                name="path_not_a_loop",
+                violation_error_message="A path must lead to a different location.",
+            ),
+            models.CheckConstraint(condition=Q(travel_cost__gte=1), name="path_travel_cost_positive"),
+            models.UniqueConstraint(
+                fields=["source", "target"],
+                name="path_unique_source_target",
+                violation_error_message="These two locations are already joined by a path.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        arrow = "↔" if self.two_way else "→"
+        return f"{self.source} {arrow} {self.target}"
+
+
+class Character(TimeStampedModel):
+    """Spectra, an NPC or a player's avatar (the blueprint's Character)."""
+
+    class Kind(models.TextChoices):
+        SPECTRA = "spectra", "Spectra"
+        NPC = "npc", "NPC"
+        PLAYER = "player", "Player"
+
+    name = models.CharField(max_length=120, db_index=True)
+    slug = models.SlugField(max_length=140, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NPC)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="character",
+        help_text="The player who owns this character (players only).",
+    )
+    faction = models.ForeignKey(
+        "narrative.Faction",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="characters")
+    description = models.TextField(blank=True)
+    emotional_state = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Current emotion, e.g. {"mood": "calm", "pleasure": 0.2, "arousal": 0.0, "dominance": 0.1}.',
+    )
+    goals = models.JSONField(default=list, blank=True, help_text="What the character strives for, a list.")
+    personality = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Trait scores from 0 to 1, e.g. {"openness": 0.8, "extraversion": 0.3}.',
+    )
+    energy = models.FloatField(default=100.0, validators=[MinValueValidator(0.0), MaxValueValidator(100.0)])
+    needs = models.JSONField(
+        default=dict, blank=True, help_text='Needs from 0 (met) to 1 (urgent), e.g. {"social": 0.4}.'
+    )
+    is_active = models.BooleanField(default=True, help_text="Inactive characters sit out the tick.")
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["location", "kind"], name="character_location_kind"),
+            models.Index(fields=["kind", "is_active"], name="character_kind_active"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(energy__gte=0.0) & Q(energy__lte=100.0), name="character_energy_0_to_100"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="player") & Q(user__isnull=False)) | (~Q(kind="player") & Q(user__isnull=True)),
+                name="character_player_iff_user",
+                violation_error_message="A player character needs its user; Spectra and NPCs have none.",
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="spectra"),
+                name="character_single_spectra",
+                violation_error_message="There is only one Spectra.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorldObject(TimeStampedModel):
+    """A thing in the world: lying at a location, or carried by a character."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    kind = models.CharField(max_length=40, blank=True, help_text="e.g. artifact, tool, relic, plant.")
+    description = models.TextField(blank=True)
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True, related_name="world_objects")
+    holder = models.ForeignKey(Character, on_delete=models.SET_NULL, null=True, blank=True, related_name="inventory")
+    properties = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(Q(location__isnull=False) & Q(holder__isnull=False)),
+                name="object_in_one_place",
+                violation_error_message="An object lies at a location or is carried, not both.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorldClock(TimeStampedModel):
+    """The one row that says where the world is in time; the tick locks it."""
+
+    SINGLETON_ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID, editable=False)
+    tick = models.BigIntegerField(default=0, help_text="Number of the last tick completed.")
+    world_time = models.DateTimeField(help_text="The in-world date and time.")
+    time_scale = models.FloatField(
+        default=60.0,
+        validators=[MinValueValidator(0.001)],
+        help_text="In-world seconds that pass per real second (60: a tick of 30 s is 30 in-world minutes).",
+    )
+    tick_interval_seconds = models.PositiveIntegerField(
+        default=30, validators=[MinValueValidator(1)], help_text="Real seconds between ticks."
+    )
+    seed = models.BigIntegerField(default=0, help_text="The world seed: same seed, same world.")
+    paused = models.BooleanField(default=False)
+    last_tick_at = models.DateTimeField(null=True, blank=True, help_text="When the last tick finished.")
+
+    class Meta:
+        verbose_name = "world clock"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="worldclock_singleton"),
+            models.CheckConstraint(condition=Q(time_scale__gt=0), name="worldclock_time_scale_positive"),
+            models.CheckConstraint(condition=Q(tick__gte=0), name="worldclock_tick_non_negative"),
+            models.CheckConstraint(condition=Q(tick_interval_seconds__gte=1), name="worldclock_interval_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tick {self.tick} — {self.world_time:%Y-%m-%d %H:%M}"
+
+
+class GameEvent(models.Model):
+    """Something that happened (the blueprint's GameEvent); also the event bus's outbox.
+
+    Ids only grow, so a client can ask for everything after the last id it saw.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    type = models.CharField(max_length=64, db_index=True, help_text="Upper snake case, e.g. NPC_MOVED.")
+    payload = models.JSONField(default=dict, blank=True)
+    timestamp = models.DateTimeField(auto_now_add=True, db_index=True)
+    tick = models.BigIntegerField(default=0, db_index=True)
+    location = models.ForeignKey(Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    actor = models.ForeignKey(Character, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["location", "id"], name="event_location_id"),
+            models.Index(fields=["type", "tick"], name="event_type_tick"),
+            models.Index(fields=["actor", "id"], name="event_actor_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.type} (tick {self.tick})"
