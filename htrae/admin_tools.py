@@ -11,6 +11,9 @@ from django.utils.html import format_html
 class RecentRowsInline(admin.TabularInline):
     """An inline that shows only the newest `max_rows` rows of its parent.
 
+    Foreign keys shown on these rows should be read-only (listed in `select_related`): an
+    editable autocomplete costs one query per row.
+
     A location may hold thousands of characters and a character thousands of memories; an
     inline over all of them would make the change form unusable. The rest are one click away
     in the filtered changelist (`see_all_link`).
@@ -18,6 +21,7 @@ class RecentRowsInline(admin.TabularInline):
 
     max_rows = 20
     fk_name: str  # the parent's foreign key, named explicitly by each subclass
+    select_related: tuple[str, ...] = ()  # what read-only columns show, joined in one query
     extra = 0
     show_change_link = True
 
@@ -35,7 +39,8 @@ class RecentRowsInline(admin.TabularInline):
             .order_by(*self.get_ordering(request) or ["-pk"])
             .values("pk")[: self.max_rows]
         )
-        return queryset.filter(pk__in=newest_ids)
+        # The parent is joined too: each row's title (its __str__) usually names it.
+        return queryset.filter(pk__in=newest_ids).select_related(self.fk_name, *self.select_related)
 
 
 def see_all_link(model, label: str, **filters) -> str:

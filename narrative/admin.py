@@ -75,21 +75,21 @@ class QuestStepInline(admin.TabularInline):
 
 
 class QuestHolderInline(RecentRowsInline):
+    """Who holds the quest, read-only here; each row links to its own page for edits."""
+
     model = QuestAssignment
     fk_name = "quest"
     fields = ["character", "status", "current_step", "step_started_tick"]
-    autocomplete_fields = ["character"]
+    readonly_fields = fields
+    select_related = ("character", "current_step__quest")
     max_rows = 25
-    verbose_name_plural = "holders (the 25 most recent)"
+    verbose_name_plural = "holders (the 25 most recent; add or edit them under Quest assignments)"
 
     def get_ordering(self, request):
         return ["-updated_at"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "current_step":  # only this quest's own steps
-            parent = getattr(self, "_parent", None)
-            kwargs["queryset"] = QuestStep.objects.filter(quest=parent) if parent else QuestStep.objects.none()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Quest)
@@ -143,16 +143,22 @@ class LoreEntryAdmin(admin.ModelAdmin):
 
 
 class MessageInline(RecentRowsInline):
+    """The conversation's history: a log, read here, written by the world."""
+
     model = ConversationMessage
     fk_name = "conversation"
-    fields = ["speaker", "text", "tick"]
-    autocomplete_fields = ["speaker"]
+    fields = ["speaker", "text", "tick", "timestamp"]
+    readonly_fields = fields
+    select_related = ("speaker",)
     max_rows = 50
     show_change_link = False
     verbose_name_plural = "messages (the 50 most recent)"
 
     def get_ordering(self, request):
         return ["-id"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Conversation)

@@ -86,9 +86,15 @@ class FactionRelation(TimeStampedModel):
         return f"{self.faction} → {self.other}: {self.standing:+d}"
 
     def clean(self) -> None:
-        # Also enforced by a constraint; said here so an inline form names the field.
-        if self.faction_id is not None and self.faction_id == self.other_id:
+        # Both rules are also constraints; checked here too because an inline form leaves
+        # out its parent's key when it validates constraints, and would fail on save instead.
+        if self.faction_id is None or self.other_id is None:
+            return
+        if self.faction_id == self.other_id:
             raise ValidationError({"other": "A faction has no relation to itself."})
+        duplicates = FactionRelation.objects.filter(faction_id=self.faction_id, other_id=self.other_id)
+        if duplicates.exclude(pk=self.pk).exists():
+            raise ValidationError({"other": "This faction already has a relation to that one."})
 
 
 class Quest(TimeStampedModel):
@@ -159,6 +165,13 @@ class QuestStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quest} — step {self.order}"
+
+    def clean(self) -> None:
+        # Also a constraint; checked here for the quest's inline form (see FactionRelation.clean).
+        if self.quest_id is None or self.order is None:
+            return
+        if QuestStep.objects.filter(quest_id=self.quest_id, order=self.order).exclude(pk=self.pk).exists():
+            raise ValidationError({"order": "This quest already has a step with that number."})
 
 
 class QuestAssignment(TimeStampedModel):

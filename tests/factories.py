@@ -58,10 +58,9 @@ class CharacterFactory(factory.django.DjangoModelFactory):
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"player{n}")
-    password = factory.PostGenerationMethodCall("set_password", "a-long-enough-passphrase")
+    password = factory.django.Password("a-long-enough-passphrase")
 
 
 class PlayerFactory(CharacterFactory):

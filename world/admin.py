@@ -63,8 +63,8 @@ class CharacterHereInline(RecentRowsInline):
     model = Character
     fk_name = "location"
     fields = ["name", "slug", "kind", "faction", "is_active"]
-    readonly_fields = ["kind"]
-    autocomplete_fields = ["faction"]
+    readonly_fields = ["kind", "faction"]
+    select_related = ("faction",)
     max_rows = 25
     verbose_name_plural = "characters here (the 25 newest; see all from the field above)"
 

@@ -8,6 +8,7 @@ Models hold data and invariants (database constraints); state changes go through
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -89,7 +90,18 @@ class Path(TimeStampedModel):
 
     def __str__(self) -> str:
         arrow = "↔" if self.two_way else "→"
-        return f"{self.source} {arrow} {self.target}"
+        return f"{self.source_id and self.source} {arrow} {self.target_id and self.target}"
+
+    def clean(self) -> None:
+        # Also constraints; checked here because a location's inline form validates without
+        # its parent key and would otherwise fail on save.
+        if self.source_id is None or self.target_id is None:
+            return
+        if self.source_id == self.target_id:
+            raise ValidationError({"target": "A path must lead to a different location."})
+        duplicates = Path.objects.filter(source_id=self.source_id, target_id=self.target_id)
+        if duplicates.exclude(pk=self.pk).exists():
+            raise ValidationError({"target": "These two locations are already joined by a path."})
 
 
 class Character(TimeStampedModel):
@@ -171,7 +183,9 @@ class WorldObject(TimeStampedModel):
     slug = models.SlugField(max_length=140, unique=True)
     kind = models.CharField(max_length=40, blank=True, help_text="e.g. artifact, tool, relic, plant.")
     description = models.TextField(blank=True)
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True, related_name="world_objects")
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="world_objects"
+    )
     holder = models.ForeignKey(Character, on_delete=models.SET_NULL, null=True, blank=True, related_name="inventory")
     properties = models.JSONField(default=dict, blank=True)
 

@@ -1,0 +1,389 @@
+"""The designers' admin: every page loads for a designer, fast at any world size, and a save
+that breaks a rule of the world shows a form error instead of failing."""
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from memory.models import Memory
+from narrative.models import Conversation, ConversationMessage, Faction, FactionRelation, LoreEntry, Quest
+from tests.factories import (
+    CharacterFactory,
+    FactionFactory,
+    FactionRelationFactory,
+    LocationFactory,
+    LoreEntryFactory,
+    MemoryFactory,
+    PathFactory,
+    PlayerFactory,
+    QuestStepFactory,
+    WorldClockFactory,
+    WorldObjectFactory,
+)
+from world.models import Character, GameEvent, Location, Path
+
+pytestmark = pytest.mark.django_db
+
+DESIGNED_APPS = {"world", "narrative", "memory"}
+MAX_QUERIES_PER_PAGE = 40
+
+
+def designed_models():
+    return [model for model in admin.site._registry if model._meta.app_label in DESIGNED_APPS]
+
+
+@pytest.fixture
+def small_world(db):
+    """One row of every model, wired together."""
+    luminari, verdant = FactionFactory(name="Luminari"), FactionFactory(name="Verdant Accord")
+    FactionRelationFactory(faction=luminari, other=verdant, standing=-20)
+    spire, market = LocationFactory(name="Sunspire", is_starting_location=True), LocationFactory(name="Market")
+    PathFactory(source=spire, target=market)
+    npc = CharacterFactory(location=spire, faction=luminari)
+    PlayerFactory(location=spire)
+    WorldObjectFactory(location=spire)
+    step = QuestStepFactory(quest__giver=npc, quest__faction=luminari, target_location=market)
+    step.quest.assignments.create(character=npc, current_step=step)
+    lore = LoreEntryFactory()
+    lore.factions.add(luminari)
+    MemoryFactory(character=npc)
+    conversation = Conversation.objects.create(topic="lamps", location=spire)
+    conversation.participants.add(npc)
+    ConversationMessage.objects.create(conversation=conversation, speaker=npc, text="Hello.")
+    GameEvent.objects.create(type="NPC_MOVED", payload={"to": "market"}, location=market, actor=npc, tick=3)
+    WorldClockFactory()
+    return {"npc": npc, "spire": spire, "luminari": luminari}
+
+
+def grow_world(world, characters=150):
+    """Many more characters, memories, events, quest holders and messages: what an N+1 would show."""
+    factions = FactionFactory.create_batch(5)
+    locations = LocationFactory.create_batch(5)
+    quest = Quest.objects.get()
+    conversation = Conversation.objects.get()
+    for index in range(characters):
+        character = CharacterFactory(
+            location=world["spire"] if index % 2 else locations[index % 5], faction=factions[index % 5]
+        )
+        MemoryFactory(character=character)
+        MemoryFactory(character=world["npc"])
+        GameEvent.objects.create(type="NPC_MOVED", location=locations[index % 5], actor=character)
+        quest.assignments.create(character=character, current_step=quest.steps.first())
+        ConversationMessage.objects.create(conversation=conversation, speaker=character, text="Well met.")
+
+
+def admin_pages():
+    """(label, url) for the changelist, the add form and a change form of each designed model."""
+    for model in designed_models():
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        yield f"{model.__name__} list", reverse(f"{prefix}_changelist")
+        model_admin = admin.site._registry[model]
+        if model_admin.has_add_permission.__func__ is admin.ModelAdmin.has_add_permission:
+            yield f"{model.__name__} add", reverse(f"{prefix}_add")
+        first = model.objects.order_by("pk").first()
+        yield f"{model.__name__} change", reverse(f"{prefix}_change", args=[first.pk])
+
+
+def query_counts(client):
+    counts = {}
+    for label, url in admin_pages():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, f"{label} ({url}) answered {response.status_code}"
+        counts[label] = len(queries)
+    return counts
+
+
+def test_every_admin_page_loads_for_a_designer_in_bounded_queries(designer_client, small_world):
+    counts_small = query_counts(designer_client)
+    grow_world(small_world)
+    counts_large = query_counts(designer_client)
+
+    assert len(counts_small) >= 3 * len(designed_models()) - 2
+    for label, count in counts_large.items():
+        assert count <= MAX_QUERIES_PER_PAGE, f"{label}: {count} queries"
+        # The same page costs the same whatever the world's size: no query per row.
+        assert count <= counts_small[label] + 2, f"{label}: {counts_small[label]} → {count} queries as the world grew"
+
+
+def test_character_page_shows_only_recent_memories(designer_client, small_world):
+    npc = small_world["npc"]
+    MemoryFactory.create_batch(30, character=npc)
+    newest = MemoryFactory(character=npc, content="The newest memory of all.")
+
+    response = designer_client.get(reverse("admin:world_character_change", args=[npc.pk]))
+
+    assert response.status_code == 200
+    assert newest.content in response.content.decode()
+    assert response.context["inline_admin_formsets"][0].formset.queryset.count() == 20
+
+
+def test_changelist_search_and_filters_work(designer_client, small_world):
+    url = reverse("admin:world_character_changelist")
+    response = designer_client.get(url, {"q": small_world["npc"].name, "kind__exact": "npc", "region": "Heartlands"})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [small_world["npc"]]
+
+    events = designer_client.get(reverse("admin:world_gameevent_changelist"), {"recent_ticks": "10", "q": "3"})
+    assert events.status_code == 200
+    assert len(events.context["cl"].result_list) == 1
+
+
+def test_game_events_are_read_only(designer_client, small_world, admin_client):
+    event = GameEvent.objects.get()
+    for client in (designer_client, admin_client):
+        assert client.get(reverse("admin:world_gameevent_add")).status_code == 403
+        assert client.post(reverse("admin:world_gameevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+        client.post(reverse("admin:world_gameevent_change", args=[event.pk]), {"type": "HACKED"})
+    event.refresh_from_db()
+    assert event.type == "NPC_MOVED"
+
+
+def test_designers_cannot_touch_users_or_groups(designer_client, designer):
+    for name in ("auth_user_changelist", "auth_group_changelist", "authtoken_tokenproxy_changelist"):
+        assert designer_client.get(reverse(f"admin:{name}")).status_code == 403
+    assert designer_client.get(reverse("admin:auth_user_change", args=[designer.pk])).status_code == 403
+
+
+def test_designers_can_create_an_npc(designer_client, small_world):
+    response = designer_client.post(
+        reverse("admin:world_character_add"),
+        {
+            "name": "Ysolde Marr",
+            "slug": "ysolde-marr",
+            "kind": "npc",
+            "faction": small_world["luminari"].pk,
+            "location": small_world["spire"].pk,
+            "is_active": "on",
+            "description": "A lamp-tender.",
+            "personality": '{"openness": 0.7}',
+            "goals": '["Relight the lamps"]',
+            "emotional_state": '{"mood": "calm"}',
+            "needs": "{}",
+            "energy": "80",
+            **empty_inline("memories"),
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["adminform"].errors
+    assert Character.objects.get(slug="ysolde-marr").faction == small_world["luminari"]
+
+
+def empty_inline(prefix):
+    return {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+
+
+def form_errors(response) -> str:
+    assert response.status_code == 200, "the save should have been refused with the form shown again"
+    errors = [str(response.context["adminform"].errors)]
+    errors += [
+        str(formset.formset.errors) + str(formset.formset.non_form_errors())
+        for formset in response.context["inline_admin_formsets"]
+    ]
+    return " ".join(errors)
+
+
+def faction_form(faction, **changes):
+    data = {
+        "name": faction.name,
+        "slug": faction.slug,
+        "status": "stable",
+        "power": "50",
+        "color": "#888888",
+        "goals": "[]",
+        "description": "",
+        "ethos": "",
+        "relations-TOTAL_FORMS": "1",
+        "relations-INITIAL_FORMS": "0",
+        "relations-0-other": "",
+        "relations-0-standing": "0",
+        "relations-0-note": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_relation_to_itself_is_a_form_error(designer_client, small_world):
+    faction = small_world["luminari"]
+    before = FactionRelation.objects.count()
+    response = designer_client.post(
+        reverse("admin:narrative_faction_change", args=[faction.pk]),
+        faction_form(faction, **{"relations-0-other": faction.pk}),
+    )
+    assert "no relation to itself" in form_errors(response)
+    assert FactionRelation.objects.count() == before
+
+
+def test_a_standing_out_of_range_is_a_form_error(designer_client, small_world):
+    faction, other = small_world["luminari"], FactionFactory()
+    response = designer_client.post(
+        reverse("admin:narrative_faction_change", args=[faction.pk]),
+        faction_form(faction, **{"relations-0-other": other.pk, "relations-0-standing": "150"}),
+    )
+    assert "less than or equal to 100" in form_errors(response)
+    assert not FactionRelation.objects.filter(faction=faction, other=other).exists()
+
+
+def test_a_duplicate_relation_is_a_form_error(designer_client, small_world):
+    faction = small_world["luminari"]
+    existing = FactionRelation.objects.get(faction=faction)
+    response = designer_client.post(
+        reverse("admin:narrative_faction_change", args=[faction.pk]),
+        faction_form(faction, **{"relations-0-other": existing.other_id}),
+    )
+    assert "already" in form_errors(response)
+
+
+def test_a_relation_standing_edited_in_the_list_is_checked(designer_client, small_world):
+    relation = FactionRelation.objects.get()
+    response = designer_client.post(
+        reverse("admin:narrative_factionrelation_changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": relation.pk,
+            "form-0-standing": "-300",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    relation.refresh_from_db()
+    assert relation.standing == -20
+
+
+def test_a_duplicate_slug_is_a_form_error(designer_client, small_world):
+    before = Location.objects.count()
+    response = designer_client.post(
+        reverse("admin:world_location_add"),
+        {
+            "name": "Another Sunspire",
+            "slug": small_world["spire"].slug,
+            "region": "",
+            "description": "",
+            "map_x": "0",
+            "map_y": "0",
+            "light": "0.5",
+            "color": "#ffffff",
+            "sound": "",
+            **empty_inline("paths_out"),
+            **empty_inline("world_objects"),
+            **empty_inline("characters"),
+        },
+    )
+    assert "Slug already exists" in form_errors(response)
+    assert Location.objects.count() == before
+
+
+def test_a_second_starting_location_is_a_form_error(designer_client, small_world):
+    market = Location.objects.get(name="Market")
+    response = designer_client.post(
+        reverse("admin:world_location_change", args=[market.pk]),
+        {
+            "name": market.name,
+            "slug": market.slug,
+            "region": market.region,
+            "description": "",
+            "map_x": "0",
+            "map_y": "0",
+            "light": "0.5",
+            "color": "#ffffff",
+            "sound": "",
+            "is_starting_location": "on",
+            **empty_inline("paths_out"),
+            **empty_inline("world_objects"),
+            **empty_inline("characters"),
+        },
+    )
+    assert "already the starting location" in form_errors(response)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("light", "1.5", "less than or equal to 1"), ("color", "yellow", "#rrggbb")],
+)
+def test_bad_environment_values_are_form_errors(designer_client, small_world, field, value, message):
+    data = {
+        "name": "Glimmer",
+        "slug": "glimmer",
+        "region": "",
+        "description": "",
+        "map_x": "0",
+        "map_y": "0",
+        "light": "0.5",
+        "color": "#ffffff",
+        "sound": "",
+        **empty_inline("paths_out"),
+        **empty_inline("world_objects"),
+        **empty_inline("characters"),
+    }
+    data[field] = value
+    response = designer_client.post(reverse("admin:world_location_add"), data)
+    assert message in form_errors(response)
+    assert not Location.objects.filter(slug="glimmer").exists()
+
+
+def test_models_are_all_registered():
+    registered = {model.__name__ for model in designed_models()}
+    assert {"Location", "Path", "WorldObject", "Character", "WorldClock", "GameEvent"} <= registered
+    assert {"Faction", "FactionRelation", "Quest", "QuestAssignment", "LoreEntry", "Conversation"} <= registered
+    assert {"Memory"} <= registered
+    assert Faction in admin.site._registry and LoreEntry in admin.site._registry and Memory in admin.site._registry
+
+
+def location_form(location, **changes):
+    data = {
+        "name": location.name,
+        "slug": location.slug,
+        "region": location.region,
+        "description": "",
+        "map_x": "0",
+        "map_y": "0",
+        "light": "0.5",
+        "color": "#ffffff",
+        "sound": "",
+        "paths_out-TOTAL_FORMS": "1",
+        "paths_out-INITIAL_FORMS": "0",
+        "paths_out-0-target": "",
+        "paths_out-0-travel_cost": "1",
+        "paths_out-0-two_way": "on",
+        "paths_out-0-description": "",
+        **empty_inline("world_objects"),
+        **empty_inline("characters"),
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(("target", "message"), [("self", "different location"), ("market", "already joined")])
+def test_bad_paths_are_form_errors(designer_client, small_world, target, message):
+    spire = small_world["spire"]
+    target_id = spire.pk if target == "self" else Location.objects.get(name="Market").pk
+    response = designer_client.post(
+        reverse("admin:world_location_change", args=[spire.pk]),
+        location_form(spire, **{"paths_out-0-target": target_id}),
+    )
+    assert message in form_errors(response)
+    assert Path.objects.count() == 1
+
+
+def test_a_duplicate_step_number_is_a_form_error(designer_client, small_world):
+    quest = Quest.objects.get()
+    response = designer_client.post(
+        reverse("admin:narrative_quest_change", args=[quest.pk]),
+        {
+            "title": quest.title,
+            "slug": quest.slug,
+            "description": "",
+            "status": "available",
+            "rewards": "{}",
+            "steps-TOTAL_FORMS": "1",
+            "steps-INITIAL_FORMS": "0",
+            "steps-0-order": str(quest.steps.get().order),
+            "steps-0-objective": "Again.",
+            "steps-0-objective_type": "wait",
+            "steps-0-wait_ticks": "2",
+            **empty_inline("assignments"),
+        },
+    )
+    assert "already has a step with that number" in form_errors(response)
