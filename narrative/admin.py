@@ -4,9 +4,8 @@ holders, lore and conversations."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Count
 
-from htrae.admin_tools import RecentRowsInline
+from htrae.admin_tools import RecentRowsInline, related_count
 from narrative.models import (
     Conversation,
     ConversationMessage,
@@ -17,6 +16,7 @@ from narrative.models import (
     QuestAssignment,
     QuestStep,
 )
+from world.models import Character
 
 
 class FactionRelationInline(admin.TabularInline):
@@ -40,7 +40,7 @@ class FactionAdmin(admin.ModelAdmin):
     inlines = [FactionRelationInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(member_count=Count("members"))
+        return super().get_queryset(request).annotate(member_count=related_count(Character, "faction"))
 
     @admin.display(description="members", ordering="member_count")
     def member_count(self, faction: Faction) -> int:
@@ -103,7 +103,7 @@ class QuestAdmin(admin.ModelAdmin):
     inlines = [QuestStepInline, QuestHolderInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(step_count=Count("steps"))
+        return super().get_queryset(request).annotate(step_count=related_count(QuestStep, "quest"))
 
     @admin.display(description="steps", ordering="step_count")
     def step_count(self, quest: Quest) -> int:
@@ -171,7 +171,7 @@ class ConversationAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(message_count=Count("messages"))
+        return super().get_queryset(request).annotate(message_count=related_count(ConversationMessage, "conversation"))
 
     @admin.display(description="messages", ordering="message_count")
     def message_count(self, conversation: Conversation) -> int:

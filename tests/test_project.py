@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,33 @@ def test_serve_command_answers_http(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_every_setting_from_the_environment_is_documented():
+    import re
+
+    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', (ROOT / "htrae" / "settings.py").read_text()))
+    documented = set(re.findall(r"^# ?([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+
+    assert read, "settings read nothing from the environment?"
+    assert read <= documented, f"undocumented: {sorted(read - documented)}"
+
+
+def test_create_designer_makes_a_staff_account_that_can_open_the_admin(client):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("create_designer", "ines", "--password", "glass-and-lanterns", stdout=StringIO())
+
+    user = get_user_model().objects.get(username="ines")
+    assert user.is_staff and not user.is_superuser
+    assert client.login(username="ines", password="glass-and-lanterns")
+    assert client.get("/admin/world/character/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 403
+
+
+def test_create_designer_refuses_a_weak_password():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="too short"):
+        call_command("create_designer", "ines", "--password", "abc")

@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin
-from django.db.models import Count
 from django.utils.html import format_html
 
-from htrae.admin_tools import RecentRowsInline, see_all_link
+from htrae.admin_tools import RecentRowsInline, related_count, see_all_link
 from world.models import Character, GameEvent, Location, Path, WorldClock, WorldObject
 
 
@@ -97,7 +96,7 @@ class LocationAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(population=Count("characters"))
+        return super().get_queryset(request).annotate(population=related_count(Character, "location"))
 
     @admin.display(description="color", ordering="color")
     def swatch(self, location: Location):
