@@ -16,6 +16,7 @@ from narrative.models import (
     QuestAssignment,
     QuestStep,
 )
+from world.admin import ColorInput
 from world.models import Character
 
 
@@ -38,6 +39,11 @@ class FactionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["home"]
     inlines = [FactionRelationInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "color":
+            kwargs["widget"] = ColorInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=related_count(Character, "faction"))

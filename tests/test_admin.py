@@ -386,3 +386,27 @@ def test_a_duplicate_step_number_is_a_form_error(designer_client, small_world):
         },
     )
     assert "already has a step with that number" in form_errors(response)
+
+
+def test_a_designer_cannot_turn_an_npc_into_a_player(designer_client, small_world):
+    npc = small_world["npc"]
+    response = designer_client.post(
+        reverse("admin:world_character_change", args=[npc.pk]),
+        {
+            "name": npc.name,
+            "slug": npc.slug,
+            "kind": "player",
+            "location": npc.location_id,
+            "is_active": "on",
+            "description": "",
+            "personality": "{}",
+            "goals": "[]",
+            "emotional_state": "{}",
+            "needs": "{}",
+            "energy": "80",
+            **empty_inline("memories"),
+        },
+    )
+    assert "made when a player registers" in form_errors(response)
+    npc.refresh_from_db()
+    assert npc.kind == "npc"

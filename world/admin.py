@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
@@ -71,6 +72,12 @@ class CharacterHereInline(RecentRowsInline):
         return ["-id"]
 
 
+class ColorInput(forms.TextInput):
+    """A native color picker for #rrggbb fields."""
+
+    input_type = "color"
+
+
 def _color_swatch(color: str):
     return format_html(
         '<span style="display:inline-block;width:1.2em;height:1.2em;border:1px solid #999;'
@@ -88,6 +95,12 @@ class LocationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["all_characters"]
     inlines = [PathInline, ObjectHereInline, CharacterHereInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "color":
+            kwargs["widget"] = ColorInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     fieldsets = [
         (None, {"fields": ["name", "slug", "region", "description", "is_starting_location"]}),
         ("Map", {"fields": [("map_x", "map_y")]}),

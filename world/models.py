@@ -175,6 +175,14 @@ class Character(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # Also a constraint; said here because the admin shows `user` read-only and would
+        # otherwise learn of the mismatch only when saving.
+        if (self.kind == self.Kind.PLAYER) != (self.user_id is not None):
+            raise ValidationError(
+                {"kind": "Player characters are made when a player registers; Spectra and NPCs have no user."}
+            )
+
 
 class WorldObject(TimeStampedModel):
     """A thing in the world: lying at a location, or carried by a character."""
