@@ -254,21 +254,7 @@ def test_a_relation_standing_edited_in_the_list_is_checked(designer_client, smal
 def test_a_duplicate_slug_is_a_form_error(designer_client, small_world):
     before = Location.objects.count()
     response = designer_client.post(
-        reverse("admin:world_location_add"),
-        {
-            "name": "Another Sunspire",
-            "slug": small_world["spire"].slug,
-            "region": "",
-            "description": "",
-            "map_x": "0",
-            "map_y": "0",
-            "light": "0.5",
-            "color": "#ffffff",
-            "sound": "",
-            **empty_inline("paths_out"),
-            **empty_inline("world_objects"),
-            **empty_inline("characters"),
-        },
+        reverse("admin:world_location_add"), location_form(name="Another Sunspire", slug=small_world["spire"].slug)
     )
     assert "Slug already exists" in form_errors(response)
     assert Location.objects.count() == before
@@ -277,22 +263,7 @@ def test_a_duplicate_slug_is_a_form_error(designer_client, small_world):
 def test_a_second_starting_location_is_a_form_error(designer_client, small_world):
     market = Location.objects.get(name="Market")
     response = designer_client.post(
-        reverse("admin:world_location_change", args=[market.pk]),
-        {
-            "name": market.name,
-            "slug": market.slug,
-            "region": market.region,
-            "description": "",
-            "map_x": "0",
-            "map_y": "0",
-            "light": "0.5",
-            "color": "#ffffff",
-            "sound": "",
-            "is_starting_location": "on",
-            **empty_inline("paths_out"),
-            **empty_inline("world_objects"),
-            **empty_inline("characters"),
-        },
+        reverse("admin:world_location_change", args=[market.pk]), location_form(market, is_starting_location="on")
     )
     assert "already the starting location" in form_errors(response)
 
@@ -302,22 +273,9 @@ def test_a_second_starting_location_is_a_form_error(designer_client, small_world
     [("light", "1.5", "less than or equal to 1"), ("color", "yellow", "#rrggbb")],
 )
 def test_bad_environment_values_are_form_errors(designer_client, small_world, field, value, message):
-    data = {
-        "name": "Glimmer",
-        "slug": "glimmer",
-        "region": "",
-        "description": "",
-        "map_x": "0",
-        "map_y": "0",
-        "light": "0.5",
-        "color": "#ffffff",
-        "sound": "",
-        **empty_inline("paths_out"),
-        **empty_inline("world_objects"),
-        **empty_inline("characters"),
-    }
-    data[field] = value
-    response = designer_client.post(reverse("admin:world_location_add"), data)
+    response = designer_client.post(
+        reverse("admin:world_location_add"), location_form(name="Glimmer", slug="glimmer", **{field: value})
+    )
     assert message in form_errors(response)
     assert not Location.objects.filter(slug="glimmer").exists()
 
@@ -330,11 +288,12 @@ def test_models_are_all_registered():
     assert Faction in admin.site._registry and LoreEntry in admin.site._registry and Memory in admin.site._registry
 
 
-def location_form(location, **changes):
+def location_form(location=None, **changes):
+    """The location change form as the browser posts it, with one blank path row."""
     data = {
-        "name": location.name,
-        "slug": location.slug,
-        "region": location.region,
+        "name": location.name if location else "",
+        "slug": location.slug if location else "",
+        "region": location.region if location else "",
         "description": "",
         "map_x": "0",
         "map_y": "0",
