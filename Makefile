@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint install install-dev clean
+.PHONY: run up test lint install install-dev clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,16 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_world --if-empty
 	$(PY) manage.py serve --port $(PORT)
+
+## up: served mode: web + Celery worker + Celery Beat on DATABASE_URL and REDIS_URL
+up: install
+	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "make up needs DATABASE_URL and REDIS_URL (see README)"; exit 2; }
+	@test -n "$$SECRET_KEY" || { echo "make up needs SECRET_KEY (see README)"; exit 2; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py seed_world --if-empty
+	$(PY) manage.py sync_tick_schedule
+	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 ## test: run the whole test suite (embedded unless DATABASE_URL / REDIS_URL are set)
 test: install-dev

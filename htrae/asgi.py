@@ -1,9 +1,14 @@
-"""ASGI entry point: HTTP through Django; the WebSocket routes join here with the simulation
-consumer."""
+"""ASGI entry point: HTTP through Django, and `/ws/simulation` through Channels.
+
+WebSocket connections must come from an allowed origin (ALLOWED_HOSTS) and are
+authenticated by session cookie or `?token=`.
+"""
 
 import os
 
-from channels.routing import ProtocolTypeRouter
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "htrae.settings")
@@ -11,4 +16,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "htrae.settings")
 # Django must be set up before anything imports models.
 django_asgi_app = get_asgi_application()
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from world.routing import websocket_urlpatterns  # noqa: E402
+from world.ws_auth import TokenAuthMiddleware  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(TokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
+        ),
+    }
+)

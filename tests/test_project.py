@@ -131,3 +131,10 @@ def test_create_designer_refuses_a_weak_password():
 
     with pytest.raises(CommandError, match="too short"):
         call_command("create_designer", "ines", "--password", "abc")
+
+
+def test_openapi_schema_is_valid_and_warning_free(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3")

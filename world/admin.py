@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from htrae.admin_tools import RecentRowsInline, related_count, see_all_link
+from world import services
 from world.models import Character, GameEvent, Location, Path, WorldClock, WorldObject
 
 
@@ -171,9 +172,27 @@ class CharacterAdmin(admin.ModelAdmin):
 
 @admin.register(WorldClock)
 class WorldClockAdmin(admin.ModelAdmin):
+    """Designers pause and resume the world and set its pace here; the tick schedule follows."""
+
     list_display = ["__str__", "tick", "world_time", "time_scale", "tick_interval_seconds", "paused", "last_tick_at"]
     readonly_fields = ["tick", "seed", "last_tick_at"]
     fields = ["world_time", "time_scale", "tick_interval_seconds", "paused", "tick", "seed", "last_tick_at"]
+    actions = ["pause_world", "resume_world"]
+
+    def save_model(self, request, obj, form, change):
+        services.world_clock_update(clock=obj)
+
+    @admin.action(description="Pause the world", permissions=["change"])
+    def pause_world(self, request, queryset):
+        for clock in queryset:
+            services.world_clock_update(clock=clock, paused=True)
+        self.message_user(request, "The world is paused: no ticks until it is resumed.")
+
+    @admin.action(description="Resume the world", permissions=["change"])
+    def resume_world(self, request, queryset):
+        for clock in queryset:
+            services.world_clock_update(clock=clock, paused=False)
+        self.message_user(request, "The world is running again.")
 
     def has_add_permission(self, request) -> bool:
         return super().has_add_permission(request) and not WorldClock.objects.exists()

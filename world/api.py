@@ -1,19 +1,29 @@
-"""Thin API views of the world app: accounts (register, token)."""
+"""Thin API views of the world app: accounts (register, token, me), the player's
+surroundings, the world's time, and the event log."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth import authenticate
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.fields import empty
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from htrae.errors import DomainError
 from world import services
 from world.models import Character
-from world.selectors import player_character_get
+from world.selectors import (
+    player_character_get,
+    player_events_list,
+    player_surroundings,
+    world_time_get,
+)
 
 
 class CharacterOutputSerializer(serializers.ModelSerializer):
@@ -60,6 +70,7 @@ class RegisterApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema_serializer(component_name="RegisterInput")
     class InputSerializer(_CredentialsInputSerializer):
         pass
 
@@ -78,6 +89,7 @@ class TokenApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema_serializer(component_name="TokenInput")
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
@@ -106,3 +118,167 @@ class MeApi(APIView):
         if character is None:
             raise DomainError("This account has no player character.", code="no_character", status_code=404)
         return Response(CharacterOutputSerializer(character).data)
+
+
+# --- The player's world: surroundings, time, events --------------------------------------
+
+
+def _player_character_or_404(user) -> Character:
+    character = player_character_get(user=user)
+    if character is None:
+        raise DomainError("This account has no player character.", code="no_character", status_code=404)
+    return character
+
+
+def _world_not_ready() -> DomainError:
+    return DomainError("The world clock has not started yet.", code="world_not_ready", status_code=503)
+
+
+class GameEventOutputSerializer(serializers.Serializer):
+    """A game event as the API and the WebSocket show it."""
+
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    tick = serializers.IntegerField()
+    timestamp = serializers.DateTimeField()
+    actor_id = serializers.IntegerField(allow_null=True)
+    location_id = serializers.IntegerField(allow_null=True)
+    payload = serializers.JSONField()
+
+
+class _IdSlugNameSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="FactionRef")
+class FactionRefOutputSerializer(_IdSlugNameSerializer):
+    pass
+
+
+class SurroundingLocationOutputSerializer(_IdSlugNameSerializer):
+    description = serializers.CharField()
+    region = serializers.CharField()
+    map = inline_serializer("MapPoint", fields={"x": serializers.FloatField(), "y": serializers.FloatField()})
+    environment = inline_serializer(
+        "Environment",
+        fields={"light": serializers.FloatField(), "color": serializers.CharField(), "sound": serializers.CharField()},
+    )
+
+
+class PresentCharacterOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Character.Kind.choices)
+    faction = FactionRefOutputSerializer(allow_null=True)
+    mood = serializers.CharField()
+
+
+class WorldObjectOutputSerializer(_IdSlugNameSerializer):
+    kind = serializers.CharField()
+    description = serializers.CharField()
+
+
+class ExitOutputSerializer(_IdSlugNameSerializer):
+    """A way out: `id`, `slug` and `name` are the destination's."""
+
+    travel_cost = serializers.IntegerField()
+    description = serializers.CharField()
+
+
+class WorldStateApi(APIView):
+    """The player's immediate surroundings: the place, who and what is there, the exits, and
+    the latest events there (the same shapes as the WebSocket's `world_update`)."""
+
+    @extend_schema_serializer(component_name="WorldState")
+    class OutputSerializer(serializers.Serializer):
+        tick = serializers.IntegerField()
+        character = CharacterOutputSerializer()
+        location = SurroundingLocationOutputSerializer()
+        characters = PresentCharacterOutputSerializer(many=True)
+        population = serializers.IntegerField()
+        objects = WorldObjectOutputSerializer(many=True)
+        exits = ExitOutputSerializer(many=True)
+        events = GameEventOutputSerializer(many=True)
+
+    @extend_schema(responses={200: OutputSerializer}, operation_id="world_state")
+    def get(self, request):
+        character = _player_character_or_404(request.user)
+        surroundings = player_surroundings(character=character)
+        if surroundings["tick"] is None:
+            raise _world_not_ready()
+        return Response(self.OutputSerializer({**surroundings, "character": character}).data)
+
+
+class WorldTimeApi(APIView):
+    """The in-world date and time, and when the next tick is due."""
+
+    @extend_schema_serializer(component_name="WorldTime")
+    class OutputSerializer(serializers.Serializer):
+        tick = serializers.IntegerField()
+        world_time = serializers.DateTimeField()
+        date = serializers.DateField()
+        time = serializers.CharField(help_text="HH:MM")
+        time_of_day = serializers.ChoiceField(choices=["night", "dawn", "morning", "afternoon", "evening"])
+        day_of_year = serializers.IntegerField()
+        paused = serializers.BooleanField()
+        tick_interval_seconds = serializers.IntegerField()
+        time_scale = serializers.FloatField()
+        seconds_until_next_tick = serializers.FloatField(allow_null=True, help_text="Null while the world is paused.")
+
+    @extend_schema(responses={200: OutputSerializer}, operation_id="world_time")
+    def get(self, request):
+        _player_character_or_404(request.user)
+        world_time = world_time_get()
+        if world_time is None:
+            raise _world_not_ready()
+        return Response(self.OutputSerializer(world_time).data)
+
+
+_BIGINT_MAX = 2**63 - 1
+
+
+class _QueryIntegerField(serializers.IntegerField):
+    """An integer written plainly. DRF's IntegerField would also take "5.0", and read an
+    empty value ("?after=") as absent; both are refused here."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, empty)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.fullmatch(r"-?[0-9]{1,20}", data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class EventListApi(APIView):
+    """The events the player may see (at their location, world-wide, or their own) after an
+    id, oldest first: how a client catches up on what it missed."""
+
+    class InputSerializer(serializers.Serializer):
+        # Ids are 64-bit: a larger `after` would overflow the database's integer.
+        after = _QueryIntegerField(min_value=0, max_value=_BIGINT_MAX, default=0)
+        limit = _QueryIntegerField(min_value=1, max_value=500, default=100)
+
+    @extend_schema_serializer(component_name="EventPage")
+    class OutputSerializer(serializers.Serializer):
+        results = GameEventOutputSerializer(many=True)
+        next = serializers.URLField(allow_null=True)
+        last_id = serializers.IntegerField()
+
+    @extend_schema(parameters=[InputSerializer], responses={200: OutputSerializer}, operation_id="events_list")
+    def get(self, request):
+        params = self.InputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        after, limit = params.validated_data["after"], params.validated_data["limit"]
+        character = _player_character_or_404(request.user)
+
+        page = player_events_list(character=character, after=after, limit=limit)
+        last_id = page.events[-1]["id"] if page.events else after
+        next_url = None
+        if page.has_more:
+            next_url = replace_query_param(request.build_absolute_uri(), "after", last_id)
+            next_url = replace_query_param(next_url, "limit", limit)
+        body = {"results": page.events, "next": next_url, "last_id": last_id}
+        return Response(self.OutputSerializer(body).data)

@@ -268,3 +268,22 @@ class GameEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.id} {self.type} (tick {self.tick})"
+
+
+class PlayerActionReceipt(models.Model):
+    """A player action already applied, by the client's request id: the same id is applied
+    once, and a repeat gets the first reply again."""
+
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="action_receipts")
+    request_id = models.CharField(max_length=64)
+    action = models.CharField(max_length=16)
+    reply = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["character", "request_id"], name="player_action_receipt_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.character_id}:{self.request_id} {self.action}"

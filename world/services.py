@@ -14,7 +14,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from htrae.errors import DomainError
-from world.models import Character, Location, WorldClock
+from world.events import EventType, publish
+from world.models import Character, Location, Path, PlayerActionReceipt, WorldClock, WorldObject
 from world.selectors import starting_location_get
 
 User = get_user_model()
@@ -35,6 +36,43 @@ def world_clock_get_or_create(
     if time_scale is not None:
         defaults["time_scale"] = time_scale
     clock, _ = WorldClock.objects.get_or_create(id=WorldClock.SINGLETON_ID, defaults=defaults)
+    return clock
+
+
+TICK_SCHEDULE_NAME = "world-tick"
+
+
+def tick_schedule_sync() -> None:
+    """Make Celery Beat's schedule match the world clock: every tick interval, off while paused.
+
+    Creates or updates the one periodic task (never deletes others); Beat's database
+    scheduler notices the change without a restart.
+    """
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from world.tasks import WORLD_TICK_TASK
+
+    clock = WorldClock.objects.filter(pk=WorldClock.SINGLETON_ID).first()
+    every = clock.tick_interval_seconds if clock else settings.TICK_INTERVAL_SECONDS
+    interval, _ = IntervalSchedule.objects.get_or_create(every=every, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.update_or_create(
+        name=TICK_SCHEDULE_NAME,
+        defaults={
+            "task": WORLD_TICK_TASK,
+            "interval": interval,
+            "enabled": not (clock and clock.paused),
+            "description": "Advances the world of Htrae by one tick (managed from the world clock).",
+        },
+    )
+
+
+def world_clock_update(*, clock: WorldClock, **changes) -> WorldClock:
+    """Change the world clock (pause, resume, interval, time scale) and the tick schedule with it."""
+    for name, value in changes.items():
+        setattr(clock, name, value)
+    clock.full_clean()
+    clock.save()
+    tick_schedule_sync()
     return clock
 
 
@@ -83,6 +121,13 @@ def player_register(*, username: str, password: str) -> PlayerRegistration:
                 emotional_state={"mood": "calm", "pleasure": 0.0, "arousal": 0.0, "dominance": 0.0},
             )
             token = Token.objects.create(user=user)
+            publish(
+                EventType.PLAYER_JOINED,
+                {**_actor_payload(character), "location_name": start.name},
+                tick=_current_tick(),
+                location_id=start.id,
+                actor_id=character.id,
+            )
     except IntegrityError as error:  # two registrations raced for the same name
         raise ValidationError({"username": "This name is already taken."}) from error
     return PlayerRegistration(user=user, character=character, token=token.key)
@@ -101,3 +146,164 @@ def location_set_starting(*, location: Location) -> Location:
             location.is_starting_location = True
             location.save(update_fields=["is_starting_location", "updated_at"])
     return location
+
+
+# --- Player actions (the WebSocket's `player_action`) -------------------------------------
+
+PLAYER_ACTIONS = ("move", "speak", "interact", "wait")
+SPEECH_MAX_CHARS = 500
+
+
+def _current_tick() -> int:
+    return WorldClock.objects.filter(pk=WorldClock.SINGLETON_ID).values_list("tick", flat=True).first() or 0
+
+
+def _actor_payload(character: Character) -> dict:
+    return {"actor_id": character.id, "actor_name": character.name, "actor_kind": character.kind}
+
+
+def _invalid(field: str, message: str, code: str = "invalid_field") -> DomainError:
+    return DomainError(f"{field}: {message}", code=code)
+
+
+def player_action_apply(*, character_id: int, request_id: str, action: str, data: dict) -> dict:
+    """Apply a player's action once per request id; returns the reply for the `ack`.
+
+    A repeated request id gets the first reply again (with `"replayed": true`) and changes
+    nothing. A refused action raises DomainError (its code goes into the `error` reply) and
+    writes nothing, not even the receipt, so the client may fix it and send it again.
+    """
+    if action not in PLAYER_ACTIONS:
+        raise DomainError(f"Unknown action {action!r}; use one of {', '.join(PLAYER_ACTIONS)}.", code="unknown_action")
+    with transaction.atomic():
+        character = (
+            Character.objects.select_for_update()
+            .select_related("location")
+            .filter(id=character_id, kind=Character.Kind.PLAYER)
+            .first()
+        )
+        if character is None:
+            raise DomainError("This player has no character.", code="no_character", status_code=404)
+        receipt = PlayerActionReceipt.objects.filter(character=character, request_id=request_id).first()
+        if receipt is not None:
+            return {**receipt.reply, "replayed": True}
+        handler = {"move": player_move, "speak": player_speak, "interact": player_interact, "wait": player_wait}
+        reply = handler[action](character=character, data=data, tick=_current_tick())
+        PlayerActionReceipt.objects.create(character=character, request_id=request_id, action=action, reply=reply)
+    return reply
+
+
+def player_move(*, character: Character, data: dict, tick: int) -> dict:
+    """Walk to an adjacent location (one listed in the state's exits)."""
+    destination_id = data.get("to")
+    if not isinstance(destination_id, int) or isinstance(destination_id, bool):
+        raise _invalid(
+            "to",
+            "the id of an adjacent location is required.",
+            code="missing_field" if destination_id is None else "invalid_field",
+        )
+    here = character.location
+    adjacent = (
+        Path.objects.filter(source_id=here.id, target_id=destination_id).exists()
+        or Path.objects.filter(source_id=destination_id, target_id=here.id, two_way=True).exists()
+    )
+    if not adjacent:
+        raise DomainError(f"There is no path from {here.name} to location {destination_id}.", code="not_adjacent")
+    destination = Location.objects.get(id=destination_id)
+    character.location = destination
+    character.save(update_fields=["location", "updated_at"])
+    route = {"from_id": here.id, "from_name": here.name, "to_id": destination.id, "to_name": destination.name}
+    event = publish(
+        EventType.PLAYER_MOVED,
+        {**_actor_payload(character), **route},
+        tick=tick,
+        location_id=destination.id,
+        actor_id=character.id,
+    )
+    return {"action": "move", "event_id": event.id, "location": {"id": destination.id, "name": destination.name}}
+
+
+def player_speak(*, character: Character, data: dict, tick: int) -> dict:
+    """Say something to everyone at the location; it joins the place's conversation."""
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise _invalid(
+            "text", "what to say is required, as a string.", code="missing_field" if text is None else "invalid_field"
+        )
+    text = text.strip()
+    if not text:
+        raise _invalid("text", "say something.", code="empty_text")
+    if len(text) > SPEECH_MAX_CHARS:
+        raise _invalid("text", f"at most {SPEECH_MAX_CHARS} characters.", code="text_too_long")
+    event = publish(
+        EventType.PLAYER_SPOKE,
+        {**_actor_payload(character), "text": text, "location_name": character.location.name},
+        tick=tick,
+        location_id=character.location_id,
+        actor_id=character.id,
+    )
+    return {"action": "speak", "event_id": event.id, "text": text}
+
+
+def player_interact(*, character: Character, data: dict, tick: int) -> dict:
+    """Turn to a character or an object at the same location."""
+    target = data.get("target")
+    if not isinstance(target, dict) or target.get("type") not in {"character", "object"}:
+        raise _invalid(
+            "target",
+            'give {"type": "character" or "object", "id": <id>} of something here.',
+            code="missing_field" if target is None else "invalid_field",
+        )
+    target_id = target.get("id")
+    if not isinstance(target_id, int) or isinstance(target_id, bool):
+        raise _invalid("target.id", "an integer id is required.")
+    if target["type"] == "character":
+        other = (
+            Character.objects.filter(id=target_id, location_id=character.location_id, is_active=True)
+            .exclude(id=character.id)
+            .select_related("faction")
+            .first()
+        )
+        if other is None:
+            raise DomainError(f"No character {target_id} is here.", code="unknown_target")
+        seen = {
+            "type": "character",
+            "id": other.id,
+            "name": other.name,
+            "kind": other.kind,
+            "description": other.description,
+            "mood": (other.emotional_state or {}).get("mood", "calm"),
+            "faction": other.faction.name if other.faction else None,
+        }
+    else:
+        thing = WorldObject.objects.filter(id=target_id, location_id=character.location_id).first()
+        if thing is None:
+            raise DomainError(f"No object {target_id} lies here.", code="unknown_target")
+        seen = {
+            "type": "object",
+            "id": thing.id,
+            "name": thing.name,
+            "kind": thing.kind,
+            "description": thing.description,
+        }
+    event = publish(
+        EventType.PLAYER_INTERACTED,
+        {**_actor_payload(character), "target": {key: seen[key] for key in ("type", "id", "name")}},
+        tick=tick,
+        location_id=character.location_id,
+        actor_id=character.id,
+    )
+    return {"action": "interact", "event_id": event.id, "target": seen}
+
+
+def player_wait(*, character: Character, data: dict, tick: int) -> dict:
+    """Let time pass where one stands."""
+    event = publish(
+        EventType.PLAYER_WAITED,
+        _actor_payload(character),
+        tick=tick,
+        location_id=character.location_id,
+        actor_id=character.id,
+        broadcast=False,  # nothing for anyone to see
+    )
+    return {"action": "wait", "event_id": event.id}

@@ -1,10 +1,14 @@
 """`manage.py serve`: serve the world over HTTP and WebSocket from one ASGI process (daphne).
 
-In embedded mode this is the one process of the world, so the in-memory channel layer
-reaches every client it serves.
+In embedded mode (no REDIS_URL) it also runs the world tick in the same process
+(`world.tick_loop`), since the in-memory channel layer reaches only this process. In served
+mode Celery Beat and workers tick, and this is only the web process (`--no-tick`).
 """
 
+import asyncio
+import os
 import sys
+from argparse import BooleanOptionalAction
 
 from channels.routing import get_default_application
 from daphne.access import AccessLogGenerator
@@ -15,21 +19,34 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve Htrae (HTTP and WebSocket) with daphne."
+    help = "Serve Htrae (HTTP and WebSocket) with daphne; in embedded mode, tick the world too."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=None, help="Defaults to $PORT, else 8000.")
-
-    def handle(self, *args, host="127.0.0.1", port=None, **options):
-        import os
-
-        port = port or int(os.environ.get("PORT") or 8000)
-        mode = "served" if settings.SERVED_MODE else "embedded"
-        self.stdout.write(
-            self.style.SUCCESS(f"Htrae is live at http://{host}:{port}/ ({mode} mode). ")
-            + f"Admin: http://{host}:{port}/admin/  API docs: http://{host}:{port}/api/docs/  Ctrl-C stops it."
+        parser.add_argument(
+            "--tick",
+            action=BooleanOptionalAction,
+            default=None,
+            help="Run the world tick in this process (default: only in embedded mode, without REDIS_URL).",
         )
+
+    def handle(self, *args, host="127.0.0.1", port=None, tick=None, **options):
+        port = port or int(os.environ.get("PORT") or 8000)
+        tick = (not settings.REDIS_URL) if tick is None else tick
+        mode = "served" if settings.SERVED_MODE else "embedded"
+        ticking = "the world ticks in this process" if tick else "Celery ticks the world"
+        self.stdout.write(
+            self.style.SUCCESS(f"Htrae is live at http://{host}:{port}/ ({mode} mode, {ticking}). ")
+            + f"Admin: http://{host}:{port}/admin/  API docs: http://{host}:{port}/api/docs/  "
+            + f"WebSocket: ws://{host}:{port}/ws/simulation?token=...  Ctrl-C stops it."
+        )
+        if tick:
+            from twisted.internet import reactor  # daphne.server installed the asyncio reactor
+
+            from world.tick_loop import run_tick_loop
+
+            reactor.callWhenRunning(lambda: asyncio.ensure_future(run_tick_loop()))
         Server(
             application=get_default_application(),
             endpoints=build_endpoint_description_strings(host=host, port=port),

@@ -1,0 +1,68 @@
+"""Narrative's subscriptions to the world's events.
+
+Speech (NPCs, Spectra, players) is kept as conversation history: one open conversation per
+location, which a quiet spell of CONVERSATION_GAP_TICKS closes; the next words start a new one.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Max
+
+from narrative.models import Conversation, ConversationMessage
+from world.events import EventType, subscribe
+from world.models import GameEvent
+
+CONVERSATION_GAP_TICKS = 10
+
+
+@subscribe(*EventType.SPEECH)
+def store_speech(events: list[GameEvent]) -> None:
+    """Append the lines to each location's open conversation (five queries per call)."""
+    events = [event for event in events if event.location_id and event.payload.get("text")]
+    if not events:
+        return
+    location_ids = {event.location_id for event in events}
+    tick = max(event.tick for event in events)
+    open_by_location = {
+        conversation.location_id: conversation
+        for conversation in Conversation.objects.filter(location_id__in=location_ids)
+        .annotate(last_tick=Max("messages__tick"))
+        .filter(last_tick__gte=tick - CONVERSATION_GAP_TICKS)
+        .order_by("location_id", "-id")
+    }
+    missing = location_ids - open_by_location.keys()
+    if missing:
+        names = {event.location_id: event.payload.get("location_name", "") for event in events}
+        created = Conversation.objects.bulk_create(
+            [
+                Conversation(location_id=location_id, started_tick=tick, topic=names.get(location_id, ""))
+                for location_id in sorted(missing)
+            ]
+        )
+        open_by_location.update({conversation.location_id: conversation for conversation in created})
+
+    ConversationMessage.objects.bulk_create(
+        [
+            ConversationMessage(
+                conversation=open_by_location[event.location_id],
+                speaker_id=event.actor_id,
+                text=event.payload["text"][:2000],
+                tick=event.tick,
+            )
+            for event in events
+        ]
+    )
+    Participant = Conversation.participants.through
+    pairs = {
+        (open_by_location[event.location_id].id, character_id)
+        for event in events
+        for character_id in (event.actor_id, event.payload.get("listener_id"))
+        if character_id
+    }
+    Participant.objects.bulk_create(
+        [
+            Participant(conversation_id=conversation_id, character_id=character_id)
+            for conversation_id, character_id in pairs
+        ],
+        ignore_conflicts=True,
+    )

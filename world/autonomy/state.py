@@ -1,0 +1,102 @@
+"""Plain data the autonomy core works on: what a character is, sees and chooses.
+
+No ORM here: the tick loads these from the database in bulk, and the decision engine and
+action executor are pure functions of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+NEED_NAMES = ("social", "rest", "curiosity")
+
+
+@dataclass(frozen=True)
+class CharacterState:
+    id: int
+    name: str
+    kind: str  # "npc" or "spectra"
+    location_id: int
+    faction_id: int | None = None
+    energy: float = 100.0
+    needs: dict[str, float] = field(default_factory=dict)
+    personality: dict[str, float] = field(default_factory=dict)
+    goals: tuple[str, ...] = ()
+    mood: str = "calm"
+
+    def need(self, name: str) -> float:
+        return float(self.needs.get(name, 0.3))
+
+    def trait(self, name: str) -> float:
+        return float(self.personality.get(name, 0.5))
+
+
+@dataclass(frozen=True)
+class Exit:
+    location_id: int
+    name: str
+    travel_cost: int = 1
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """Someone else present at the same place."""
+
+    id: int
+    name: str
+    kind: str
+    faction_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ObjectSeen:
+    id: int
+    name: str
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class EventSeen:
+    type: str
+    actor_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Perception:
+    """What one character can see this tick."""
+
+    me: CharacterState
+    location_name: str
+    others_here: tuple[Neighbour, ...] = ()
+    objects_here: tuple[ObjectSeen, ...] = ()
+    exits: tuple[Exit, ...] = ()
+    recent_events: tuple[EventSeen, ...] = ()
+    hour: int = 12
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The chosen action, its target, and the scores it was chosen from (for inspection)."""
+
+    action: str
+    scores: dict[str, float]
+    target_id: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ActionEvent:
+    """An event an action produces, before it has a database row."""
+
+    type: str
+    location_id: int
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The character after acting, and the events its action produced."""
+
+    state: CharacterState
+    events: tuple[ActionEvent, ...]

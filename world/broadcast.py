@@ -1,0 +1,234 @@
+"""The one place that turns committed events into WebSocket frames and sends them.
+
+Domain code never imports Channels: it publishes events (`world.events`), and after commit
+this module builds frames (`{"type", "data"}`) for the groups that should see them and sends
+them through the channel layer. Groups are per location (`location.<id>`) so the cost of a
+tick follows occupied places, not connected clients; `world` reaches every client.
+
+Per tick, a location group gets one `world_update` and at most a few `chat_message` frames:
+channels-redis drops messages to a full channel silently, so nothing here scales with the
+number of NPCs at a place.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+
+from world.events import EventType
+from world.models import Character, GameEvent
+
+logger = logging.getLogger(__name__)
+
+WORLD_GROUP = "world"
+FRAME_MESSAGE_TYPE = "world.frame"  # the consumer's `world_frame` handler
+CHAT_FRAMES_PER_LOCATION = 5
+NOTIFICATIONS_PER_TICK = 5
+_SPECTRA_STATUS_CACHE_KEY = "broadcast:spectra-status"
+
+Frame = dict[str, Any]
+Addressed = tuple[str, Frame]
+
+
+def location_group(location_id: int) -> str:
+    return f"location.{location_id}"
+
+
+def character_group(character_id: int) -> str:
+    return f"character.{character_id}"
+
+
+# --- Frames ------------------------------------------------------------------------------
+
+
+def world_update_frame(*, tick: int, surroundings: dict[str, Any]) -> Frame:
+    return {"type": "world_update", "tick": tick, "data": {**surroundings, "tick": tick}}
+
+
+def chat_frame(event: GameEvent) -> Frame:
+    payload = event.payload
+    listener = None
+    if payload.get("listener_id"):
+        listener = {"id": payload["listener_id"], "name": payload.get("listener_name", "")}
+    return {
+        "type": "chat_message",
+        "tick": event.tick,
+        "event_id": event.id,
+        "data": {
+            "event_id": event.id,
+            "tick": event.tick,
+            "location_id": event.location_id,
+            "speaker": {"id": event.actor_id, "name": payload.get("actor_name", ""), "kind": payload.get("actor_kind")},
+            "listener": listener,
+            "text": payload.get("text", ""),
+        },
+    }
+
+
+def notification_frame(event: GameEvent, message: str) -> Frame:
+    return {
+        "type": "notification",
+        "tick": event.tick,
+        "event_id": event.id,
+        "data": {
+            "event_id": event.id,
+            "tick": event.tick,
+            "event_type": event.type,
+            "location_id": event.location_id,
+            "message": message,
+        },
+    }
+
+
+def _notification_message(event: GameEvent) -> str | None:
+    """A line for the events worth telling everyone about; None for the rest."""
+    payload = event.payload
+    if event.type == EventType.SPECTRA_MOVED:
+        return f"Spectra has arrived at {payload.get('to_name', 'a new place')}."
+    if event.type == EventType.SPECTRA_CREATED:
+        return f"Spectra made {payload.get('creation', 'something')}."
+    if event.type == EventType.PLAYER_JOINED:
+        return f"{payload.get('actor_name', 'A traveller')} has entered Htrae."
+    return None
+
+
+# --- What a tick sends -------------------------------------------------------------------
+
+
+def occupied_location_ids() -> list[int]:
+    """Places where a player is: the only location groups worth a world_update."""
+    players = Character.objects.filter(kind=Character.Kind.PLAYER, is_active=True)
+    return sorted(set(players.values_list("location_id", flat=True)))
+
+
+def tick_frames(tick: int, events: list[GameEvent]) -> list[Addressed]:
+    """Every frame one tick sends, addressed to its group (a constant number of queries)."""
+    from world.selectors import locations_surroundings
+
+    occupied = occupied_location_ids()
+    frames: list[Addressed] = []
+    for location_id, surroundings in locations_surroundings(location_ids=occupied).items():
+        frames.append((location_group(location_id), world_update_frame(tick=tick, surroundings=surroundings)))
+
+    occupied_set = set(occupied)
+    spoken: dict[int, list[GameEvent]] = defaultdict(list)
+    for event in events:
+        if event.type in EventType.SPEECH and event.location_id in occupied_set:
+            spoken[event.location_id].append(event)
+    for location_id, speech in spoken.items():
+        frames += [(location_group(location_id), chat_frame(event)) for event in speech[:CHAT_FRAMES_PER_LOCATION]]
+
+    notices = [(event, _notification_message(event)) for event in events]
+    notices = [(event, message) for event, message in notices if message][:NOTIFICATIONS_PER_TICK]
+    frames += [(WORLD_GROUP, notification_frame(event, message)) for event, message in notices]
+
+    status = spectra_status_frame_if_changed(tick)
+    if status:
+        frames.append((WORLD_GROUP, status))
+    return frames
+
+
+def spectra_status(tick: int) -> dict[str, Any] | None:
+    """Spectra's current status as clients see it (the spectra app will enrich it)."""
+    spectra = Character.objects.select_related("location").filter(kind=Character.Kind.SPECTRA).first()
+    if spectra is None:
+        return None
+    last_action = (
+        GameEvent.objects.filter(actor=spectra).order_by("-id").values("id", "type", "tick", "payload").first()
+    )
+    emotional_state = spectra.emotional_state or {}
+    return {
+        "id": spectra.id,
+        "name": spectra.name,
+        "tick": tick,
+        "location": {"id": spectra.location_id, "name": spectra.location.name},
+        "mood": emotional_state.get("mood", "calm"),
+        "emotional_state": emotional_state,
+        "energy": spectra.energy,
+        "action": last_action["type"] if last_action else None,
+        "event_id": last_action["id"] if last_action else None,
+    }
+
+
+def spectra_status_frame_if_changed(tick: int) -> Frame | None:
+    """A `spectra_status_update` frame, only when her status differs from the last one sent."""
+    status = spectra_status(tick)
+    if status is None:
+        return None
+    fingerprint = {key: value for key, value in status.items() if key not in {"tick", "event_id"}}
+    if cache.get(_SPECTRA_STATUS_CACHE_KEY) == fingerprint:
+        return None
+    cache.set(_SPECTRA_STATUS_CACHE_KEY, fingerprint, timeout=None)
+    return {"type": "spectra_status_update", "tick": tick, "event_id": status["event_id"], "data": status}
+
+
+def broadcast_tick(tick: int, events: list[GameEvent], *, close_pools: bool = False) -> None:
+    """After a tick commits: send its frames. A failure here never undoes the tick."""
+    try:
+        send_frames(tick_frames(tick, events), close_pools=close_pools)
+    except Exception:  # the world moved on; clients resync from /api/events
+        logger.exception("broadcasting tick %s failed", tick)
+
+
+# --- What a player's action sends ----------------------------------------------------------
+
+
+def event_frames(events: Iterable[GameEvent]) -> list[Addressed]:
+    """Frames for events published outside the tick (players' actions)."""
+    from world.selectors import locations_surroundings
+
+    frames: list[Addressed] = []
+    refresh: set[int] = set()
+    for event in events:
+        if event.type in EventType.SPEECH:
+            frames.append((location_group(event.location_id), chat_frame(event)))
+        elif event.type in {EventType.PLAYER_MOVED, EventType.PLAYER_INTERACTED, EventType.PLAYER_JOINED}:
+            refresh.add(event.location_id)
+            if event.payload.get("from_id"):
+                refresh.add(event.payload["from_id"])
+        message = _notification_message(event)
+        if message:
+            frames.append((WORLD_GROUP, notification_frame(event, message)))
+    if refresh:
+        tick = max((event.tick for event in events), default=0)
+        for location_id, surroundings in locations_surroundings(location_ids=sorted(refresh)).items():
+            frames.append((location_group(location_id), world_update_frame(tick=tick, surroundings=surroundings)))
+    return frames
+
+
+def broadcast_events(events: list[GameEvent]) -> None:
+    try:
+        send_frames(event_frames(events))
+    except Exception:
+        logger.exception("broadcasting events %s failed", [event.id for event in events])
+
+
+# --- Sending -------------------------------------------------------------------------------
+
+
+def send_frames(frames: list[Addressed], *, close_pools: bool = False) -> None:
+    """Send frames through the channel layer, all in one event-loop pass.
+
+    `close_pools` is for callers with no event loop of their own (Celery workers): each
+    `async_to_sync` call there runs a fresh loop, and channels-redis connection pools left
+    bound to a closed loop break the next send (channels_redis #332).
+    """
+    layer = get_channel_layer()
+    if layer is None or not frames:
+        return
+
+    async def send_all() -> None:
+        try:
+            for group, frame in frames:
+                await layer.group_send(group, {"type": FRAME_MESSAGE_TYPE, "frame": frame})
+        finally:
+            if close_pools and hasattr(layer, "close_pools"):
+                await layer.close_pools()
+
+    async_to_sync(send_all)()

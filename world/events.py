@@ -1,0 +1,133 @@
+"""The event bus: how anything that happens in the world is recorded and passed on.
+
+`publish_many()` (and `publish()` for one) does three things, in order:
+
+1. writes the GameEvent rows in the current transaction (the outbox: a rolled-back tick
+   leaves no events behind);
+2. hands them, grouped by type, to the in-process subscribers registered with `subscribe()`
+   (other apps react here: narrative stores speech in conversations, and later the memory
+   cortex and resonance engine), inside the same transaction;
+3. after commit, lets `world.broadcast` turn them into WebSocket frames, unless the caller
+   (the tick) broadcasts its own aggregated frames.
+
+Subscribers take a list of events, so a tick batch costs them a constant number of queries.
+Event type names are the blueprint's, upper snake case (see `EventType`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from world.models import GameEvent
+
+logger = logging.getLogger(__name__)
+
+
+class EventType:
+    """Every event type the world publishes."""
+
+    # Autonomy (NPC_* for NPCs, SPECTRA_* for Spectra; the action names are shared)
+    NPC_MOVE_ACTION = "NPC_MOVE_ACTION"  # decided to leave, published at the origin
+    NPC_MOVED = "NPC_MOVED"  # arrived, published at the destination
+    NPC_TALKED = "NPC_TALKED"
+    NPC_EXPLORED = "NPC_EXPLORED"
+    NPC_RESTED = "NPC_RESTED"
+    NPC_CREATED = "NPC_CREATED"
+    NPC_PURSUED_GOAL = "NPC_PURSUED_GOAL"
+    SPECTRA_MOVE_ACTION = "SPECTRA_MOVE_ACTION"
+    SPECTRA_MOVED = "SPECTRA_MOVED"
+    SPECTRA_TALKED = "SPECTRA_TALKED"
+    SPECTRA_EXPLORED = "SPECTRA_EXPLORED"
+    SPECTRA_RESTED = "SPECTRA_RESTED"
+    SPECTRA_CREATED = "SPECTRA_CREATED"
+    SPECTRA_PURSUED_GOAL = "SPECTRA_PURSUED_GOAL"
+    SPECTRA_EMOTION_CHANGED = "SPECTRA_EMOTION_CHANGED"
+    ENVIRONMENT_UPDATE = "ENVIRONMENT_UPDATE"
+    # Players
+    PLAYER_JOINED = "PLAYER_JOINED"
+    PLAYER_MOVED = "PLAYER_MOVED"
+    PLAYER_SPOKE = "PLAYER_SPOKE"
+    PLAYER_INTERACTED = "PLAYER_INTERACTED"
+    PLAYER_WAITED = "PLAYER_WAITED"
+
+    SPEECH = frozenset({NPC_TALKED, SPECTRA_TALKED, PLAYER_SPOKE})
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """An event about to be published."""
+
+    type: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    tick: int = 0
+    location_id: int | None = None
+    actor_id: int | None = None
+
+
+Subscriber = Callable[[list[GameEvent]], None]
+_subscribers: dict[str, list[Subscriber]] = defaultdict(list)
+
+
+def subscribe(*event_types: str) -> Callable[[Subscriber], Subscriber]:
+    """Register a function to receive the events of these types, in batches, in-transaction."""
+
+    def register(handler: Subscriber) -> Subscriber:
+        for event_type in event_types:
+            if handler not in _subscribers[event_type]:
+                _subscribers[event_type].append(handler)
+        return handler
+
+    return register
+
+
+def publish(
+    type: str,
+    payload: dict[str, Any] | None = None,
+    *,
+    tick: int = 0,
+    location_id: int | None = None,
+    actor_id: int | None = None,
+    broadcast: bool = True,
+) -> GameEvent:
+    """Publish one event (see the module docstring)."""
+    draft = EventDraft(type=type, payload=payload or {}, tick=tick, location_id=location_id, actor_id=actor_id)
+    return publish_many([draft], broadcast=broadcast)[0]
+
+
+def publish_many(drafts: Iterable[EventDraft], *, broadcast: bool = True) -> list[GameEvent]:
+    """Write, dispatch and (after commit) broadcast many events in a constant number of queries."""
+    events = GameEvent.objects.bulk_create(
+        [
+            GameEvent(
+                type=draft.type,
+                payload=draft.payload,
+                tick=draft.tick,
+                location_id=draft.location_id,
+                actor_id=draft.actor_id,
+            )
+            for draft in drafts
+        ]
+    )
+    if not events:
+        return events
+    _dispatch(events)
+    if broadcast:
+        from world.broadcast import broadcast_events
+
+        transaction.on_commit(lambda: broadcast_events(events))
+    return events
+
+
+def _dispatch(events: list[GameEvent]) -> None:
+    by_type: dict[str, list[GameEvent]] = defaultdict(list)
+    for event in events:
+        by_type[event.type].append(event)
+    for event_type, batch in by_type.items():
+        for handler in _subscribers.get(event_type, ()):
+            handler(batch)

@@ -1,0 +1,13 @@
+"""`manage.py sync_tick_schedule`: make Celery Beat's tick schedule match the world clock."""
+
+from django.core.management.base import BaseCommand
+
+from world.services import TICK_SCHEDULE_NAME, tick_schedule_sync
+
+
+class Command(BaseCommand):
+    help = "Create or update the periodic task that ticks the world (served mode)."
+
+    def handle(self, *args, **options):
+        tick_schedule_sync()
+        self.stdout.write(self.style.SUCCESS(f"Celery Beat's '{TICK_SCHEDULE_NAME}' follows the world clock."))

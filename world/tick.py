@@ -1,0 +1,138 @@
+"""The world tick: one function, `run_tick()`, used by every mode.
+
+Embedded mode calls it from an in-process loop beside the ASGI server
+(`world.management.commands.serve`); served mode from a Celery task scheduled by Celery Beat
+(`world.tasks.run_world_tick`); `manage.py run_ticks N` calls it N times in a row.
+
+A tick:
+1. takes the world clock row with `SELECT ... FOR UPDATE SKIP LOCKED` (single flight: if another
+   tick holds it, this one returns at once), and refuses to run a tick number twice or to run
+   again before half an interval has passed (schedulers may fire twice);
+2. advances the tick number and the in-world time;
+3. loads the tick-start world in a constant number of queries, then for every active NPC and
+   Spectra, in batches: perceive, decide (pure, seeded), act (pure), persist in bulk, publish
+   the events (a constant number of queries per batch);
+4. commits, and only then broadcasts one `world_update` per occupied location.
+A failure anywhere rolls the whole tick back: no half-written tick, nothing broadcast.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from world.autonomy.actions import apply_decision
+from world.autonomy.decision import decide, rng_for
+from world.autonomy.perception import character_states_load, perceive, world_snapshot_load
+from world.events import EventDraft, publish_many
+from world.models import Character, GameEvent, WorldClock
+
+logger = logging.getLogger(__name__)
+
+# A scheduler firing again within this fraction of the interval is a duplicate, not a tick.
+MIN_SPACING_FRACTION = 0.5
+
+
+@dataclass(frozen=True)
+class TickResult:
+    """What a call of `run_tick` did. `tick` is None when it did not run (see `skipped`)."""
+
+    tick: int | None
+    skipped: str = ""  # "busy", "paused", "too_soon", "already_done", "no_clock"
+    characters: int = 0
+    events: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ran(self) -> bool:
+        return self.tick is not None
+
+
+def run_tick(
+    *,
+    force: bool = False,
+    expected_tick: int | None = None,
+    batch_size: int | None = None,
+    close_channel_pools: bool = False,
+) -> TickResult:
+    """Run one tick of the world (see the module docstring).
+
+    `force` runs it even when paused or early (run_ticks, tests). `expected_tick` makes the
+    call idempotent for a tick number: if the world already reached it, nothing happens.
+    """
+    started = time.perf_counter()
+    batch_size = batch_size or settings.TICK_BATCH_SIZE
+    with transaction.atomic():
+        clock = WorldClock.objects.select_for_update(skip_locked=True).filter(pk=WorldClock.SINGLETON_ID).first()
+        if clock is None:
+            reason = "busy" if WorldClock.objects.filter(pk=WorldClock.SINGLETON_ID).exists() else "no_clock"
+            return TickResult(tick=None, skipped=reason)
+        skipped = _reason_to_skip(clock, force=force, expected_tick=expected_tick)
+        if skipped:
+            return TickResult(tick=None, skipped=skipped)
+
+        clock.tick += 1
+        clock.world_time += timedelta(seconds=clock.tick_interval_seconds * clock.time_scale)
+        clock.last_tick_at = timezone.now()
+        clock.save(update_fields=["tick", "world_time", "last_tick_at", "updated_at"])
+
+        snapshot = world_snapshot_load(tick=clock.tick)
+        ids = snapshot.autonomous_ids
+        events: list[GameEvent] = []
+        batches = 0
+        for start in range(0, len(ids), batch_size):
+            events += _run_batch(list(ids[start : start + batch_size]), snapshot, clock)
+            batches += 1
+
+        result = TickResult(
+            tick=clock.tick,
+            characters=len(ids),
+            events=len(events),
+            batches=batches,
+            seconds=time.perf_counter() - started,
+        )
+        from world.broadcast import broadcast_tick
+
+        transaction.on_commit(lambda: broadcast_tick(clock.tick, events, close_pools=close_channel_pools))
+    logger.debug("tick %s: %s characters, %s events", result.tick, result.characters, result.events)
+    return result
+
+
+def _reason_to_skip(clock: WorldClock, *, force: bool, expected_tick: int | None) -> str:
+    if expected_tick is not None and clock.tick >= expected_tick:
+        return "already_done"
+    if force:
+        return ""
+    if clock.paused:
+        return "paused"
+    if clock.last_tick_at is not None:
+        since = (timezone.now() - clock.last_tick_at).total_seconds()
+        if since < clock.tick_interval_seconds * MIN_SPACING_FRACTION:
+            return "too_soon"
+    return ""
+
+
+def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> list[GameEvent]:
+    """Perceive, decide, act, persist and publish for one batch (four queries)."""
+    tick, hour = clock.tick, clock.world_time.hour
+    changed: list[Character] = []
+    drafts: list[EventDraft] = []
+    for me in character_states_load(ids):
+        rng = rng_for(seed=clock.seed, tick=tick, character_id=me.id)
+        perception = perceive(me, snapshot, hour=hour, tick=tick)
+        outcome = apply_decision(perception, decide(perception, rng=rng), tick=tick, rng=rng)
+        state = outcome.state
+        changed.append(Character(id=me.id, location_id=state.location_id, energy=state.energy, needs=state.needs))
+        drafts += [
+            EventDraft(type=e.type, payload=e.payload, tick=tick, location_id=e.location_id, actor_id=me.id)
+            for e in outcome.events
+        ]
+    Character.objects.bulk_update(changed, ["location", "energy", "needs"], batch_size=len(changed) or 1)
+    return publish_many(drafts, broadcast=False)
