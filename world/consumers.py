@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 
 from htrae.errors import DomainError
 from world import services
+from world.api import CharacterOutputSerializer
 from world.broadcast import WORLD_GROUP, character_group, location_group, world_update_frame
 from world.protocol import CLOSE_FLOODING, ProtocolError, RateLimiter, parse_client_message
 from world.selectors import player_character_get, player_surroundings
@@ -32,8 +33,10 @@ def _character_for(user):
 
 @database_sync_to_async
 def _snapshot(character) -> dict[str, Any]:
-    character.refresh_from_db(fields=["location"])
+    """The connect (and after-move) `world_update`: the REST state's shape, own character included."""
+    character.refresh_from_db()
     surroundings = player_surroundings(character=character)
+    surroundings["character"] = CharacterOutputSerializer(character).data
     return world_update_frame(tick=surroundings.get("tick") or 0, surroundings=surroundings)
 
 

@@ -1,0 +1,365 @@
+"""The simulation WebSocket end to end, through the real ASGI application (origin check,
+session/token auth, routing), with Channels' WebsocketCommunicator."""
+
+import asyncio
+import json
+import os
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import channel_layers
+from channels.testing import WebsocketCommunicator
+from django.db import connection
+from django.test import override_settings
+from rest_framework.authtoken.models import Token
+
+from htrae.asgi import application
+from narrative.models import ConversationMessage
+from tests.factories import (
+    CharacterFactory,
+    LocationFactory,
+    PathFactory,
+    PlayerFactory,
+    WorldClockFactory,
+    WorldObjectFactory,
+)
+from world.models import Character, GameEvent, PlayerActionReceipt
+from world.protocol import CLOSE_FLOODING, MAX_MESSAGE_BYTES
+from world.tick import run_tick
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    channel_layers.backends = {}
+    yield
+    channel_layers.backends = {}
+
+
+@pytest.fixture(autouse=True)
+async def close_consumer_connections():
+    """Consumers query from Channels' database thread; close its connection after each test
+    so the test database can be dropped at the end."""
+    yield
+    await database_sync_to_async(lambda: connection.close())()
+
+
+@pytest.fixture
+def world(db):
+    """Ash and Birch are joined; Cedar is joined to Birch only. Two players at Ash, one at Cedar."""
+    ash, birch, cedar = (LocationFactory(name=name, slug=name.lower()) for name in ("Ash", "Birch", "Cedar"))
+    PathFactory(source=ash, target=birch)
+    PathFactory(source=birch, target=cedar)
+    WorldClockFactory(seed=5)
+    npc = CharacterFactory(name="Oren", location=ash, description="A lamp-warden.")
+    shard = WorldObjectFactory(name="Prism Shard", location=ash, description="It hums.")
+    players = {
+        name: PlayerFactory(name=name, user__username=name, location=where)
+        for name, where in (("wren", ash), ("tam", ash), ("ode", cedar))
+    }
+    tokens = {name: Token.objects.create(user=player.user).key for name, player in players.items()}
+    return {
+        "ash": ash,
+        "birch": birch,
+        "cedar": cedar,
+        "npc": npc,
+        "shard": shard,
+        "players": players,
+        "tokens": tokens,
+    }
+
+
+async def connect(token=None, *, headers=(ORIGIN,), path=None):
+    path = path or (f"/ws/simulation?token={token}" if token else "/ws/simulation")
+    communicator = WebsocketCommunicator(application, path, headers=list(headers))
+    connected, _ = await communicator.connect()
+    return communicator, connected
+
+
+async def joined(world, name):
+    """A connected player, with the connect snapshot already read."""
+    communicator, connected = await connect(world["tokens"][name])
+    assert connected
+    snapshot = await communicator.receive_json_from(timeout=5)
+    assert snapshot["type"] == "world_update"
+    return communicator
+
+
+async def action(communicator, request_id, **data):
+    await communicator.send_json_to({"type": "player_action", "request_id": request_id, "data": data})
+
+
+async def receive_until(communicator, frame_type, timeout=5):
+    """The next frame of a type, skipping others (ticks and notifications interleave)."""
+    while True:
+        frame = await communicator.receive_json_from(timeout=timeout)
+        if frame["type"] == frame_type:
+            return frame
+
+
+count = database_sync_to_async(lambda model, **filters: model.objects.filter(**filters).count())
+
+
+# --- Connecting ------------------------------------------------------------------------------
+
+
+async def test_connect_with_a_token_sends_a_snapshot_of_the_surroundings(world):
+    communicator, connected = await connect(world["tokens"]["wren"])
+    assert connected
+
+    snapshot = await communicator.receive_json_from(timeout=5)
+
+    assert snapshot["type"] == "world_update"
+    data = snapshot["data"]
+    assert data["location"]["name"] == "Ash"
+    assert data["character"]["name"] == "wren"
+    assert {exit["name"] for exit in data["exits"]} == {"Birch"}
+    assert {c["name"] for c in data["characters"]} == {"Oren", "tam"}
+    assert data["tick"] == 0 and snapshot["tick"] == 0
+    await communicator.disconnect()
+
+
+async def test_connect_with_a_session_cookie(world, client):
+    await database_sync_to_async(client.force_login)(world["players"]["tam"].user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+
+    communicator, connected = await connect(headers=(ORIGIN, (b"cookie", cookie)))
+
+    assert connected
+    assert (await communicator.receive_json_from(timeout=5))["data"]["character"]["name"] == "tam"
+    await communicator.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("token", "headers"),
+    [
+        (None, (ORIGIN,)),  # nobody
+        ("not-a-token", (ORIGIN,)),  # a wrong token
+        ("wren", ((b"origin", b"http://evil.example"),)),  # a foreign page
+        ("wren", ()),  # no Origin at all
+    ],
+)
+async def test_unauthenticated_or_foreign_connections_are_refused(world, token, headers):
+    token = world["tokens"].get(token, token)
+    _, connected = await connect(token, headers=headers)
+    assert not connected
+
+
+async def test_a_staff_account_without_a_character_is_refused(world):
+    from tests.factories import UserFactory
+
+    staff = await database_sync_to_async(UserFactory)(is_staff=True)
+    token = await database_sync_to_async(lambda: Token.objects.create(user=staff).key)()
+    _, connected = await connect(token)
+    assert not connected
+
+
+# --- The world moving ------------------------------------------------------------------------
+
+
+async def test_each_tick_sends_one_world_update_for_the_players_location(world):
+    wren = await joined(world, "wren")
+
+    result = await database_sync_to_async(run_tick)(force=True)
+
+    update = await receive_until(wren, "world_update")
+    assert update["tick"] == result.tick == 1
+    assert update["data"]["location"]["name"] == "Ash"
+    assert update["data"]["tick"] == 1
+    await wren.disconnect()
+
+
+# --- Acting ----------------------------------------------------------------------------------
+
+
+async def test_move_acks_changes_location_and_groups(world):
+    wren, tam, ode = [await joined(world, name) for name in ("wren", "tam", "ode")]
+
+    await action(wren, "m1", action="move", to=world["birch"].id)
+    ack = await wren.receive_json_from(timeout=5)
+    assert ack == {"type": "ack", "request_id": "m1", "data": {**ack["data"], "action": "move"}}
+    assert ack["data"]["location"]["name"] == "Birch"
+    snapshot = await receive_until(wren, "world_update")
+    assert snapshot["data"]["location"]["name"] == "Birch"
+    player = await database_sync_to_async(Character.objects.get)(pk=world["players"]["wren"].pk)
+    assert player.location_id == world["birch"].id
+
+    # tam, still at Ash, sees the place refreshed without wren
+    seen_by_tam = await receive_until(tam, "world_update")
+    assert "wren" not in {c["name"] for c in seen_by_tam["data"]["characters"]}
+
+    # wren now hears Birch, not Ash
+    await action(tam, "s1", action="speak", text="Anyone there?")
+    await receive_until(tam, "ack")
+    assert await wren.receive_nothing(timeout=0.3)
+    for communicator in (wren, tam, ode):
+        await communicator.disconnect()
+
+
+async def test_speech_reaches_players_at_the_place_and_no_one_elsewhere(world):
+    wren, tam, ode = [await joined(world, name) for name in ("wren", "tam", "ode")]
+
+    await action(wren, "s1", action="speak", text="  Lanterns at dusk.  ")
+
+    ack = await wren.receive_json_from(timeout=5)
+    assert ack["type"] == "ack" and ack["data"]["text"] == "Lanterns at dusk."
+    heard = await receive_until(tam, "chat_message")
+    assert heard["data"]["text"] == "Lanterns at dusk."
+    assert heard["data"]["speaker"] == {"id": world["players"]["wren"].id, "name": "wren", "kind": "player"}
+    assert heard["event_id"] == ack["data"]["event_id"]
+    assert (await receive_until(wren, "chat_message"))["data"]["text"] == "Lanterns at dusk."
+    assert await ode.receive_nothing(timeout=0.3)
+    assert await count(ConversationMessage, text="Lanterns at dusk.") == 1
+    for communicator in (wren, tam, ode):
+        await communicator.disconnect()
+
+
+async def test_the_same_request_id_is_applied_once(world):
+    wren = await joined(world, "wren")
+
+    await action(wren, "same", action="speak", text="Once.")
+    first = await receive_until(wren, "ack")
+    await action(wren, "same", action="speak", text="Once.")
+    second = await receive_until(wren, "ack")
+
+    assert second["data"]["replayed"] is True
+    assert second["data"]["event_id"] == first["data"]["event_id"]
+    assert await count(GameEvent, type="PLAYER_SPOKE") == 1
+    await wren.disconnect()
+
+
+async def test_interact_with_a_character_and_an_object_and_wait(world):
+    wren = await joined(world, "wren")
+
+    await action(wren, "i1", action="interact", target={"type": "character", "id": world["npc"].id})
+    reply = (await receive_until(wren, "ack"))["data"]
+    assert reply["target"]["name"] == "Oren" and reply["target"]["description"] == "A lamp-warden."
+
+    await action(wren, "i2", action="interact", target={"type": "object", "id": world["shard"].id})
+    assert (await receive_until(wren, "ack"))["data"]["target"]["description"] == "It hums."
+
+    await action(wren, "w1", action="wait")
+    assert (await receive_until(wren, "ack"))["data"]["action"] == "wait"
+    assert await count(GameEvent, type="PLAYER_INTERACTED") == 2
+    await wren.disconnect()
+
+
+# --- Bad messages ----------------------------------------------------------------------------
+
+GOOD = {"type": "player_action", "request_id": "r", "data": {"action": "speak", "text": "hi"}}
+
+
+def variant(**changes):
+    message = json.loads(json.dumps(GOOD))
+    for key, value in changes.items():
+        if key == "data":
+            message["data"] = value
+        else:
+            message[key] = value
+    return json.dumps(message)
+
+
+BAD_MESSAGES = [
+    ("{not json", "malformed_json"),
+    ("[1, 2]", "invalid_message"),
+    (json.dumps({"type": "teleport", "request_id": "r"}), "unknown_type"),
+    (json.dumps({"request_id": "r", "data": {}}), "unknown_type"),
+    (variant(request_id=""), "missing_field"),
+    (variant(request_id=7), "missing_field"),
+    (variant(request_id="x" * 65), "invalid_field"),
+    (variant(data=None), "missing_field"),
+    (variant(data={"text": "hi"}), "missing_field"),
+    (variant(data={"action": "fly"}), "unknown_action"),
+    (variant(data={"action": "move"}), "missing_field"),
+    (variant(data={"action": "move", "to": "Birch"}), "invalid_field"),
+    (variant(data={"action": "move", "to": True}), "invalid_field"),
+    (variant(data={"action": "move", "to": 999999}), "not_adjacent"),
+    (variant(data={"action": "speak"}), "missing_field"),
+    (variant(data={"action": "speak", "text": "   "}), "empty_text"),
+    (variant(data={"action": "speak", "text": "x" * 501}), "text_too_long"),
+    (variant(data={"action": "interact", "target": {"type": "ghost", "id": 1}}), "invalid_field"),
+    (variant(data={"action": "interact", "target": {"type": "object", "id": "shard"}}), "invalid_field"),
+    (variant(data={"action": "interact", "target": {"type": "character", "id": 999999}}), "unknown_target"),
+    ("x" * (MAX_MESSAGE_BYTES + 1), "message_too_large"),
+]
+
+
+async def test_bad_messages_get_an_error_change_nothing_and_keep_the_connection(world):
+    """Every bad message in turn on one connection (one transactional test keeps it quick)."""
+    wren = await joined(world, "wren")
+
+    for number, (text, code) in enumerate(BAD_MESSAGES):
+        await wren.send_to(text_data=text)
+        error = await wren.receive_json_from(timeout=5)
+        assert error["type"] == "error", (text[:80], error)
+        assert error["data"]["code"] == code, (text[:80], error)
+        assert error["data"]["message"]
+        # the connection stays open: the same message, made good, still works
+        await wren.send_to(text_data=variant(request_id=f"good-{number}"))
+        assert (await receive_until(wren, "ack"))["request_id"] == f"good-{number}"
+        await receive_until(wren, "chat_message")  # its speech, heard by wren too
+        await asyncio.sleep(0.25)  # stay under the rate limit
+
+    assert await count(GameEvent) == len(BAD_MESSAGES)  # only the good messages' speech
+    assert await count(GameEvent, type="PLAYER_SPOKE") == len(BAD_MESSAGES)
+    assert await count(PlayerActionReceipt) == len(BAD_MESSAGES)
+    wren_now = await database_sync_to_async(Character.objects.get)(pk=world["players"]["wren"].pk)
+    assert wren_now.location_id == world["ash"].id
+    await wren.disconnect()
+
+
+async def test_errors_echo_the_request_id(world):
+    wren = await joined(world, "wren")
+    await wren.send_to(text_data=variant(request_id="abc", data={"action": "move", "to": world["cedar"].id}))
+    error = await wren.receive_json_from(timeout=5)
+    assert error["request_id"] == "abc" and error["data"]["code"] == "not_adjacent"
+    await wren.disconnect()
+
+
+async def test_binary_frames_are_refused(world):
+    wren = await joined(world, "wren")
+    await wren.send_to(bytes_data=b"\x00\x01")
+    assert (await wren.receive_json_from(timeout=5))["data"]["code"] == "binary_not_supported"
+    await wren.disconnect()
+
+
+async def test_too_many_messages_are_refused_then_a_flood_closes_the_connection(world):
+    wren = await joined(world, "wren")
+    for number in range(60):
+        await wren.send_to(text_data=json.dumps({"type": "player_action", "request_id": f"f{number}"}))
+
+    frames = []
+    while True:
+        output = await wren.receive_output(timeout=5)
+        if output["type"] == "websocket.close":
+            break
+        frames.append(json.loads(output["text"]))
+
+    assert output["code"] == CLOSE_FLOODING
+    codes = [frame["data"]["code"] for frame in frames]
+    assert codes[:10] == ["missing_field"] * 10  # within the rate, each message is answered
+    assert "rate_limited" in codes
+    assert await count(GameEvent) == 0
+
+
+# --- Served mode: the real Redis channel layer -----------------------------------------------
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
+async def test_a_tick_and_speech_travel_through_redis(world):
+    layers = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [os.environ["REDIS_URL"]]}}
+    }
+    with override_settings(CHANNEL_LAYERS=layers):
+        channel_layers.backends = {}
+        wren, tam = await joined(world, "wren"), await joined(world, "tam")
+
+        await database_sync_to_async(run_tick)(force=True)
+        assert (await receive_until(wren, "world_update"))["tick"] == 1
+
+        await action(tam, "r1", action="speak", text="Through Redis.")
+        assert (await receive_until(wren, "chat_message"))["data"]["text"] == "Through Redis."
+        await wren.disconnect()
+        await tam.disconnect()
