@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from htrae.bulk import bulk_update_columns
 from world.autonomy.actions import apply_decision
 from world.autonomy.decision import decide, rng_for
 from world.autonomy.perception import character_states_load, perceive, world_snapshot_load
@@ -122,17 +123,17 @@ def _reason_to_skip(clock: WorldClock, *, force: bool, expected_tick: int | None
 def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> list[GameEvent]:
     """Perceive, decide, act, persist and publish for one batch (four queries)."""
     tick, hour = clock.tick, clock.world_time.hour
-    changed: list[Character] = []
+    changed: list[tuple] = []
     drafts: list[EventDraft] = []
     for me in character_states_load(ids):
         rng = rng_for(seed=clock.seed, tick=tick, character_id=me.id)
         perception = perceive(me, snapshot, hour=hour, tick=tick)
         outcome = apply_decision(perception, decide(perception, rng=rng), tick=tick, rng=rng)
         state = outcome.state
-        changed.append(Character(id=me.id, location_id=state.location_id, energy=state.energy, needs=state.needs))
+        changed.append((me.id, state.location_id, state.energy, state.needs))
         drafts += [
             EventDraft(type=e.type, payload=e.payload, tick=tick, location_id=e.location_id, actor_id=me.id)
             for e in outcome.events
         ]
-    Character.objects.bulk_update(changed, ["location", "energy", "needs"], batch_size=len(changed) or 1)
+    bulk_update_columns(Character, ["location", "energy", "needs"], changed)
     return publish_many(drafts, broadcast=False)

@@ -1,0 +1,79 @@
+"""Benchmark: the world tick at two sizes, the seed world and the seed world plus N NPCs.
+
+Builds a throwaway database (the configured one is left alone), runs warm-up ticks, then
+times ticks and counts their queries, and prints a table. Run it against PostgreSQL for the
+served-mode figure and without DATABASE_URL for the embedded (SQLite) one:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/tick.py --npcs 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "htrae.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--npcs", type=int, default=10_000, help="Generated NPCs for the large world.")
+    parser.add_argument("--ticks", type=int, default=5, help="Measured ticks per world size.")
+    parser.add_argument("--batch-size", type=int, default=None)
+    args = parser.parse_args()
+
+    import django
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+    from django.conf import settings
+    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+
+    setup_test_environment()
+    databases = setup_databases(verbosity=0, interactive=False)
+    try:
+        from narrative.seeding import generated_npcs_add, seed_world
+
+        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        batch = args.batch_size or settings.TICK_BATCH_SIZE
+        print(f"database: {engine}, batch size: {batch}, measured ticks: {args.ticks}")
+        print(f"{'world':<28} {'characters':>10} {'median ms':>10} {'max ms':>8} {'queries':>8} {'events':>7}")
+        seed_world()
+        measure("seed world", args.ticks, batch)
+        generated_npcs_add(count=args.npcs, batch_size=5000)
+        measure(f"seed world + {args.npcs} NPCs", args.ticks, batch)
+    finally:
+        teardown_databases(databases, verbosity=0)
+
+
+def measure(label: str, ticks: int, batch_size: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from world.tick import run_tick
+
+    run_tick(force=True, batch_size=batch_size)  # warm-up
+    timings, queries, events, characters = [], [], [], 0
+    for _ in range(ticks):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            result = run_tick(force=True, batch_size=batch_size)
+            timings.append((time.perf_counter() - started) * 1000)
+        queries.append(len(captured))
+        events.append(result.events)
+        characters = result.characters
+    print(
+        f"{label:<28} {characters:>10} {statistics.median(timings):>10.0f} {max(timings):>8.0f} "
+        f"{max(queries):>8} {int(statistics.median(events)):>7}"
+    )
+
+
+if __name__ == "__main__":
+    main()
