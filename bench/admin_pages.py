@@ -10,16 +10,10 @@ change form as a designer sees them, printing the median time and the query coun
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "htrae.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
+from _setup import throwaway_database
 
 
 def main() -> None:
@@ -28,25 +22,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    import django
-
-    warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic needed here
-
-    django.setup()
-    from django.conf import settings
-    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
-
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
-    try:
-        print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+    with throwaway_database() as engine:
+        print(f"database: {engine}")
         populate(args.npcs)
         measure(args.runs)
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 def populate(npcs: int) -> None:
+    import sys
+
     from django.utils import timezone
     from tqdm import tqdm
 

@@ -10,16 +10,10 @@ served-mode figure and without DATABASE_URL for the embedded (SQLite) one:
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "htrae.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
+from _setup import throwaway_database
 
 
 def main() -> None:
@@ -29,19 +23,11 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=None)
     args = parser.parse_args()
 
-    import django
+    with throwaway_database() as engine:
+        from django.conf import settings
 
-    warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
-    from django.conf import settings
-    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
-
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
-    try:
         from narrative.seeding import generated_npcs_add, seed_world
 
-        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         batch = args.batch_size or settings.TICK_BATCH_SIZE
         print(f"database: {engine}, batch size: {batch}, measured ticks: {args.ticks}")
         print(f"{'world':<28} {'characters':>10} {'median ms':>10} {'max ms':>8} {'queries':>8} {'events':>7}")
@@ -49,8 +35,6 @@ def main() -> None:
         measure("seed world", args.ticks, batch)
         generated_npcs_add(count=args.npcs, batch_size=5000)
         measure(f"seed world + {args.npcs} NPCs", args.ticks, batch)
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 def measure(label: str, ticks: int, batch_size: int) -> None:

@@ -1,0 +1,35 @@
+"""What every benchmark needs first: Django set up against a throwaway copy of the database.
+
+The configured database is left alone: `throwaway_database()` creates the test database
+(`test_<name>`), yields the engine's short name, and drops it afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "htrae.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
+
+
+@contextmanager
+def throwaway_database() -> Iterator[str]:
+    import django
+
+    warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic needed here
+    django.setup()
+    from django.conf import settings
+    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+
+    setup_test_environment()
+    databases = setup_databases(verbosity=0, interactive=False)
+    try:
+        yield settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    finally:
+        teardown_databases(databases, verbosity=0)
