@@ -10,7 +10,8 @@
 3. after commit, lets `world.broadcast` turn them into WebSocket frames, unless the caller
    (the tick) broadcasts its own aggregated frames.
 
-Subscribers take a list of events, so a tick batch costs them a constant number of queries.
+Subscribers take a list of events and are called once per publish with every event they
+subscribed to, so a tick batch costs them a constant number of queries.
 Event type names are the blueprint's, upper snake case (see `EventType`).
 """
 
@@ -125,9 +126,10 @@ def publish_many(drafts: Iterable[EventDraft], *, broadcast: bool = True) -> lis
 
 
 def _dispatch(events: list[GameEvent]) -> None:
-    by_type: dict[str, list[GameEvent]] = defaultdict(list)
+    """Call each subscriber once with all the events it asked for, in publishing order."""
+    by_handler: dict[Subscriber, list[GameEvent]] = {}
     for event in events:
-        by_type[event.type].append(event)
-    for event_type, batch in by_type.items():
-        for handler in _subscribers.get(event_type, ()):
-            handler(batch)
+        for handler in _subscribers.get(event.type, ()):
+            by_handler.setdefault(handler, []).append(event)
+    for handler, batch in by_handler.items():
+        handler(batch)

@@ -227,3 +227,18 @@ def test_run_ticks_prints_each_tick(small_world):
     assert [line.split(":")[0] for line in lines[:3]] == ["tick 1", "tick 2", "tick 3"]
     assert "queries" in lines[0] and "3 ticks in" in lines[-1]
     assert WorldClock.objects.get().tick == 3
+
+
+@pytest.mark.django_db
+def test_a_subscriber_gets_all_its_event_types_in_one_call():
+    from world.events import EventDraft, publish_many, subscribe
+
+    calls = []
+
+    @subscribe("TEST_A", "TEST_B")
+    def record(events):
+        calls.append([event.type for event in events])
+
+    publish_many([EventDraft("TEST_A"), EventDraft("TEST_C"), EventDraft("TEST_B"), EventDraft("TEST_A")])
+
+    assert calls == [["TEST_A", "TEST_B", "TEST_A"]]
