@@ -32,6 +32,13 @@ DESIGNER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "conversationmessage": _EDIT,
     },
     "memory": {"memory": _EDIT},
+    "spectra": {
+        "emotiontype": _EDIT,
+        "appraisalrule": _EDIT,
+        "spectragoal": _EDIT,
+        "spectramind": ("view",),
+        "emotionsample": ("view",),
+    },
 }
 
 

@@ -163,7 +163,17 @@ class SurroundingLocationOutputSerializer(_IdSlugNameSerializer):
     map = inline_serializer("MapPoint", fields={"x": serializers.FloatField(), "y": serializers.FloatField()})
     environment = inline_serializer(
         "Environment",
-        fields={"light": serializers.FloatField(), "color": serializers.CharField(), "sound": serializers.CharField()},
+        fields={
+            "light": serializers.FloatField(),
+            "color": serializers.CharField(),
+            "sound": serializers.CharField(),
+            "resonance": inline_serializer(
+                "Resonance",
+                fields={"mood": serializers.CharField(), "weight": serializers.FloatField()},
+                required=False,
+                help_text="Present while Spectra's mood tints the place.",
+            ),
+        },
     )
 
 

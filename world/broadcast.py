@@ -19,7 +19,6 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.core.cache import cache
 
 from world.events import EventType
 from world.models import Character, GameEvent
@@ -30,7 +29,6 @@ WORLD_GROUP = "world"
 FRAME_MESSAGE_TYPE = "world.frame"  # the consumer's `world_frame` handler
 CHAT_FRAMES_PER_LOCATION = 5
 NOTIFICATIONS_PER_TICK = 5
-_SPECTRA_STATUS_CACHE_KEY = "broadcast:spectra-status"
 
 Frame = dict[str, Any]
 Addressed = tuple[str, Frame]
@@ -127,45 +125,26 @@ def tick_frames(tick: int, events: list[GameEvent]) -> list[Addressed]:
     notices = [(event, _notification_message(event)) for event in events]
     notices = [(event, message) for event, message in notices if message][:NOTIFICATIONS_PER_TICK]
     frames += [(WORLD_GROUP, notification_frame(event, message)) for event, message in notices]
-
-    status = spectra_status_frame_if_changed(tick)
-    if status:
-        frames.append((WORLD_GROUP, status))
+    frames += _spectra_frames(events)
     return frames
 
 
-def spectra_status(tick: int) -> dict[str, Any] | None:
-    """Spectra's current status as clients see it (the spectra app will enrich it)."""
-    spectra = Character.objects.select_related("location").filter(kind=Character.Kind.SPECTRA).first()
-    if spectra is None:
-        return None
-    last_action = (
-        GameEvent.objects.filter(actor=spectra).order_by("-id").values("id", "type", "tick", "payload").first()
-    )
-    emotional_state = spectra.emotional_state or {}
-    return {
-        "id": spectra.id,
-        "name": spectra.name,
-        "tick": tick,
-        "location": {"id": spectra.location_id, "name": spectra.location.name},
-        "mood": emotional_state.get("mood", "calm"),
-        "emotional_state": emotional_state,
-        "energy": spectra.energy,
-        "action": last_action["type"] if last_action else None,
-        "event_id": last_action["id"] if last_action else None,
-    }
-
-
-def spectra_status_frame_if_changed(tick: int) -> Frame | None:
-    """A `spectra_status_update` frame, only when her status differs from the last one sent."""
-    status = spectra_status(tick)
-    if status is None:
-        return None
-    fingerprint = {key: value for key, value in status.items() if key not in {"tick", "event_id"}}
-    if cache.get(_SPECTRA_STATUS_CACHE_KEY) == fingerprint:
-        return None
-    cache.set(_SPECTRA_STATUS_CACHE_KEY, fingerprint, timeout=None)
-    return {"type": "spectra_status_update", "tick": tick, "event_id": status["event_id"], "data": status}
+def _spectra_frames(events: Iterable[GameEvent]) -> list[Addressed]:
+    """Spectra's status (to everyone) and her idle behaviours (to the place she is in)."""
+    frames: list[Addressed] = []
+    statuses = [event for event in events if event.type == EventType.SPECTRA_STATUS_CHANGED]
+    if statuses:  # only the latest status matters
+        latest = statuses[-1]
+        frames.append(
+            (
+                WORLD_GROUP,
+                {"type": "spectra_status_update", "tick": latest.tick, "event_id": latest.id, "data": latest.payload},
+            )
+        )
+    for event in events:
+        if event.type == EventType.SPECTRA_EXPRESSED and event.location_id:
+            frames.append((location_group(event.location_id), notification_frame(event, event.payload["text"])))
+    return frames
 
 
 def broadcast_tick(tick: int, events: list[GameEvent], *, close_pools: bool = False) -> None:
@@ -195,6 +174,7 @@ def event_frames(events: Iterable[GameEvent]) -> list[Addressed]:
         message = _notification_message(event)
         if message:
             frames.append((WORLD_GROUP, notification_frame(event, message)))
+    frames += _spectra_frames(events)
     if refresh:
         tick = max((event.tick for event in events), default=0)
         for location_id, surroundings in locations_surroundings(location_ids=sorted(refresh)).items():

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,7 +51,11 @@ class EventType:
     SPECTRA_CREATED = "SPECTRA_CREATED"
     SPECTRA_PURSUED_GOAL = "SPECTRA_PURSUED_GOAL"
     SPECTRA_EMOTION_CHANGED = "SPECTRA_EMOTION_CHANGED"
+    SPECTRA_EXPRESSED = "SPECTRA_EXPRESSED"  # an idle behaviour: humming, pacing, ...
+    SPECTRA_STATUS_CHANGED = "SPECTRA_STATUS_CHANGED"  # what clients show of her changed
+    NPC_EMOTION_CHANGED = "NPC_EMOTION_CHANGED"
     ENVIRONMENT_UPDATE = "ENVIRONMENT_UPDATE"
+    TIME_OF_DAY_CHANGED = "TIME_OF_DAY_CHANGED"
     # Players
     PLAYER_JOINED = "PLAYER_JOINED"
     PLAYER_MOVED = "PLAYER_MOVED"
@@ -73,10 +79,13 @@ class EventDraft:
 
 Subscriber = Callable[[list[GameEvent]], None]
 _subscribers: dict[str, list[Subscriber]] = defaultdict(list)
+ANY_EVENT = "*"
+_collector: ContextVar[list[GameEvent] | None] = ContextVar("event_collector", default=None)
 
 
 def subscribe(*event_types: str) -> Callable[[Subscriber], Subscriber]:
-    """Register a function to receive the events of these types, in batches, in-transaction."""
+    """Register a function to receive the events of these types (ANY_EVENT: all), in
+    batches, in-transaction."""
 
     def register(handler: Subscriber) -> Subscriber:
         for event_type in event_types:
@@ -117,8 +126,11 @@ def publish_many(drafts: Iterable[EventDraft], *, broadcast: bool = True) -> lis
     )
     if not events:
         return events
+    collected = _collector.get()
+    if collected is not None:
+        collected.extend(events)
     _dispatch(events)
-    if broadcast:
+    if broadcast and collected is None:  # a collector's owner (the tick) broadcasts its own
         from world.broadcast import broadcast_events
 
         transaction.on_commit(lambda: broadcast_events(events))
@@ -129,7 +141,24 @@ def _dispatch(events: list[GameEvent]) -> None:
     """Call each subscriber once with all the events it asked for, in publishing order."""
     by_handler: dict[Subscriber, list[GameEvent]] = {}
     for event in events:
-        for handler in _subscribers.get(event.type, ()):
+        for handler in (*_subscribers.get(event.type, ()), *_subscribers.get(ANY_EVENT, ())):
             by_handler.setdefault(handler, []).append(event)
     for handler, batch in by_handler.items():
         handler(batch)
+
+
+@contextmanager
+def collecting() -> Iterator[list[GameEvent]]:
+    """Gather every event published inside the block, subscribers' events included (the tick
+    broadcasts them together after commit)."""
+    collected: list[GameEvent] = []
+    token = _collector.set(collected)
+    try:
+        yield collected
+    finally:
+        _collector.reset(token)
+
+
+def is_collecting() -> bool:
+    """True inside `collecting()`, i.e. during a tick."""
+    return _collector.get() is not None

@@ -37,6 +37,11 @@ class Location(TimeStampedModel):
     is_starting_location = models.BooleanField(
         default=False, help_text="New players start here. Only one location may have it."
     )
+    resonance = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How Spectra's mood tints this place now (written by the resonance engine; fades by itself).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -55,7 +60,10 @@ class Location(TimeStampedModel):
 
     @property
     def environment(self) -> dict:
-        return {"light": self.light, "color": self.color, "sound": self.sound}
+        """The environment as perceived: the base tinted by any resonance."""
+        from world.environment import effective_environment
+
+        return effective_environment(light=self.light, color=self.color, sound=self.sound, resonance=self.resonance)
 
 
 class Path(TimeStampedModel):

@@ -17,6 +17,7 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from world.environment import effective_environment
 from world.models import Character, GameEvent, Location, Path, WorldClock, WorldObject
 
 
@@ -113,7 +114,18 @@ def locations_surroundings(
         Location.objects.filter(id__in=ids)
         .annotate(events_floor=events_floor)
         .values(
-            "id", "slug", "name", "description", "region", "map_x", "map_y", "light", "color", "sound", "events_floor"
+            "id",
+            "slug",
+            "name",
+            "description",
+            "region",
+            "map_x",
+            "map_y",
+            "light",
+            "color",
+            "sound",
+            "resonance",
+            "events_floor",
         )
     ):
         floors[row["id"]] = row["events_floor"]
@@ -125,7 +137,9 @@ def locations_surroundings(
                 "description": row["description"],
                 "region": row["region"],
                 "map": {"x": row["map_x"], "y": row["map_y"]},
-                "environment": {"light": row["light"], "color": row["color"], "sound": row["sound"]},
+                "environment": effective_environment(
+                    light=row["light"], color=row["color"], sound=row["sound"], resonance=row["resonance"]
+                ),
             },
             "characters": [],
             "population": 0,

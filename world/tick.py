@@ -12,7 +12,10 @@ A tick:
 3. loads the tick-start world in a constant number of queries, then for every active NPC and
    Spectra, in batches: perceive, decide (pure, seeded), act (pure), persist in bulk, publish
    the events (a constant number of queries per batch);
-4. commits, and only then broadcasts one `world_update` per occupied location.
+4. runs the tick phases other apps registered (`register_tick_phase`: Spectra's emotions,
+   resonance, expression);
+5. commits, and only then broadcasts every event the tick published, as one `world_update`
+   per occupied location and a few other frames.
 A failure anywhere rolls the whole tick back: no half-written tick, nothing broadcast.
 """
 
@@ -20,8 +23,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -31,13 +35,37 @@ from htrae.bulk import bulk_update_columns
 from world.autonomy.actions import apply_decision
 from world.autonomy.decision import decide, rng_for
 from world.autonomy.perception import character_states_load, perceive, world_snapshot_load
-from world.events import EventDraft, publish_many
-from world.models import Character, GameEvent, WorldClock
+from world.events import EventDraft, EventType, collecting, publish_many
+from world.models import Character, WorldClock
 
 logger = logging.getLogger(__name__)
 
 # A scheduler firing again within this fraction of the interval is a duplicate, not a tick.
 MIN_SPACING_FRACTION = 0.5
+
+
+@dataclass(frozen=True)
+class TickContext:
+    """What a tick phase knows of the tick it runs in."""
+
+    tick: int
+    seed: int
+    world_time: datetime
+    previous_world_time: datetime
+    events: tuple = ()  # every event of this tick so far (GameEvent rows), oldest first
+
+
+TickPhase = Callable[[TickContext], None]
+_phases: list[TickPhase] = []
+
+
+def register_tick_phase(phase: TickPhase) -> TickPhase:
+    """Run `phase` in every tick after the characters have acted, inside the tick's
+    transaction (emotion decay, resonance, ...). Other apps register theirs in `ready()`,
+    so the world calls them without importing them."""
+    if phase not in _phases:
+        _phases.append(phase)
+    return phase
 
 
 @dataclass(frozen=True)
@@ -79,18 +107,29 @@ def run_tick(
         if skipped:
             return TickResult(tick=None, skipped=skipped)
 
+        previous_world_time = clock.world_time
         clock.tick += 1
         clock.world_time += timedelta(seconds=clock.tick_interval_seconds * clock.time_scale)
         clock.last_tick_at = timezone.now()
         clock.save(update_fields=["tick", "world_time", "last_tick_at", "updated_at"])
 
-        snapshot = world_snapshot_load(tick=clock.tick)
-        ids = snapshot.autonomous_ids
-        events: list[GameEvent] = []
-        batches = 0
-        for start in range(0, len(ids), batch_size):
-            events += _run_batch(list(ids[start : start + batch_size]), snapshot, clock)
-            batches += 1
+        with collecting() as events:
+            snapshot = world_snapshot_load(tick=clock.tick)
+            ids = snapshot.autonomous_ids
+            batches = 0
+            for start in range(0, len(ids), batch_size):
+                _run_batch(list(ids[start : start + batch_size]), snapshot, clock)
+                batches += 1
+            _publish_time_of_day(clock, previous_world_time)
+            context = TickContext(
+                tick=clock.tick,
+                seed=clock.seed,
+                world_time=clock.world_time,
+                previous_world_time=previous_world_time,
+                events=tuple(events),
+            )
+            for phase in _phases:
+                phase(context)
 
         result = TickResult(
             tick=clock.tick,
@@ -104,6 +143,16 @@ def run_tick(
         transaction.on_commit(lambda: broadcast_tick(clock.tick, events, close_pools=close_channel_pools))
     logger.debug("tick %s: %s characters, %s events", result.tick, result.characters, result.events)
     return result
+
+
+def _publish_time_of_day(clock: WorldClock, previous_world_time: datetime) -> None:
+    """Dawn, morning, ...: a world-wide event when the part of the day changes."""
+    from world.selectors import time_of_day
+
+    before, now = time_of_day(previous_world_time.hour), time_of_day(clock.world_time.hour)
+    if before != now:
+        payload = {"from": before, "part": now, "qualifier": now, "world_time": clock.world_time.isoformat()}
+        publish_many([EventDraft(type=EventType.TIME_OF_DAY_CHANGED, payload=payload, tick=clock.tick)])
 
 
 def _reason_to_skip(clock: WorldClock, *, force: bool, expected_tick: int | None) -> str:
@@ -120,12 +169,12 @@ def _reason_to_skip(clock: WorldClock, *, force: bool, expected_tick: int | None
     return ""
 
 
-def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> list[GameEvent]:
+def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> None:
     """Perceive, decide, act, persist and publish for one batch (four queries)."""
     tick, hour = clock.tick, clock.world_time.hour
     changed: list[tuple] = []
     drafts: list[EventDraft] = []
-    for me in character_states_load(ids):
+    for me in character_states_load(ids, moods=snapshot.moods):
         rng = rng_for(seed=clock.seed, tick=tick, character_id=me.id)
         perception = perceive(me, snapshot, hour=hour, tick=tick)
         outcome = apply_decision(perception, decide(perception, rng=rng), tick=tick, rng=rng)
@@ -136,4 +185,4 @@ def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> list[GameEvent]:
             for e in outcome.events
         ]
     bulk_update_columns(Character, ["location", "energy", "needs"], changed)
-    return publish_many(drafts, broadcast=False)
+    publish_many(drafts, broadcast=False)

@@ -71,7 +71,8 @@ def test_a_bad_interval_is_a_form_error(designer_client, clock):
 
 
 def test_the_celery_task_runs_one_tick_and_refuses_a_duplicate(clock):
-    assert run_world_tick() == {"tick": 1, "skipped": "", "events": pytest.approx(1, abs=1)}
+    first = run_world_tick()
+    assert (first["tick"], first["skipped"]) == (1, "") and first["events"] >= 1
     assert run_world_tick()["skipped"] == "too_soon"  # Beat sent it twice
     assert WorldClock.objects.get().tick == 1
 

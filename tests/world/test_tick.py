@@ -104,10 +104,13 @@ def assert_tick_queries_at_most(limit, *, batch_size, assert_max_queries) -> Non
         assert run_tick(batch_size=batch_size).ran
 
 
-# Per batch: load the batch, update it, insert its events, and narrative's subscriber stores
-# speech (find open conversations, open missing ones, add lines, add participants).
-QUERIES_PER_BATCH = 7
-QUERIES_PER_TICK = 9  # savepoint, clock lock and save, the five-query snapshot, release
+# Per batch: load the batch, update it, insert its events; narrative stores speech (up to
+# four); the emotion core appraises (candidates, feelings, history, mood-change events) and
+# moves Spectra's goals.
+QUERIES_PER_BATCH = 12
+# Per tick: savepoint, clock lock and save, the five-query snapshot, time of day, Spectra's
+# phase (relax, history, resonance, mind, thoughts, goals, status), release.
+QUERIES_PER_TICK = 36
 
 
 @pytest.mark.django_db

@@ -101,6 +101,7 @@ def _target(action: str, perception: Perception, rng: random.Random) -> tuple[in
         return seen.id, seen.name
     if action == CREATE:
         return None, rng.choice(CREATIONS)
-    if action == PURSUE_GOAL:
-        return None, rng.choice(me.goals)
+    if action == PURSUE_GOAL:  # goals are listed most important first
+        weights = [len(me.goals) - index for index in range(len(me.goals))]
+        return None, rng.choices(me.goals, weights=weights, k=1)[0]
     return None, ""

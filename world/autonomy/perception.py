@@ -10,9 +10,10 @@ order or size of batches.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import F, Window
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import RowNumber
 
 from world.autonomy.state import CharacterState, EventSeen, Exit, Neighbour, ObjectSeen, Perception
@@ -31,6 +32,7 @@ class WorldSnapshot:
     occupants: dict[int, tuple[Neighbour, ...]]
     recent_events: dict[int, tuple[EventSeen, ...]]
     autonomous_ids: tuple[int, ...]
+    moods: dict[int, str] = field(default_factory=dict)  # at tick start, so batches agree
 
 
 def world_snapshot_load(*, tick: int) -> WorldSnapshot:
@@ -50,13 +52,19 @@ def world_snapshot_load(*, tick: int) -> WorldSnapshot:
 
     occupants: dict[int, list[Neighbour]] = defaultdict(list)
     autonomous: list[int] = []
-    present = Character.objects.filter(is_active=True).order_by("id")
-    for character_id, location_id, name, kind, faction_id in present.values_list(
-        "id", "location_id", "name", "kind", "faction_id"
+    moods: dict[int, str] = {}
+    present = (
+        Character.objects.filter(is_active=True)
+        .order_by("id")
+        .annotate(mood=KeyTextTransform("mood", "emotional_state"))
+    )
+    for character_id, location_id, name, kind, faction_id, mood in present.values_list(
+        "id", "location_id", "name", "kind", "faction_id", "mood"
     ):
         occupants[location_id].append(Neighbour(character_id, name, kind, faction_id))
         if kind in AUTONOMOUS_KINDS:
             autonomous.append(character_id)
+            moods[character_id] = mood or "calm"
 
     latest = (
         GameEvent.objects.filter(location__isnull=False, tick__gte=max(0, tick - 2))
@@ -75,11 +83,12 @@ def world_snapshot_load(*, tick: int) -> WorldSnapshot:
         occupants={key: tuple(value) for key, value in occupants.items()},
         recent_events={key: tuple(value) for key, value in recent.items()},
         autonomous_ids=tuple(autonomous),
+        moods=moods,
     )
 
 
-def character_states_load(ids: list[int]) -> list[CharacterState]:
-    """The full state of a batch of characters (one query)."""
+def character_states_load(ids: list[int], *, moods: dict[int, str]) -> list[CharacterState]:
+    """The full state of a batch of characters (one query); moods as at tick start."""
     rows = Character.objects.filter(id__in=ids).order_by("id")
     return [
         CharacterState(
@@ -92,19 +101,10 @@ def character_states_load(ids: list[int]) -> list[CharacterState]:
             needs=dict(row.needs or {}),
             personality=dict(row.personality or {}),
             goals=tuple(str(goal) for goal in (row.goals or []) if goal),
-            mood=str((row.emotional_state or {}).get("mood", "calm")),
+            mood=moods.get(row.id, "calm"),
         )
         for row in rows.only(
-            "id",
-            "name",
-            "kind",
-            "location_id",
-            "faction_id",
-            "energy",
-            "needs",
-            "personality",
-            "goals",
-            "emotional_state",
+            "id", "name", "kind", "location_id", "faction_id", "energy", "needs", "personality", "goals"
         )
     ]
 

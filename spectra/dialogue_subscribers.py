@@ -1,0 +1,1 @@
+"""Who answers when a player speaks (the dialogue providers fill this in)."""

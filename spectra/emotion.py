@@ -1,0 +1,198 @@
+"""The emotion model: pure Python over plain data, shared by Spectra and the NPCs.
+
+A character's feeling is a point in pleasure/arousal/dominance space (each -1..1). Events,
+appraised against the character (`spectra.appraisal`), push it with impulses; between
+events it relaxes toward a baseline set by personality, with a half-life. A discrete mood
+(Calm, Joy, Intensity, Melancholy, Curiosity, Unease, Wonder) is read from the point by the
+nearest prototype, with hysteresis so it does not flicker at a boundary. The Mood Ring is a
+colour computed from the mood and its intensity.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import math
+from dataclasses import dataclass
+
+CALM, JOY, INTENSITY, MELANCHOLY, CURIOSITY, UNEASE, WONDER = (
+    "calm",
+    "joy",
+    "intensity",
+    "melancholy",
+    "curiosity",
+    "unease",
+    "wonder",
+)
+
+# Where each mood sits in PAD space.
+MOOD_PROTOTYPES: dict[str, tuple[float, float, float]] = {
+    CALM: (0.35, -0.45, 0.15),
+    JOY: (0.65, 0.40, 0.35),
+    INTENSITY: (0.00, 0.85, 0.50),
+    MELANCHOLY: (-0.50, -0.45, -0.35),
+    CURIOSITY: (0.25, 0.40, 0.10),
+    UNEASE: (-0.45, 0.45, -0.40),
+    WONDER: (0.50, 0.60, -0.30),
+}
+MOODS = tuple(MOOD_PROTOTYPES)
+
+# The Mood Ring's hue per mood (0..1 around the colour wheel).
+MOOD_HUES: dict[str, float] = {
+    CALM: 0.58,  # sky blue
+    JOY: 0.13,  # gold
+    INTENSITY: 0.0,  # red
+    MELANCHOLY: 0.70,  # indigo
+    CURIOSITY: 0.33,  # green
+    UNEASE: 0.08,  # rust
+    WONDER: 0.83,  # violet
+}
+
+HYSTERESIS = 0.12  # another mood must be this much nearer before the mood changes
+IMPULSE_GAIN = 0.5  # how far one full-intensity emotion moves the state
+
+
+@dataclass(frozen=True)
+class PAD:
+    pleasure: float = 0.0
+    arousal: float = 0.0
+    dominance: float = 0.0
+
+    def clamped(self) -> PAD:
+        return PAD(*(max(-1.0, min(1.0, value)) for value in self.as_tuple()))
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        return (self.pleasure, self.arousal, self.dominance)
+
+    def distance(self, other: PAD | tuple[float, float, float]) -> float:
+        other = other.as_tuple() if isinstance(other, PAD) else other
+        return math.dist(self.as_tuple(), other)
+
+
+@dataclass(frozen=True)
+class Impulse:
+    """An emotion felt: its PAD direction and how strongly (0..1)."""
+
+    emotion: str
+    direction: tuple[float, float, float]
+    intensity: float
+    cause: str = ""
+
+
+@dataclass(frozen=True)
+class Feeling:
+    """A character's full emotional state at a tick."""
+
+    state: PAD
+    mood: str
+    tick: int
+
+    def as_json(self, *, baseline: PAD) -> dict:
+        # Stored unrounded: the same events give the same state however they were grouped.
+        return {
+            "mood": self.mood,
+            "pleasure": self.state.pleasure,
+            "arousal": self.state.arousal,
+            "dominance": self.state.dominance,
+            "intensity": round(intensity(self.state, baseline), 4),
+            "tick": self.tick,
+        }
+
+
+def baseline_from_personality(traits: dict[str, float]) -> PAD:
+    """The resting state a personality returns to (Mehrabian's mapping, as used by ALMA).
+
+    Traits are 0..1 here; the mapping takes -1..1, and the result is halved so that a
+    personality leans a mood rather than fixing it.
+    """
+
+    def trait(name: str) -> float:
+        return 2.0 * float(traits.get(name, 0.5)) - 1.0
+
+    openness, conscientiousness = trait("openness"), trait("conscientiousness")
+    extraversion, agreeableness = trait("extraversion"), trait("agreeableness")
+    stability = -trait("neuroticism")
+    pad = PAD(
+        pleasure=0.21 * extraversion + 0.59 * agreeableness + 0.19 * stability,
+        arousal=0.15 * openness + 0.30 * agreeableness - 0.57 * stability,
+        dominance=0.25 * openness + 0.17 * conscientiousness + 0.60 * extraversion - 0.32 * agreeableness,
+    )
+    return PAD(*(0.5 * value for value in pad.as_tuple())).clamped()
+
+
+def decay(state: PAD, baseline: PAD, *, ticks: float, half_life_ticks: float) -> PAD:
+    """The state after `ticks` of relaxing toward the baseline."""
+    if ticks <= 0:
+        return state
+    keep = 0.5 ** (ticks / half_life_ticks)
+    return PAD(
+        *(base + (value - base) * keep for value, base in zip(state.as_tuple(), baseline.as_tuple(), strict=True))
+    )
+
+
+def apply_impulses(state: PAD, impulses: list[Impulse]) -> PAD:
+    """Push the state by each impulse in turn; near the edge of the space pushes weaken."""
+    values = list(state.as_tuple())
+    for impulse in impulses:
+        for axis, direction in enumerate(impulse.direction):
+            step = direction * impulse.intensity * IMPULSE_GAIN
+            room = 1.0 - abs(values[axis]) if (step > 0) == (values[axis] > 0) else 1.0
+            values[axis] = max(-1.0, min(1.0, values[axis] + step * room))
+    return PAD(*values)
+
+
+def nearest_mood(state: PAD) -> str:
+    return min(MOODS, key=lambda mood: (state.distance(MOOD_PROTOTYPES[mood]), mood))
+
+
+def classify(state: PAD, current: str | None) -> str:
+    """The mood for `state`; the current mood holds until another is clearly nearer."""
+    candidate = nearest_mood(state)
+    if current not in MOOD_PROTOTYPES or candidate == current:
+        return candidate
+    if state.distance(MOOD_PROTOTYPES[candidate]) + HYSTERESIS < state.distance(MOOD_PROTOTYPES[current]):
+        return candidate
+    return current
+
+
+def intensity(state: PAD, baseline: PAD) -> float:
+    """How strongly the character feels, 0 (at rest) to 1, by distance from its baseline."""
+    return min(1.0, state.distance(baseline) / 1.2)
+
+
+def mood_ring(mood: str, strength: float) -> dict:
+    """The Mood Ring: the mood's hue, richer and brighter the stronger the feeling."""
+    hue = MOOD_HUES.get(mood, 0.58)
+    strength = max(0.0, min(1.0, strength))
+    lightness = 0.45 + 0.15 * strength
+    saturation = 0.35 + 0.6 * strength
+    red, green, blue = colorsys.hls_to_rgb(hue, lightness, saturation)
+    hex_color = "#" + "".join(f"{round(channel * 255):02x}" for channel in (red, green, blue))
+    return {"hex": hex_color, "hue": round(hue * 360), "intensity": round(strength, 3)}
+
+
+def feel(
+    previous: Feeling | None,
+    *,
+    baseline: PAD,
+    impulses: list[Impulse],
+    tick: int,
+    half_life_ticks: float,
+) -> Feeling:
+    """The new feeling: relax since the last update, then feel the impulses, then name the mood."""
+    if previous is None:
+        previous = Feeling(state=baseline, mood=classify(baseline, None), tick=tick)
+    state = decay(previous.state, baseline, ticks=tick - previous.tick, half_life_ticks=half_life_ticks)
+    state = apply_impulses(state, impulses)
+    return Feeling(state=state, mood=classify(state, previous.mood), tick=tick)
+
+
+def feeling_from_json(data: dict | None, *, default_tick: int) -> Feeling | None:
+    """Read a character's stored `emotional_state`; None if it holds no PAD point yet."""
+    if not data or "pleasure" not in data:
+        return None
+    try:
+        state = PAD(float(data["pleasure"]), float(data.get("arousal", 0.0)), float(data.get("dominance", 0.0)))
+    except (TypeError, ValueError):
+        return None
+    mood = data.get("mood") if data.get("mood") in MOOD_PROTOTYPES else None
+    return Feeling(state=state.clamped(), mood=mood or classify(state, None), tick=int(data.get("tick", default_tick)))

@@ -1,0 +1,85 @@
+"""The expression handler: Spectra's idle behaviours, chosen by mood, with cooldowns so she
+does not repeat herself (pure)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+# mood -> (behaviour, what others see)
+BEHAVIOURS: dict[str, tuple[tuple[str, str], ...]] = {
+    "calm": (
+        ("humming", "Spectra hums a slow, wandering tune."),
+        ("gazing", "Spectra gazes at the sky, unhurried."),
+        ("breathing", "Spectra breathes in the air of the place, eyes half closed."),
+        ("sitting", "Spectra settles down and lets the light pool around her."),
+    ),
+    "joy": (
+        ("laughing", "Spectra laughs, and the light laughs with her."),
+        ("twirling", "Spectra spins on her heel, trailing colour."),
+        ("humming", "Spectra hums a bright little melody."),
+        ("sketching", "Spectra sketches something quick and delighted in the air."),
+    ),
+    "intensity": (
+        ("pacing", "Spectra paces, sparks crackling at her fingertips."),
+        ("tapping", "Spectra taps a quick, restless rhythm."),
+        ("clenching", "Spectra's hands close into bright fists, then open."),
+        ("striding", "Spectra strides to the edge of the place and back."),
+    ),
+    "melancholy": (
+        ("sighing", "Spectra sighs; the colours around her dim a little."),
+        ("gazing", "Spectra gazes at the sky as if looking for someone."),
+        ("humming", "Spectra hums something low and half-remembered."),
+        ("tracing", "Spectra traces a faded shape on the ground."),
+    ),
+    "curiosity": (
+        ("examining", "Spectra crouches to examine something no one else noticed."),
+        ("tapping", "Spectra taps a stone, listening to how it rings."),
+        ("sketching", "Spectra sketches the place in quick strokes of light."),
+        ("tilting", "Spectra tilts her head, listening to something far away."),
+    ),
+    "unease": (
+        ("pacing", "Spectra paces, glancing over her shoulder."),
+        ("flickering", "Spectra's outline flickers, unsure of itself."),
+        ("listening", "Spectra goes very still, listening."),
+        ("tapping", "Spectra taps her fingers, out of rhythm."),
+    ),
+    "wonder": (
+        ("gazing", "Spectra gazes at the sky, lit from within."),
+        ("reaching", "Spectra reaches toward the light as if to hold it."),
+        ("sketching", "Spectra sketches a spiral of colour that lingers in the air."),
+        ("whispering", "Spectra whispers to the place, and it seems to answer."),
+    ),
+}
+
+BEHAVIOUR_COOLDOWN_TICKS = 8  # the same behaviour, at most this often
+GAP_TICKS = 3  # and some quiet between any two
+CHANCE = 0.6  # she does not always show something when she may
+
+
+@dataclass(frozen=True)
+class Expression:
+    behaviour: str
+    text: str
+    mood: str
+    tick: int
+
+    def as_json(self) -> dict:
+        return {"behaviour": self.behaviour, "text": self.text, "mood": self.mood, "tick": self.tick}
+
+
+def choose_expression(*, mood: str, tick: int, last_shown: dict[str, int], rng: random.Random) -> Expression | None:
+    """An idle behaviour for this tick, or None (cooling down, or she is simply still)."""
+    if last_shown and tick - max(last_shown.values()) < GAP_TICKS:
+        return None
+    if rng.random() > CHANCE:
+        return None
+    options = [
+        (behaviour, text)
+        for behaviour, text in BEHAVIOURS.get(mood, BEHAVIOURS["calm"])
+        if tick - last_shown.get(behaviour, -BEHAVIOUR_COOLDOWN_TICKS) >= BEHAVIOUR_COOLDOWN_TICKS
+    ]
+    if not options:
+        return None
+    behaviour, text = rng.choice(options)
+    return Expression(behaviour=behaviour, text=text, mood=mood, tick=tick)

@@ -1,0 +1,114 @@
+"""Selectors of the spectra app: reading Spectra's state and the emotion table."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from spectra.appraisal import Rule, RuleBook
+from spectra.emotion import baseline_from_personality, feeling_from_json, intensity, mood_ring
+from spectra.models import AppraisalRule, EmotionSample, SpectraGoal, SpectraMind
+from world.models import Character, WorldClock
+
+HISTORY_LIMIT = 5000
+
+
+_RULEBOOK_TTL_SECONDS = 5.0
+_rulebook_cache: tuple[float, RuleBook] | None = None
+
+
+def rulebook_get() -> RuleBook:
+    """The active rules, read at most every few seconds: every published event is appraised,
+    and designers' edits reach other processes soon enough (this one at once, see
+    `rulebook_forget`)."""
+    global _rulebook_cache
+    now = time.monotonic()
+    if _rulebook_cache is None or _rulebook_cache[0] < now:
+        _rulebook_cache = (now + _RULEBOOK_TTL_SECONDS, rulebook_load())
+    return _rulebook_cache[1]
+
+
+def rulebook_forget(**_signal_kwargs) -> None:
+    global _rulebook_cache
+    _rulebook_cache = None
+
+
+def rulebook_load() -> RuleBook:
+    """The designers' active appraisal rules (one query)."""
+    rules = AppraisalRule.objects.filter(is_active=True).select_related("emotion")
+    return RuleBook(
+        [
+            Rule(
+                event_key=rule.event_type,
+                role=rule.role,
+                applies_to=rule.applies_to,
+                emotion=rule.emotion.name,
+                direction=(rule.emotion.pleasure, rule.emotion.arousal, rule.emotion.dominance),
+                intensity=rule.intensity,
+            )
+            for rule in rules
+        ]
+    )
+
+
+def spectra_get() -> Character | None:
+    return Character.objects.select_related("location").filter(kind=Character.Kind.SPECTRA).first()
+
+
+def emotional_state_view(character: Character, *, tick: int) -> dict:
+    """A character's emotional state as the API shows it, mood ring included."""
+    baseline = baseline_from_personality(character.personality or {})
+    feeling = feeling_from_json(character.emotional_state, default_tick=tick)
+    if feeling is None:
+        mood = (character.emotional_state or {}).get("mood", "calm")
+        return {
+            "mood": mood,
+            "intensity": 0.0,
+            "pleasure": 0.0,
+            "arousal": 0.0,
+            "dominance": 0.0,
+            "color": mood_ring(mood, 0.0),
+        }
+    strength = intensity(feeling.state, baseline)
+    return {
+        "mood": feeling.mood,
+        "intensity": round(strength, 3),
+        "pleasure": round(feeling.state.pleasure, 3),
+        "arousal": round(feeling.state.arousal, 3),
+        "dominance": round(feeling.state.dominance, 3),
+        "color": mood_ring(feeling.mood, strength),
+    }
+
+
+def spectra_status_get() -> dict | None:
+    """Everything a client shows of Spectra (the REST status and the WebSocket update agree)."""
+    spectra = spectra_get()
+    if spectra is None:
+        return None
+    tick = WorldClock.objects.filter(pk=WorldClock.SINGLETON_ID).values_list("tick", flat=True).first() or 0
+    mind = SpectraMind.objects.filter(character=spectra).first()
+    goals = SpectraGoal.objects.filter(character=spectra, status=SpectraGoal.Status.ACTIVE).order_by("-priority", "id")
+    return {
+        "id": spectra.id,
+        "name": spectra.name,
+        "tick": tick,
+        "emotional_state": emotional_state_view(spectra, tick=tick),
+        "expression": (mind.expression or None) if mind else None,
+        "thoughts": list(reversed(mind.thoughts)) if mind else [],
+        "goals": [
+            {"id": goal.id, "title": goal.title, "priority": goal.priority, "progress": round(goal.progress, 3)}
+            for goal in goals
+        ],
+        "location": {"id": spectra.location_id, "slug": spectra.location.slug, "name": spectra.location.name},
+        "energy": spectra.energy,
+    }
+
+
+def emotion_history_list(*, character: Character, since: datetime, limit: int = HISTORY_LIMIT) -> list[dict]:
+    """A character's emotional arc since a moment, oldest first."""
+    samples = EmotionSample.objects.filter(character=character, timestamp__gte=since).order_by("timestamp", "id")
+    return list(
+        samples.values(
+            "tick", "world_time", "timestamp", "mood", "pleasure", "arousal", "dominance", "intensity", "cause"
+        )[:limit]
+    )
