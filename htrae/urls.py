@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/", include("world.urls")),
+    path("api/", include("spectra.urls")),
 ]
 
 handler400 = "htrae.errors.handler400"

@@ -1,0 +1,63 @@
+"""The designers' admin for Spectra: the emotion table (tunable), her goals, her mind and
+the emotional history (read-only)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from spectra.models import AppraisalRule, EmotionSample, EmotionType, SpectraGoal, SpectraMind
+
+
+@admin.register(EmotionType)
+class EmotionTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "pleasure", "arousal", "dominance", "description"]
+    list_editable = ["pleasure", "arousal", "dominance"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(AppraisalRule)
+class AppraisalRuleAdmin(admin.ModelAdmin):
+    list_display = ["event_type", "role", "applies_to", "emotion", "intensity", "is_active", "note"]
+    list_editable = ["intensity", "is_active"]
+    list_filter = ["role", "applies_to", "is_active", "emotion"]
+    list_select_related = ["emotion"]
+    search_fields = ["event_type", "note", "emotion__name"]
+    autocomplete_fields = ["emotion"]
+
+
+@admin.register(SpectraGoal)
+class SpectraGoalAdmin(admin.ModelAdmin):
+    list_display = ["title", "priority", "progress", "status"]
+    list_editable = ["priority", "status"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    raw_id_fields = ["character"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SpectraMind)
+class SpectraMindAdmin(ReadOnlyAdmin):
+    list_display = ["character", "updated_at"]
+    list_select_related = ["character"]
+    readonly_fields = ["character", "thoughts", "expression", "expression_log", "updated_at"]
+    exclude = ["status_fingerprint"]
+
+
+@admin.register(EmotionSample)
+class EmotionSampleAdmin(ReadOnlyAdmin):
+    list_display = ["character", "tick", "world_time", "mood", "pleasure", "arousal", "dominance", "intensity", "cause"]
+    list_select_related = ["character"]
+    list_filter = ["mood"]
+    search_fields = ["=tick", "cause"]
+    raw_id_fields = ["character"]
+    show_full_result_count = False

@@ -1,0 +1,186 @@
+"""The emotion model, appraisal, expression and thoughts: pure functions, no database."""
+
+import itertools
+import random
+
+import pytest
+
+from spectra.appraisal import ADDRESSED, WITNESS, EventView, Perceiver, Rule, RuleBook, appraise, role_of
+from spectra.emotion import (
+    HYSTERESIS,
+    MOOD_PROTOTYPES,
+    MOODS,
+    PAD,
+    Feeling,
+    Impulse,
+    apply_impulses,
+    baseline_from_personality,
+    classify,
+    decay,
+    feel,
+    feeling_from_json,
+    intensity,
+    mood_ring,
+)
+from spectra.expression import BEHAVIOUR_COOLDOWN_TICKS, GAP_TICKS, choose_expression
+from spectra.thoughts import MAX_THOUGHTS, compose_thought, remember_thought
+
+JOY = Impulse("joy", (0.40, 0.20, 0.10), 1.0, "PLAYER_SPOKE")
+FEAR = Impulse("fear", (-0.64, 0.60, -0.43), 1.0, "TIME_OF_DAY_CHANGED")
+
+
+def test_every_mood_is_where_its_prototype_is():
+    for mood, point in MOOD_PROTOTYPES.items():
+        assert classify(PAD(*point), None) == mood
+    assert set(MOODS) >= {"calm", "joy", "intensity", "melancholy", "curiosity", "unease", "wonder"}
+
+
+def test_hysteresis_holds_the_mood_at_a_boundary():
+    calm, joy = PAD(*MOOD_PROTOTYPES["calm"]), PAD(*MOOD_PROTOTYPES["joy"])
+    # just past halfway from calm to joy: nearer joy, but not by the hysteresis margin
+    point = PAD(*(c + (j - c) * 0.53 for c, j in zip(calm.as_tuple(), joy.as_tuple(), strict=True)))
+    assert point.distance(joy) < point.distance(calm) < point.distance(joy) + HYSTERESIS
+    assert classify(point, "calm") == "calm"
+    assert classify(point, "joy") == "joy"
+    # well past the margin, the mood changes
+    far = PAD(*(c + (j - c) * 0.8 for c, j in zip(calm.as_tuple(), joy.as_tuple(), strict=True)))
+    assert classify(far, "calm") == "joy"
+
+
+def test_no_flicker_when_the_state_wobbles_around_a_boundary():
+    calm, joy = MOOD_PROTOTYPES["calm"], MOOD_PROTOTYPES["joy"]
+    mood, changes = "calm", 0
+    for step in range(40):
+        share = 0.5 + (0.04 if step % 2 else -0.04)
+        new = classify(PAD(*(c + (j - c) * share for c, j in zip(calm, joy, strict=True))), mood)
+        changes += new != mood
+        mood = new
+    assert changes == 0
+
+
+def test_decay_halves_the_distance_to_baseline_each_half_life():
+    baseline = PAD(0.1, -0.1, 0.0)
+    state = PAD(0.9, 0.7, -0.4)
+    after = decay(state, baseline, ticks=8, half_life_ticks=8)
+    for value, base, start in zip(after.as_tuple(), baseline.as_tuple(), state.as_tuple(), strict=True):
+        assert value - base == pytest.approx((start - base) / 2)
+    assert decay(state, baseline, ticks=0, half_life_ticks=8) == state
+    settled = decay(state, baseline, ticks=200, half_life_ticks=8)
+    assert settled.distance(baseline) < 1e-6
+
+
+def test_impulses_pull_toward_the_emotion_and_stay_in_range():
+    calm = PAD(*MOOD_PROTOTYPES["calm"])
+    joyful = apply_impulses(calm, [JOY, JOY])
+    assert joyful.pleasure > calm.pleasure and joyful.arousal > calm.arousal
+    afraid = apply_impulses(calm, [FEAR] * 10)
+    assert all(-1.0 <= value <= 1.0 for value in afraid.as_tuple())
+    assert classify(afraid, "calm") == "unease"
+
+
+def test_feel_relaxes_then_feels_then_names_the_mood():
+    baseline = PAD(0.2, -0.3, 0.1)
+    start = Feeling(state=PAD(-0.5, 0.5, -0.4), mood="unease", tick=0)
+    later = feel(start, baseline=baseline, impulses=[], tick=40, half_life_ticks=8)
+    assert later.state.distance(baseline) < 0.05 and later.mood != "unease"
+    cheered = feel(later, baseline=baseline, impulses=[JOY, JOY, JOY], tick=40, half_life_ticks=8)
+    assert cheered.mood in {"joy", "curiosity", "wonder"}
+    assert cheered.tick == 40
+
+
+def test_personality_sets_the_baseline():
+    sunny = baseline_from_personality({"extraversion": 0.9, "agreeableness": 0.9, "neuroticism": 0.1})
+    gloomy = baseline_from_personality({"extraversion": 0.1, "agreeableness": 0.2, "neuroticism": 0.9})
+    assert sunny.pleasure > 0 > gloomy.pleasure
+    assert all(-1 <= value <= 1 for value in sunny.as_tuple() + gloomy.as_tuple())
+
+
+def test_mood_ring_colour_follows_mood_and_intensity():
+    faint, vivid = mood_ring("joy", 0.1), mood_ring("joy", 0.9)
+    assert faint["hex"] != vivid["hex"] and faint["hue"] == vivid["hue"]
+    assert mood_ring("melancholy", 0.5)["hue"] != mood_ring("joy", 0.5)["hue"]
+    assert all(ring["hex"].startswith("#") and len(ring["hex"]) == 7 for ring in (faint, vivid))
+    assert intensity(PAD(0, 0, 0), PAD(0, 0, 0)) == 0
+
+
+def test_stored_feelings_are_read_back_or_ignored_when_absent():
+    stored = {"mood": "joy", "pleasure": 0.5, "arousal": 0.3, "dominance": 0.2, "tick": 7}
+    assert feeling_from_json(stored, default_tick=0) == Feeling(PAD(0.5, 0.3, 0.2), "joy", 7)
+    assert feeling_from_json({"mood": "calm"}, default_tick=0) is None
+    assert feeling_from_json({"pleasure": "x"}, default_tick=0) is None
+
+
+RULES = RuleBook(
+    [
+        Rule("PLAYER_SPOKE", ADDRESSED, "spectra", "joy", (0.4, 0.2, 0.1), 0.6),
+        Rule("PLAYER_SPOKE", WITNESS, "spectra", "hope", (0.2, 0.2, -0.1), 0.3),
+        Rule("TIME_OF_DAY_CHANGED:night", WITNESS, "spectra", "fear", (-0.64, 0.6, -0.43), 0.25),
+        Rule("SPECTRA_MOVED", WITNESS, "npc", "wonder", (0.45, 0.55, -0.25), 0.5),
+    ]
+)
+SPECTRA = Perceiver(id=1, kind="spectra", name="Spectra", location_id=10)
+NPC = Perceiver(id=2, kind="npc", name="Oren Vael", location_id=10)
+
+
+def event(event_type, location_id=10, actor_id=99, **payload):
+    return EventView(type=event_type, actor_id=actor_id, location_id=location_id, payload=payload)
+
+
+def test_speaking_to_her_is_joy_speaking_near_her_is_hope():
+    to_her = appraise(event("PLAYER_SPOKE", text="Spectra, look!"), SPECTRA, RULES)
+    near_her = appraise(event("PLAYER_SPOKE", text="Nice weather."), SPECTRA, RULES)
+    elsewhere = appraise(event("PLAYER_SPOKE", location_id=11, text="Spectra?"), SPECTRA, RULES)
+    assert [i.emotion for i in to_her] == ["joy"]
+    assert [i.emotion for i in near_her] == ["hope"]
+    assert elsewhere == []
+
+
+def test_roles_and_qualified_events():
+    assert role_of(event("NPC_TALKED", listener_id=1), SPECTRA) == ADDRESSED
+    assert role_of(event("NPC_TALKED", actor_id=1), SPECTRA) == "actor"
+    assert role_of(event("PLAYER_INTERACTED", target={"type": "character", "id": 2}), NPC) == ADDRESSED
+    nightfall = event("TIME_OF_DAY_CHANGED", location_id=None, qualifier="night")
+    assert [i.emotion for i in appraise(nightfall, SPECTRA, RULES)] == ["fear"]
+    dawn = event("TIME_OF_DAY_CHANGED", location_id=None, qualifier="dawn")
+    assert appraise(dawn, SPECTRA, RULES) == []
+
+
+def test_rules_apply_to_their_kind_of_character():
+    arrival = event("SPECTRA_MOVED", actor_id=1)
+    assert [i.emotion for i in appraise(arrival, NPC, RULES)] == ["wonder"]
+    assert appraise(arrival, SPECTRA, RULES) == []  # she is the actor, no actor rule
+
+
+def test_expressions_follow_mood_and_cool_down():
+    rng = random.Random(3)
+    shown, log = [], {}
+    for tick in range(1, 80):
+        expression = choose_expression(mood="melancholy", tick=tick, last_shown=log, rng=rng)
+        if expression:
+            shown.append(expression)
+            log[expression.behaviour] = tick
+    assert len(shown) >= 8
+    assert all(e.mood == "melancholy" for e in shown)
+    ticks = [e.tick for e in shown]
+    assert all(b - a >= GAP_TICKS for a, b in itertools.pairwise(ticks))
+    last_by_behaviour = {}
+    for e in shown:
+        if e.behaviour in last_by_behaviour:
+            assert e.tick - last_by_behaviour[e.behaviour] >= BEHAVIOUR_COOLDOWN_TICKS
+        last_by_behaviour[e.behaviour] = e.tick
+    joyful = choose_expression(mood="joy", tick=500, last_shown={}, rng=random.Random(1))
+    assert joyful is None or joyful.mood == "joy"
+
+
+def test_thoughts_come_from_place_company_and_goals():
+    rng = random.Random(5)
+    thoughts = [
+        compose_thought(mood="wonder", place="Sunspire", company=["Oren"], goal="Find the heart", rng=rng)
+        for _ in range(30)
+    ]
+    assert {t["about"] for t in thoughts} == {"place", "company", "goal"}
+    assert any("Oren" in t["text"] for t in thoughts) and any("Sunspire" in t["text"] for t in thoughts)
+    stream = []
+    for thought in thoughts:
+        stream = remember_thought(stream, thought)
+    assert len(stream) == MAX_THOUGHTS and stream[-1] == thoughts[-1]
