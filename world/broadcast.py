@@ -167,7 +167,12 @@ def event_frames(events: Iterable[GameEvent]) -> list[Addressed]:
     for event in events:
         if event.type in EventType.SPEECH:
             frames.append((location_group(event.location_id), chat_frame(event)))
-        elif event.type in {EventType.PLAYER_MOVED, EventType.PLAYER_INTERACTED, EventType.PLAYER_JOINED}:
+        elif event.type in {
+            EventType.PLAYER_MOVED,
+            EventType.PLAYER_INTERACTED,
+            EventType.PLAYER_JOINED,
+            EventType.ENVIRONMENT_UPDATE,  # Spectra's mood repainted the place: show it now
+        }:
             refresh.add(event.location_id)
             if event.payload.get("from_id"):
                 refresh.add(event.payload["from_id"])
