@@ -140,6 +140,19 @@ TICK_BATCH_SIZE = env.int("TICK_BATCH_SIZE", default=500)
 WORLD_SEED = env.int("WORLD_SEED", default=20261126)
 SEED_WORLD_FILE = env.path("SEED_WORLD_FILE", default=BASE_DIR / "seed" / "htrae.yaml")
 
+# --- Emotions ---------------------------------------------------------------------------
+# Ticks for a feeling to relax halfway back to a character's baseline (spectra/emotion.py).
+EMOTION_HALF_LIFE_TICKS = env.float("EMOTION_HALF_LIFE_TICKS", default=8.0)
+
+# --- Dialogue ---------------------------------------------------------------------------
+# What Spectra and NPCs answer players (spectra/dialogue.py): an OpenAI-compatible
+# chat-completions API when DIALOGUE_API_BASE is set, else the offline composer.
+
+DIALOGUE_API_BASE = env.str("DIALOGUE_API_BASE", default="")
+DIALOGUE_MODEL = env.str("DIALOGUE_MODEL", default="gpt-4o-mini")
+DIALOGUE_API_KEY = env.str("DIALOGUE_API_KEY", default="")
+DIALOGUE_TIMEOUT_SECONDS = env.float("DIALOGUE_TIMEOUT_SECONDS", default=8.0)
+
 # --- Auth, REST API ---------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [

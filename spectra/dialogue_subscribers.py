@@ -1,1 +1,84 @@
-"""Who answers when a player speaks (the dialogue providers fill this in)."""
+"""Who answers when a player speaks: Spectra's and the NPCs' subscription to `PLAYER_SPOKE`.
+
+Each line gets at most one answer: that of the NPC at the place whose first or full name the
+player said (case-insensitive, whole words; the earliest named); else Spectra's, if she is at
+the place; else none. The answer is made after the action commits (nothing for a
+rolled-back one), in the background (`htrae.background`), by `spectra.replies`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Q
+
+from htrae.background import run_in_background
+from spectra.tasks import reply_to_player
+from world.events import EventType, subscribe
+from world.models import Character, GameEvent
+
+# Words of the lines considered as names (a line is at most 500 characters).
+MAX_NAME_WORDS = 100
+_WORD = re.compile(r"\w+")
+
+
+@subscribe(EventType.PLAYER_SPOKE)
+def answer_players(events: list[GameEvent]) -> None:
+    """Schedule one answer per line that someone present will answer (one query per call)."""
+    lines = [event for event in events if event.location_id and event.actor_id and event.payload.get("text")]
+    if not lines:
+        return
+    said = (word.lower() for line in lines for word in _WORD.findall(line.payload["text"]) if len(word) > 1)
+    words = list(dict.fromkeys(said))
+    # Spectra, plus the NPCs whose name starts with a word that was said: a coarse filter so a
+    # crowded place doesn't load every name; the exact, word-bounded match is `_addressed`.
+    named = Q()
+    for word in words[:MAX_NAME_WORDS]:
+        named |= Q(name__istartswith=word)
+    wanted = Q(kind=Character.Kind.SPECTRA)
+    if named:
+        wanted |= Q(kind=Character.Kind.NPC) & named
+    location_ids = {line.location_id for line in lines}
+    candidates = Character.objects.filter(wanted, location_id__in=location_ids, is_active=True)
+    present: dict[int, list[dict]] = {}
+    for candidate in candidates.values("id", "name", "kind", "location_id"):
+        present.setdefault(candidate["location_id"], []).append(candidate)
+
+    for line in lines:
+        here = present.get(line.location_id, [])
+        # A player who names an NPC is talking to them; otherwise Spectra, if she is here, answers.
+        speaker = _addressed(line.payload["text"], [c for c in here if c["kind"] == Character.Kind.NPC]) or next(
+            (c for c in here if c["kind"] == Character.Kind.SPECTRA), None
+        )
+        if speaker is None:
+            continue
+        transaction.on_commit(
+            partial(
+                run_in_background,
+                reply_to_player,
+                speaker_id=speaker["id"],
+                player_id=line.actor_id,
+                heard=line.payload["text"],
+                location_id=line.location_id,
+                tick=line.tick,
+                in_reply_to=line.id,
+            )
+        )
+
+
+def _addressed(text: str, npcs: list[dict]) -> dict | None:
+    """The NPC whose first or full name appears earliest in `text` (whole words, any case)."""
+    best: tuple[int, int, int] | None = None
+    chosen = None
+    for npc in npcs:
+        full = npc["name"].strip()
+        for name in {full, full.split()[0]} if full else ():
+            match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)
+            if match:
+                # earliest mention; at the same place, the longer (full) name; then the lowest id
+                rank = (match.start(), -len(name), npc["id"])
+                if best is None or rank < best:
+                    best, chosen = rank, npc
+    return chosen

@@ -78,7 +78,7 @@ MOOD_SOUND = {
 
 
 def _half_life() -> float:
-    return float(getattr(settings, "EMOTION_HALF_LIFE_TICKS", 8))
+    return settings.EMOTION_HALF_LIFE_TICKS
 
 
 def _clock() -> tuple[int, object]:

@@ -37,3 +37,9 @@ def designer(db):
 def designer_client(client, designer):
     client.force_login(designer)
     return client
+
+
+@pytest.fixture(autouse=True)
+def offline_dialogue(settings):
+    """Tests never call a real language model, whatever a developer's .env says."""
+    settings.DIALOGUE_API_BASE = ""

@@ -129,11 +129,13 @@ def publish_many(drafts: Iterable[EventDraft], *, broadcast: bool = True) -> lis
     collected = _collector.get()
     if collected is not None:
         collected.extend(events)
-    _dispatch(events)
     if broadcast and collected is None:  # a collector's owner (the tick) broadcasts its own
         from world.broadcast import broadcast_events
 
+        # Registered before the subscribers run, so these frames go out before anything
+        # the subscribers schedule after commit (an answer to what a player said).
         transaction.on_commit(lambda: broadcast_events(events))
+    _dispatch(events)
     return events
 
 

@@ -41,9 +41,13 @@ class Command(BaseCommand):
             + f"Admin: http://{host}:{port}/admin/  API docs: http://{host}:{port}/api/docs/  "
             + f"WebSocket: ws://{host}:{port}/ws/simulation?token=...  Ctrl-C stops it."
         )
-        if tick:
-            from twisted.internet import reactor  # daphne.server installed the asyncio reactor
+        from twisted.internet import reactor  # daphne.server installed the asyncio reactor
 
+        from htrae.background import register_server_loop
+
+        # Replies to players run on this loop (htrae.background), beside the in-memory channel layer.
+        reactor.callWhenRunning(lambda: register_server_loop(asyncio.get_event_loop()))
+        if tick:
             from world.tick_loop import run_tick_loop
 
             reactor.callWhenRunning(lambda: asyncio.ensure_future(run_tick_loop()))

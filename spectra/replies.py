@@ -1,0 +1,119 @@
+"""Services: Spectra or an NPC answering a player who spoke to them.
+
+`reply_to_player` runs in the background (`htrae.background`: a Celery worker, a thread of
+the server, or inline), never in the tick or the player's request. It asks the dialogue
+provider (`spectra.dialogue`) for the words outside any transaction, since a model may take
+seconds, then publishes them as the speaker's `SPECTRA_TALKED` / `NPC_TALKED` event: the
+place hears it as a `chat_message` and narrative adds it to the conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+
+from memory.models import Memory
+from spectra.dialogue import DialogueRequest, dialogue_provider_get
+from world.broadcast import event_frames, send_frames
+from world.events import EventType, publish
+from world.models import Character, GameEvent
+
+logger = logging.getLogger(__name__)
+
+REPLY_MEMORIES = 5
+_TALKED = {Character.Kind.SPECTRA: EventType.SPECTRA_TALKED, Character.Kind.NPC: EventType.NPC_TALKED}
+
+
+def speaker_memories(*, character_id: int, limit: int = REPLY_MEMORIES) -> tuple[str, ...]:
+    """What a character brings to a conversation: their most important memories, the newest
+    first among equally important ones."""
+    contents = (
+        Memory.objects.filter(character_id=character_id)
+        .order_by("-importance_score", "-timestamp", "-id")
+        .values_list("content", flat=True)[:limit]
+    )
+    return tuple(contents)
+
+
+def reply_to_player(
+    *,
+    speaker_id: int,
+    player_id: int,
+    heard: str,
+    location_id: int,
+    tick: int,
+    in_reply_to: int | None = None,
+    close_channel_pools: bool = False,
+) -> GameEvent | None:
+    """Have Spectra or an NPC answer what a player said at `location_id`; returns the event,
+    or None if the speaker can no longer answer (gone, inactive, not a speaker).
+
+    `close_channel_pools` is for Celery workers (see `world.broadcast.send_frames`).
+    """
+    people = {
+        character.id: character
+        for character in Character.objects.select_related("location").filter(id__in=[speaker_id, player_id])
+    }
+    speaker, player = people.get(speaker_id), people.get(player_id)
+    if speaker is None or player is None or speaker.kind not in _TALKED:
+        return None
+    if not speaker.is_active or speaker.location_id != location_id:
+        return None
+
+    provider = dialogue_provider_get()
+    request = DialogueRequest(
+        speaker_id=speaker.id,
+        speaker_name=speaker.name,
+        speaker_kind=speaker.kind,
+        persona=speaker.description,
+        personality={
+            trait: float(score)
+            for trait, score in (speaker.personality or {}).items()
+            if isinstance(score, int | float)
+        },
+        goals=tuple(str(goal) for goal in (speaker.goals or []) if goal),
+        mood=str((speaker.emotional_state or {}).get("mood") or "calm"),
+        listener_name=player.name,
+        heard=heard,
+        location_name=speaker.location.name,
+        memories=speaker_memories(character_id=speaker.id),
+        seed=settings.WORLD_SEED + tick,
+    )
+    text = provider.reply(request)  # outside the transaction: a model may take seconds
+
+    with transaction.atomic():
+        # The world went on while the words were found: a speaker who has left since stays quiet.
+        still_here = Character.objects.filter(id=speaker.id, location_id=location_id, is_active=True).exists()
+        if not still_here or not text:
+            return None
+        event = publish(
+            _TALKED[speaker.kind],
+            {
+                "actor_id": speaker.id,
+                "actor_name": speaker.name,
+                "actor_kind": speaker.kind,
+                "tick": tick,
+                "listener_id": player.id,
+                "listener_name": player.name,
+                "location_name": speaker.location.name,
+                "text": text,
+                "in_reply_to": in_reply_to,
+                "provider": provider.name,
+            },
+            tick=tick,
+            location_id=location_id,
+            actor_id=speaker.id,
+            broadcast=False,  # sent below, so a worker can close its channel pools after
+        )
+        transaction.on_commit(lambda: _broadcast(event, close_pools=close_channel_pools))
+    return event
+
+
+def _broadcast(event: GameEvent, *, close_pools: bool) -> None:
+    """The reply as the place hears it (what `world.broadcast.broadcast_events` sends)."""
+    try:
+        send_frames(event_frames([event]), close_pools=close_pools)
+    except Exception:  # the reply is stored; clients resync from /api/events
+        logger.exception("broadcasting reply %s failed", event.id)

@@ -1,0 +1,32 @@
+"""Celery tasks of the spectra app: thin wrappers around services."""
+
+from celery import shared_task
+
+from spectra import replies
+
+REPLY_TO_PLAYER_TASK = "spectra.reply_to_player"
+
+
+@shared_task(name=REPLY_TO_PLAYER_TASK, bind=True, ignore_result=True)
+def reply_to_player(
+    self,
+    *,
+    speaker_id: int,
+    player_id: int,
+    heard: str,
+    location_id: int,
+    tick: int,
+    in_reply_to: int | None = None,
+) -> None:
+    """Answer a player (see `spectra.replies.reply_to_player`)."""
+    replies.reply_to_player(
+        speaker_id=speaker_id,
+        player_id=player_id,
+        heard=heard,
+        location_id=location_id,
+        tick=tick,
+        in_reply_to=in_reply_to,
+        # In a worker each send runs on a fresh event loop: close its Redis pools after. Called
+        # directly (the server's thread, inline), the sends share the caller's loop: keep them.
+        close_channel_pools=not self.request.called_directly,
+    )
