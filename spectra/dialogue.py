@@ -1,8 +1,8 @@
 """Dialogue: what Spectra or an NPC says back when a player speaks to them.
 
 Who answers (`spectra.dialogue_subscribers`): every line a player says (`PLAYER_SPOKE`) gets at
-most one answer. Spectra answers if she is at the place; otherwise the NPC at the place whose
-first or full name the player said (case-insensitive, whole words); otherwise nobody. The
+most one answer. The NPC at the place whose first or full name the player said answers
+(case-insensitive, whole words); otherwise Spectra, if she is at the place; otherwise nobody. The
 answer is made after the player's action commits, off the tick and off the request path
 (`htrae.background`): by a Celery worker in served mode, on the server's event loop in a worker
 thread under `manage.py serve`, inline elsewhere (tests, management commands).
