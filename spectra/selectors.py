@@ -69,13 +69,14 @@ def emotional_state_view(character: Character, *, tick: int) -> dict:
             "dominance": 0.0,
             "color": mood_ring(mood, 0.0),
         }
-    strength = intensity(feeling.state, baseline)
+    # Two decimals: what a client can show; finer drift would push a status update every tick.
+    strength = round(intensity(feeling.state, baseline), 2)
     return {
         "mood": feeling.mood,
-        "intensity": round(strength, 3),
-        "pleasure": round(feeling.state.pleasure, 3),
-        "arousal": round(feeling.state.arousal, 3),
-        "dominance": round(feeling.state.dominance, 3),
+        "intensity": strength,
+        "pleasure": round(feeling.state.pleasure, 2),
+        "arousal": round(feeling.state.arousal, 2),
+        "dominance": round(feeling.state.dominance, 2),
         "color": mood_ring(feeling.mood, strength),
     }
 

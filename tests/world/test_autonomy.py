@@ -118,3 +118,10 @@ def test_a_crowd_is_seen_a_handful_at_a_time():
     assert all(other.id != 5 for other in first.others_here)
     assert perceive(me, snapshot(crowd), hour=12, tick=3) == first
     assert perceive(me, snapshot(crowd), hour=12, tick=4).others_here != first.others_here
+
+
+def test_a_player_present_holds_attention():
+    with_player = seen(others_here=(*CROWD, Neighbour(20, "wren", "player", None)))
+    talks_alone = sum(decide(seen(), rng=rng_for(seed=4, tick=t, character_id=7)).action == TALK for t in range(60))
+    talks_with = sum(decide(with_player, rng=rng_for(seed=4, tick=t, character_id=7)).action == TALK for t in range(60))
+    assert talks_with > talks_alone

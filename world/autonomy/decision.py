@@ -16,6 +16,7 @@ ACTIONS = (MOVE, TALK, EXPLORE, REST, CREATE, PURSUE_GOAL)
 
 # How much chance plays in each choice; 0 would make every character a clockwork.
 NOISE = 0.55
+PLAYER_PULL = 0.35  # how much a player's presence holds a character's attention
 
 # Moods that lean a character toward some actions (the emotion core will refine these).
 MOOD_LEANINGS: dict[str, dict[str, float]] = {
@@ -66,6 +67,11 @@ def score_actions(perception: Perception) -> dict[str, float]:
         scores[MOVE] = (curiosity * 0.6 + openness * 0.4 + lonely) * (0.4 + energy)
     if me.goals:
         scores[PURSUE_GOAL] = conscientiousness * 0.6 + 0.2
+    if any(other.kind == "player" for other in perception.others_here):
+        # A player is here: stay a while and talk, rather than wander off.
+        scores[TALK] = scores.get(TALK, 0.0) + PLAYER_PULL
+        if MOVE in scores:
+            scores[MOVE] -= PLAYER_PULL
     for action, lean in MOOD_LEANINGS.get(me.mood, {}).items():
         if action in scores:
             scores[action] += lean
