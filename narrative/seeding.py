@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from htrae.upsert import Outcome, UpsertTally, upsert
+from memory.models import Memory
 from narrative.models import Faction, FactionRelation, LoreEntry, Quest, QuestStep
 from world.models import Character, Location, Path, WorldObject
 from world.services import world_clock_get_or_create
@@ -114,6 +115,12 @@ def _seed_problems(data: dict[str, Any]) -> Iterator[str]:
         where = f"object '{item.get('slug')}'"
         yield from check("location", locations, item.get("location"), where)
         yield from check("character", characters, item.get("holder"), where)
+    for number, item in enumerate(data.get("memories") or [], start=1):
+        yield from check("character", characters, item.get("character"), f"memory {number}")
+        if item.get("type") not in {"short_term", "long_term", "emotional"}:
+            yield f"memory {number}: type must be short_term, long_term or emotional"
+        if not str(item.get("content", "")).strip():
+            yield f"memory {number}: content is empty"
     for item in data.get("lore") or []:
         where = f"lore '{item.get('slug')}'"
         for slug in item.get("factions") or []:
@@ -282,8 +289,26 @@ def _seed_all(data: dict[str, Any], tally: UpsertTally) -> None:
         )
     object_id = {slug: obj.id for slug, obj in objects.by_slug.items()}
 
+    _seed_memories(data.get("memories") or [], tally, character_id)
     _seed_lore(data.get("lore") or [], tally, faction_id, location_id, character_id)
     _seed_quests(data.get("quests") or [], tally, faction_id, location_id, character_id, object_id)
+
+
+def _seed_memories(rows, tally, character_id) -> None:
+    """Founding memories, matched by character and exact words."""
+    existing = {
+        (memory.character_id, memory.content): memory
+        for memory in Memory.objects.filter(character_id__in={character_id[row["character"]] for row in rows})
+    }
+    for row in rows:
+        key = (character_id[row["character"]], row["content"].strip())
+        _, outcome = upsert(
+            Memory,
+            existing=existing.get(key),
+            lookup={"character_id": key[0], "content": key[1]},
+            fields={"type": row["type"], "importance_score": float(row.get("importance", 5))},
+        )
+        tally.add("Memories", outcome)
 
 
 def _seed_lore(rows, tally, faction_id, location_id, character_id) -> None:

@@ -9,6 +9,7 @@ import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from memory.models import Memory
 from narrative.models import Faction, FactionRelation, LoreEntry, Quest
 from narrative.seeding import SeedError, generated_npcs_add, seed_world
 from world.models import Character, Location, WorldClock, WorldObject
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def all_rows_updated_at():
-    models = [Location, MapPath, Faction, FactionRelation, Character, WorldObject, LoreEntry, Quest]
+    models = [Location, MapPath, Faction, FactionRelation, Character, WorldObject, LoreEntry, Quest, Memory]
     return {model.__name__: dict(model.objects.values_list("pk", "updated_at")) for model in models}
 
 
@@ -34,6 +35,13 @@ def test_the_seed_world_has_what_the_world_needs(seeded_world):
     assert Location.objects.filter(is_starting_location=True).count() == 1
     clock = WorldClock.objects.get()
     assert clock.world_time.year == 1247 and clock.tick == 0
+
+
+def test_characters_begin_with_memories(seeded_world):
+    spectra = Character.objects.get(kind=Character.Kind.SPECTRA)
+    assert Memory.objects.filter(character=spectra).count() >= 5
+    assert Memory.objects.filter(character__kind=Character.Kind.NPC).count() >= 5
+    assert set(Memory.objects.values_list("type", flat=True)) == {"short_term", "long_term", "emotional"}
 
 
 def test_every_pair_of_factions_has_a_relation_both_ways(seeded_world):
