@@ -63,3 +63,21 @@ RULES: list[tuple[str, str, str, str, float, str]] = [
     ("NPC_EXPLORED", "actor", "npc", "joy", 0.2, "discovery"),
     ("NPC_PURSUED_GOAL", "actor", "npc", "hope", 0.2, "progress"),
 ]
+
+
+def emotion_table_load(EmotionType, AppraisalRule) -> None:
+    """Create the shipped emotions and rules that are missing (models passed in, so the data
+    migration can use its historical ones)."""
+    for name, (pleasure, arousal, dominance, description) in EMOTIONS.items():
+        EmotionType.objects.get_or_create(
+            name=name,
+            defaults={"pleasure": pleasure, "arousal": arousal, "dominance": dominance, "description": description},
+        )
+    emotions = {emotion.name: emotion for emotion in EmotionType.objects.all()}
+    for event_type, role, applies_to, emotion, intensity, note in RULES:
+        AppraisalRule.objects.get_or_create(
+            event_type=event_type,
+            role=role,
+            applies_to=applies_to,
+            defaults={"emotion": emotions[emotion], "intensity": intensity, "note": note},
+        )

@@ -28,6 +28,11 @@ def seeded_world(db):
 
 @pytest.fixture
 def designer(db):
+    from django.apps import apps
+
+    from htrae.designers import designers_group_sync
+
+    designers_group_sync(apps)  # a transactional test before may have emptied the tables
     user = UserFactory(username="designer", is_staff=True)
     user.groups.add(Group.objects.get(name=DESIGNERS_GROUP))
     return user
@@ -41,5 +46,30 @@ def designer_client(client, designer):
 
 @pytest.fixture(autouse=True)
 def offline_dialogue(settings):
-    """Tests never call a real language model, whatever a developer's .env says."""
+    """Tests never call a real language model, whatever a developer's .env says, and answer
+    inline rather than queueing Celery tasks no worker will take (tests that check the
+    Celery path set the broker themselves)."""
     settings.DIALOGUE_API_BASE = ""
+    settings.CELERY_BROKER_URL = "memory://"
+
+
+@pytest.fixture
+def in_memory_channel_layer(settings):
+    """WebSocket tests run on the in-memory layer in every mode, so they do not depend on
+    Redis timing; the one test of the Redis layer sets it explicitly."""
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends = {}
+    yield
+    channel_layers.backends = {}
+
+
+@pytest.fixture(autouse=True)
+def fresh_rulebook():
+    """The emotion table is cached per process; each test's database starts from its own."""
+    from spectra.selectors import rulebook_forget
+
+    rulebook_forget()
+    yield
+    rulebook_forget()

@@ -3,25 +3,11 @@
 from django.db import migrations
 
 from htrae.designers import designers_group_sync
-from spectra.defaults import EMOTIONS, RULES
+from spectra.defaults import emotion_table_load
 
 
 def load_defaults(apps, schema_editor):
-    EmotionType = apps.get_model("spectra", "EmotionType")
-    AppraisalRule = apps.get_model("spectra", "AppraisalRule")
-    for name, (pleasure, arousal, dominance, description) in EMOTIONS.items():
-        EmotionType.objects.get_or_create(
-            name=name,
-            defaults={"pleasure": pleasure, "arousal": arousal, "dominance": dominance, "description": description},
-        )
-    emotions = {emotion.name: emotion for emotion in EmotionType.objects.all()}
-    for event_type, role, applies_to, emotion, intensity, note in RULES:
-        AppraisalRule.objects.get_or_create(
-            event_type=event_type,
-            role=role,
-            applies_to=applies_to,
-            defaults={"emotion": emotions[emotion], "intensity": intensity, "note": note},
-        )
+    emotion_table_load(apps.get_model("spectra", "EmotionType"), apps.get_model("spectra", "AppraisalRule"))
 
 
 class Migration(migrations.Migration):

@@ -2,12 +2,13 @@
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from htrae.asgi import application
+from spectra.defaults import emotion_table_load
+from spectra.models import AppraisalRule, EmotionType
 from tests.factories import CharacterFactory, LocationFactory, PathFactory, PlayerFactory, WorldClockFactory
 from world.models import Character
 
@@ -15,10 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def fresh_channel_layer():
-    channel_layers.backends = {}
-    yield
-    channel_layers.backends = {}
+def fresh_channel_layer(in_memory_channel_layer):
+    """Every test here starts with an empty in-memory channel layer."""
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +28,8 @@ async def close_consumer_connections():
 
 @pytest.fixture
 def token(db):
+    # Transactional tests empty every table after them, the migration's emotion table too.
+    emotion_table_load(EmotionType, AppraisalRule)
     here, there = LocationFactory(name="Gardens", color="#808080"), LocationFactory(name="Market")
     PathFactory(source=here, target=there)
     WorldClockFactory()
@@ -44,7 +45,10 @@ async def frames_until(communicator, wanted: set[str], limit=20):
     for _ in range(limit):
         if wanted <= set(seen):
             break
-        frame = await communicator.receive_json_from(timeout=5)
+        try:
+            frame = await communicator.receive_json_from(timeout=5)
+        except TimeoutError as error:
+            raise AssertionError(f"waited for {wanted}, saw only {sorted(seen)}") from error
         seen.setdefault(frame["type"], []).append(frame)
     return seen
 

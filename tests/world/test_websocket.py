@@ -32,10 +32,8 @@ ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 
 
 @pytest.fixture(autouse=True)
-def fresh_channel_layer():
-    channel_layers.backends = {}
-    yield
-    channel_layers.backends = {}
+def fresh_channel_layer(in_memory_channel_layer):
+    """Every test here starts with an empty in-memory channel layer."""
 
 
 @pytest.fixture(autouse=True)
