@@ -43,7 +43,10 @@ DESIGNER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def designers_group_sync(apps, schema_editor=None) -> None:
-    """Create the Designers group (if needed) and give it exactly DESIGNER_PERMISSIONS."""
+    """Create the Designers group (if needed) and give it exactly DESIGNER_PERMISSIONS.
+
+    For data migrations: `apps` is the migration's historical registry.
+    """
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally made after all migrations; make them now so we can grant them.
@@ -51,9 +54,11 @@ def designers_group_sync(apps, schema_editor=None) -> None:
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    designers_group_grant(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+
+def designers_group_grant(Group, Permission) -> None:
+    """Create the group if needed and set its permissions (models passed in, see above)."""
     group, _ = Group.objects.get_or_create(name=DESIGNERS_GROUP)
     wanted = [
         f"{action}_{model}"

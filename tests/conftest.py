@@ -28,11 +28,11 @@ def seeded_world(db):
 
 @pytest.fixture
 def designer(db):
-    from django.apps import apps
+    from django.contrib.auth.models import Permission
 
-    from htrae.designers import designers_group_sync
+    from htrae.designers import designers_group_grant
 
-    designers_group_sync(apps)  # a transactional test before may have emptied the tables
+    designers_group_grant(Group, Permission)  # a transactional test may have emptied the tables
     user = UserFactory(username="designer", is_staff=True)
     user.groups.add(Group.objects.get(name=DESIGNERS_GROUP))
     return user
