@@ -44,6 +44,19 @@ class RecentRowsInline(admin.TabularInline):
         return queryset.filter(pk__in=newest_ids).select_related(self.fk_name, *self.select_related)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin for records the world writes (events, history): read, never edited."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 def see_all_link(model, label: str, **filters) -> str:
     """A link to `model`'s changelist filtered by `filters`."""
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")

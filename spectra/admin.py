@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from htrae.admin_tools import ReadOnlyAdmin
 from spectra.models import AppraisalRule, EmotionSample, EmotionType, SpectraGoal, SpectraMind
 
 
@@ -32,17 +33,6 @@ class SpectraGoalAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["title"]
     raw_id_fields = ["character"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(SpectraMind)

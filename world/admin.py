@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
-from htrae.admin_tools import RecentRowsInline, related_count, see_all_link
+from htrae.admin_tools import ReadOnlyAdmin, RecentRowsInline, related_count, see_all_link
 from world import services
 from world.models import Character, GameEvent, Location, Path, WorldClock, WorldObject
 
@@ -219,7 +219,7 @@ class TickFilter(admin.SimpleListFilter):
 
 
 @admin.register(GameEvent)
-class GameEventAdmin(admin.ModelAdmin):
+class GameEventAdmin(ReadOnlyAdmin):
     """The event log is history: designers read it, nobody edits it here."""
 
     list_display = ["id", "type", "tick", "location", "actor", "timestamp"]
@@ -234,12 +234,3 @@ class GameEventAdmin(admin.ModelAdmin):
     @admin.display(description="payload")
     def pretty_payload(self, event: GameEvent):
         return format_html("<pre>{}</pre>", json.dumps(event.payload, indent=2, ensure_ascii=False))
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
