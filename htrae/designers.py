@@ -30,6 +30,8 @@ DESIGNER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "loreentry": _EDIT,
         "conversation": _EDIT,
         "conversationmessage": _EDIT,
+        "relationmodifier": _EDIT,
+        "lorediscovery": _EDIT,
     },
     "memory": {"memory": _EDIT},
     "spectra": {

@@ -153,6 +153,24 @@ DIALOGUE_MODEL = env.str("DIALOGUE_MODEL", default="gpt-4o-mini")
 DIALOGUE_API_KEY = env.str("DIALOGUE_API_KEY", default="")
 DIALOGUE_TIMEOUT_SECONDS = env.float("DIALOGUE_TIMEOUT_SECONDS", default=8.0)
 
+# --- Memory -----------------------------------------------------------------------------
+# The Memory Cortex (memory/): retrieval weights (recency, importance, relevance), how many
+# candidates retrieval scores, how events become memories, consolidation and reflection.
+
+MEMORY_RETRIEVAL_WEIGHTS = {
+    "recency": env.float("MEMORY_WEIGHT_RECENCY", default=1.0),
+    "importance": env.float("MEMORY_WEIGHT_IMPORTANCE", default=1.0),
+    "relevance": env.float("MEMORY_WEIGHT_RELEVANCE", default=1.0),
+}
+MEMORY_RETRIEVAL_CANDIDATES = env.int("MEMORY_RETRIEVAL_CANDIDATES", default=300)
+MEMORY_MAX_WITNESSES = env.int("MEMORY_MAX_WITNESSES", default=8)
+MEMORY_EMOTION_INTENSITY_THRESHOLD = env.float("MEMORY_EMOTION_INTENSITY_THRESHOLD", default=0.5)
+MEMORY_SHORT_TERM_WINDOW_TICKS = env.int("MEMORY_SHORT_TERM_WINDOW_TICKS", default=48)
+MEMORY_LONG_TERM_THRESHOLD = env.float("MEMORY_LONG_TERM_THRESHOLD", default=5.0)
+MEMORY_SHORT_TERM_CAP = env.int("MEMORY_SHORT_TERM_CAP", default=200)
+MEMORY_REFLECTION_THRESHOLD = env.float("MEMORY_REFLECTION_THRESHOLD", default=150.0)
+MEMORY_REFLECTION_IMPORTANCE = env.float("MEMORY_REFLECTION_IMPORTANCE", default=8.0)
+
 # --- Auth, REST API ---------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/", include("world.urls")),
     path("api/", include("spectra.urls")),
+    path("api/", include("memory.urls")),
+    path("api/", include("narrative.urls")),
 ]
 
 handler400 = "htrae.errors.handler400"

@@ -16,7 +16,7 @@ class MemoryAdmin(admin.ModelAdmin):
     list_filter = ["type"]
     search_fields = ["content", "character__name"]
     autocomplete_fields = ["character"]
-    raw_id_fields = ["source_event"]
+    raw_id_fields = ["source_event", "sources"]  # a select of every memory would load them all
     show_full_result_count = False
     list_per_page = 50
 

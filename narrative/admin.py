@@ -11,10 +11,12 @@ from narrative.models import (
     ConversationMessage,
     Faction,
     FactionRelation,
+    LoreDiscovery,
     LoreEntry,
     Quest,
     QuestAssignment,
     QuestStep,
+    RelationModifier,
 )
 from world.admin import ColorInput
 from world.models import Character
@@ -53,8 +55,17 @@ class FactionAdmin(admin.ModelAdmin):
         return faction.member_count
 
 
+class RelationModifierInline(admin.TabularInline):
+    model = RelationModifier
+    fk_name = "relation"
+    extra = 0
+    fields = ["reason", "value", "started_tick", "duration_ticks", "decay"]
+    verbose_name_plural = "opinion modifiers (added to the base standing while active)"
+
+
 @admin.register(FactionRelation)
 class FactionRelationAdmin(admin.ModelAdmin):
+    inlines = [RelationModifierInline]
     list_display = ["__str__", "faction", "other", "standing", "note"]
     list_select_related = ["faction", "other"]
     list_filter = ["faction"]
@@ -182,3 +193,22 @@ class ConversationAdmin(admin.ModelAdmin):
     @admin.display(description="messages", ordering="message_count")
     def message_count(self, conversation: Conversation) -> int:
         return conversation.message_count
+
+
+@admin.register(RelationModifier)
+class RelationModifierAdmin(admin.ModelAdmin):
+    list_display = ["relation", "reason", "value", "started_tick", "duration_ticks", "decay"]
+    list_select_related = ["relation__faction", "relation__other"]
+    search_fields = ["reason", "relation__faction__name", "relation__other__name"]
+    raw_id_fields = ["relation"]
+    show_full_result_count = False
+
+
+@admin.register(LoreDiscovery)
+class LoreDiscoveryAdmin(admin.ModelAdmin):
+    list_display = ["character", "entry", "discovered_tick", "discovered_at"]
+    list_select_related = ["character", "entry"]
+    list_filter = ["entry__category"]
+    search_fields = ["character__name", "entry__title"]
+    autocomplete_fields = ["character", "entry"]
+    show_full_result_count = False

@@ -263,3 +263,68 @@ class ConversationMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker}: {self.text[:40]}"
+
+
+class RelationModifier(TimeStampedModel):
+    """An opinion that moves a relation away from its designer-set base standing for a while.
+
+    Its current value is `value * (1 - decay) ** elapsed` (exponential decay: `decay` is the
+    fraction lost per tick, 0 keeps it whole), rounded toward zero, until `duration_ticks`
+    have passed (null: it never expires, though it may still decay away).
+    `narrative.relations` computes it; the database only keeps the facts.
+    """
+
+    relation = models.ForeignKey(FactionRelation, on_delete=models.CASCADE, related_name="modifiers")
+    reason = models.CharField(max_length=200)
+    value = models.SmallIntegerField(
+        validators=[MinValueValidator(-2 * STANDING_MAX), MaxValueValidator(2 * STANDING_MAX)],
+        help_text="Standing added at the start; may be negative.",
+    )
+    started_tick = models.BigIntegerField(default=0)
+    duration_ticks = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: permanent.")
+    decay = models.FloatField(
+        default=0.0,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="Fraction of the value lost each tick (0 to 1).",
+    )
+
+    class Meta:
+        ordering = ["relation", "started_tick", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decay__gte=0.0) & Q(decay__lte=1.0),
+                name="relation_modifier_decay_0_to_1",
+                violation_error_message="Decay lies between 0 and 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=-2 * STANDING_MAX) & Q(value__lte=2 * STANDING_MAX),
+                name="relation_modifier_value_range",
+                violation_error_message="A modifier's value lies between -200 and 200.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relation}: {self.value:+d} ({self.reason})"
+
+
+class LoreDiscovery(models.Model):
+    """A character has learned a lore entry (secrets stay hidden from players until then)."""
+
+    character = models.ForeignKey("world.Character", on_delete=models.CASCADE, related_name="lore_discoveries")
+    entry = models.ForeignKey(LoreEntry, on_delete=models.CASCADE, related_name="discoveries")
+    discovered_tick = models.BigIntegerField(default=0)
+    discovered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["character", "discovered_tick", "id"]
+        verbose_name_plural = "lore discoveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["character", "entry"],
+                name="lore_discovery_unique",
+                violation_error_message="This character already knows this entry.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.character} knows {self.entry}"

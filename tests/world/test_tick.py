@@ -109,8 +109,10 @@ def assert_tick_queries_at_most(limit, *, batch_size, assert_max_queries) -> Non
 # moves Spectra's goals.
 QUERIES_PER_BATCH = 12
 # Per tick: savepoint, clock lock and save, the five-query snapshot, time of day, Spectra's
-# phase (relax, history, resonance, mind, thoughts, goals, status), release.
-QUERIES_PER_TICK = 36
+# phase (relax, history, resonance, mind, thoughts, goals, status), release; the memory
+# cortex's phase (who is a player, bystanders, insert, consolidate in four, reflect in four)
+# and its memories of mood changes (clock, insert).
+QUERIES_PER_TICK = 36 + 15
 
 
 @pytest.mark.django_db

@@ -1,0 +1,95 @@
+"""Benchmark: one character recalls its top 10 of 10,000 memories, with and without a query.
+
+Builds a throwaway database (the configured one is left alone), then times
+`memory.services.memories_retrieve` and counts its queries. Run it against PostgreSQL for
+the served-mode figure and without DATABASE_URL for the embedded (SQLite) one:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/memory_retrieval.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from datetime import timedelta
+
+from _setup import throwaway_database
+
+WORDS = [
+    "lamp",
+    "light",
+    "river",
+    "bread",
+    "market",
+    "glass",
+    "shard",
+    "colour",
+    "song",
+    "wind",
+    "stone",
+    "gate",
+    "bridge",
+    "tower",
+    "dream",
+    "rain",
+    "ember",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--memories", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+
+    with throwaway_database() as engine:
+        from django.utils import timezone
+
+        from memory.models import Memory
+        from world.models import Character, Location, WorldClock
+
+        now = timezone.now()
+        WorldClock.objects.create(world_time=now)
+        place = Location.objects.create(name="Bench", slug="bench")
+        me = Character.objects.create(name="Rememberer", slug="rememberer", location=place)
+        rng = random.Random(1)
+        Memory.objects.bulk_create(
+            [
+                Memory(
+                    character=me,
+                    content=" ".join(rng.choices(WORDS, k=8)),
+                    importance_score=round(rng.uniform(0, 10), 1),
+                    last_accessed_world_at=now - timedelta(hours=rng.uniform(0, 2000)),
+                    tick=i,
+                )
+                for i in range(args.memories)
+            ],
+            batch_size=2000,
+        )
+        print(f"database: {engine}, memories: {args.memories}, runs: {args.runs}")
+        print(f"{'retrieval':<24} {'median ms':>10} {'max ms':>8} {'queries':>8}")
+        measure("top 10, no query", me, None, args.runs)
+        measure("top 10, 'red lamp river'", me, "red lamp river", args.runs)
+
+
+def measure(label: str, character, query: str | None, runs: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from memory.services import memories_retrieve
+
+    memories_retrieve(character=character, query=query)  # warm-up
+    timings, queries = [], []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            memories_retrieve(character=character, query=query)
+            timings.append((time.perf_counter() - started) * 1000)
+        queries.append(len(captured))
+    print(f"{label:<24} {statistics.median(timings):>10.1f} {max(timings):>8.1f} {max(queries):>8}")
+
+
+if __name__ == "__main__":
+    main()

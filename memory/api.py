@@ -1,0 +1,144 @@
+"""Thin API views of the Memory Cortex: write a memory, list a character's memories.
+
+Who may: a player, for their own character only; staff and the Designers group, for any.
+An unknown character is a 404 `unknown_character` on both endpoints.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from htrae.designers import DESIGNERS_GROUP
+from htrae.errors import DomainError
+from memory import services
+from memory.models import IMPORTANCE_MAX, IMPORTANCE_MIN, Memory
+from memory.selectors import character_get, memories_rank, memory_list, world_now_get
+from world.models import Character
+
+CONTENT_MAX_CHARS = 4000
+ORDERINGS = ("-timestamp", "timestamp", "-importance_score", "importance_score", "relevance")
+
+
+def _character_for(*, user: AbstractBaseUser, character_id: int) -> Character:
+    """The character, if it exists and this user may read and write its memories."""
+    character = character_get(character_id=character_id)
+    if character is None:
+        raise DomainError("No character has this id.", code="unknown_character", status_code=404)
+    is_curator = user.is_staff or user.groups.filter(name=DESIGNERS_GROUP).exists()
+    if not is_curator and character.user_id != user.id:
+        raise DomainError(
+            "You may only see and write your own character's memories.", code="permission_denied", status_code=403
+        )
+    return character
+
+
+class MemoryOutputSerializer(serializers.ModelSerializer):
+    character_id = serializers.IntegerField(read_only=True)
+    source_event_id = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Memory
+        fields = [
+            "id",
+            "character_id",
+            "content",
+            "type",
+            "importance_score",
+            "timestamp",
+            "last_accessed_at",
+            "last_accessed_world_at",
+            "tick",
+            "source_event_id",
+        ]
+
+
+class MemoryCreateApi(APIView):
+    """Give a character a memory."""
+
+    class InputSerializer(serializers.Serializer):
+        character_id = serializers.IntegerField(min_value=1)
+        content = serializers.CharField(max_length=CONTENT_MAX_CHARS)
+        type = serializers.ChoiceField(choices=Memory.PUBLIC_TYPES)
+        importance_score = serializers.FloatField(min_value=IMPORTANCE_MIN, max_value=IMPORTANCE_MAX)
+
+    @extend_schema(
+        request=InputSerializer, responses={201: MemoryOutputSerializer}, operation_id="memory_create", tags=["memory"]
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        character = _character_for(user=request.user, character_id=data.pop("character_id"))
+        memory = services.memory_create(character=character, **data)
+        return Response(MemoryOutputSerializer(memory).data, status=status.HTTP_201_CREATED)
+
+
+class MemoryCursorPagination(CursorPagination):
+    page_size = 20
+    page_size_query_param = "limit"
+    max_page_size = 100
+    ordering = ("-timestamp", "-id")
+
+
+class CharacterMemoryListApi(APIView):
+    """A character's memories, filtered, newest first (or by importance, or by relevance to
+    `query` in the manner of Generative Agents: recency, importance and relevance; then the
+    top `limit` only, without a cursor). Listing does not count as recalling: last access
+    is left alone."""
+
+    class FilterSerializer(serializers.Serializer):
+        type = serializers.ChoiceField(choices=Memory.Type.choices, required=False)
+        min_importance = serializers.FloatField(min_value=IMPORTANCE_MIN, max_value=IMPORTANCE_MAX, required=False)
+        max_importance = serializers.FloatField(min_value=IMPORTANCE_MIN, max_value=IMPORTANCE_MAX, required=False)
+        since = serializers.DateTimeField(required=False, help_text="Memories at or after (ISO 8601).")
+        until = serializers.DateTimeField(required=False, help_text="Memories at or before (ISO 8601).")
+        query = serializers.CharField(max_length=200, required=False, help_text="Words the memory holds.")
+        ordering = serializers.ChoiceField(choices=ORDERINGS, default="-timestamp", required=False)
+        limit = serializers.IntegerField(min_value=1, max_value=100, default=20, required=False)
+        cursor = serializers.CharField(required=False, help_text="The `next`/`previous` link's cursor.")
+
+        def validate(self, data):
+            low, high = data.get("min_importance"), data.get("max_importance")
+            if low is not None and high is not None and low > high:
+                raise serializers.ValidationError({"min_importance": "must not exceed max_importance."})
+            since, until = data.get("since"), data.get("until")
+            if since and until and since > until:
+                raise serializers.ValidationError({"since": "must not be after until."})
+            if data.get("ordering") == "relevance" and not data.get("query"):
+                raise serializers.ValidationError({"query": "ordering by relevance needs a query."})
+            return data
+
+    _Page = inline_serializer(
+        "MemoryPage",
+        fields={
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": MemoryOutputSerializer(many=True),
+        },
+    )
+
+    @extend_schema(
+        parameters=[FilterSerializer], responses={200: _Page}, operation_id="character_memories", tags=["memory"]
+    )
+    def get(self, request, character_id: int):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        params = dict(filters.validated_data)
+        ordering, limit = params.pop("ordering"), params.pop("limit")
+        params.pop("cursor", None)
+        character = _character_for(user=request.user, character_id=character_id)
+        if ordering == "relevance":
+            query = params.pop("query")
+            memories = memory_list(character=character, **params)
+            ranked = memories_rank(memories=memories, query=query, now=world_now_get().world_time, limit=limit)
+            body = {"next": None, "previous": None, "results": MemoryOutputSerializer(ranked, many=True).data}
+            return Response(body)
+        paginator = MemoryCursorPagination()
+        paginator.ordering = (ordering, "-id" if ordering.startswith("-") else "id")
+        page = paginator.paginate_queryset(memory_list(character=character, **params), request, view=self)
+        return paginator.get_paginated_response(MemoryOutputSerializer(page, many=True).data)

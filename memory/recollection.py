@@ -1,0 +1,179 @@
+"""What an event means to whom: the pure rules that turn world events into memories.
+
+No ORM: the caller passes each event's plain data and who stands at its place, and gets back
+memory drafts. Who remembers:
+
+- the actor, of what they did (not every step: resting and leaving are not worth a memory);
+- the listener of speech (not the speaker), with the words; the character a player turned to;
+- bystanders at the event's place, only for what Spectra or a player says or where they
+  arrive (bounded by the caller to a few per place), so an NPC crowd talking among itself
+  does not multiply memories;
+- a character whose mood moved strongly (an emotional memory).
+
+Players are skipped: their memory is their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+ACTOR, LISTENER, WITNESS = "actor", "listener", "witness"
+PLAYER, SPECTRA = "player", "spectra"
+EMOTION_EVENTS = frozenset({"SPECTRA_EMOTION_CHANGED", "NPC_EMOTION_CHANGED"})
+SPEECH_EVENTS = frozenset({"NPC_TALKED", "SPECTRA_TALKED", "PLAYER_SPOKE"})
+
+# Importance (0..10) by event type and role; a missing entry means "not remembered".
+IMPORTANCE: dict[str, dict[str, float]] = {
+    # Speakers do not remember their own words (the conversation log keeps them): what a
+    # character brings to its next reply should be what happened to it, not an echo.
+    "NPC_TALKED": {LISTENER: 4.0},
+    "SPECTRA_TALKED": {LISTENER: 6.0, WITNESS: 4.0},
+    "PLAYER_SPOKE": {LISTENER: 5.0, WITNESS: 4.0},
+    "SPECTRA_MOVED": {ACTOR: 1.0, WITNESS: 4.0},
+    "PLAYER_MOVED": {WITNESS: 2.0},
+    "PLAYER_JOINED": {WITNESS: 3.0},
+    "PLAYER_INTERACTED": {LISTENER: 3.0},
+    "NPC_EXPLORED": {ACTOR: 1.5},
+    "SPECTRA_EXPLORED": {ACTOR: 2.0},
+    "NPC_CREATED": {ACTOR: 4.0},
+    "SPECTRA_CREATED": {ACTOR: 5.0},
+    "NPC_PURSUED_GOAL": {ACTOR: 3.0},
+    "SPECTRA_PURSUED_GOAL": {ACTOR: 3.0},
+}
+REMEMBERED_TYPES = frozenset(IMPORTANCE) | EMOTION_EVENTS
+
+
+@dataclass(frozen=True)
+class EventView:
+    """The plain data of one event."""
+
+    id: int
+    type: str
+    tick: int
+    location_id: int | None
+    actor_id: int | None
+    payload: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class MemoryDraft:
+    character_id: int
+    content: str
+    type: str
+    importance: float
+    event_id: int
+    tick: int
+
+
+def needs_witnesses(event: EventView) -> bool:
+    return WITNESS in IMPORTANCE.get(event.type, {}) and event.location_id is not None
+
+
+def drafts_for(
+    events: Iterable[EventView],
+    *,
+    bystanders: Mapping[int, Sequence[int]],
+    players: frozenset[int] = frozenset(),
+    max_witnesses: int,
+    emotion_threshold: float,
+) -> list[MemoryDraft]:
+    """Every memory these events leave. `bystanders` lists non-player characters per place;
+    `players` are character ids never given memories (listeners the payload names)."""
+    drafts: list[MemoryDraft] = []
+    for event in events:
+        drafts += _for_event(
+            event,
+            bystanders=bystanders,
+            players=players,
+            max_witnesses=max_witnesses,
+            emotion_threshold=emotion_threshold,
+        )
+    return drafts
+
+
+def _for_event(event, *, bystanders, players, max_witnesses, emotion_threshold) -> list[MemoryDraft]:
+    payload = event.payload
+
+    def draft(character_id: int, content: str, importance: float, kind: str = "short_term") -> MemoryDraft:
+        return MemoryDraft(
+            character_id=character_id,
+            content=content[:4000],
+            type=kind,
+            importance=round(min(max(importance, 0.0), 10.0), 2),
+            event_id=event.id,
+            tick=event.tick,
+        )
+
+    actor_kind = payload.get("actor_kind")
+    actor_name = payload.get("actor_name") or "Someone"
+    if event.type in EMOTION_EVENTS:
+        strength = float(payload.get("intensity") or 0.0)
+        if event.actor_id is None or strength < emotion_threshold or actor_kind == PLAYER:
+            return []
+        cause = payload.get("cause")
+        content = f"I felt {payload.get('to', 'changed')}" + (f" ({cause})." if cause else ".")
+        return [draft(event.actor_id, content, 3.0 + 7.0 * strength, "emotional")]
+
+    table = IMPORTANCE.get(event.type)
+    if not table:
+        return []
+    out: list[MemoryDraft] = []
+    involved: set[int] = set()
+    if ACTOR in table and event.actor_id is not None and actor_kind != PLAYER:
+        out.append(draft(event.actor_id, _as_actor(event.type, payload), table[ACTOR]))
+    if event.actor_id is not None:
+        involved.add(event.actor_id)
+
+    listener_id = payload.get("listener_id")
+    if event.type == "PLAYER_INTERACTED":
+        target = payload.get("target") or {}
+        listener_id = target.get("id") if target.get("type") == "character" else None
+    if LISTENER in table and isinstance(listener_id, int) and listener_id not in players:
+        out.append(draft(listener_id, _as_listener(event.type, payload, actor_name), table[LISTENER]))
+    if isinstance(listener_id, int):
+        involved.add(listener_id)
+
+    if WITNESS in table and (actor_kind in (SPECTRA, PLAYER)) and event.location_id is not None:
+        content = _as_witness(event.type, payload, actor_name)
+        witnesses = [c for c in bystanders.get(event.location_id, ()) if c not in involved][:max_witnesses]
+        out += [draft(character_id, content, table[WITNESS]) for character_id in witnesses]
+    return out
+
+
+def _quote(payload: Mapping[str, Any]) -> str:
+    return f"“{payload.get('text', '')}”"
+
+
+def _as_actor(event_type: str, payload: Mapping[str, Any]) -> str:
+    if event_type in SPEECH_EVENTS:
+        return f"I said to {payload.get('listener_name') or 'no one in particular'}: {_quote(payload)}"
+    if event_type.endswith("_MOVED"):
+        return f"I arrived at {payload.get('to_name') or 'a new place'}."
+    if event_type.endswith("_EXPLORED"):
+        found = payload.get("object_name")
+        return f"I explored and found {found}." if found else "I explored my surroundings."
+    if event_type.endswith("_CREATED"):
+        return f"I made {payload.get('creation') or 'something'}."
+    if event_type.endswith("_PURSUED_GOAL"):
+        return f"I worked toward my goal: {payload.get('goal') or 'what matters to me'}."
+    return f"I did something ({event_type.lower()})."
+
+
+def _as_listener(event_type: str, payload: Mapping[str, Any], actor_name: str) -> str:
+    if event_type == "PLAYER_INTERACTED":
+        return f"{actor_name} turned to me."
+    return f"{actor_name} said to me: {_quote(payload)}"
+
+
+def _as_witness(event_type: str, payload: Mapping[str, Any], actor_name: str) -> str:
+    place = payload.get("location_name") or payload.get("to_name")
+    at = f" at {place}" if place else ""
+    if event_type in SPEECH_EVENTS:
+        listener = payload.get("listener_name")
+        to = f" to {listener}" if listener else ""
+        return f"I heard {actor_name} say{to}{at}: {_quote(payload)}"
+    if event_type == "PLAYER_JOINED":
+        return f"I saw {actor_name} appear{at}."
+    return f"I saw {actor_name} arrive{at}."

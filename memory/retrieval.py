@@ -1,0 +1,144 @@
+"""Retrieval scoring in the manner of Generative Agents (Park et al., 2023). Pure: no ORM.
+
+A memory's score is a weighted sum of three components, each min-max normalised over the
+candidates being compared:
+
+- recency: 0.995 ** (in-world hours since the memory was last recalled);
+- importance: its `importance_score` (0..10);
+- relevance: how well it matches the query (PostgreSQL's full-text rank, or the word overlap
+  computed here on SQLite).
+
+A component that is the same for every candidate tells them apart in nothing, so it
+normalises to 0 (rather than dividing by zero).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+RECENCY_DECAY_PER_HOUR = 0.995
+DEFAULT_WEIGHTS = {"recency": 1.0, "importance": 1.0, "relevance": 1.0}
+_WORD = re.compile(r"[\w']+")
+# Words too common to say anything about relevance.
+_STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What scoring needs to know of one memory."""
+
+    id: int
+    importance: float
+    last_accessed: datetime  # in-world time
+    relevance: float = 0.0
+
+
+def recency(*, last_accessed: datetime, now: datetime) -> float:
+    """0.995 per in-world hour since the last recall; a memory recalled "in the future" (the
+    clock was wound back) counts as just recalled."""
+    hours = max((now - last_accessed).total_seconds() / 3600.0, 0.0)
+    return RECENCY_DECAY_PER_HOUR**hours
+
+
+def min_max(values: Sequence[float]) -> list[float]:
+    """Scale to 0..1 over these values; all equal → all 0."""
+    if not values:
+        return []
+    low, high = min(values), max(values)
+    if high - low <= 1e-12:
+        return [0.0 for _ in values]
+    return [(value - low) / (high - low) for value in values]
+
+
+def words(text: str) -> set[str]:
+    """The meaningful lower-case words of a text."""
+    return {word for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS and len(word) > 1}
+
+
+def word_overlap(*, query: str, content: str) -> float:
+    """Relevance without a search engine: the share of the query's words the memory holds."""
+    wanted = words(query)
+    if not wanted:
+        return 0.0
+    return len(wanted & words(content)) / len(wanted)
+
+
+def scores(
+    candidates: Sequence[Candidate], *, now: datetime, weights: Mapping[str, float] | None = None
+) -> dict[int, float]:
+    """Each candidate's combined score, by id."""
+    weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+    recencies = min_max([recency(last_accessed=c.last_accessed, now=now) for c in candidates])
+    importances = min_max([c.importance for c in candidates])
+    relevances = min_max([c.relevance for c in candidates])
+    return {
+        c.id: weights["recency"] * rec + weights["importance"] * imp + weights["relevance"] * rel
+        for c, rec, imp, rel in zip(candidates, recencies, importances, relevances, strict=True)
+    }
+
+
+def top(
+    candidates: Sequence[Candidate], *, now: datetime, limit: int, weights: Mapping[str, float] | None = None
+) -> list[int]:
+    """The ids of the `limit` best candidates, best first (ties: the newer id first)."""
+    scored = scores(candidates, now=now, weights=weights)
+    return sorted(scored, key=lambda memory_id: (-scored[memory_id], -memory_id))[:limit]

@@ -1,0 +1,131 @@
+"""Reads of the Memory Cortex: a character's memories filtered, and the candidates retrieval
+scores (with their relevance to a query: PostgreSQL full-text rank, else word overlap)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from memory import retrieval
+from memory.models import Memory
+from world.models import Character, WorldClock
+
+
+@dataclass(frozen=True)
+class WorldNow:
+    tick: int
+    world_time: datetime
+
+
+def world_now_get() -> WorldNow:
+    """The world clock's tick and in-world time (before the clock exists: tick 0, real time)."""
+    row = WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).values_list("tick", "world_time").first()
+    return WorldNow(tick=row[0], world_time=row[1]) if row else WorldNow(tick=0, world_time=timezone.now())
+
+
+def character_get(*, character_id: int) -> Character | None:
+    return Character.objects.filter(id=character_id).first()
+
+
+def memory_list(
+    *,
+    character: Character,
+    type: str | None = None,
+    min_importance: float | None = None,
+    max_importance: float | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    query: str | None = None,
+) -> QuerySet[Memory]:
+    """A character's memories matching the filters (unordered; the caller orders)."""
+    memories = Memory.objects.filter(character=character)
+    if type:
+        memories = memories.filter(type=type)
+    if min_importance is not None:
+        memories = memories.filter(importance_score__gte=min_importance)
+    if max_importance is not None:
+        memories = memories.filter(importance_score__lte=max_importance)
+    if since is not None:
+        memories = memories.filter(timestamp__gte=since)
+    if until is not None:
+        memories = memories.filter(timestamp__lte=until)
+    if query:
+        memories = memories.filter(_text_matches(query))
+    return memories
+
+
+def _text_matches(query: str) -> Q:
+    """Memories holding any of the query's words (the plain `query` filter, every database)."""
+    wanted = retrieval.words(query) or {query.strip().lower()}
+    condition = Q()
+    for word in sorted(wanted)[:8]:  # bounded: a long query must not build a huge WHERE
+        condition |= Q(content__icontains=word)
+    return condition
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def memory_candidates(
+    *, memories: QuerySet[Memory], query: str | None, size: int | None = None
+) -> tuple[list[Memory], list[retrieval.Candidate]]:
+    """The memories worth scoring, in one query: the most relevant to the query, the most
+    recently recalled and the most important, `size` of each at most. Scoring every memory
+    a character ever had would grow without bound; these three lists hold every memory that
+    can reach the top on any one component."""
+    size = size or settings.MEMORY_RETRIEVAL_CANDIDATES
+    subsets = [
+        memories.order_by("-last_accessed_world_at", "-timestamp", "-id"),
+        memories.order_by("-importance_score", "-id"),
+    ]
+    rank = None
+    if query and _is_postgres():
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        # Any of the words (OR), like the SQLite fallback; plainto_tsquery would demand all.
+        terms = sorted(retrieval.words(query))[:8] or [query]
+        search = SearchQuery(terms[0], config="english")
+        for term in terms[1:]:
+            search |= SearchQuery(term, config="english")
+        rank = SearchRank(SearchVector("content", config="english"), search)
+        subsets.append(memories.annotate(rank=rank).filter(rank__gt=0).order_by("-rank", "-id"))
+    elif query:
+        subsets.append(memories.filter(_text_matches(query)).order_by("-timestamp", "-id"))
+    ids = Q()
+    for subset in subsets:
+        ids |= Q(id__in=subset.values("id")[:size])
+    rows = Memory.objects.filter(ids)
+    if rank is not None:
+        rows = rows.annotate(rank=rank)
+    rows = list(rows)
+    candidates = [
+        retrieval.Candidate(
+            id=memory.id,
+            importance=memory.importance_score,
+            last_accessed=memory.last_accessed_world_at or memory.timestamp,
+            relevance=_relevance(memory, query),
+        )
+        for memory in rows
+    ]
+    return rows, candidates
+
+
+def _relevance(memory: Memory, query: str | None) -> float:
+    if not query:
+        return 0.0
+    rank = getattr(memory, "rank", None)
+    return float(rank) if rank is not None else retrieval.word_overlap(query=query, content=memory.content)
+
+
+def memories_rank(*, memories: QuerySet[Memory], query: str | None, now: datetime, limit: int) -> list[Memory]:
+    """The `limit` best of these memories by the retrieval score, best first. Reads only."""
+    rows, candidates = memory_candidates(memories=memories, query=query)
+    best = retrieval.top(candidates, now=now, limit=limit, weights=settings.MEMORY_RETRIEVAL_WEIGHTS)
+    by_id = {memory.id: memory for memory in rows}
+    return [by_id[memory_id] for memory_id in best]

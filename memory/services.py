@@ -1,0 +1,303 @@
+"""Writes of the Memory Cortex: creating memories (by hand or from events), recalling them
+(which refreshes their recency), and the tick's consolidation and reflection.
+
+Every function costs a constant number of queries, whatever the number of events, memories
+or characters involved.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+
+from memory import recollection
+from memory.models import Memory
+from memory.selectors import memories_rank, memory_list, world_now_get
+from world.models import Character, GameEvent
+
+REFLECTION_SOURCES = 5  # memories a reflection names (the most important since the last one)
+
+
+def memory_create(*, character: Character, content: str, type: str, importance_score: float) -> Memory:
+    """One memory, written by hand (the API, a designer)."""
+    now = world_now_get()
+    memory = Memory(
+        character=character,
+        content=content,
+        type=type,
+        importance_score=importance_score,
+        tick=now.tick,
+        last_accessed_world_at=now.world_time,
+    )
+    memory.full_clean(exclude=["character", "source_event"])
+    memory.save()
+    return memory
+
+
+def memories_retrieve(*, character: Character, query: str | None, limit: int = 10) -> list[Memory]:
+    """What the character recalls now: the `limit` memories best by recency, importance and
+    relevance to `query` (see memory.retrieval). Recalling refreshes them: their last access
+    moves to now, in one UPDATE."""
+    now = world_now_get()
+    recalled = memories_rank(memories=memory_list(character=character), query=query, now=now.world_time, limit=limit)
+    if recalled:
+        Memory.objects.filter(id__in=[memory.id for memory in recalled]).update(
+            last_accessed_world_at=now.world_time, last_accessed_at=timezone.now()
+        )
+        for memory in recalled:
+            memory.last_accessed_world_at = now.world_time
+    return recalled
+
+
+# --- Memories from events --------------------------------------------------------------------
+
+
+def memories_from_events(*, events: Iterable[GameEvent], world_time: datetime | None = None) -> set[int]:
+    """Turn events into the memories of those who took part or saw (memory.recollection);
+    returns the ids of the characters who now remember something. At most four queries:
+    the listeners who are players, the bystanders, the clock, the insert."""
+    events = list(events)
+    views = [
+        recollection.EventView(
+            id=event.id,
+            type=event.type,
+            tick=event.tick,
+            location_id=event.location_id,
+            actor_id=event.actor_id,
+            payload=event.payload or {},
+        )
+        for event in events
+        if event.type in recollection.REMEMBERED_TYPES
+    ]
+    if not views:
+        return set()
+    timestamps = {event.id: event.timestamp for event in events}
+    listener_ids = {_listener_id(view) for view in views} - {None}
+    players = (
+        frozenset(
+            Character.objects.filter(id__in=listener_ids, kind=Character.Kind.PLAYER).values_list("id", flat=True)
+        )
+        if listener_ids
+        else frozenset()
+    )
+    places = {view.location_id for view in views if recollection.needs_witnesses(view)}
+    drafts = recollection.drafts_for(
+        views,
+        bystanders=_bystanders(places),
+        players=players,
+        max_witnesses=settings.MEMORY_MAX_WITNESSES,
+        emotion_threshold=settings.MEMORY_EMOTION_INTENSITY_THRESHOLD,
+    )
+    if not drafts:
+        return set()
+    if world_time is None:
+        world_time = world_now_get().world_time
+    now = timezone.now()
+    fields = ["character", "content", "type", "importance_score", "timestamp", "last_accessed_at"]
+    fields += ["last_accessed_world_at", "tick", "source_event", "created_at", "updated_at"]
+    _insert_rows(
+        fields,
+        [
+            (
+                draft.character_id,
+                draft.content,
+                draft.type,
+                draft.importance,
+                timestamps.get(draft.event_id) or now,
+                now,
+                world_time,
+                draft.tick,
+                draft.event_id,
+                now,
+                now,
+            )
+            for draft in drafts
+        ],
+    )
+    return {draft.character_id for draft in drafts}
+
+
+def _insert_rows(fields: list[str], rows: list[tuple]) -> None:
+    """Insert memory rows in one statement. `bulk_create` would split them on SQLite (its
+    999-parameter limit: one INSERT per 90 rows); a prepared INSERT run with `executemany`
+    is one statement there. PostgreSQL takes `bulk_create`'s single INSERT."""
+    if connection.vendor == "postgresql":
+        Memory.objects.bulk_create(
+            [
+                Memory(
+                    **{
+                        f"{name}_id" if name in ("character", "source_event") else name: value
+                        for name, value in zip(fields, row, strict=True)
+                    }
+                )
+                for row in rows
+            ]
+        )
+        return
+    columns = [Memory._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(Memory._meta.db_table)} ({', '.join(quote(c.column) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    prepared = [[c.get_db_prep_save(v, connection) for c, v in zip(columns, row, strict=True)] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)
+
+
+def _listener_id(view: recollection.EventView) -> int | None:
+    if view.type == "PLAYER_INTERACTED":
+        target = view.payload.get("target") or {}
+        return target.get("id") if target.get("type") == "character" else None
+    listener = view.payload.get("listener_id")
+    return listener if isinstance(listener, int) else None
+
+
+def _bystanders(places: set[int]) -> dict[int, list[int]]:
+    """Active non-player characters at these places, a few per place (one query): the row
+    number per place bounds the rows read however crowded a place is. Two extra per place
+    leave room for the actor and listener, who remember as themselves."""
+    if not places:
+        return {}
+    per_place = settings.MEMORY_MAX_WITNESSES + 2
+    rows = (
+        Character.objects.filter(location_id__in=places, is_active=True)
+        .exclude(kind=Character.Kind.PLAYER)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("location_id")], order_by=[F("id").asc()]))
+        .filter(rank__lte=per_place)
+        .values_list("location_id", "id")
+    )
+    found: dict[int, list[int]] = defaultdict(list)
+    for location_id, character_id in rows:
+        found[location_id].append(character_id)
+    return found
+
+
+# --- The tick: consolidation and reflection ------------------------------------------------
+
+
+def memories_consolidate(*, tick: int) -> dict[str, int]:
+    """Short-term memories older than the window become long-term if important enough, else
+    are forgotten; then each character keeps at most `MEMORY_SHORT_TERM_CAP` short-term
+    memories (the least important, then oldest, go). At most four queries."""
+    short = Memory.objects.filter(type=Memory.Type.SHORT_TERM)
+    expired = short.filter(tick__lte=tick - settings.MEMORY_SHORT_TERM_WINDOW_TICKS)
+    kept = expired.filter(importance_score__gte=settings.MEMORY_LONG_TERM_THRESHOLD).update(type=Memory.Type.LONG_TERM)
+    forgotten = _delete(expired)
+    overflow = list(
+        short.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("character_id")],
+                order_by=[F("importance_score").desc(), F("timestamp").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__gt=settings.MEMORY_SHORT_TERM_CAP)
+        .values_list("id", flat=True)
+    )
+    if overflow:
+        forgotten += _delete(Memory.objects.filter(id__in=overflow))
+    return {"kept": kept, "forgotten": forgotten}
+
+
+def _delete(memories: QuerySet[Memory]) -> int:
+    """Delete in two statements whatever the count. Django's collector would fetch the rows
+    and delete them (and their reflection links) in chunks of a hundred; the only thing that
+    points at a memory is the reflection link table, cleared here first."""
+    ids = memories.values("id")
+    Memory.sources.through.objects.filter(Q(from_memory_id__in=ids) | Q(to_memory_id__in=ids)).delete()
+    return memories._raw_delete(memories.db)
+
+
+def memories_reflect(*, tick: int, world_time: datetime, character_ids: Iterable[int] | None = None) -> list[Memory]:
+    """Characters whose memories since their last reflection add up to
+    `MEMORY_REFLECTION_THRESHOLD` importance reflect: one new memory summarising the most
+    important of them, linked to them (`sources`). At most four queries."""
+    last_reflection = (
+        Memory.objects.filter(character_id=OuterRef("character_id"), type=Memory.Type.REFLECTION)
+        .order_by()
+        .values("character_id")
+        .annotate(last=Max("id"))
+        .values("last")
+    )
+    since_reflection = Memory.objects.exclude(type=Memory.Type.REFLECTION).filter(
+        id__gt=Coalesce(Subquery(last_reflection), Value(0))
+    )
+    if character_ids is not None:
+        since_reflection = since_reflection.filter(character_id__in=list(character_ids))
+    due = dict(
+        since_reflection.order_by()
+        .values("character_id")
+        .annotate(total=Sum("importance_score"))
+        .filter(total__gte=settings.MEMORY_REFLECTION_THRESHOLD)
+        .values_list("character_id", "total")
+    )
+    if not due:
+        return []
+    ranked = (
+        since_reflection.filter(character_id__in=list(due))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("character_id")],
+                order_by=[F("importance_score").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=REFLECTION_SOURCES)
+        .values_list("character_id", "id", "content", "importance_score")
+    )
+    sources: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for character_id, memory_id, content, _ in sorted(ranked, key=lambda row: (-row[3], -row[1])):
+        sources[character_id].append((memory_id, content))
+    reflections = Memory.objects.bulk_create(
+        [
+            Memory(
+                character_id=character_id,
+                content=_reflection_text(contents=[content for _, content in sources[character_id]]),
+                type=Memory.Type.REFLECTION,
+                importance_score=settings.MEMORY_REFLECTION_IMPORTANCE,
+                tick=tick,
+                last_accessed_world_at=world_time,
+            )
+            for character_id in sorted(due)
+        ]
+    )
+    Through = Memory.sources.through
+    Through.objects.bulk_create(
+        [
+            Through(from_memory_id=reflection.id, to_memory_id=memory_id)
+            for reflection in reflections
+            for memory_id, _ in sources[reflection.character_id]
+        ]
+    )
+    return reflections
+
+
+def _reflection_text(*, contents: list[str]) -> str:
+    """A plain summary (no language model): what weighed most lately, in the character's words."""
+    lines = "; ".join(content.rstrip(".") for content in contents)
+    return f"Looking back on what has weighed on me lately: {lines}."[:4000]
+
+
+def memory_tick(context) -> None:
+    """The Memory Cortex's tick phase: remember what the characters did this tick (their own
+    events, collected once here rather than per batch), consolidate, and reflect."""
+    # Already inside the tick's transaction: a failure here rolls the whole tick back.
+    # Mood changes come from Spectra's phase, after this list was taken: the subscriber
+    # remembers those as they are published.
+    own = [
+        event
+        for event in context.events
+        if event.type in recollection.REMEMBERED_TYPES and event.type not in recollection.EMOTION_EVENTS
+    ]
+    touched = memories_from_events(events=own, world_time=context.world_time)
+    memories_consolidate(tick=context.tick)
+    if touched:
+        memories_reflect(tick=context.tick, world_time=context.world_time, character_ids=touched)

@@ -1,0 +1,191 @@
+"""Thin API views of the narrative app: factions and their current relations, the lore a
+player may read, and a character's quests."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
+
+from htrae.errors import DomainError
+from narrative.models import Faction, LoreEntry, QuestAssignment, QuestStep
+from narrative.relations import Stance
+from narrative.selectors import character_quests_list, factions_list, lore_get, lore_list
+from world.models import Character
+from world.selectors import player_character_get
+
+# --- Factions --------------------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="FactionRelationView")
+class FactionRelationOutputSerializer(serializers.Serializer):
+    """How the faction regards `other` now (base standing plus active modifiers)."""
+
+    other = serializers.CharField(source="faction.slug", help_text="The other faction's slug.")
+    name = serializers.CharField(source="faction.name")
+    standing = serializers.IntegerField(min_value=-100, max_value=100)
+    stance = serializers.ChoiceField(choices=Stance.ALL)
+
+
+@extend_schema_serializer(component_name="FactionView")
+class FactionOutputSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="faction.slug")
+    name = serializers.CharField(source="faction.name")
+    status = serializers.ChoiceField(source="faction.status", choices=Faction.Status.choices)
+    goals = serializers.JSONField(source="faction.goals")
+    power = serializers.IntegerField(source="faction.power")
+    ethos = serializers.CharField(source="faction.ethos")
+    color = serializers.CharField(source="faction.color")
+    relations = FactionRelationOutputSerializer(many=True)
+
+
+class FactionListApi(APIView):
+    """Every faction and how it regards each of the others right now."""
+
+    @extend_schema(responses={200: FactionOutputSerializer(many=True)}, operation_id="factions_list")
+    def get(self, request):
+        return Response(FactionOutputSerializer(factions_list(), many=True).data)
+
+
+class FactionDetailApi(APIView):
+    """One faction and how it regards each of the others right now."""
+
+    @extend_schema(responses={200: FactionOutputSerializer}, operation_id="factions_retrieve")
+    def get(self, request, slug: str):
+        views = factions_list(slug=slug)
+        if not views:
+            raise DomainError(f"No faction {slug!r}.", code="not_found", status_code=404)
+        return Response(FactionOutputSerializer(views[0]).data)
+
+
+# --- Lore ------------------------------------------------------------------------------------
+
+
+class _SlugNameSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="LoreEntryView")
+class LoreEntryOutputSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    category = serializers.ChoiceField(choices=LoreEntry.Category.choices)
+    summary = serializers.CharField()
+    body = serializers.CharField()
+    factions = _SlugNameSerializer(many=True, source="factions.all")
+    locations = _SlugNameSerializer(many=True, source="locations.all")
+
+
+def _reader_character(user) -> Character | None:
+    return None if user.is_staff or user.is_superuser else player_character_get(user=user)
+
+
+class LoreListApi(APIView):
+    """The lore the reader may see: secrets only once their character has discovered them
+    (staff see everything). Filter by `search` (title, summary, body) and `category`."""
+
+    @extend_schema_serializer(component_name="LoreListInput")
+    class InputSerializer(serializers.Serializer):
+        search = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+        category = serializers.ChoiceField(choices=LoreEntry.Category.choices, required=False)
+        page = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
+        page_size = serializers.IntegerField(min_value=1, max_value=100, default=20)
+
+    @extend_schema_serializer(component_name="LorePage")
+    class OutputSerializer(serializers.Serializer):
+        count = serializers.IntegerField()
+        next = serializers.URLField(allow_null=True)
+        previous = serializers.URLField(allow_null=True)
+        results = LoreEntryOutputSerializer(many=True)
+
+    @extend_schema(parameters=[InputSerializer], responses={200: OutputSerializer}, operation_id="lore_list")
+    def get(self, request):
+        params = self.InputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        entries = lore_list(
+            user=request.user,
+            character=_reader_character(request.user),
+            search=data["search"].strip(),
+            category=data.get("category", ""),
+        )
+        page, size = data["page"], data["page_size"]
+        count = entries.count()
+        results = list(entries[(page - 1) * size : page * size])
+        url = request.build_absolute_uri()
+        body = {
+            "count": count,
+            "next": replace_query_param(url, "page", page + 1) if page * size < count else None,
+            "previous": replace_query_param(url, "page", page - 1) if page > 1 else None,
+            "results": results,
+        }
+        return Response(self.OutputSerializer(body).data)
+
+
+class LoreDetailApi(APIView):
+    """One lore entry; an undiscovered secret answers as if it did not exist."""
+
+    @extend_schema(responses={200: LoreEntryOutputSerializer}, operation_id="lore_retrieve")
+    def get(self, request, slug: str):
+        entry = lore_get(user=request.user, character=_reader_character(request.user), slug=slug)
+        if entry is None:
+            raise DomainError("No such lore entry.", code="not_found", status_code=404)
+        return Response(LoreEntryOutputSerializer(entry).data)
+
+
+# --- Quests ----------------------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="QuestStepView")
+class QuestStepOutputSerializer(serializers.Serializer):
+    order = serializers.IntegerField()
+    objective = serializers.CharField()
+    objective_type = serializers.ChoiceField(choices=QuestStep.Objective.choices)
+
+
+@extend_schema_serializer(component_name="QuestFactionRef")
+class _QuestFactionSerializer(_SlugNameSerializer):
+    pass
+
+
+@extend_schema_serializer(component_name="CharacterQuest")
+class CharacterQuestOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The assignment's id.")
+    quest = serializers.CharField(source="quest.slug", help_text="The quest's slug.")
+    title = serializers.CharField(source="quest.title")
+    description = serializers.CharField(source="quest.description")
+    faction = _QuestFactionSerializer(source="quest.faction", allow_null=True)
+    status = serializers.ChoiceField(choices=QuestAssignment.Status.choices)
+    step_started_tick = serializers.IntegerField()
+    current_step = QuestStepOutputSerializer(allow_null=True)
+    steps = QuestStepOutputSerializer(many=True, source="quest.steps.all")
+
+
+class CharacterQuestListApi(APIView):
+    """A character's quests (active ones unless `status` says otherwise). Players may read
+    their own character's; staff anyone's."""
+
+    @extend_schema_serializer(component_name="CharacterQuestListInput")
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=QuestAssignment.Status.choices, default=QuestAssignment.Status.ACTIVE)
+
+    @extend_schema(
+        parameters=[InputSerializer],
+        responses={200: CharacterQuestOutputSerializer(many=True)},
+        operation_id="character_quests_list",
+    )
+    def get(self, request, character_id: int):
+        params = self.InputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        row = Character.objects.filter(id=character_id).values_list("id", "user_id").first()
+        if row is None:
+            raise DomainError(f"No character {character_id}.", code="not_found", status_code=404)
+        if not (request.user.is_staff or request.user.is_superuser) and row[1] != request.user.id:
+            raise DomainError(
+                "You may read only your own character's quests.", code="permission_denied", status_code=403
+            )
+        assignments = character_quests_list(character_id=character_id, status=params.validated_data["status"])
+        return Response(CharacterQuestOutputSerializer(assignments, many=True).data)

@@ -1,0 +1,118 @@
+"""When is a quest step's objective met? Pure functions over plain facts, no ORM.
+
+| objective      | met when                                                                    |
+| -------------- | --------------------------------------------------------------------------- |
+| reach_location | the holder arrives (a *_MOVED event it is the actor of) at target_location  |
+| talk_to        | the holder speaks to target_character (addressed, or at the target's place), |
+|                | turns to them (PLAYER_INTERACTED), or the target speaks to the holder       |
+| bring_object   | the holder interacts with target_object                                     |
+| wait           | `wait_ticks` ticks have passed since the step started                       |
+| witness_event  | an event of `event_type` happens at the holder's location (or world-wide)   |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+MOVED_TYPES = frozenset({"PLAYER_MOVED", "NPC_MOVED", "SPECTRA_MOVED", "PLAYER_JOINED"})
+SPEECH_TYPES = frozenset({"PLAYER_SPOKE", "NPC_TALKED", "SPECTRA_TALKED"})
+INTERACTED = "PLAYER_INTERACTED"
+
+
+@dataclass(frozen=True)
+class StepFacts:
+    id: int
+    quest_id: int
+    order: int
+    objective_type: str
+    target_location_id: int | None = None
+    target_character_id: int | None = None
+    target_object_id: int | None = None
+    wait_ticks: int | None = None
+    event_type: str = ""
+
+
+@dataclass(frozen=True)
+class HolderFacts:
+    """An active assignment: who holds it, where they are, the step they are on."""
+
+    assignment_id: int
+    character_id: int
+    location_id: int | None
+    step: StepFacts
+    step_started_tick: int
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    type: str
+    actor_id: int | None = None
+    location_id: int | None = None
+    listener_id: int | None = None
+    target_type: str | None = None
+    target_id: int | None = None
+
+
+def step_met(
+    *, holder: HolderFacts, events: Iterable[EventFacts], tick: int, locations: Mapping[int, int | None]
+) -> bool:
+    """True when `events` (or the passing of time) meet the holder's current step.
+    `locations` maps the step's target character to where it stands."""
+    step = holder.step
+    if step.objective_type == "wait":
+        return tick - holder.step_started_tick >= (step.wait_ticks or 0)
+    check = _CHECKS.get(step.objective_type)
+    return check is not None and any(check(holder, event, locations) for event in events)
+
+
+def _reached(holder: HolderFacts, event: EventFacts, locations: Mapping[int, int | None]) -> bool:
+    return (
+        event.actor_id == holder.character_id
+        and event.type in MOVED_TYPES
+        and event.location_id is not None
+        and event.location_id == holder.step.target_location_id
+    )
+
+
+def _talked(holder: HolderFacts, event: EventFacts, locations: Mapping[int, int | None]) -> bool:
+    target = holder.step.target_character_id
+    if not target:
+        return False
+    if event.actor_id == target:
+        return event.type in SPEECH_TYPES and event.listener_id == holder.character_id
+    if event.actor_id != holder.character_id:
+        return False
+    if event.type == INTERACTED:
+        return event.target_type == "character" and event.target_id == target
+    same_place = event.location_id is not None and locations.get(target) == event.location_id
+    return event.type in SPEECH_TYPES and (event.listener_id == target or same_place)
+
+
+def _brought(holder: HolderFacts, event: EventFacts, locations: Mapping[int, int | None]) -> bool:
+    return (
+        event.actor_id == holder.character_id
+        and event.type == INTERACTED
+        and event.target_type == "object"
+        and event.target_id == holder.step.target_object_id
+    )
+
+
+def _witnessed(holder: HolderFacts, event: EventFacts, locations: Mapping[int, int | None]) -> bool:
+    wanted = holder.step.event_type
+    here = event.location_id is None or event.location_id == holder.location_id
+    return bool(wanted) and event.type == wanted and here
+
+
+_CHECKS = {
+    "reach_location": _reached,
+    "talk_to": _talked,
+    "bring_object": _brought,
+    "witness_event": _witnessed,
+}
+
+
+def next_step(*, steps: list[StepFacts], current: StepFacts) -> StepFacts | None:
+    """The step after `current` in its quest (None: the quest is done)."""
+    later = [step for step in steps if step.quest_id == current.quest_id and step.order > current.order]
+    return min(later, key=lambda step: step.order) if later else None
