@@ -48,7 +48,7 @@ MOOD_HUES: dict[str, float] = {
 }
 
 HYSTERESIS = 0.12  # another mood must be this much nearer before the mood changes
-IMPULSE_GAIN = 0.5  # how far one full-intensity emotion moves the state
+IMPULSE_GAIN = 0.3  # how far one full-intensity emotion moves the state
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def test_feel_relaxes_then_feels_then_names_the_mood():
     start = Feeling(state=PAD(-0.5, 0.5, -0.4), mood="unease", tick=0)
     later = feel(start, baseline=baseline, impulses=[], tick=40, half_life_ticks=8)
     assert later.state.distance(baseline) < 0.05 and later.mood != "unease"
-    cheered = feel(later, baseline=baseline, impulses=[JOY, JOY, JOY], tick=40, half_life_ticks=8)
+    cheered = feel(later, baseline=baseline, impulses=[JOY] * 8, tick=40, half_life_ticks=8)
     assert cheered.mood in {"joy", "curiosity", "wonder"}
     assert cheered.tick == 40
 
