@@ -17,8 +17,9 @@ from htrae.designers import DESIGNERS_GROUP
 from htrae.errors import DomainError
 from memory import services
 from memory.models import IMPORTANCE_MAX, IMPORTANCE_MIN, Memory
-from memory.selectors import character_get, memories_rank, memory_list, world_now_get
+from memory.selectors import character_get, memories_rank, memory_list
 from world.models import Character
+from world.selectors import world_now_get
 
 CONTENT_MAX_CHARS = 4000
 ORDERINGS = ("-timestamp", "timestamp", "-importance_score", "importance_score", "relevance")

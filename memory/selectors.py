@@ -3,29 +3,15 @@ scores (with their relevance to a query: PostgreSQL full-text rank, else word ov
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from memory import retrieval
 from memory.models import Memory
-from world.models import Character, WorldClock
-
-
-@dataclass(frozen=True)
-class WorldNow:
-    tick: int
-    world_time: datetime
-
-
-def world_now_get() -> WorldNow:
-    """The world clock's tick and in-world time (before the clock exists: tick 0, real time)."""
-    row = WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).values_list("tick", "world_time").first()
-    return WorldNow(tick=row[0], world_time=row[1]) if row else WorldNow(tick=0, world_time=timezone.now())
+from world.models import Character
 
 
 def character_get(*, character_id: int) -> Character | None:

@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from memory import recollection
 from memory.models import Memory
-from memory.selectors import memories_rank, memory_list, world_now_get
+from memory.selectors import memories_rank, memory_list
 from world.models import Character, GameEvent
+from world.selectors import world_now_get
 
 REFLECTION_SOURCES = 5  # memories a reflection names (the most important since the last one)
 

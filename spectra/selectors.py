@@ -8,7 +8,8 @@ from datetime import datetime
 from spectra.appraisal import Rule, RuleBook
 from spectra.emotion import baseline_from_personality, feeling_from_json, intensity, mood_ring
 from spectra.models import AppraisalRule, EmotionSample, SpectraGoal, SpectraMind
-from world.models import Character, WorldClock
+from world.models import Character
+from world.selectors import world_now_get
 
 HISTORY_LIMIT = 5000
 
@@ -86,7 +87,7 @@ def spectra_status_get() -> dict | None:
     spectra = spectra_get()
     if spectra is None:
         return None
-    tick = WorldClock.objects.filter(pk=WorldClock.SINGLETON_ID).values_list("tick", flat=True).first() or 0
+    tick = world_now_get().tick
     mind = SpectraMind.objects.filter(character=spectra).first()
     goals = SpectraGoal.objects.filter(character=spectra, status=SpectraGoal.Status.ACTIVE).order_by("-priority", "id")
     return {

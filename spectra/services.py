@@ -37,7 +37,8 @@ from spectra.selectors import rulebook_get, spectra_get, spectra_status_get
 from spectra.thoughts import compose_thought, remember_thought
 from world.environment import effective_environment
 from world.events import EventDraft, EventType, is_collecting, publish, publish_many
-from world.models import Character, GameEvent, Location, Path, WorldClock
+from world.models import Character, GameEvent, Location, Path
+from world.selectors import world_now_get
 from world.tick import TickContext
 
 # Events about feelings and surroundings are not themselves appraised (no feedback loops).
@@ -79,11 +80,6 @@ MOOD_SOUND = {
 
 def _half_life() -> float:
     return settings.EMOTION_HALF_LIFE_TICKS
-
-
-def _clock() -> tuple[int, object]:
-    clock = WorldClock.objects.filter(pk=WorldClock.SINGLETON_ID).values("tick", "world_time").first()
-    return (clock["tick"], clock["world_time"]) if clock else (0, None)
 
 
 # --- Feelings ------------------------------------------------------------------------------
@@ -183,7 +179,7 @@ def _feel_and_record(characters, views, rules, *, tick: int, always: frozenset[i
         spectra_changed |= character.kind == Character.Kind.SPECTRA
     bulk_update_columns(Character, ["emotional_state"], updates)
     if samples:
-        world_time = _clock()[1]
+        world_time = world_now_get().world_time
         for sample in samples:
             sample.world_time = world_time
         EmotionSample.objects.bulk_create(samples)
@@ -289,7 +285,7 @@ def resonance_apply(*, tick: int | None = None) -> list[int]:
         "id", "name", "light", "color", "sound", "resonance"
     )
     updates, drafts = [], []
-    tick = tick if tick is not None else _clock()[0]
+    tick = tick if tick is not None else world_now_get().tick
     for place in places:
         current = place["resonance"] or {}
         if place["id"] in field:

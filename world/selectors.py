@@ -286,6 +286,18 @@ def _exits_add(result: dict[int, dict]) -> None:
         result[location_id]["exits"] = sorted(by_destination.values(), key=lambda e: (e["name"], e["id"]))
 
 
+@dataclass(frozen=True)
+class WorldNow:
+    tick: int
+    world_time: datetime
+
+
+def world_now_get() -> WorldNow:
+    """The world clock's tick and in-world time (before the clock exists: tick 0, real time)."""
+    row = WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).values_list("tick", "world_time").first()
+    return WorldNow(tick=row[0], world_time=row[1]) if row else WorldNow(tick=0, world_time=timezone.now())
+
+
 def world_tick_get() -> int | None:
     """The number of the last tick completed; None before the world clock exists."""
     return WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).values_list("tick", flat=True).first()

@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from htrae.errors import DomainError
 from world.events import EventType, publish
 from world.models import Character, Location, Path, PlayerActionReceipt, WorldClock, WorldObject
-from world.selectors import starting_location_get
+from world.selectors import starting_location_get, world_now_get
 
 User = get_user_model()
 
@@ -124,7 +124,7 @@ def player_register(*, username: str, password: str) -> PlayerRegistration:
             publish(
                 EventType.PLAYER_JOINED,
                 {**_actor_payload(character), "location_name": start.name},
-                tick=_current_tick(),
+                tick=world_now_get().tick,
                 location_id=start.id,
                 actor_id=character.id,
             )
@@ -152,10 +152,6 @@ def location_set_starting(*, location: Location) -> Location:
 
 PLAYER_ACTIONS = ("move", "speak", "interact", "wait")
 SPEECH_MAX_CHARS = 500
-
-
-def _current_tick() -> int:
-    return WorldClock.objects.filter(pk=WorldClock.SINGLETON_ID).values_list("tick", flat=True).first() or 0
 
 
 def _actor_payload(character: Character) -> dict:
@@ -188,7 +184,7 @@ def player_action_apply(*, character_id: int, request_id: str, action: str, data
         if receipt is not None:
             return {**receipt.reply, "replayed": True}
         handler = {"move": player_move, "speak": player_speak, "interact": player_interact, "wait": player_wait}
-        reply = handler[action](character=character, data=data, tick=_current_tick())
+        reply = handler[action](character=character, data=data, tick=world_now_get().tick)
         PlayerActionReceipt.objects.create(character=character, request_id=request_id, action=action, reply=reply)
     return reply
 
