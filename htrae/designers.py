@@ -32,6 +32,7 @@ DESIGNER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "conversationmessage": _EDIT,
         "relationmodifier": _EDIT,
         "lorediscovery": _EDIT,
+        "questtemplate": _EDIT,
     },
     "memory": {"memory": _EDIT},
     "spectra": {

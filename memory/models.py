@@ -49,6 +49,12 @@ class Memory(TimeStampedModel):
     source_event = models.ForeignKey(
         "world.GameEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="memories"
     )
+    # Only with MEMORY_RELEVANCE_BACKEND=embedding: the content's sentence embedding as packed
+    # float32 (memory.embeddings.vector_to_bytes), a quarter of the size of a JSON list and
+    # read without parsing text.
+    embedding = models.BinaryField(
+        null=True, blank=True, editable=False, help_text="The content's embedding (float32), for relevance."
+    )
 
     class Meta:
         ordering = ["-timestamp", "-id"]

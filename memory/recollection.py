@@ -22,6 +22,9 @@ from typing import Any
 ACTOR, LISTENER, WITNESS = "actor", "listener", "witness"
 PLAYER, SPECTRA = "player", "spectra"
 EMOTION_EVENTS = frozenset({"SPECTRA_EMOTION_CHANGED", "NPC_EMOTION_CHANGED"})
+QUEST_EVENTS = frozenset({"QUEST_STARTED", "QUEST_COMPLETED", "QUEST_FAILED"})
+# Published by tick phases, after the tick's own list of events was handed to memory_tick.
+PHASE_EVENTS = EMOTION_EVENTS | QUEST_EVENTS
 SPEECH_EVENTS = frozenset({"NPC_TALKED", "SPECTRA_TALKED", "PLAYER_SPOKE"})
 
 # Importance (0..10) by event type and role; a missing entry means "not remembered".
@@ -41,6 +44,10 @@ IMPORTANCE: dict[str, dict[str, float]] = {
     "SPECTRA_CREATED": {ACTOR: 5.0},
     "NPC_PURSUED_GOAL": {ACTOR: 3.0},
     "SPECTRA_PURSUED_GOAL": {ACTOR: 3.0},
+    # The holder of a quest (the quest engine's events name it as the actor).
+    "QUEST_STARTED": {ACTOR: 5.0},
+    "QUEST_COMPLETED": {ACTOR: 7.0},
+    "QUEST_FAILED": {ACTOR: 6.0},
 }
 REMEMBERED_TYPES = frozenset(IMPORTANCE) | EMOTION_EVENTS
 
@@ -156,6 +163,13 @@ def _as_actor(event_type: str, payload: Mapping[str, Any]) -> str:
         return f"I explored and found {found}." if found else "I explored my surroundings."
     if event_type.endswith("_CREATED"):
         return f"I made {payload.get('creation') or 'something'}."
+    if event_type in QUEST_EVENTS:
+        title = payload.get("quest_title") or "a quest"
+        return {
+            "QUEST_STARTED": f"I set out on a quest: {title}.",
+            "QUEST_COMPLETED": f"I saw it through: {title}.",
+            "QUEST_FAILED": f"I failed at {title}; time ran out.",
+        }[event_type]
     if event_type.endswith("_PURSUED_GOAL"):
         return f"I worked toward my goal: {payload.get('goal') or 'what matters to me'}."
     return f"I did something ({event_type.lower()})."

@@ -6,7 +6,8 @@ candidates being compared:
 - recency: 0.995 ** (in-world hours since the memory was last recalled);
 - importance: its `importance_score` (0..10);
 - relevance: how well it matches the query (PostgreSQL's full-text rank, or the word overlap
-  computed here on SQLite).
+  computed here on SQLite; with the embedding backend, the cosine similarity of the query's
+  and the memory's embeddings, and word overlap for a memory that has none).
 
 A component that is the same for every candidate tells them apart in nothing, so it
 normalises to 0 (rather than dividing by zero).
@@ -14,6 +15,8 @@ normalises to 0 (rather than dividing by zero).
 
 from __future__ import annotations
 
+import math
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -120,6 +123,26 @@ def word_overlap(*, query: str, content: str) -> float:
     if not wanted:
         return 0.0
     return len(wanted & words(content)) / len(wanted)
+
+
+def cosine_similarity(a: Sequence[float], b: Sequence[float]) -> float:
+    """How alike two embeddings are in direction, -1..1; 0 if either is all zeros."""
+    if len(a) != len(b):
+        raise ValueError(f"vectors of {len(a)} and {len(b)} dimensions cannot be compared")
+    norms = math.sqrt(sum(map(operator.mul, a, a))) * math.sqrt(sum(map(operator.mul, b, b)))
+    if norms == 0.0:
+        return 0.0
+    return sum(map(operator.mul, a, b)) / norms
+
+
+def embedding_relevance(
+    *, query: str, content: str, query_vector: Sequence[float] | None, vector: Sequence[float] | None
+) -> float:
+    """Relevance for the embedding backend: cosine similarity when the memory has an embedding
+    of the query's size (one made by another embedder does not compare), else word overlap."""
+    if query_vector is not None and vector is not None and len(vector) == len(query_vector):
+        return cosine_similarity(query_vector, vector)
+    return word_overlap(query=query, content=content)
 
 
 def scores(

@@ -1,5 +1,6 @@
 """Reads of the Memory Cortex: a character's memories filtered, and the candidates retrieval
-scores (with their relevance to a query: PostgreSQL full-text rank, else word overlap)."""
+scores (with their relevance to a query: PostgreSQL full-text rank, else word overlap; with
+the embedding backend, the cosine similarity of embeddings)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from memory import retrieval
+from memory.embeddings import embedder_get, embedding_enabled, vector_from_bytes
 from memory.models import Memory
 from world.models import Character
 
@@ -64,7 +66,11 @@ def memory_candidates(
     """The memories worth scoring, in one query: the most relevant to the query, the most
     recently recalled and the most important, `size` of each at most. Scoring every memory
     a character ever had would grow without bound; these three lists hold every memory that
-    can reach the top on any one component."""
+    can reach the top on any one component.
+
+    With the embedding backend the same three lists are read (the relevant ones still found
+    by their words: the database cannot search by meaning), then scored by the cosine
+    similarity of their embeddings to the query's (`retrieval.embedding_relevance`)."""
     size = size or settings.MEMORY_RETRIEVAL_CANDIDATES
     subsets = [
         memories.order_by("-last_accessed_world_at", "-timestamp", "-id"),
@@ -79,32 +85,47 @@ def memory_candidates(
         search = SearchQuery(terms[0], config="english")
         for term in terms[1:]:
             search |= SearchQuery(term, config="english")
-        rank = SearchRank(SearchVector("content", config="english"), search)
-        subsets.append(memories.annotate(rank=rank).filter(rank__gt=0).order_by("-rank", "-id"))
+        # Matched with `@@` (not `rank > 0`) so the GIN expression index of migration 0004
+        # can find the rows; the vector must stay exactly the indexed expression.
+        document = SearchVector("content", config="english")
+        rank = SearchRank(document, search)
+        subsets.append(memories.alias(document=document, rank=rank).filter(document=search).order_by("-rank", "-id"))
     elif query:
         subsets.append(memories.filter(_text_matches(query)).order_by("-timestamp", "-id"))
     ids = Q()
     for subset in subsets:
         ids |= Q(id__in=subset.values("id")[:size])
-    rows = Memory.objects.filter(ids)
-    if rank is not None:
-        rows = rows.annotate(rank=rank)
+    # PostgreSQL finds an OR of IN-subqueries by no index: alone, it would scan every
+    # character's memories, so it is kept to the character's own. SQLite looks each list up
+    # by rowid, which that filter would only slow (it would walk all the character's rows).
+    rows = memories.filter(ids) if _is_postgres() else Memory.objects.filter(ids)
+    query_vector = None
+    if query and embedding_enabled():
+        (query_vector,) = embedder_get().embed([query])
+    else:
+        rows = rows.defer("embedding")  # not needed: don't read a vector per row
+        if rank is not None:
+            rows = rows.annotate(rank=rank)
     rows = list(rows)
     candidates = [
         retrieval.Candidate(
             id=memory.id,
             importance=memory.importance_score,
             last_accessed=memory.last_accessed_world_at or memory.timestamp,
-            relevance=_relevance(memory, query),
+            relevance=_relevance(memory, query, query_vector),
         )
         for memory in rows
     ]
     return rows, candidates
 
 
-def _relevance(memory: Memory, query: str | None) -> float:
+def _relevance(memory: Memory, query: str | None, query_vector: list[float] | None) -> float:
     if not query:
         return 0.0
+    if query_vector is not None:
+        return retrieval.embedding_relevance(
+            query=query, content=memory.content, query_vector=query_vector, vector=vector_from_bytes(memory.embedding)
+        )
     rank = getattr(memory, "rank", None)
     return float(rank) if rank is not None else retrieval.word_overlap(query=query, content=memory.content)
 

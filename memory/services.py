@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from memory import recollection
+from memory.embeddings import embed_contents, embedding_enabled
 from memory.models import Memory
 from memory.selectors import memories_rank, memory_list
 from world.models import Character, GameEvent
@@ -38,6 +39,8 @@ def memory_create(*, character: Character, content: str, type: str, importance_s
         last_accessed_world_at=now.world_time,
     )
     memory.full_clean(exclude=["character", "source_event"])
+    if embedding_enabled():
+        (memory.embedding,) = embed_contents([content])
     memory.save()
     return memory
 
@@ -55,6 +58,20 @@ def memories_retrieve(*, character: Character, query: str | None, limit: int = 1
         for memory in recalled:
             memory.last_accessed_world_at = now.world_time
     return recalled
+
+
+def memories_embed(*, batch_size: int = 256, redo: bool = False) -> int:
+    """Give memories made before the embedding backend was on (the seed's founding memories,
+    say) their embeddings; `redo` embeds every memory again (after changing MEMORY_EMBEDDER).
+    Per batch: one read, one call to the embedder, one update. Returns how many were embedded."""
+    pending = Memory.objects.all() if redo else Memory.objects.filter(embedding__isnull=True)
+    done, after = 0, 0
+    while batch := list(pending.filter(id__gt=after).order_by("id").only("id", "content")[:batch_size]):
+        for memory, embedding in zip(batch, embed_contents([m.content for m in batch]), strict=True):
+            memory.embedding = embedding
+        Memory.objects.bulk_update(batch, ["embedding"])
+        done, after = done + len(batch), batch[-1].id
+    return done
 
 
 # --- Memories from events --------------------------------------------------------------------
@@ -103,25 +120,27 @@ def memories_from_events(*, events: Iterable[GameEvent], world_time: datetime | 
     now = timezone.now()
     fields = ["character", "content", "type", "importance_score", "timestamp", "last_accessed_at"]
     fields += ["last_accessed_world_at", "tick", "source_event", "created_at", "updated_at"]
-    _insert_rows(
-        fields,
-        [
-            (
-                draft.character_id,
-                draft.content,
-                draft.type,
-                draft.importance,
-                timestamps.get(draft.event_id) or now,
-                now,
-                world_time,
-                draft.tick,
-                draft.event_id,
-                now,
-                now,
-            )
-            for draft in drafts
-        ],
-    )
+    rows = [
+        (
+            draft.character_id,
+            draft.content,
+            draft.type,
+            draft.importance,
+            timestamps.get(draft.event_id) or now,
+            now,
+            world_time,
+            draft.tick,
+            draft.event_id,
+            now,
+            now,
+        )
+        for draft in drafts
+    ]
+    if embedding_enabled():  # one call to the embedder for all of them
+        fields.append("embedding")
+        embeddings = embed_contents([draft.content for draft in drafts])
+        rows = [(*row, embedding) for row, embedding in zip(rows, embeddings, strict=True)]
+    _insert_rows(fields, rows)
     return {draft.character_id for draft in drafts}
 
 
@@ -257,19 +276,22 @@ def memories_reflect(*, tick: int, world_time: datetime, character_ids: Iterable
     sources: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for character_id, memory_id, content, _ in sorted(ranked, key=lambda row: (-row[3], -row[1])):
         sources[character_id].append((memory_id, content))
-    reflections = Memory.objects.bulk_create(
-        [
-            Memory(
-                character_id=character_id,
-                content=_reflection_text(contents=[content for _, content in sources[character_id]]),
-                type=Memory.Type.REFLECTION,
-                importance_score=settings.MEMORY_REFLECTION_IMPORTANCE,
-                tick=tick,
-                last_accessed_world_at=world_time,
-            )
-            for character_id in sorted(due)
-        ]
-    )
+    reflections = [
+        Memory(
+            character_id=character_id,
+            content=_reflection_text(contents=[content for _, content in sources[character_id]]),
+            type=Memory.Type.REFLECTION,
+            importance_score=settings.MEMORY_REFLECTION_IMPORTANCE,
+            tick=tick,
+            last_accessed_world_at=world_time,
+        )
+        for character_id in sorted(due)
+    ]
+    if embedding_enabled():  # one call to the embedder for all of them
+        embeddings = embed_contents([reflection.content for reflection in reflections])
+        for reflection, embedding in zip(reflections, embeddings, strict=True):
+            reflection.embedding = embedding
+    reflections = Memory.objects.bulk_create(reflections)
     Through = Memory.sources.through
     Through.objects.bulk_create(
         [

@@ -4,7 +4,7 @@ Outside a tick (a player speaks, Spectra answers) the events are remembered as t
 published. Inside a tick the characters' own actions are remembered once, by the tick phase
 `memory.services.memory_tick`, with all of the tick's events (a constant cost per tick rather
 than per batch); only mood changes, published by Spectra's phase after that list was taken,
-are remembered here.
+and what the quest engine's phase publishes, are remembered here.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from world.tick import register_tick_phase
 @subscribe(*sorted(recollection.REMEMBERED_TYPES))
 def remember_events(events: list[GameEvent]) -> None:
     if is_collecting():
-        events = [event for event in events if event.type in recollection.EMOTION_EVENTS]
+        events = [event for event in events if event.type in recollection.PHASE_EVENTS]
     if events:
         services.memories_from_events(events=events)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from htrae.admin_tools import RecentRowsInline, related_count
+from narrative.emergence import CHARACTER_ROLES, LOCATION_ROLES, TEXT_ROLES
 from narrative.models import (
     Conversation,
     ConversationMessage,
@@ -16,6 +17,7 @@ from narrative.models import (
     Quest,
     QuestAssignment,
     QuestStep,
+    QuestTemplate,
     RelationModifier,
 )
 from world.admin import ColorInput
@@ -111,12 +113,13 @@ class QuestHolderInline(RecentRowsInline):
 
 @admin.register(Quest)
 class QuestAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "status", "faction", "giver", "is_emergent", "step_count"]
+    list_display = ["title", "slug", "status", "faction", "giver", "is_emergent", "step_count", "created_tick"]
     list_select_related = ["faction", "giver"]
-    list_filter = ["status", "is_emergent", "faction"]
-    search_fields = ["title", "slug", "description"]
+    list_filter = ["status", "is_emergent", "template", "faction"]
+    search_fields = ["title", "slug", "description", "origin_key"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["giver", "faction"]
+    readonly_fields = ["template", "origin_key", "created_tick"]
     inlines = [QuestStepInline, QuestHolderInline]
 
     def get_queryset(self, request):
@@ -125,6 +128,43 @@ class QuestAdmin(admin.ModelAdmin):
     @admin.display(description="steps", ordering="step_count")
     def step_count(self, quest: Quest) -> int:
         return quest.step_count
+
+
+def _roles_help() -> str:
+    lines = []
+    for trigger in LOCATION_ROLES:
+        lines.append(
+            f"{trigger}: places {', '.join(LOCATION_ROLES[trigger])}; "
+            f"people {', '.join(CHARACTER_ROLES[trigger])}; words {', '.join(TEXT_ROLES[trigger])}"
+        )
+    return " · ".join(lines)
+
+
+@admin.register(QuestTemplate)
+class QuestTemplateAdmin(admin.ModelAdmin):
+    """Patterns for the quests the world starts by itself (see narrative/emergence.py)."""
+
+    list_display = ["name", "slug", "trigger", "enabled", "open_quests", "cooldown_ticks", "max_active"]
+    list_filter = ["trigger", "enabled"]
+    list_editable = ["enabled"]
+    search_fields = ["name", "slug", "title", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "trigger", "enabled"]}),
+        ("Relation trigger", {"fields": ["standing_at_most", "standing_at_least"]}),
+        ("The quest", {"fields": ["title", "description", "steps"], "description": "Roles: " + _roles_help()}),
+        (
+            "Outcome and pacing",
+            {"fields": ["reward_standing", "failure_standing", "time_limit_ticks", "cooldown_ticks", "max_active"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(open_count=related_count(Quest, "template"))
+
+    @admin.display(description="quests", ordering="open_count")
+    def open_quests(self, template: QuestTemplate) -> int:
+        return template.open_count
 
 
 @admin.register(QuestStep)
@@ -142,7 +182,7 @@ class QuestStepAdmin(admin.ModelAdmin):
 
 @admin.register(QuestAssignment)
 class QuestAssignmentAdmin(admin.ModelAdmin):
-    list_display = ["character", "quest", "status", "current_step", "updated_at"]
+    list_display = ["character", "quest", "status", "current_step", "deadline_tick", "updated_at"]
     list_select_related = ["character", "quest", "current_step__quest"]
     list_filter = ["status", "quest"]
     search_fields = ["character__name", "quest__title"]

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from htrae.errors import DomainError
 from narrative.models import Faction, LoreEntry, QuestAssignment, QuestStep
 from narrative.relations import Stance
-from narrative.selectors import character_quests_list, factions_list, lore_get, lore_list
+from narrative.selectors import QUEST_OFFERED, character_quests_list, factions_list, lore_get, lore_list
 from world.models import Character
 from world.selectors import player_character_get
 
@@ -151,26 +151,46 @@ class _QuestFactionSerializer(_SlugNameSerializer):
     pass
 
 
+@extend_schema_serializer(component_name="QuestGiverPlace")
+class _GiverPlaceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="QuestGiver")
+class _GiverSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    location = _GiverPlaceSerializer(allow_null=True)
+
+
+QUEST_LIST_STATUSES = [*QuestAssignment.Status.choices, (QUEST_OFFERED, "On offer (not held)")]
+
+
 @extend_schema_serializer(component_name="CharacterQuest")
 class CharacterQuestOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="The assignment's id.")
-    quest = serializers.CharField(source="quest.slug", help_text="The quest's slug.")
+    id = serializers.IntegerField(allow_null=True, help_text="The assignment's id (null for a quest on offer).")
+    quest = serializers.CharField(source="quest.slug", help_text="The quest's slug, for accept_quest.")
     title = serializers.CharField(source="quest.title")
     description = serializers.CharField(source="quest.description")
     faction = _QuestFactionSerializer(source="quest.faction", allow_null=True)
-    status = serializers.ChoiceField(choices=QuestAssignment.Status.choices)
-    step_started_tick = serializers.IntegerField()
+    giver = _GiverSerializer(source="quest.giver", allow_null=True, help_text="Accept it at their side.")
+    is_emergent = serializers.BooleanField(source="quest.is_emergent", help_text="Started by the world itself.")
+    status = serializers.ChoiceField(choices=QUEST_LIST_STATUSES)
+    step_started_tick = serializers.IntegerField(allow_null=True)
+    deadline_tick = serializers.IntegerField(allow_null=True, help_text="It fails if not done by this tick.")
     current_step = QuestStepOutputSerializer(allow_null=True)
     steps = QuestStepOutputSerializer(many=True, source="quest.steps.all")
 
 
 class CharacterQuestListApi(APIView):
-    """A character's quests (active ones unless `status` says otherwise). Players may read
-    their own character's; staff anyone's."""
+    """A character's quests (active ones unless `status` says otherwise; `available` lists
+    the quests on offer it could accept). Players may read their own character's; staff
+    anyone's."""
 
     @extend_schema_serializer(component_name="CharacterQuestListInput")
     class InputSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=QuestAssignment.Status.choices, default=QuestAssignment.Status.ACTIVE)
+        status = serializers.ChoiceField(choices=QUEST_LIST_STATUSES, default=QuestAssignment.Status.ACTIVE)
 
     @extend_schema(
         parameters=[InputSerializer],

@@ -6,6 +6,17 @@ class NarrativeConfig(AppConfig):
 
     def ready(self) -> None:
         from narrative import lore_subscribers, quest_subscribers, subscribers  # noqa: F401  (event subscriptions)
+        from narrative.faction_subscribers import factions_tick
+        from narrative.intentions import quest_intentions
+        from narrative.notifications import notifications_register
+        from narrative.player_actions import player_abandon_quest, player_accept_quest
+        from world.autonomy.intentions import register_intention_source
+        from world.services import register_player_action
         from world.tick import register_tick_phase
 
         register_tick_phase(quest_subscribers.quests_tick)
+        register_tick_phase(factions_tick)
+        notifications_register()
+        register_player_action("accept_quest", player_accept_quest)
+        register_player_action("abandon_quest", player_abandon_quest)
+        register_intention_source(quest_intentions)

@@ -118,6 +118,13 @@ class Quest(TimeStampedModel):
     faction = models.ForeignKey(Faction, on_delete=models.SET_NULL, null=True, blank=True, related_name="quests")
     rewards = models.JSONField(default=dict, blank=True, help_text='e.g. {"standing": {"luminari": 10}}.')
     is_emergent = models.BooleanField(default=False, help_text="Created by the world rather than a designer.")
+    template = models.ForeignKey(
+        "QuestTemplate", on_delete=models.SET_NULL, null=True, blank=True, related_name="quests"
+    )
+    origin_key = models.CharField(
+        max_length=120, blank=True, db_index=True, help_text="The occasion an emergent quest arose from."
+    )
+    created_tick = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["title"]
@@ -188,6 +195,7 @@ class QuestAssignment(TimeStampedModel):
     current_step = models.ForeignKey(QuestStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     step_started_tick = models.BigIntegerField(default=0)
+    deadline_tick = models.BigIntegerField(null=True, blank=True, help_text="It fails if not done by then.")
 
     class Meta:
         ordering = ["-updated_at"]
@@ -328,3 +336,57 @@ class LoreDiscovery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.character} knows {self.entry}"
+
+
+class QuestTemplate(TimeStampedModel):
+    """A pattern the world writes emergent quests from, when its trigger holds (a relation
+    past a threshold, a character's goal that names a place or a person, a secret someone
+    keeps). Designers edit these; `narrative.emergence` documents the roles each trigger
+    offers to `title`, `description` and `steps`."""
+
+    class Trigger(models.TextChoices):
+        RELATION = "relation", "A relation past a threshold"
+        UNMET_GOAL = "unmet_goal", "A character's unmet goal"
+        LORE_SECRET = "lore_secret", "A secret in the lore"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    trigger = models.CharField(max_length=12, choices=Trigger.choices)
+    enabled = models.BooleanField(default=True)
+    standing_at_most = models.SmallIntegerField(
+        null=True, blank=True, help_text="Relation trigger: fires when a faction regards another at or below this."
+    )
+    standing_at_least = models.SmallIntegerField(
+        null=True, blank=True, help_text="Relation trigger: fires when a faction regards another at or above this."
+    )
+    title = models.CharField(max_length=160, help_text="With roles in braces, e.g. 'Mend ties with {other}'.")
+    description = models.TextField(blank=True)
+    steps = models.JSONField(
+        default=list,
+        help_text='A list of steps: {"type": "reach_location", "target": "other_home", "objective": "Go to '
+        '{other_home}."}; "wait" steps take "ticks", "witness_event" steps take "event_type".',
+    )
+    reward_standing = models.SmallIntegerField(
+        default=0, help_text="On success, how much warmer the quest's faction grows toward the holder's."
+    )
+    failure_standing = models.SmallIntegerField(default=0, help_text="On failure, the same (usually negative).")
+    time_limit_ticks = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no deadline.")
+    cooldown_ticks = models.PositiveIntegerField(
+        default=200, help_text="Ticks before the same occasion may give rise to this quest again."
+    )
+    max_active = models.PositiveSmallIntegerField(default=3, help_text="Quests of this template open at once.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from narrative.emergence import template_problems
+
+        problems = template_problems(
+            trigger=self.trigger, title=self.title, description=self.description, steps=self.steps
+        )
+        if problems:
+            raise ValidationError({"steps": problems})

@@ -5,7 +5,8 @@
 | reach_location | the holder arrives (a *_MOVED event it is the actor of) at target_location  |
 | talk_to        | the holder speaks to target_character (addressed, or at the target's place), |
 |                | turns to them (PLAYER_INTERACTED), or the target speaks to the holder       |
-| bring_object   | the holder interacts with target_object                                     |
+| bring_object   | the holder interacts with target_object (a player) or looks closely at it   |
+|                | (an NPC's or Spectra's *_EXPLORED with its object_id)                       |
 | wait           | `wait_ticks` ticks have passed since the step started                       |
 | witness_event  | an event of `event_type` happens at the holder's location (or world-wide)   |
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 MOVED_TYPES = frozenset({"PLAYER_MOVED", "NPC_MOVED", "SPECTRA_MOVED", "PLAYER_JOINED"})
 SPEECH_TYPES = frozenset({"PLAYER_SPOKE", "NPC_TALKED", "SPECTRA_TALKED"})
 INTERACTED = "PLAYER_INTERACTED"
+HANDLED_TYPES = frozenset({INTERACTED, "NPC_EXPLORED", "SPECTRA_EXPLORED"})
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def _talked(holder: HolderFacts, event: EventFacts, locations: Mapping[int, int 
 def _brought(holder: HolderFacts, event: EventFacts, locations: Mapping[int, int | None]) -> bool:
     return (
         event.actor_id == holder.character_id
-        and event.type == INTERACTED
+        and event.type in HANDLED_TYPES
         and event.target_type == "object"
         and event.target_id == holder.step.target_object_id
     )

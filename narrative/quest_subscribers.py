@@ -2,13 +2,14 @@
 
 Outside a tick (players' actions, answers to them), every published event is looked at
 right away. Inside a tick the `quests_tick` phase looks at all the tick's events at once,
-and at `wait` steps whose time has come; the subscriber then stays out of the way, so the
+at `wait` steps whose time has come and at deadlines, and now and then starts emergent
+quests (`narrative.quest_services.quests_tick_run`); the subscriber then stays out of the way, so the
 tick's per-batch cost does not grow.
 """
 
 from __future__ import annotations
 
-from narrative.services import quests_advance
+from narrative.quest_services import quests_advance, quests_tick_run
 from world.events import ANY_EVENT, is_collecting, subscribe
 from world.models import GameEvent
 from world.tick import TickContext
@@ -22,4 +23,4 @@ def advance_quests(events: list[GameEvent]) -> None:
 
 
 def quests_tick(context: TickContext) -> None:
-    quests_advance(events=list(context.events), tick=context.tick, include_waits=True)
+    quests_tick_run(tick=context.tick, seed=context.seed, events=list(context.events))

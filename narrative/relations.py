@@ -18,6 +18,10 @@ Stances, from the current standing (thresholds are inclusive on the upper side):
 | -59..-30     | wary     |
 | -89..-60     | hostile  |
 | -100..-90    | at_war   |
+
+A stance people were told of (FACTION_RELATION_CHANGED) is news again only once the standing
+has left its band by more than `STANCE_MARGIN` points (`stance_held`), so a standing wavering
+at a threshold is not announced every tick.
 """
 
 from __future__ import annotations
@@ -94,3 +98,26 @@ def stance_for(standing: int) -> str:
         if standing >= floor:
             return stance
     return Stance.AT_WAR
+
+
+STANCE_MARGIN = 3
+
+
+def stance_band(stance: str) -> tuple[int, int]:
+    """The standings a stance covers, (lowest, highest), both inclusive."""
+    high = STANDING_MAX
+    for floor, name in STANCE_FLOORS:
+        if name == stance:
+            return floor, high
+        high = floor - 1
+    return STANDING_MIN, high
+
+
+def stance_held(standing: int, told: str | None, *, margin: int = STANCE_MARGIN) -> str:
+    """The stance to tell of at `standing` when `told` was the last one told: `told` holds
+    while the standing stays within `margin` points of its band."""
+    current = stance_for(standing)
+    if told is None or told == current or told not in Stance.ALL:
+        return current
+    low, high = stance_band(told)
+    return told if low - margin <= standing <= high + margin else current

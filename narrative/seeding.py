@@ -23,7 +23,8 @@ from django.db import transaction
 
 from htrae.upsert import Outcome, UpsertTally, upsert
 from memory.models import Memory
-from narrative.models import Faction, FactionRelation, LoreEntry, Quest, QuestStep
+from narrative.emergence import template_problems
+from narrative.models import Faction, FactionRelation, LoreEntry, Quest, QuestStep, QuestTemplate
 from world.models import Character, Location, Path, WorldObject
 from world.services import world_clock_get_or_create
 
@@ -81,7 +82,7 @@ def _seed_problems(data: dict[str, Any]) -> Iterator[str]:
         if value is not None and value not in known:
             yield f"{where}: unknown {kind} '{value}'"
 
-    for section in ("locations", "factions", "npcs", "objects", "lore", "quests"):
+    for section in ("locations", "factions", "npcs", "objects", "lore", "quests", "quest_templates"):
         slugs = [item.get("slug") for item in data.get(section) or []]
         for slug in {s for s in slugs if slugs.count(s) > 1}:
             yield f"{section}: slug '{slug}' is used more than once"
@@ -138,6 +139,14 @@ def _seed_problems(data: dict[str, Any]) -> Iterator[str]:
             yield from check("location", locations, step.get("location"), step_where)
             yield from check("character", characters, step.get("character"), step_where)
             yield from check("object", objects, step.get("object"), step_where)
+    for item in data.get("quest_templates") or []:
+        problems = template_problems(
+            trigger=item.get("trigger"),
+            title=item.get("title", ""),
+            description=item.get("description", ""),
+            steps=item.get("steps"),
+        )
+        yield from (f"quest template '{item.get('slug')}': {problem}" for problem in problems)
 
 
 # --- Writing the world ----------------------------------------------------------------------
@@ -292,6 +301,7 @@ def _seed_all(data: dict[str, Any], tally: UpsertTally) -> None:
     _seed_memories(data.get("memories") or [], tally, character_id)
     _seed_lore(data.get("lore") or [], tally, faction_id, location_id, character_id)
     _seed_quests(data.get("quests") or [], tally, faction_id, location_id, character_id, object_id)
+    _seed_quest_templates(data.get("quest_templates") or [], tally)
 
 
 def _seed_memories(rows, tally, character_id) -> None:
@@ -366,6 +376,29 @@ def _seed_quests(rows, tally, faction_id, location_id, character_id, object_id) 
                 },
             )
             tally.add("Quest steps", outcome)
+
+
+def _seed_quest_templates(rows, tally) -> None:
+    templates = _Upserter(QuestTemplate, tally, [row["slug"] for row in rows])
+    for row in rows:
+        templates(
+            row["slug"],
+            {
+                "name": row["name"],
+                "trigger": row["trigger"],
+                "enabled": row.get("enabled", True),
+                "standing_at_most": row.get("standing_at_most"),
+                "standing_at_least": row.get("standing_at_least"),
+                "title": row["title"],
+                "description": " ".join(str(row.get("description", "")).split()),
+                "steps": list(row.get("steps") or []),
+                "reward_standing": row.get("reward_standing", 0),
+                "failure_standing": row.get("failure_standing", 0),
+                "time_limit_ticks": row.get("time_limit_ticks"),
+                "cooldown_ticks": row.get("cooldown_ticks", 200),
+                "max_active": row.get("max_active", 3),
+            },
+        )
 
 
 # --- Generated NPCs, for large worlds -------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Writes of the narrative app: opinion modifiers on faction relations, lore discoveries,
-and quest progress (steps advanced by what happens in the world)."""
+"""Writes of the narrative app: opinion modifiers on faction relations and lore discoveries.
+Quests have their own module, `narrative.quest_services`."""
 
 from __future__ import annotations
 
@@ -7,27 +7,20 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from narrative.models import (
     Faction,
     FactionRelation,
     LoreDiscovery,
     LoreEntry,
-    QuestAssignment,
-    QuestStep,
     RelationModifier,
 )
-from narrative.quest_logic import EventFacts, HolderFacts, StepFacts, next_step, step_met
 from narrative.relations import stance_for
-from narrative.selectors import relation_standings
+from narrative.selectors import relation_stances_told, relation_standings
 from world.events import EventDraft, publish_many
-from world.models import Character, GameEvent
+from world.models import Character
 
 FACTION_RELATION_CHANGED = "FACTION_RELATION_CHANGED"
-QUEST_STEP_COMPLETED = "QUEST_STEP_COMPLETED"
-QUEST_COMPLETED = "QUEST_COMPLETED"
-NARRATIVE_EVENT_TYPES = frozenset({FACTION_RELATION_CHANGED, QUEST_STEP_COMPLETED, QUEST_COMPLETED})
 
 
 # --- Faction relations ---------------------------------------------------------------------
@@ -48,7 +41,7 @@ class ModifierChange:
 def faction_modifiers_add_many(*, changes: list[ModifierChange], tick: int) -> list[RelationModifier]:
     """Add many opinion modifiers at once (a constant number of queries): missing relation
     rows are created at a neutral base of 0; FACTION_RELATION_CHANGED is published for each
-    relation whose stance changed."""
+    relation whose stance changed, to another than the one last told."""
     if not changes:
         return []
     for change in changes:
@@ -83,36 +76,72 @@ def _modifiers_add(*, changes: list[ModifierChange], tick: int) -> list[Relation
         for change in changes
     ]
     for modifier in modifiers:
-        modifier.full_clean(exclude=["relation"])
+        # The fields' validators say the same as the check constraints, without a query per
+        # constraint and modifier (the database still enforces them).
+        modifier.full_clean(exclude=["relation"], validate_constraints=False)
     modifiers = RelationModifier.objects.bulk_create(modifiers)
 
     after = relation_standings(tick=tick, relation_ids=relation_ids)
-    changed = [pair for pair in sorted(pairs) if stance_for(before.get(pair, 0)) != stance_for(after.get(pair, 0))]
-    if changed:
-        ids = {faction_id for pair in changed for faction_id in pair}
+    moved = [pair for pair in sorted(pairs) if stance_for(before.get(pair, 0)) != stance_for(after.get(pair, 0))]
+    if moved:
+        ids = {faction_id for pair in moved for faction_id in pair}
         factions = {f.id: f for f in Faction.objects.filter(id__in=ids).only("id", "slug", "name")}
+        # News is a stance other than the one last told: a standing that decayed across a
+        # threshold unannounced and is pushed back is not news.
+        told = relation_stances_told(faction_slugs={factions[f].slug for f, _ in moved})
         reasons = {(c.faction_id, c.other_id): c.reason[:200] for c in changes}
-        publish_many(
-            [
-                EventDraft(
-                    type=FACTION_RELATION_CHANGED,
-                    payload={
-                        "faction": factions[faction_id].slug,
-                        "faction_name": factions[faction_id].name,
-                        "other": factions[other_id].slug,
-                        "other_name": factions[other_id].name,
-                        "standing_before": before.get((faction_id, other_id), 0),
-                        "standing": after[(faction_id, other_id)],
-                        "stance_before": stance_for(before.get((faction_id, other_id), 0)),
-                        "stance": stance_for(after[(faction_id, other_id)]),
-                        "reason": reasons[(faction_id, other_id)],
-                    },
+        drafts = []
+        for faction_id, other_id in moved:
+            faction, other = factions[faction_id], factions[other_id]
+            last = told.get((faction.slug, other.slug), stance_for(before.get((faction_id, other_id), 0)))
+            standing = after[(faction_id, other_id)]
+            if stance_for(standing) == last:
+                continue
+            drafts.append(
+                relation_changed_draft(
+                    faction=faction,
+                    other=other,
+                    standing_before=before.get((faction_id, other_id), 0),
+                    standing=standing,
+                    stance_before=last,
+                    stance=stance_for(standing),
+                    reason=reasons[(faction_id, other_id)],
                     tick=tick,
                 )
-                for faction_id, other_id in changed
-            ]
-        )
+            )
+        if drafts:
+            publish_many(drafts)
     return modifiers
+
+
+def relation_changed_draft(
+    *,
+    faction: Faction,
+    other: Faction,
+    standing_before: int | None,
+    standing: int,
+    stance_before: str,
+    stance: str,
+    reason: str,
+    tick: int,
+) -> EventDraft:
+    """A FACTION_RELATION_CHANGED event: how `faction` regards `other` is now `stance`
+    (`stance_before`: the stance last told)."""
+    return EventDraft(
+        type=FACTION_RELATION_CHANGED,
+        payload={
+            "faction": faction.slug,
+            "faction_name": faction.name,
+            "other": other.slug,
+            "other_name": other.name,
+            "standing_before": standing_before,
+            "standing": standing,
+            "stance_before": stance_before,
+            "stance": stance,
+            "reason": reason,
+        },
+        tick=tick,
+    )
 
 
 def faction_modifier_add(
@@ -181,180 +210,3 @@ def lore_discover_linked(*, visits: list[tuple[int, int | None, int | None, int]
             ignore_conflicts=True,
         )
     return len(found)
-
-
-# --- Quest progress --------------------------------------------------------------------------
-
-_STEP_FIELDS = (
-    "id",
-    "quest_id",
-    "order",
-    "objective_type",
-    "target_location_id",
-    "target_character_id",
-    "target_object_id",
-    "wait_ticks",
-    "event_type",
-)
-
-
-def _event_facts(event: GameEvent) -> EventFacts:
-    payload = event.payload or {}
-    target = payload.get("target") if isinstance(payload.get("target"), dict) else {}
-    return EventFacts(
-        type=event.type,
-        actor_id=event.actor_id,
-        location_id=event.location_id,
-        listener_id=payload.get("listener_id"),
-        target_type=target.get("type"),
-        target_id=target.get("id"),
-    )
-
-
-def quests_advance(*, events: list[GameEvent], tick: int, include_waits: bool = False) -> list[int]:
-    """Advance every active quest assignment whose current step `events` (or, with
-    `include_waits`, the passing of time) meet; complete the quests whose last step is done,
-    granting `rewards.standing` and publishing QUEST_STEP_COMPLETED / QUEST_COMPLETED.
-
-    A constant number of queries: nothing at all when no assignment could be concerned.
-    Returns the ids of the assignments advanced.
-
-    Standing rewards: `{"standing": {"<faction slug>": value}}` adds a permanent modifier to
-    how that faction regards the holder's faction (nothing if the holder has none or it is
-    that same faction).
-    """
-    facts = [_event_facts(event) for event in events if event.type not in NARRATIVE_EVENT_TYPES]
-    concerned = Q()
-    people = {f.actor_id for f in facts if f.actor_id} | {f.listener_id for f in facts if f.listener_id}
-    if people:
-        concerned |= Q(character_id__in=people)
-    types = {f.type for f in facts}
-    if types:
-        worldwide = {f.type for f in facts if f.location_id is None}
-        places = {f.location_id for f in facts if f.location_id is not None}
-        witness = Q(current_step__objective_type=QuestStep.Objective.WITNESS_EVENT)
-        concerned |= witness & (
-            Q(current_step__event_type__in=worldwide)
-            | Q(current_step__event_type__in=types, character__location_id__in=places)
-        )
-    if include_waits:
-        concerned |= Q(current_step__objective_type=QuestStep.Objective.WAIT)
-    if not concerned:
-        return []
-    rows = list(
-        QuestAssignment.objects.filter(concerned, status=QuestAssignment.Status.ACTIVE, current_step__isnull=False)
-        .values(
-            "id",
-            "character_id",
-            "character__location_id",
-            "character__faction_id",
-            "step_started_tick",
-            "quest__title",
-            "quest__slug",
-            "quest__rewards",
-            *(f"current_step__{name}" for name in _STEP_FIELDS),
-        )
-        .order_by("id")
-    )
-    if not rows:
-        return []
-    holders = {
-        row["id"]: HolderFacts(
-            assignment_id=row["id"],
-            character_id=row["character_id"],
-            location_id=row["character__location_id"],
-            step=StepFacts(**{name: row[f"current_step__{name}"] for name in _STEP_FIELDS}),
-            step_started_tick=row["step_started_tick"],
-        )
-        for row in rows
-    }
-    targets = {h.step.target_character_id for h in holders.values() if h.step.objective_type == "talk_to"}
-    targets.discard(None)
-    locations = dict(Character.objects.filter(id__in=targets).values_list("id", "location_id")) if targets else {}
-    met = [h for h in holders.values() if step_met(holder=h, events=facts, tick=tick, locations=locations)]
-    if not met:
-        return []
-    return _quest_steps_complete(met=met, rows={row["id"]: row for row in rows}, tick=tick)
-
-
-def _quest_steps_complete(*, met: list[HolderFacts], rows: dict[int, dict], tick: int) -> list[int]:
-    quest_ids = {h.step.quest_id for h in met}
-    steps = [StepFacts(**row) for row in QuestStep.objects.filter(quest_id__in=quest_ids).values(*_STEP_FIELDS)]
-    now = timezone.now()
-    updates: list[QuestAssignment] = []
-    drafts: list[EventDraft] = []
-    rewards: list[ModifierChange] = []
-    reward_slugs: dict[int, dict] = {}
-    for holder in met:
-        row = rows[holder.assignment_id]
-        following = next_step(steps=steps, current=holder.step)
-        payload = {
-            "assignment_id": holder.assignment_id,
-            "character_id": holder.character_id,
-            "quest": row["quest__slug"],
-            "quest_title": row["quest__title"],
-            "step": holder.step.order,
-        }
-        drafts.append(
-            EventDraft(
-                type=QUEST_STEP_COMPLETED,
-                payload=payload,
-                tick=tick,
-                location_id=holder.location_id,
-                actor_id=holder.character_id,
-            )
-        )
-        if following is not None:
-            updates.append(
-                QuestAssignment(
-                    id=holder.assignment_id,
-                    current_step_id=following.id,
-                    status=QuestAssignment.Status.ACTIVE,
-                    step_started_tick=tick,
-                    updated_at=now,
-                )
-            )
-            continue
-        updates.append(
-            QuestAssignment(
-                id=holder.assignment_id,
-                current_step_id=holder.step.id,
-                status=QuestAssignment.Status.COMPLETED,
-                step_started_tick=holder.step_started_tick,
-                updated_at=now,
-            )
-        )
-        standing = (row["quest__rewards"] or {}).get("standing") or {}
-        reward_slugs[holder.assignment_id] = standing if isinstance(standing, dict) else {}
-        drafts.append(
-            EventDraft(
-                type=QUEST_COMPLETED,
-                payload={**payload, "rewards": row["quest__rewards"] or {}},
-                tick=tick,
-                location_id=holder.location_id,
-                actor_id=holder.character_id,
-            )
-        )
-    QuestAssignment.objects.bulk_update(updates, ["current_step", "status", "step_started_tick", "updated_at"])
-
-    slugs = {slug for standing in reward_slugs.values() for slug in standing}
-    if slugs:
-        by_slug = dict(Faction.objects.filter(slug__in=slugs).values_list("slug", "id"))
-        for assignment_id, standing in reward_slugs.items():
-            row = rows[assignment_id]
-            holder_faction = row["character__faction_id"]
-            for slug, value in standing.items():
-                giver = by_slug.get(slug)
-                if holder_faction is None or giver is None or giver == holder_faction or not isinstance(value, int):
-                    continue
-                rewards.append(
-                    ModifierChange(
-                        faction_id=giver,
-                        other_id=holder_faction,
-                        value=max(-200, min(200, value)),
-                        reason=f"Quest completed: {row['quest__title']}",
-                    )
-                )
-    faction_modifiers_add_many(changes=rewards, tick=tick)
-    publish_many(drafts)
-    return [holder.assignment_id for holder in met]

@@ -14,7 +14,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 
-from memory.models import Memory
+from memory.services import memories_retrieve
 from spectra.dialogue import DialogueRequest, dialogue_provider_get
 from world.broadcast import event_frames, send_frames
 from world.events import EventType, publish
@@ -26,15 +26,12 @@ REPLY_MEMORIES = 5
 _TALKED = {Character.Kind.SPECTRA: EventType.SPECTRA_TALKED, Character.Kind.NPC: EventType.NPC_TALKED}
 
 
-def speaker_memories(*, character_id: int, limit: int = REPLY_MEMORIES) -> tuple[str, ...]:
-    """What a character brings to a conversation: their most important memories, the newest
-    first among equally important ones."""
-    contents = (
-        Memory.objects.filter(character_id=character_id)
-        .order_by("-importance_score", "-timestamp", "-id")
-        .values_list("content", flat=True)[:limit]
-    )
-    return tuple(contents)
+def speaker_memories(*, speaker: Character, heard: str, limit: int = REPLY_MEMORIES) -> tuple[str, ...]:
+    """What a character brings to a conversation: the memories the player's words call up,
+    best first (`memory.services.memories_retrieve`: recency, importance and relevance to
+    `heard`). Recalling them refreshes them, as in Generative Agents: what was just talked
+    about is fresh in mind. At most three queries, whatever the number of memories."""
+    return tuple(memory.content for memory in memories_retrieve(character=speaker, query=heard, limit=limit))
 
 
 def reply_to_player(
@@ -78,7 +75,7 @@ def reply_to_player(
         listener_name=player.name,
         heard=heard,
         location_name=speaker.location.name,
-        memories=speaker_memories(character_id=speaker.id),
+        memories=speaker_memories(speaker=speaker, heard=heard),
         seed=settings.WORLD_SEED + tick,
     )
     text = provider.reply(request)  # outside the transaction: a model may take seconds

@@ -53,6 +53,13 @@ def offline_dialogue(settings):
     settings.CELERY_BROKER_URL = "memory://"
 
 
+@pytest.fixture(autouse=True)
+def full_text_relevance(settings):
+    """Memory relevance is full-text in tests, whatever a developer's .env says: the embedding
+    backend's model is optional. Its tests switch it on with a small test embedder."""
+    settings.MEMORY_RELEVANCE_BACKEND = "fulltext"
+
+
 @pytest.fixture
 def in_memory_channel_layer(settings):
     """WebSocket tests run on the in-memory layer in every mode, so they do not depend on

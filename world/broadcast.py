@@ -8,13 +8,19 @@ tick follows occupied places, not connected clients; `world` reaches every clien
 Per tick, a location group gets one `world_update` and at most a few `chat_message` frames:
 channels-redis drops messages to a full channel silently, so nothing here scales with the
 number of NPCs at a place.
+
+`notification` frames come from a registry: `register_notification(event_type, message,
+audience=...)` says which events are worth a line, and to whom (everyone, or only the
+character the event is about). Other apps register theirs in `ready()`, so the world sends
+their notifications without importing them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -28,7 +34,7 @@ logger = logging.getLogger(__name__)
 WORLD_GROUP = "world"
 FRAME_MESSAGE_TYPE = "world.frame"  # the consumer's `world_frame` handler
 CHAT_FRAMES_PER_LOCATION = 5
-NOTIFICATIONS_PER_TICK = 5
+NOTIFICATIONS_PER_TICK = 5  # per group: world-wide, and to each character
 
 Frame = dict[str, Any]
 Addressed = tuple[str, Frame]
@@ -84,16 +90,86 @@ def notification_frame(event: GameEvent, message: str) -> Frame:
     }
 
 
-def _notification_message(event: GameEvent) -> str | None:
-    """A line for the events worth telling everyone about; None for the rest."""
-    payload = event.payload
-    if event.type == EventType.SPECTRA_MOVED:
-        return f"Spectra has arrived at {payload.get('to_name', 'a new place')}."
-    if event.type == EventType.SPECTRA_CREATED:
-        return f"Spectra made {payload.get('creation', 'something')}."
-    if event.type == EventType.PLAYER_JOINED:
-        return f"{payload.get('actor_name', 'A traveller')} has entered Htrae."
-    return None
+# --- Notifications: which events are worth a line, and to whom ------------------------------
+
+NotificationMessage = Callable[[GameEvent], str | None]
+
+
+class Audience:
+    WORLD = "world"  # every client
+    CHARACTER = "character"  # only the player the payload's `character_id` (else the actor) names
+
+    ALL = (WORLD, CHARACTER)
+
+
+@dataclass(frozen=True)
+class _Notice:
+    message: NotificationMessage
+    audience: str
+
+
+_notices: dict[str, _Notice] = {}
+
+
+def register_notification(event_type: str, message: NotificationMessage, *, audience: str = Audience.WORLD) -> None:
+    """Send a `notification` frame for each committed event of `event_type`, with the line
+    `message(event)` gives (None: no frame), to `audience`. A second registration for the
+    same type replaces the first."""
+    if audience not in Audience.ALL:
+        raise ValueError(f"Unknown audience {audience!r}; one of {Audience.ALL}.")
+    _notices[event_type] = _Notice(message=message, audience=audience)
+
+
+def _notice_recipient(event: GameEvent, audience: str) -> int | None:
+    if audience != Audience.CHARACTER:
+        return None
+    character_id = (event.payload or {}).get("character_id", event.actor_id)
+    return character_id if isinstance(character_id, int) else None
+
+
+def notification_frames(events: Iterable[GameEvent], *, per_group: int = NOTIFICATIONS_PER_TICK) -> list[Addressed]:
+    """The `notification` frames for `events`, at most `per_group` to each group (one query
+    when some are for a character: only players are sent theirs)."""
+    candidates = [(event, _notices[event.type]) for event in events if event.type in _notices]
+    recipients = {_notice_recipient(event, notice.audience) for event, notice in candidates}
+    recipients.discard(None)
+    players: set[int] = set()
+    if recipients:  # NPCs hold quests too; nobody listens on their groups
+        players = set(
+            Character.objects.filter(id__in=recipients, kind=Character.Kind.PLAYER).values_list("id", flat=True)
+        )
+    frames: list[Addressed] = []
+    sent: Counter[str] = Counter()
+    for event, notice in candidates:
+        if notice.audience == Audience.WORLD:
+            group = WORLD_GROUP
+        else:
+            recipient = _notice_recipient(event, notice.audience)
+            if recipient not in players:
+                continue
+            group = character_group(recipient)
+        if sent[group] >= per_group:
+            continue
+        try:
+            message = notice.message(event)
+        except Exception:  # one app's bad line must not silence the rest of the frames
+            logger.exception("notification for event %s failed", event.id)
+            continue
+        if message:
+            sent[group] += 1
+            frames.append((group, notification_frame(event, message)))
+    return frames
+
+
+register_notification(
+    EventType.SPECTRA_MOVED, lambda event: f"Spectra has arrived at {event.payload.get('to_name', 'a new place')}."
+)
+register_notification(
+    EventType.SPECTRA_CREATED, lambda event: f"Spectra made {event.payload.get('creation', 'something')}."
+)
+register_notification(
+    EventType.PLAYER_JOINED, lambda event: f"{event.payload.get('actor_name', 'A traveller')} has entered Htrae."
+)
 
 
 # --- What a tick sends -------------------------------------------------------------------
@@ -122,9 +198,7 @@ def tick_frames(tick: int, events: list[GameEvent]) -> list[Addressed]:
     for location_id, speech in spoken.items():
         frames += [(location_group(location_id), chat_frame(event)) for event in speech[:CHAT_FRAMES_PER_LOCATION]]
 
-    notices = [(event, _notification_message(event)) for event in events]
-    notices = [(event, message) for event, message in notices if message][:NOTIFICATIONS_PER_TICK]
-    frames += [(WORLD_GROUP, notification_frame(event, message)) for event, message in notices]
+    frames += notification_frames(events)
     frames += _spectra_frames(events)
     return frames
 
@@ -176,9 +250,7 @@ def event_frames(events: Iterable[GameEvent]) -> list[Addressed]:
             refresh.add(event.location_id)
             if event.payload.get("from_id"):
                 refresh.add(event.payload["from_id"])
-        message = _notification_message(event)
-        if message:
-            frames.append((WORLD_GROUP, notification_frame(event, message)))
+    frames += notification_frames(events)
     frames += _spectra_frames(events)
     if refresh:
         tick = max((event.tick for event in events), default=0)

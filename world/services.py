@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -150,8 +151,25 @@ def location_set_starting(*, location: Location) -> Location:
 
 # --- Player actions (the WebSocket's `player_action`) -------------------------------------
 
-PLAYER_ACTIONS = ("move", "speak", "interact", "wait")
 SPEECH_MAX_CHARS = 500
+
+PlayerActionHandler = Callable[..., dict]  # (*, character, data, tick) -> the ack's reply
+_extra_actions: dict[str, PlayerActionHandler] = {}
+
+
+def register_player_action(name: str, handler: PlayerActionHandler) -> PlayerActionHandler:
+    """Let another app add a `player_action` (narrative's accept_quest, ...) without the world
+    importing it. The handler runs inside the action's transaction with the player's
+    character locked, and raises DomainError to refuse."""
+    if name in _BUILT_IN_ACTIONS:
+        raise ValueError(f"{name!r} is a built-in action.")
+    _extra_actions[name] = handler
+    return handler
+
+
+def player_actions() -> tuple[str, ...]:
+    """Every action a player may send, built-in first."""
+    return (*_BUILT_IN_ACTIONS, *sorted(_extra_actions))
 
 
 def _actor_payload(character: Character) -> dict:
@@ -169,8 +187,10 @@ def player_action_apply(*, character_id: int, request_id: str, action: str, data
     nothing. A refused action raises DomainError (its code goes into the `error` reply) and
     writes nothing, not even the receipt, so the client may fix it and send it again.
     """
-    if action not in PLAYER_ACTIONS:
-        raise DomainError(f"Unknown action {action!r}; use one of {', '.join(PLAYER_ACTIONS)}.", code="unknown_action")
+    handler = _BUILT_IN_ACTIONS.get(action) or _extra_actions.get(action)
+    if handler is None:
+        known = ", ".join(player_actions())
+        raise DomainError(f"Unknown action {action!r}; use one of {known}.", code="unknown_action")
     with transaction.atomic():
         character = (
             Character.objects.select_for_update()
@@ -183,8 +203,7 @@ def player_action_apply(*, character_id: int, request_id: str, action: str, data
         receipt = PlayerActionReceipt.objects.filter(character=character, request_id=request_id).first()
         if receipt is not None:
             return {**receipt.reply, "replayed": True}
-        handler = {"move": player_move, "speak": player_speak, "interact": player_interact, "wait": player_wait}
-        reply = handler[action](character=character, data=data, tick=world_now_get().tick)
+        reply = handler(character=character, data=data, tick=world_now_get().tick)
         PlayerActionReceipt.objects.create(character=character, request_id=request_id, action=action, reply=reply)
     return reply
 
@@ -303,3 +322,11 @@ def player_wait(*, character: Character, data: dict, tick: int) -> dict:
         broadcast=False,  # nothing for anyone to see
     )
     return {"action": "wait", "event_id": event.id}
+
+
+_BUILT_IN_ACTIONS: dict[str, PlayerActionHandler] = {
+    "move": player_move,
+    "speak": player_speak,
+    "interact": player_interact,
+    "wait": player_wait,
+}

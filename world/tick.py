@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -34,6 +34,7 @@ from django.utils import timezone
 from htrae.bulk import bulk_update_columns
 from world.autonomy.actions import apply_decision
 from world.autonomy.decision import decide, rng_for
+from world.autonomy.intentions import intentions_load
 from world.autonomy.perception import character_states_load, perceive, world_snapshot_load
 from world.events import EventDraft, EventType, collecting, publish_many
 from world.models import Character, WorldClock
@@ -53,6 +54,9 @@ class TickContext:
     world_time: datetime
     previous_world_time: datetime
     events: tuple = ()  # every event of this tick so far (GameEvent rows), oldest first
+    # NPCs' and Spectra's moods at tick start: the moods they acted (and spoke) in. Earlier
+    # phases may already have moved the stored moods on (Spectra's appraisal).
+    moods: Mapping[int, str] = field(default_factory=dict)
 
 
 TickPhase = Callable[[TickContext], None]
@@ -127,6 +131,7 @@ def run_tick(
                 world_time=clock.world_time,
                 previous_world_time=previous_world_time,
                 events=tuple(events),
+                moods=snapshot.moods,
             )
             for phase in _phases:
                 phase(context)
@@ -170,11 +175,13 @@ def _reason_to_skip(clock: WorldClock, *, force: bool, expected_tick: int | None
 
 
 def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> None:
-    """Perceive, decide, act, persist and publish for one batch (four queries)."""
+    """Perceive, decide, act, persist and publish for one batch (four queries, and one for
+    each intention source)."""
     tick, hour = clock.tick, clock.world_time.hour
     changed: list[tuple] = []
     drafts: list[EventDraft] = []
-    for me in character_states_load(ids, moods=snapshot.moods):
+    intentions = intentions_load(ids, tick=tick)
+    for me in character_states_load(ids, moods=snapshot.moods, intentions=intentions):
         rng = rng_for(seed=clock.seed, tick=tick, character_id=me.id)
         perception = perceive(me, snapshot, hour=hour, tick=tick)
         outcome = apply_decision(perception, decide(perception, rng=rng), tick=tick, rng=rng)

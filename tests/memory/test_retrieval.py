@@ -97,3 +97,33 @@ def test_retrieval_is_bounded_by_its_candidate_set(settings):
     # Scored: the 5 most recently recalled, most important and most relevant (overlapping).
     recalled = memories_retrieve(character=me, query="thing", limit=10)
     assert 5 <= len(recalled) <= 10 and recalled[0].importance_score == 9
+
+
+@pytest.mark.django_db
+def test_postgres_matches_relevant_memories_through_the_text_index():
+    """The GIN index (migration 0004) serves only the exact expression it was built on: if the
+    selector's SearchVector drifted from it, retrieval would quietly go back to parsing every
+    memory. Asks the planner, with sequential scans off, how it finds the relevant ones."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from memory.selectors import memories_rank, memory_list
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL index")
+    me = CharacterFactory()
+    Memory.objects.bulk_create(
+        Memory(character=me, content=f"The lighthouse at dusk {i}." if i % 100 == 0 else f"Bread and rain {i}.")
+        for i in range(3000)
+    )
+    with CaptureQueriesContext(connection) as captured:
+        memories_rank(memories=memory_list(character=me), query="the lighthouse", now=NOW, limit=5)
+    (sql,) = [query["sql"] for query in captured if "@@" in query["sql"]]
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE memory_memory")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "memory_content_english_fts" in plan, plan

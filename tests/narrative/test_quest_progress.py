@@ -5,7 +5,7 @@ import pytest
 
 from narrative.models import FactionRelation, QuestAssignment, QuestStep, RelationModifier
 from narrative.quest_logic import EventFacts, HolderFacts, StepFacts, next_step, step_met
-from narrative.services import QUEST_COMPLETED, QUEST_STEP_COMPLETED, quests_advance
+from narrative.quest_services import QUEST_COMPLETED, QUEST_STEP_COMPLETED, quests_advance
 from tests.factories import (
     CharacterFactory,
     FactionFactory,

@@ -34,10 +34,10 @@ from spectra.dialogue import (
     dialogue_provider_get,
 )
 from spectra.dialogue_subscribers import answer_players
-from spectra.replies import reply_to_player, speaker_memories
+from spectra.replies import REPLY_MEMORIES, reply_to_player, speaker_memories
 from tests.factories import CharacterFactory, LocationFactory, MemoryFactory, PlayerFactory, WorldClockFactory
 from world.events import EventType, publish
-from world.models import Character, GameEvent
+from world.models import Character, GameEvent, WorldClock
 from world.services import player_action_apply
 
 SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
@@ -391,17 +391,27 @@ def test_spectra_replies_to_the_player(place, django_capture_on_commit_callbacks
 
 
 def test_the_same_moment_gives_the_same_reply(place):
+    oren = place["oren"]
+    remembered = ["the lamps dimmed at dusk", "a stranger asked for oil", "rain on the spire"]
+    for index, content in enumerate(remembered):
+        MemoryFactory(character=oren, content=f"{content.capitalize()}.", importance_score=3 + index)
     kwargs = {
-        "speaker_id": place["oren"].id,
+        "speaker_id": oren.id,
         "player_id": place["wren"].id,
-        "heard": "Oren?",
+        "heard": "Oren, what of the lamps?",
         "location_id": place["ash"].id,
     }
 
-    first, again = (reply_to_player(**kwargs, tick=4) for _ in range(2))
+    # Recalling refreshes what was recalled, so the world after a reply is not the world
+    # before it: roll the first reply back to ask again of the very same world.
+    before = transaction.savepoint()
+    first = reply_to_player(**kwargs, tick=4)
+    transaction.savepoint_rollback(before)
+    again = reply_to_player(**kwargs, tick=4)
     later = {reply_to_player(**kwargs, tick=tick).payload["text"] for tick in range(5, 10)}
 
     assert first.payload["text"] == again.payload["text"]
+    assert any(memory in first.payload["text"].lower() for memory in remembered)  # he drew on one
     assert first.type == EventType.NPC_TALKED
     assert later - {first.payload["text"]}  # another tick, another seed
 
@@ -423,22 +433,66 @@ def test_a_speaker_who_left_or_cannot_speak_stays_quiet(place, change):
     assert result is None and talked() == []
 
 
-def test_speaker_memories_are_the_most_important_newest_first(place):
-    from datetime import timedelta
+def test_speaker_memories_are_recalled_by_relevance_recency_and_importance(place):
+    from memory.models import Memory
 
-    from django.utils import timezone
-
-    spectra, now = place["spectra"], timezone.now()
-    for index, importance in enumerate([1, 9, 5, 5, 7, 2, 8]):
+    spectra, oren = place["spectra"], place["oren"]
+    lighthouse = MemoryFactory(character=spectra, content="The lighthouse keeper taught me to read the tides.")
+    lighthouse.importance_score = 3
+    lighthouse.save()
+    for index in range(6):  # more important than the lighthouse, and about something else
         MemoryFactory(
-            character=spectra,
-            content=f"m{index}",
-            importance_score=importance,
-            timestamp=now + timedelta(minutes=index),
+            character=spectra, content=f"The Glass Market sang {index} times.", importance_score=8 + index / 5
         )
-    MemoryFactory(character=place["oren"], content="not hers", importance_score=10)
+    MemoryFactory(character=spectra, content="Bread at dawn.", importance_score=1)
+    MemoryFactory(character=oren, content="The lighthouse burned.", importance_score=10)
 
-    assert speaker_memories(character_id=spectra.id) == ("m1", "m6", "m4", "m3", "m2")
+    recalled = speaker_memories(speaker=spectra, heard="What do you know about the lighthouse?")
+
+    assert len(recalled) == REPLY_MEMORIES
+    assert recalled[0] == lighthouse.content  # relevance beats the more important but unrelated
+    assert "The lighthouse burned." not in recalled  # only her own
+    assert Memory.objects.get(id=lighthouse.id).last_accessed_world_at == WorldClock.objects.get().world_time
+
+
+def test_a_reply_draws_on_the_memory_the_player_asked_about(place, monkeypatch):
+    spectra = place["spectra"]
+    # The offline composer draws on one of the first three memories (seeded): all three are
+    # of the lighthouse, and less important than the five that importance alone would bring.
+    lighthouse = [
+        "The lighthouse went dark the night I woke.",
+        "The lighthouse keeper sang to the gulls.",
+        "Ships steered by the lighthouse at dusk.",
+    ]
+    for content in lighthouse:
+        MemoryFactory(character=spectra, content=content, importance_score=3)
+    for index in range(6):
+        MemoryFactory(
+            character=spectra, content=f"The Glass Market sang {index} times.", importance_score=8 + index / 5
+        )
+    MemoryFactory(character=spectra, content="Bread at dawn.", importance_score=1)
+    asked: list[DialogueRequest] = []
+
+    class Recording(OfflineDialogueProvider):
+        def reply(self, request):
+            asked.append(request)
+            return super().reply(request)
+
+    monkeypatch.setattr("spectra.replies.dialogue_provider_get", Recording)
+
+    event = reply_to_player(
+        speaker_id=spectra.id,
+        player_id=place["wren"].id,
+        heard="Spectra, what happened at the lighthouse?",
+        location_id=place["ash"].id,
+        tick=4,
+    )
+
+    (request,) = asked
+    assert sorted(request.memories[:3]) == sorted(lighthouse)
+    text = event.payload["text"].lower()
+    assert any(memory.lower().rstrip(".") in text for memory in lighthouse), text
+    assert "glass market" not in text
 
 
 def speak(player, text, request_id="r1"):

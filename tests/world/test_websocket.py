@@ -364,3 +364,48 @@ async def test_a_tick_and_speech_travel_through_redis(world):
         assert heard["data"]["text"] == "Through Redis."
         await wren.disconnect()
         await tam.disconnect()
+
+
+# --- Quests through player_action ------------------------------------------------------------
+
+
+async def test_a_player_accepts_a_quest_walks_its_step_and_abandons_another(world):
+    from narrative.models import QuestAssignment, QuestStep
+    from tests.factories import QuestFactory, QuestStepFactory
+
+    def offer():
+        walk = QuestFactory(slug="walk-to-birch", title="Walk to Birch", giver=world["npc"], status="available")
+        QuestStepFactory(
+            quest=walk, order=1, objective_type=QuestStep.Objective.REACH_LOCATION, target_location=world["birch"]
+        )
+        QuestStepFactory(quest=walk, order=2, objective_type=QuestStep.Objective.WAIT, wait_ticks=50)
+        idle = QuestFactory(slug="idle", title="Idle", status="available")
+        QuestStepFactory(quest=idle, order=1)
+
+    await database_sync_to_async(offer)()
+    wren = await joined(world, "wren")
+
+    await action(wren, "q1", action="accept_quest", quest="walk-to-birch")
+    ack = await receive_until(wren, "ack")
+    assert ack["data"]["quest"]["slug"] == "walk-to-birch" and ack["data"]["step"]["order"] == 1
+
+    await action(wren, "q2", action="accept_quest", quest="walk-to-birch")
+    refused = await receive_until(wren, "error")
+    assert refused["request_id"] == "q2" and refused["data"]["code"] == "already_accepted"
+
+    await action(wren, "q3", action="move", to=world["birch"].id)
+    await receive_until(wren, "ack")
+    step = await database_sync_to_async(
+        lambda: (
+            QuestAssignment.objects.select_related("current_step").get(quest__slug="walk-to-birch").current_step.order
+        )
+    )()
+    assert step == 2
+
+    await action(wren, "q4", action="accept_quest", quest="idle")
+    await receive_until(wren, "ack")
+    await action(wren, "q5", action="abandon_quest", quest="idle")
+    abandoned = await receive_until(wren, "ack")
+    assert abandoned["data"]["action"] == "abandon_quest"
+    assert await count(QuestAssignment, quest__slug="idle", status="abandoned") == 1
+    await wren.disconnect()

@@ -57,6 +57,8 @@ def apply_decision(perception: Perception, decision: Decision, *, tick: int, rng
 
     prefix = event_prefix(me.kind)
     actor = {"actor_id": me.id, "actor_name": me.name, "actor_kind": me.kind, "tick": tick}
+    if decision.purpose:
+        actor["purpose"] = decision.purpose
     here = me.location_id
     if decision.action == MOVE:
         state = replace(state, location_id=decision.target_id)

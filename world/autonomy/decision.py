@@ -17,6 +17,7 @@ ACTIONS = (MOVE, TALK, EXPLORE, REST, CREATE, PURSUE_GOAL)
 # How much chance plays in each choice; 0 would make every character a clockwork.
 NOISE = 0.55
 PLAYER_PULL = 0.35  # how much a player's presence holds a character's attention
+INTENT_PULL = 0.6  # how much a full-weight intention (a quest step) draws its action
 
 # Moods that lean a character toward some actions (the emotion core will refine these).
 MOOD_LEANINGS: dict[str, dict[str, float]] = {
@@ -75,6 +76,15 @@ def score_actions(perception: Perception) -> dict[str, float]:
     for action, lean in MOOD_LEANINGS.get(me.mood, {}).items():
         if action in scores:
             scores[action] += lean
+    heading = perception.heading
+    if heading is not None:
+        pull = INTENT_PULL * heading.weight
+        if heading.next_location_id is not None and MOVE in scores:
+            scores[MOVE] += pull
+        if heading.partner_id is not None and any(o.id == heading.partner_id for o in perception.others_here):
+            scores[TALK] = scores.get(TALK, 0.0) + pull
+        if heading.object_id is not None:
+            scores[EXPLORE] += pull
     return scores
 
 
@@ -84,8 +94,28 @@ def decide(perception: Perception, *, rng: random.Random) -> Decision:
     # Draw noise in a fixed order so the same generator gives the same choice.
     scores = {action: round(base[action] + rng.uniform(0.0, NOISE), 4) for action in ACTIONS if action in base}
     action = max(scores, key=lambda name: (scores[name], name))
+    headed = _headed_target(action, perception)
+    if headed is not None:
+        target_id, detail = headed
+        return Decision(action, scores, target_id, detail, purpose=perception.heading.reason)
     target_id, detail = _target(action, perception, rng)
     return Decision(action=action, scores=scores, target_id=target_id, detail=detail)
+
+
+def _headed_target(action: str, perception: Perception) -> tuple[int, str] | None:
+    """The target the character's heading gives this action, if it gives one."""
+    heading = perception.heading
+    if heading is None:
+        return None
+    if action == MOVE and heading.next_location_id is not None:
+        return heading.next_location_id, heading.next_location_name
+    if action == TALK and heading.partner_id is not None:
+        partner = next((o for o in perception.others_here if o.id == heading.partner_id), None)
+        return (partner.id, partner.name) if partner else None
+    if action == EXPLORE and heading.object_id is not None:
+        thing = next((o for o in perception.objects_here if o.id == heading.object_id), None)
+        return (thing.id, thing.name) if thing else None
+    return None
 
 
 def _target(action: str, perception: Perception, rng: random.Random) -> tuple[int | None, str]:

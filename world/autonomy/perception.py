@@ -10,13 +10,15 @@ order or size of batches.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import F, Window
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import RowNumber
 
-from world.autonomy.state import CharacterState, EventSeen, Exit, Neighbour, ObjectSeen, Perception
+from world.autonomy.intentions import resolve_heading
+from world.autonomy.state import CharacterState, EventSeen, Exit, Intention, Neighbour, ObjectSeen, Perception
 from world.models import Character, GameEvent, Location, Path, WorldObject
 
 OTHERS_SEEN = 12  # a character notices at most this many others at a crowded place
@@ -33,6 +35,9 @@ class WorldSnapshot:
     recent_events: dict[int, tuple[EventSeen, ...]]
     autonomous_ids: tuple[int, ...]
     moods: dict[int, str] = field(default_factory=dict)  # at tick start, so batches agree
+    whereabouts: dict[int, int] = field(default_factory=dict)  # character → location
+    object_places: dict[int, int] = field(default_factory=dict)  # object lying about → location
+    routes: dict = field(default_factory=dict)  # (from, to) → first exit, filled as asked
 
 
 def world_snapshot_load(*, tick: int) -> WorldSnapshot:
@@ -47,12 +52,15 @@ def world_snapshot_load(*, tick: int) -> WorldSnapshot:
 
     objects: dict[int, list[ObjectSeen]] = defaultdict(list)
     lying = WorldObject.objects.filter(location__isnull=False).order_by("id")
+    object_places: dict[int, int] = {}
     for object_id, location_id, name, kind in lying.values_list("id", "location_id", "name", "kind"):
         objects[location_id].append(ObjectSeen(object_id, name, kind))
+        object_places[object_id] = location_id
 
     occupants: dict[int, list[Neighbour]] = defaultdict(list)
     autonomous: list[int] = []
     moods: dict[int, str] = {}
+    whereabouts: dict[int, int] = {}
     present = (
         Character.objects.filter(is_active=True)
         .order_by("id")
@@ -62,6 +70,7 @@ def world_snapshot_load(*, tick: int) -> WorldSnapshot:
         "id", "location_id", "name", "kind", "faction_id", "mood"
     ):
         occupants[location_id].append(Neighbour(character_id, name, kind, faction_id))
+        whereabouts[character_id] = location_id
         if kind in AUTONOMOUS_KINDS:
             autonomous.append(character_id)
             moods[character_id] = mood or "calm"
@@ -84,11 +93,17 @@ def world_snapshot_load(*, tick: int) -> WorldSnapshot:
         recent_events={key: tuple(value) for key, value in recent.items()},
         autonomous_ids=tuple(autonomous),
         moods=moods,
+        whereabouts=whereabouts,
+        object_places=object_places,
     )
 
 
-def character_states_load(ids: list[int], *, moods: dict[int, str]) -> list[CharacterState]:
-    """The full state of a batch of characters (one query); moods as at tick start."""
+def character_states_load(
+    ids: list[int], *, moods: dict[int, str], intentions: Mapping[int, tuple[Intention, ...]] | None = None
+) -> list[CharacterState]:
+    """The full state of a batch of characters (one query); moods as at tick start, and
+    the intentions other apps gave them (`world.autonomy.intentions`)."""
+    intentions = intentions or {}
     rows = Character.objects.filter(id__in=ids).order_by("id")
     return [
         CharacterState(
@@ -102,6 +117,7 @@ def character_states_load(ids: list[int], *, moods: dict[int, str]) -> list[Char
             personality=dict(row.personality or {}),
             goals=tuple(str(goal) for goal in (row.goals or []) if goal),
             mood=moods.get(row.id, "calm"),
+            intentions=intentions.get(row.id, ()),
         )
         for row in rows.only(
             "id", "name", "kind", "location_id", "faction_id", "energy", "needs", "personality", "goals"
@@ -113,10 +129,23 @@ def perceive(me: CharacterState, snapshot: WorldSnapshot, *, hour: int, tick: in
     """What `me` sees in the snapshot (pure)."""
     here = snapshot.occupants.get(me.location_id, ())
     others = [other for other in here if other.id != me.id]
+    heading = None
+    if me.intentions:
+        heading = resolve_heading(
+            intentions=me.intentions,
+            here=me.location_id,
+            exits=snapshot.exits,
+            whereabouts=snapshot.whereabouts,
+            object_places=snapshot.object_places,
+            routes=snapshot.routes,
+        )
     if len(others) > OTHERS_SEEN:
-        # A crowd: notice a different handful each tick, the same handful for the same tick.
+        # A crowd: notice a different handful each tick, the same handful for the same tick,
+        # and always the one being sought.
         start = (tick * 7 + me.id) % len(others)
-        others = (others + others)[start : start + OTHERS_SEEN]
+        sought = [other for other in others if heading and other.id == heading.partner_id]
+        others = sought + [o for o in (others + others)[start : start + OTHERS_SEEN] if o not in sought]
+        others = others[:OTHERS_SEEN]
     return Perception(
         me=me,
         location_name=snapshot.location_names.get(me.location_id, ""),
@@ -125,4 +154,5 @@ def perceive(me: CharacterState, snapshot: WorldSnapshot, *, hour: int, tick: in
         exits=snapshot.exits.get(me.location_id, ()),
         recent_events=snapshot.recent_events.get(me.location_id, ()),
         hour=hour,
+        heading=heading,
     )

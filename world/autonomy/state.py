@@ -13,6 +13,32 @@ NEED_NAMES = ("social", "rest", "curiosity")
 
 
 @dataclass(frozen=True)
+class Intention:
+    """Something a character means to do somewhere, given by another app (a quest step to
+    reach a place or find someone, a remembered place that calls it back). `weight` from 0
+    to 1 says how strongly it pulls; `reason` is shown in the events it leads to."""
+
+    reason: str
+    weight: float = 1.0
+    location_id: int | None = None
+    character_id: int | None = None
+    object_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    """The intention a character follows this tick, resolved against the world: the next
+    place on the way there (None when already there), and who or what to turn to there."""
+
+    reason: str
+    weight: float
+    next_location_id: int | None = None
+    next_location_name: str = ""
+    partner_id: int | None = None
+    object_id: int | None = None
+
+
+@dataclass(frozen=True)
 class CharacterState:
     id: int
     name: str
@@ -24,6 +50,7 @@ class CharacterState:
     personality: dict[str, float] = field(default_factory=dict)
     goals: tuple[str, ...] = ()
     mood: str = "calm"
+    intentions: tuple[Intention, ...] = ()
 
     def need(self, name: str) -> float:
         return float(self.needs.get(name, 0.3))
@@ -73,6 +100,7 @@ class Perception:
     exits: tuple[Exit, ...] = ()
     recent_events: tuple[EventSeen, ...] = ()
     hour: int = 12
+    heading: Heading | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +111,7 @@ class Decision:
     scores: dict[str, float]
     target_id: int | None = None
     detail: str = ""
+    purpose: str = ""  # the intention that chose the target, if one did
 
 
 @dataclass(frozen=True)

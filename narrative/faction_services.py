@@ -1,0 +1,195 @@
+"""Faction dynamics at work on the world: relations that move with what members do, and
+factions' status and power that follow (the rules are `narrative.faction_logic`).
+
+- `faction_incidents_apply`: the tick's gifts, kind words and clashes become opinion
+  modifiers (`narrative.services.faction_modifiers_add_many`, which publishes
+  FACTION_RELATION_CHANGED when a stance changes).
+- `factions_review`: every faction's status and power reviewed; FACTION_STATUS_CHANGED when a
+  status changes; FACTION_RELATION_CHANGED for stances that moved as modifiers faded;
+  modifiers that no longer count are pruned.
+
+Each costs a constant number of queries, whatever the world's size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from narrative.faction_logic import (
+    INCIDENT_DECAY,
+    INCIDENT_DURATION_TICKS,
+    QUEST_WINDOW_TICKS,
+    FactionFacts,
+    average_regard,
+    deed_from_event,
+    faction_incidents,
+    faction_reviews,
+    stance_drifts,
+)
+from narrative.models import Faction, RelationModifier
+from narrative.selectors import (
+    factions_present_get,
+    members_facts_get,
+    modifiers_faded_ids,
+    quests_completed_by_faction,
+    relation_bases_and_standings,
+    relation_stances_told,
+)
+from narrative.services import ModifierChange, faction_modifiers_add_many, relation_changed_draft
+from world.events import EventDraft, publish_many
+from world.models import GameEvent
+
+FACTION_STATUS_CHANGED = "FACTION_STATUS_CHANGED"
+
+
+def faction_incidents_apply(
+    *, events: Iterable[GameEvent], tick: int, moods: Mapping[int, str] | None = None
+) -> list[RelationModifier]:
+    """Turn the deeds among `events` into incidents between factions and add them as opinion
+    modifiers. `moods`: the moods the actors acted in (the tick's start); a character not in
+    it counts with its stored mood.
+
+    Up to five queries before the writes (members; factions present where something was made;
+    standings), none at all when no event is a deed.
+    """
+    deeds = [
+        deed
+        for event in events
+        if (
+            deed := deed_from_event(
+                type=event.type, actor_id=event.actor_id, location_id=event.location_id, payload=event.payload or {}
+            )
+        )
+    ]
+    if not deeds:
+        return []
+    people = {deed.actor_id for deed in deeds} | {deed.listener_id for deed in deeds if deed.listener_id}
+    members = members_facts_get(character_ids=people)
+    factions = {character_id: member.faction_id for character_id, member in members.items()}
+    acting = [deed for deed in deeds if factions.get(deed.actor_id) is not None]
+    if not acting:
+        return []
+    made_at = {deed.location_id for deed in acting if deed.kind == "create"}
+    present = factions_present_get(location_ids=made_at)
+    involved = {faction_id for faction_id in factions.values() if faction_id is not None}
+    involved |= {faction_id for here in present.values() for faction_id in here}
+    if len(involved) < 2:  # one faction alone has no one to regard
+        return []
+    moods = moods or {}
+    both = relation_bases_and_standings(tick=tick, faction_ids=sorted(involved))
+    incidents = faction_incidents(
+        deeds=acting,
+        factions=factions,
+        moods={cid: moods.get(cid) or member.mood or "calm" for cid, member in members.items()},
+        present=present,
+        standings={pair: current for pair, (_, current) in both.items()},
+        bases={pair: base for pair, (base, _) in both.items()},
+        place_names={m.location_id: m.location_name for m in members.values() if m.location_id is not None},
+    )
+    changes = [
+        ModifierChange(
+            faction_id=incident.faction_id,
+            other_id=incident.other_id,
+            value=incident.value,
+            reason=incident.reason,
+            duration_ticks=INCIDENT_DURATION_TICKS,
+            decay=INCIDENT_DECAY,
+        )
+        for incident in incidents
+    ]
+    return faction_modifiers_add_many(changes=changes, tick=tick)
+
+
+def factions_review(*, tick: int) -> list[GameEvent]:
+    """Prune the modifiers that no longer count; tell of the stances that moved as modifiers
+    faded (FACTION_RELATION_CHANGED); review every faction's status and power from how the
+    others' regard for it has moved and the quests completed for it lately, each against the
+    average faction's, store what changed and publish FACTION_STATUS_CHANGED for each status
+    that changed. About ten queries; returns the events published."""
+    relation_modifiers_prune(tick=tick)
+    factions = list(Faction.objects.only("id", "slug", "name", "status", "power").order_by("id"))
+    both = relation_bases_and_standings(tick=tick)
+    drafts = _stance_drift_drafts(factions=factions, standings=both, tick=tick)
+    bases = {pair: base for pair, (base, _) in both.items()}
+    current = {pair: standing for pair, (_, standing) in both.items()}
+    quests = quests_completed_by_faction(after_tick=tick - QUEST_WINDOW_TICKS, up_to_tick=tick)
+    facts: dict[int, FactionFacts] = {}
+    for faction in factions:
+        regard, shift = average_regard(toward=faction.id, bases=bases, current=current)
+        facts[faction.id] = FactionFacts(
+            status=faction.status,
+            power=faction.power,
+            regard=regard,
+            shift=shift,
+            quests_completed=quests.get(faction.id, 0),
+        )
+    reviews = faction_reviews(facts)
+    now = timezone.now()
+    updated: list[Faction] = []
+    for faction in factions:
+        review, seen = reviews[faction.id], facts[faction.id]
+        if (review.status, review.power) == (faction.status, faction.power):
+            continue
+        if review.status != faction.status:
+            drafts.append(
+                EventDraft(
+                    type=FACTION_STATUS_CHANGED,
+                    payload={
+                        "faction": faction.slug,
+                        "faction_name": faction.name,
+                        "status_before": faction.status,
+                        "status": review.status,
+                        "power_before": faction.power,
+                        "power": review.power,
+                        "regard": seen.regard,
+                        "shift": seen.shift,
+                        "quests_completed": seen.quests_completed,
+                        "momentum": review.momentum,
+                        "reason": review.reason,
+                    },
+                    tick=tick,
+                )
+            )
+        faction.status, faction.power, faction.updated_at = review.status, review.power, now
+        updated.append(faction)
+    if updated:
+        Faction.objects.bulk_update(updated, ["status", "power", "updated_at"])
+    return publish_many(drafts) if drafts else []
+
+
+def _stance_drift_drafts(
+    *, factions: list[Faction], standings: dict[tuple[int, int], tuple[int, int]], tick: int
+) -> list[EventDraft]:
+    """FACTION_RELATION_CHANGED for the stances that moved unannounced (one query)."""
+    by_id = {faction.id: faction for faction in factions}
+    by_slug = {faction.slug: faction.id for faction in factions}
+    told = {
+        (by_slug[faction], by_slug[other]): stance
+        for (faction, other), stance in relation_stances_told().items()
+        if faction in by_slug and other in by_slug
+    }
+    return [
+        relation_changed_draft(
+            faction=by_id[drift.faction_id],
+            other=by_id[drift.other_id],
+            standing_before=None,
+            standing=standings[(drift.faction_id, drift.other_id)][1],
+            stance_before=drift.told,
+            stance=drift.stance,
+            reason=drift.reason,
+            tick=tick,
+        )
+        for drift in stance_drifts(standings=standings, told=told)
+    ]
+
+
+def relation_modifiers_prune(*, tick: int) -> int:
+    """Delete the modifiers that no longer count at `tick`: their duration has run out, or
+    they have decayed to 0 (two queries). Standings are unchanged; the table stops growing.
+    Returns how many were deleted."""
+    expired = Q(duration_ticks__isnull=False, started_tick__lte=tick - F("duration_ticks"))
+    deleted, _ = RelationModifier.objects.filter(expired | Q(id__in=modifiers_faded_ids(tick=tick))).delete()
+    return deleted

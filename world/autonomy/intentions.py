@@ -1,0 +1,96 @@
+"""Intentions: where other apps want a character to go and whom to seek, without the world
+importing them. A source is registered in an app's `ready()`:
+
+    register_intention_source(quest_intentions)
+
+and is called once per tick batch with the batch's character ids; it returns
+`{character_id: [Intention, ...]}` in a constant number of queries. Sources must read only
+what stood at the start of the tick (nothing written by earlier batches of the same tick),
+so that batch size and order still do not change the world.
+
+`resolve_heading` (pure) then turns a character's intentions into a `Heading`: the strongest
+one whose target can be reached, with the next step of the shortest path there.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+
+from world.autonomy.state import Exit, Heading, Intention
+
+IntentionSource = Callable[..., Mapping[int, Iterable[Intention]]]
+_sources: list[IntentionSource] = []
+
+
+def register_intention_source(source: IntentionSource) -> IntentionSource:
+    if source not in _sources:
+        _sources.append(source)
+    return source
+
+
+def intentions_load(character_ids: list[int], *, tick: int) -> dict[int, tuple[Intention, ...]]:
+    """Every registered source's intentions for these characters, strongest first (among
+    equals, in the order the sources gave them: a quest taken earlier comes first)."""
+    gathered: dict[int, list[Intention]] = {}
+    for source in _sources:
+        for character_id, intentions in source(character_ids=character_ids, tick=tick).items():
+            gathered.setdefault(character_id, []).extend(intentions)
+    return {character_id: tuple(sorted(found, key=lambda i: -i.weight)) for character_id, found in gathered.items()}
+
+
+def next_hop(
+    exits: Mapping[int, tuple[Exit, ...]], start: int, goal: int, cache: dict[tuple[int, int], Exit | None]
+) -> Exit | None:
+    """The first exit on a shortest path (fewest paths) from `start` to `goal`; None when
+    `goal` cannot be reached or is `start`. Breadth-first, exits in their listed order, so
+    the same map gives the same way."""
+    key = (start, goal)
+    if key in cache:
+        return cache[key]
+    first: dict[int, Exit] = {}
+    queue = deque([start])
+    seen = {start}
+    found = None
+    while queue and found is None:
+        here = queue.popleft()
+        for way in exits.get(here, ()):
+            if way.location_id in seen:
+                continue
+            seen.add(way.location_id)
+            first[way.location_id] = first.get(here, way)
+            if way.location_id == goal:
+                found = first[way.location_id]
+                break
+            queue.append(way.location_id)
+    cache[key] = found
+    return found
+
+
+def resolve_heading(
+    *,
+    intentions: Iterable[Intention],
+    here: int,
+    exits: Mapping[int, tuple[Exit, ...]],
+    whereabouts: Mapping[int, int],
+    object_places: Mapping[int, int],
+    routes: dict[tuple[int, int], Exit | None],
+) -> Heading | None:
+    """The strongest intention that can be followed from `here` (intentions come strongest
+    first), or None."""
+    for intention in intentions:
+        target = intention.location_id
+        if target is None and intention.character_id is not None:
+            target = whereabouts.get(intention.character_id)
+        if target is None and intention.object_id is not None:
+            target = object_places.get(intention.object_id)
+        if target is None:
+            continue
+        if target == here:
+            partner = intention.character_id if whereabouts.get(intention.character_id) == here else None
+            thing = intention.object_id if object_places.get(intention.object_id) == here else None
+            return Heading(intention.reason, intention.weight, partner_id=partner, object_id=thing)
+        way = next_hop(exits, here, target, routes)
+        if way is not None:
+            return Heading(intention.reason, intention.weight, way.location_id, way.name)
+    return None
