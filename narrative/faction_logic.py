@@ -7,23 +7,24 @@ becomes *incidents*, each a short-lived opinion modifier (see `narrative.relatio
 
 | incident  | when                                                 | who warms or cools, toward whom | per deed | cap |
 | --------- | ---------------------------------------------------- | ------------------------------- | -------- | --- |
-| gift      | a member makes something (NPC_/SPECTRA_CREATED)      | each faction present, toward    | +4       | +12 |
+| gift      | a member makes something (NPC_/SPECTRA_CREATED)      | each faction present, toward    | +2       | +4  |
 |           | where members of other factions are                  | the maker's                     |          |     |
-| kind word | a member speaks to a member of another faction       | the listener's, toward the      | +3       | +9  |
+| kind word | a member speaks to a member of another faction       | the listener's, toward the      | +2       | +6  |
 |           | (NPC_/SPECTRA_TALKED with `listener_id`) in a warm   | speaker's                       |          |     |
-|           | mood (joy, calm, wonder, curiosity)                  |                                 |          |     |
-| clash     | the same in a heated mood (intensity, unease), when  | both, toward each other         | -5       | -15 |
+|           | mood (joy, wonder)                                   |                                 |          |     |
+| clash     | the same in a heated mood (intensity, unease), when  | both, toward each other         | -4       | -12 |
 |           | the speaker's faction already regards the listener's |                                 |          |     |
 |           | as neutral or worse                                  |                                 |          |     |
 
 (The cap is per tick.) The mood is the one the speaker spoke in (the tick-start mood). A
-melancholy word moves nothing; nor do heated words between friends. "Present" is who stands
-at the place as the tick ends.
+calm, curious or melancholy word moves nothing (most talk is small talk); nor do heated words
+between friends. "Present" is who stands at the place as the tick ends.
 
 All deeds of one kind between one directed pair in a tick add up into a single modifier
-(capped as above) lasting `INCIDENT_DURATION_TICKS` (120) and losing `INCIDENT_DECAY` (1 %) of
-its value per tick. Everyday deeds reach only so far: they add nothing that would carry a
-standing more than `INCIDENT_SWING` (40) points from its designer-set base (enough to make neutral
+(capped as above) lasting `INCIDENT_DURATION_TICKS` (60) and losing `INCIDENT_DECAY` (3 %) of
+its value per tick (a half-life of about 23 ticks), so a relation remembers the last day or two
+of deeds rather than all of them. Everyday deeds reach only so far: they add nothing that would carry a
+standing more than `INCIDENT_SWING` (30) points from its designer-set base (enough to make neutral
 factions friendly or wary, not to make allies of enemies: that is for designers and quests),
 so a busy world's relations settle instead of running to the ends of the scale.
 
@@ -69,14 +70,14 @@ KIND_WORD = "kind_word"
 CLASH = "clash"
 INCIDENT_KINDS = (GIFT, KIND_WORD, CLASH)  # also the order they are applied in within a tick
 
-INCIDENT_VALUE = {GIFT: 4, KIND_WORD: 3, CLASH: -5}
-INCIDENT_CAP = {GIFT: 12, KIND_WORD: 9, CLASH: -15}
+INCIDENT_VALUE = {GIFT: 2, KIND_WORD: 2, CLASH: -4}
+INCIDENT_CAP = {GIFT: 4, KIND_WORD: 6, CLASH: -12}
 INCIDENT_LABEL = {GIFT: ("a gift", "gifts"), KIND_WORD: ("a kind word", "kind words"), CLASH: ("a clash", "clashes")}
-INCIDENT_DURATION_TICKS = 120
-INCIDENT_DECAY = 0.01
-INCIDENT_SWING = 40
+INCIDENT_DURATION_TICKS = 60
+INCIDENT_DECAY = 0.03
+INCIDENT_SWING = 30
 
-WARM_MOODS = frozenset({"joy", "calm", "wonder", "curiosity"})
+WARM_MOODS = frozenset({"joy", "wonder"})
 HEATED_MOODS = frozenset({"intensity", "unease"})
 # The speaker's faction must already regard the listener's as one of these for heated words to clash.
 CLASH_STANCES = frozenset({Stance.NEUTRAL, Stance.WARY, Stance.HOSTILE, Stance.AT_WAR})
@@ -87,7 +88,7 @@ CREATE_EVENTS = frozenset({"NPC_CREATED", "SPECTRA_CREATED"})
 # --- Reviews: the second table in the module docstring ------------------------------------------
 
 FACTION_REVIEW_EVERY_TICKS = 20
-QUEST_WINDOW_TICKS = INCIDENT_DURATION_TICKS  # "recently": as long as an incident counts
+QUEST_WINDOW_TICKS = 120  # "recently"
 QUEST_MOMENTUM = 5
 MAX_QUEST_MOMENTUM = 20
 MOMENTUM_THRESHOLD = 10

@@ -9,6 +9,9 @@
 |                          |                         | them has fallen by 12.                                   |
 | QUEST_STEP_COMPLETED     | the quest's holder only | You completed step 2 of "The Lamp-Tithe".                |
 | QUEST_COMPLETED          | the quest's holder only | You completed "The Lamp-Tithe".                          |
+| QUEST_FAILED             | the quest's holder only | Time ran out for "The Lamp-Tithe".                        |
+| QUEST_STARTED            | everyone                | Oren Vael sets out: Mend ties with the Thornwake. Help   |
+|                          |                         | them at their side (accept_quest "mend-ties-...").       |
 
 Standings are written with a true minus sign.
 """
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 from narrative.faction_logic import stance_label, standing_label
 from narrative.faction_services import FACTION_STATUS_CHANGED
-from narrative.quest_services import QUEST_COMPLETED, QUEST_STEP_COMPLETED
+from narrative.quest_services import QUEST_COMPLETED, QUEST_FAILED, QUEST_STARTED, QUEST_STEP_COMPLETED
 from narrative.services import FACTION_RELATION_CHANGED
 from world.broadcast import Audience, register_notification
 from world.models import GameEvent
@@ -57,8 +60,23 @@ def quest_completed_message(event: GameEvent) -> str:
     return f'You completed "{event.payload.get("quest_title", "your quest")}".'
 
 
+def quest_failed_message(event: GameEvent) -> str:
+    return f'Time ran out for "{event.payload.get("quest_title", "your quest")}".'
+
+
+def quest_started_message(event: GameEvent) -> str:
+    """The world started a quest: players may join it at the holder's side."""
+    payload = event.payload
+    return (
+        f"{payload.get('actor_name', 'Someone')} sets out: {payload.get('quest_title', 'a quest')}. "
+        f'Help them at their side (accept_quest "{payload.get("quest", "")}").'
+    )
+
+
 def notifications_register() -> None:
     register_notification(FACTION_RELATION_CHANGED, relation_changed_message)
     register_notification(FACTION_STATUS_CHANGED, status_changed_message)
     register_notification(QUEST_STEP_COMPLETED, quest_step_message, audience=Audience.CHARACTER)
     register_notification(QUEST_COMPLETED, quest_completed_message, audience=Audience.CHARACTER)
+    register_notification(QUEST_FAILED, quest_failed_message, audience=Audience.CHARACTER)
+    register_notification(QUEST_STARTED, quest_started_message)

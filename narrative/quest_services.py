@@ -28,6 +28,7 @@ from django.utils.text import slugify
 
 from htrae.errors import DomainError
 from narrative import emergence
+from narrative.faction_services import FACTION_STATUS_CHANGED
 from narrative.models import (
     Faction,
     LoreDiscovery,
@@ -53,7 +54,7 @@ QUEST_EVENT_TYPES = frozenset(
     {QUEST_STARTED, QUEST_ACCEPTED, QUEST_ABANDONED, QUEST_STEP_COMPLETED, QUEST_COMPLETED, QUEST_FAILED}
 )
 # Events of the quest engine itself never meet a step (a step is met by the world).
-NARRATIVE_EVENT_TYPES = QUEST_EVENT_TYPES | {FACTION_RELATION_CHANGED}
+NARRATIVE_EVENT_TYPES = QUEST_EVENT_TYPES | {FACTION_RELATION_CHANGED, FACTION_STATUS_CHANGED}
 
 OPEN_QUEST = (Quest.Status.AVAILABLE, Quest.Status.ACTIVE)
 QUEST_STANDING_DECAY = 0.005  # a quest's effect on standing halves in about 140 ticks

@@ -10,6 +10,8 @@ from narrative.faction_services import FACTION_STATUS_CHANGED
 from narrative.models import QuestAssignment, QuestStep
 from narrative.notifications import (
     quest_completed_message,
+    quest_failed_message,
+    quest_started_message,
     quest_step_message,
     relation_changed_message,
     status_changed_message,
@@ -59,6 +61,11 @@ def test_the_lines():
     step = GameEvent(payload={"quest_title": "The Lamp-Tithe", "step": 2, "character_id": 1})
     assert quest_step_message(step) == 'You completed step 2 of "The Lamp-Tithe".'
     assert quest_completed_message(step) == 'You completed "The Lamp-Tithe".'
+    assert quest_failed_message(step) == 'Time ran out for "The Lamp-Tithe".'
+    started = GameEvent(payload={"actor_name": "Oren Vael", "quest_title": "Mend ties", "quest": "mend-ties-12"})
+    assert quest_started_message(started) == (
+        'Oren Vael sets out: Mend ties. Help them at their side (accept_quest "mend-ties-12").'
+    )
 
 
 # --- Over the WebSocket --------------------------------------------------------------------------
