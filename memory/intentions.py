@@ -2,7 +2,9 @@
 toward the place of the memory it would recall first, scored as retrieval scores it
 (`memory.retrieval`: recency, importance and relevance to its goals), among its strongest
 memories of things that happened somewhere. Glancing at a memory to choose a path is not
-recalling it, so last-access times are left alone."""
+recalling it, so last-access times are left alone. A character looks back only every
+CONSULT_EVERY_TICKS ticks (on its own turn), which keeps the tick's cost down at 10,000 NPCs
+and reads naturally: a place calls someone back now and then, not at every step."""
 
 from __future__ import annotations
 
@@ -13,24 +15,30 @@ from django.db.models.functions import RowNumber
 from memory import retrieval
 from memory.models import Memory
 from world.autonomy.state import Intention
+from world.models import Character, GameEvent
 from world.selectors import world_now_get
 
 PLACES_CONSIDERED = 5  # per character: its most important memories that happened somewhere
+CONSULT_EVERY_TICKS = 4
 
 
 def remembered_place_intentions(*, character_ids: list[int], tick: int) -> dict[int, list[Intention]]:
-    """One query for the batch (plus the clock's). Only memories formed before this tick
-    count, so every batch of a tick sees the same."""
+    """One query for the batch when no one has a strong memory of a place, else four (the
+    places, the goals, the clock), each by primary key or the character-importance index:
+    joining the events table in the first would let the planner hash the whole of it.
+    Only memories formed before this tick count, so every batch of a tick sees the same."""
     pull = settings.MEMORY_PLACE_PULL
-    if pull <= 0:
+    turn = [character_id for character_id in character_ids if (character_id + tick) % CONSULT_EVERY_TICKS == 0]
+    if pull <= 0 or not turn:
         return {}
-    rows = (
+    rows = list(
         Memory.objects.filter(
-            character_id__in=character_ids,
+            character_id__in=turn,
             tick__lt=tick,
-            source_event__location__isnull=False,
+            source_event__isnull=False,
             importance_score__gte=settings.MEMORY_PLACE_MIN_IMPORTANCE,
         )
+        .order_by()
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -46,17 +54,25 @@ def remembered_place_intentions(*, character_ids: list[int], tick: int) -> dict[
             "importance_score",
             "last_accessed_world_at",
             "timestamp",
-            "source_event__location_id",
-            "character__goals",
+            "source_event_id",
         )
     )
+    if not rows:
+        return {}
+    places = dict(
+        GameEvent.objects.filter(id__in={row[6] for row in rows}, location__isnull=False).values_list(
+            "id", "location_id"
+        )
+    )
+    goals_of = dict(Character.objects.filter(id__in={row[1] for row in rows}).values_list("id", "goals"))
     now = world_now_get().world_time
     by_character: dict[int, list[tuple]] = {}
     for row in rows:
-        by_character.setdefault(row[1], []).append(row)
+        if row[6] in places:
+            by_character.setdefault(row[1], []).append(row)
     found: dict[int, list[Intention]] = {}
-    for character_id, memories in by_character.items():
-        goals = " ".join(str(goal) for goal in (memories[0][7] or []))
+    for character_id, memories in sorted(by_character.items()):
+        goals = " ".join(str(goal) for goal in (goals_of.get(character_id) or []))
         candidates = [
             retrieval.Candidate(
                 id=memory_id,
@@ -64,13 +80,15 @@ def remembered_place_intentions(*, character_ids: list[int], tick: int) -> dict[
                 last_accessed=last_accessed or timestamp,
                 relevance=retrieval.word_overlap(query=goals, content=content) if goals else 0.0,
             )
-            for memory_id, _, content, importance, last_accessed, timestamp, _, _ in memories
+            for memory_id, _, content, importance, last_accessed, timestamp, _ in memories
         ]
         best_id = retrieval.top(candidates, now=now, limit=1, weights=settings.MEMORY_RETRIEVAL_WEIGHTS)[0]
-        best = next(memory for memory in memories if memory[0] == best_id)
+        _, _, content, importance, last_accessed, timestamp, event_id = next(m for m in memories if m[0] == best_id)
         # Stronger for an important memory, fading as it grows old.
-        fresh = retrieval.recency(last_accessed=best[4] or best[5], now=now)
-        weight = round(pull * (best[3] / 10.0) * fresh, 3)
+        fresh = retrieval.recency(last_accessed=last_accessed or timestamp, now=now)
+        weight = round(pull * (importance / 10.0) * fresh, 3)
         if weight > 0:
-            found[character_id] = [Intention(reason=f"remembering: {best[2][:80]}", weight=weight, location_id=best[6])]
+            found[character_id] = [
+                Intention(reason=f"remembering: {content[:80]}", weight=weight, location_id=places[event_id])
+            ]
     return found

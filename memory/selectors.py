@@ -64,7 +64,8 @@ def memory_candidates(
     *, memories: QuerySet[Memory], query: str | None, size: int | None = None
 ) -> tuple[list[Memory], list[retrieval.Candidate]]:
     """The memories worth scoring, in one query: the most relevant to the query, the most
-    recently recalled and the most important, `size` of each at most. Scoring every memory
+    recently recalled and the most important, `size` of each at most (on PostgreSQL the
+    relevant ones in two lists, the lasting and the short-term). Scoring every memory
     a character ever had would grow without bound; these three lists hold every memory that
     can reach the top on any one component.
 
@@ -86,10 +87,15 @@ def memory_candidates(
         for term in terms[1:]:
             search |= SearchQuery(term, config="english")
         # Matched with `@@` (not `rank > 0`) so the GIN expression index of migration 0004
-        # can find the rows; the vector must stay exactly the indexed expression.
+        # can find the rows; the vector must stay exactly the indexed expression. The index
+        # holds the lasting memories only, so they are searched apart from the short-term
+        # ones (at most MEMORY_SHORT_TERM_CAP per character, read by the character's index).
         document = SearchVector("content", config="english")
         rank = SearchRank(document, search)
-        subsets.append(memories.alias(document=document, rank=rank).filter(document=search).order_by("-rank", "-id"))
+        matching = memories.alias(document=document, rank=rank).filter(document=search)
+        short_term = Memory.Type.SHORT_TERM
+        subsets.append(matching.exclude(type=short_term).order_by("-rank", "-id"))
+        subsets.append(matching.filter(type=short_term).order_by("-rank", "-id"))
     elif query:
         subsets.append(memories.filter(_text_matches(query)).order_by("-timestamp", "-id"))
     ids = Q()

@@ -270,7 +270,7 @@ def _relation_occasions(template: TemplateFacts, world: WorldFacts) -> list[_Occ
             "other": (other.name, None, None),
             "faction_home": (world.locations.get(faction.home_id, ""), faction.home_id, None),
             "other_home": (world.locations.get(other.home_id, ""), other.home_id, None),
-            "other_member": _someone(other.member_ids, world),
+            "other_member": _someone(other.member_ids),
         }
         occasions.append(
             _Occasion(
@@ -284,7 +284,7 @@ def _relation_occasions(template: TemplateFacts, world: WorldFacts) -> list[_Occ
     return occasions
 
 
-def _someone(member_ids: tuple[int, ...], world: WorldFacts):
+def _someone(member_ids: tuple[int, ...]):
     """A role filled later by a seeded draw among `member_ids` (see `_plan`)."""
     return ("", None, tuple(member_ids)) if member_ids else ("", None, None)
 

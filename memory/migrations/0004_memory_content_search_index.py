@@ -1,4 +1,11 @@
-"""PostgreSQL only: a GIN index for retrieval's full-text search (memory.selectors).
+"""PostgreSQL only: a GIN index for retrieval's full-text search (memory.selectors), over the
+memories that last (long-term, emotional, reflections).
+
+Short-term memories are left out on purpose: they are most of what a busy tick writes
+(thousands at 10,000 NPCs), parsing each into the index cost the tick about a second, and
+there are at most MEMORY_SHORT_TERM_CAP of them per character, so searching a character's
+own short-term memories needs no text index. The lasting ones grow without bound; those the
+index serves.
 
 The indexed expression is exactly what `SearchVector("content", config="english")` compiles
 to, `to_tsvector('english'::regconfig, COALESCE(content, ''))`: the planner uses an
@@ -16,7 +23,8 @@ def create_index(apps, schema_editor):
         return
     schema_editor.execute(
         f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON memory_memory "
-        "USING gin (to_tsvector('english'::regconfig, COALESCE(content, ''::text)))"
+        "USING gin (to_tsvector('english'::regconfig, COALESCE(content, ''::text))) "
+        "WHERE type <> 'short_term'"
     )
 
 

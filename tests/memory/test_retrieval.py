@@ -113,12 +113,17 @@ def test_postgres_matches_relevant_memories_through_the_text_index():
         pytest.skip("a PostgreSQL index")
     me = CharacterFactory()
     Memory.objects.bulk_create(
-        Memory(character=me, content=f"The lighthouse at dusk {i}." if i % 100 == 0 else f"Bread and rain {i}.")
+        Memory(
+            character=me,
+            content=f"The lighthouse at dusk {i}." if i % 100 == 0 else f"Bread and rain {i}.",
+            type="long_term" if i % 3 else "short_term",  # the index holds the lasting ones only
+        )
         for i in range(3000)
     )
     with CaptureQueriesContext(connection) as captured:
-        memories_rank(memories=memory_list(character=me), query="the lighthouse", now=NOW, limit=5)
+        found = memories_rank(memories=memory_list(character=me), query="the lighthouse", now=NOW, limit=5)
     (sql,) = [query["sql"] for query in captured if "@@" in query["sql"]]
+    assert {memory.type for memory in found if "lighthouse" in memory.content} == {"long_term", "short_term"}
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE memory_memory")

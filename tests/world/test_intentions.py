@@ -130,9 +130,12 @@ def test_quest_holders_intend_their_current_steps_target():
 
 @pytest.mark.django_db
 def test_a_character_is_drawn_to_the_place_of_the_memory_it_would_recall_first(settings):
-    clock = WorldClockFactory(tick=50)
+    from memory.intentions import CONSULT_EVERY_TICKS
+
     grove, market = LocationFactory(name="Grove"), LocationFactory(name="Market")
     lisel = CharacterFactory(goals=["Cure the ash-blight"])
+    turn = 50 + (-(lisel.id + 50)) % CONSULT_EVERY_TICKS  # a tick on which she looks back
+    clock = WorldClockFactory(tick=turn)
     seen_at_grove = GameEvent.objects.create(type="SPECTRA_MOVED", tick=10, location=grove)
     seen_at_market = GameEvent.objects.create(type="SPECTRA_MOVED", tick=11, location=market)
     MemoryFactory(
@@ -151,13 +154,20 @@ def test_a_character_is_drawn_to_the_place_of_the_memory_it_would_recall_first(s
         source_event=seen_at_market,
         last_accessed_world_at=clock.world_time - timedelta(hours=1),
     )
-    MemoryFactory(character=lisel, content="Something this very tick.", importance_score=10, tick=50)
+    MemoryFactory(  # formed during this very tick: not seen, so batches of a tick agree
+        character=lisel,
+        content="Something this very tick.",
+        importance_score=10,
+        tick=turn,
+        source_event=seen_at_market,
+    )
     MemoryFactory(character=lisel, content="A trifle.", importance_score=1, tick=9, source_event=seen_at_market)
 
-    [intention] = remembered_place_intentions(character_ids=[lisel.id], tick=50)[lisel.id]
+    [intention] = remembered_place_intentions(character_ids=[lisel.id], tick=turn)[lisel.id]
     assert intention.location_id == grove.id, "relevant to her goal and more important"
     assert intention.reason.startswith("remembering: I saw ash-blight")
     assert 0 < intention.weight <= settings.MEMORY_PLACE_PULL
 
+    assert remembered_place_intentions(character_ids=[lisel.id], tick=turn + 1) == {}, "not her turn"
     settings.MEMORY_PLACE_PULL = 0
-    assert remembered_place_intentions(character_ids=[lisel.id], tick=50) == {}
+    assert remembered_place_intentions(character_ids=[lisel.id], tick=turn) == {}
