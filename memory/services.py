@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from htrae.bulk import bulk_insert_columns
 from memory import recollection
 from memory.embeddings import embed_contents, embedding_enabled
 from memory.models import Memory
@@ -145,31 +145,9 @@ def memories_from_events(*, events: Iterable[GameEvent], world_time: datetime | 
 
 
 def _insert_rows(fields: list[str], rows: list[tuple]) -> None:
-    """Insert memory rows in one statement. `bulk_create` would split them on SQLite (its
-    999-parameter limit: one INSERT per 90 rows); a prepared INSERT run with `executemany`
-    is one statement there. PostgreSQL takes `bulk_create`'s single INSERT."""
-    if connection.vendor == "postgresql":
-        Memory.objects.bulk_create(
-            [
-                Memory(
-                    **{
-                        f"{name}_id" if name in ("character", "source_event") else name: value
-                        for name, value in zip(fields, row, strict=True)
-                    }
-                )
-                for row in rows
-            ]
-        )
-        return
-    columns = [Memory._meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(Memory._meta.db_table)} ({', '.join(quote(c.column) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    prepared = [[c.get_db_prep_save(v, connection) for c, v in zip(columns, row, strict=True)] for row in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)
+    """Insert memory rows in one statement (`htrae.bulk.bulk_insert_columns`: UNNEST on
+    PostgreSQL, one prepared INSERT run with `executemany` on SQLite)."""
+    bulk_insert_columns(Memory, fields, rows)
 
 
 def _listener_id(view: recollection.EventView) -> int | None:

@@ -33,3 +33,30 @@ def test_nothing_to_update_runs_nothing():
     with CaptureQueriesContext(connection) as queries:
         bulk_update_columns(Character, ["energy"], [])
     assert len(queries) == 0
+
+
+def test_bulk_insert_columns_writes_every_row_in_one_statement():
+    """Memory has a BinaryField, which keeps Django's bulk_create from its fast path."""
+    from datetime import UTC, datetime
+
+    from htrae.bulk import bulk_insert_columns
+    from memory.models import Memory
+
+    here = LocationFactory()
+    oren = CharacterFactory(location=here)
+    when = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+    fields = ["character", "content", "type", "importance_score", "timestamp", "last_accessed_at", "tick"]
+    fields += ["created_at", "updated_at", "embedding"]
+    rows = [
+        (oren.id, f"Line {i}, “quoted” ünïcode", "short_term", i / 2, when, when, i, when, when, bytes([i, 0, 255]))
+        for i in range(5)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        bulk_insert_columns(Memory, fields, rows)
+    assert len(queries) == 1
+    stored = list(Memory.objects.filter(character=oren).order_by("tick"))
+    assert [(m.content, m.importance_score, m.tick, m.timestamp) for m in stored] == [
+        (f"Line {i}, “quoted” ünïcode", i / 2, i, when) for i in range(5)
+    ]
+    assert [bytes(m.embedding) for m in stored] == [bytes([i, 0, 255]) for i in range(5)]
+    assert all(m.source_event_id is None and m.last_accessed_world_at is None for m in stored)
