@@ -2,6 +2,8 @@
 
 `--others N` adds N memories of other characters to the table (a world, not a lone mind);
 one memory in a hundred mentions the lighthouse (a rare word, where a text index can help).
+The memories are what consolidation leaves a long life with: the newest MEMORY_SHORT_TERM_CAP
+short-term, the rest long-term (a tenth emotional).
 With MEMORY_RELEVANCE_BACKEND=embedding every memory is embedded first (timed), then scored by
 its embedding.
 
@@ -67,6 +69,7 @@ def main() -> None:
                 Memory(
                     character=me,
                     content=" ".join(rng.choices(WORDS, k=8)) + (" lighthouse" if i % 100 == 0 else ""),
+                    type=_lived_type(i, args.memories, settings.MEMORY_SHORT_TERM_CAP),
                     importance_score=round(rng.uniform(0, 10), 1),
                     last_accessed_world_at=now - timedelta(hours=rng.uniform(0, 2000)),
                     tick=i,
@@ -83,6 +86,7 @@ def main() -> None:
                 Memory(
                     character=others[i // 200],
                     content=" ".join(rng.choices(WORDS, k=8)),
+                    type=_lived_type(i % 200, 200, settings.MEMORY_SHORT_TERM_CAP),
                     importance_score=round(rng.uniform(0, 10), 1),
                     last_accessed_world_at=now - timedelta(hours=rng.uniform(0, 2000)),
                     tick=i,
@@ -124,6 +128,14 @@ def measure(label: str, character, query: str | None, runs: int) -> None:
             timings.append((time.perf_counter() - started) * 1000)
         queries.append(len(captured))
     print(f"{label:<26} {statistics.median(timings):>10.1f} {max(timings):>8.1f} {max(queries):>8}")
+
+
+def _lived_type(index: int, total: int, short_term_cap: int) -> str:
+    """The newest `short_term_cap` are short-term (consolidation keeps no more); the older
+    are long-term, one in ten emotional."""
+    if index >= total - short_term_cap:
+        return "short_term"
+    return "emotional" if index % 10 == 0 else "long_term"
 
 
 if __name__ == "__main__":
