@@ -184,7 +184,8 @@ class QuestStepAdmin(admin.ModelAdmin):
 class QuestAssignmentAdmin(admin.ModelAdmin):
     list_display = ["character", "quest", "status", "current_step", "deadline_tick", "updated_at"]
     list_select_related = ["character", "quest", "current_step__quest"]
-    list_filter = ["status", "quest"]
+    # Not by quest: the world writes new ones every few ticks, and the list would run on.
+    list_filter = ["status", "quest__is_emergent", "quest__template"]
     search_fields = ["character__name", "quest__title"]
     autocomplete_fields = ["character", "quest", "current_step"]
     show_full_result_count = False
