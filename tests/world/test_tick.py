@@ -104,14 +104,16 @@ def assert_tick_queries_at_most(limit, *, batch_size, assert_max_queries) -> Non
         assert run_tick(batch_size=batch_size).ran
 
 
-# Per batch: load the batch, update it, insert its events; narrative stores speech (up to
-# four); the emotion core appraises (candidates, feelings, history, mood-change events) and
-# moves Spectra's goals.
+# Per batch: the intention sources (quests held; remembered places, one query or four when
+# someone has one), load the batch, update it, insert its events; narrative stores speech
+# (up to four); the emotion core appraises (candidates, feelings, history, mood-change
+# events) and moves Spectra's goals. Not every batch needs every one of these at once.
 QUERIES_PER_BATCH = 12
 # Per tick: savepoint, clock lock and save, the five-query snapshot, time of day, Spectra's
-# phase (relax, history, resonance, mind, thoughts, goals, status), release; the memory
-# cortex's phase (who is a player, bystanders, insert, consolidate in four, reflect in four)
-# and its memories of mood changes (clock, insert).
+# phase (relax, history, resonance, mind, thoughts, goals, status), release; the quest
+# engine's phase (steps, deadlines) and the factions' (incidents); the memory cortex's phase
+# (who is a player, bystanders, insert, consolidate in four, reflect in four) and its
+# memories of mood changes (clock, insert).
 QUERIES_PER_TICK = 36 + 15
 
 
