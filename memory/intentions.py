@@ -8,6 +8,8 @@ and reads naturally: a place calls someone back now and then, not at every step.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
@@ -16,15 +18,16 @@ from memory import retrieval
 from memory.models import Memory
 from world.autonomy.state import Intention
 from world.models import Character, GameEvent
-from world.selectors import world_now_get
 
 PLACES_CONSIDERED = 5  # per character: its most important memories that happened somewhere
 CONSULT_EVERY_TICKS = 4
 
 
-def remembered_place_intentions(*, character_ids: list[int], tick: int) -> dict[int, list[Intention]]:
-    """One query for the batch when no one has a strong memory of a place, else four (the
-    places, the goals, the clock), each by primary key or the character-importance index:
+def remembered_place_intentions(
+    *, character_ids: list[int], tick: int, world_time: datetime
+) -> dict[int, list[Intention]]:
+    """One query for the batch when no one has a strong memory of a place, else three (the
+    places, the goals), each by primary key or the character-importance index:
     joining the events table in the first would let the planner hash the whole of it.
     Only memories formed before this tick count, so every batch of a tick sees the same."""
     pull = settings.MEMORY_PLACE_PULL
@@ -65,7 +68,7 @@ def remembered_place_intentions(*, character_ids: list[int], tick: int) -> dict[
         )
     )
     goals_of = dict(Character.objects.filter(id__in={row[1] for row in rows}).values_list("id", "goals"))
-    now = world_now_get().world_time
+    now = world_time
     by_character: dict[int, list[tuple]] = {}
     for row in rows:
         if row[6] in places:

@@ -158,9 +158,7 @@ class _GiverPlaceSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="QuestGiver")
-class _GiverSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+class _GiverSerializer(_GiverPlaceSerializer):
     location = _GiverPlaceSerializer(allow_null=True)
 
 

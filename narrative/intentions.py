@@ -4,13 +4,15 @@ walks them toward the place, the person or the thing the step asks for."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from narrative.models import QuestAssignment
 from world.autonomy.state import Intention
 
 QUEST_WEIGHT = 1.0  # a quest is the strongest pull a character knows
 
 
-def quest_intentions(*, character_ids: list[int], tick: int) -> dict[int, list[Intention]]:
+def quest_intentions(*, character_ids: list[int], tick: int, world_time: datetime) -> dict[int, list[Intention]]:
     """One query for the whole batch. Quest state changes only between batches' reads (in
     the tick's phases), so every batch of a tick sees the same."""
     rows = (

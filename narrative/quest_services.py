@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import Mod, RowNumber
 from django.utils import timezone
@@ -43,6 +42,7 @@ from narrative.selectors import relation_standings
 from narrative.services import FACTION_RELATION_CHANGED, ModifierChange, faction_modifiers_add_many
 from world.events import EventDraft, publish, publish_many
 from world.models import Character, GameEvent, Location
+from world.services import actor_payload
 
 QUEST_STARTED = "QUEST_STARTED"
 QUEST_ACCEPTED = "QUEST_ACCEPTED"
@@ -82,6 +82,17 @@ def _quest_payload(
         "quest": quest_slug,
         "quest_title": quest_title,
     }
+
+
+def _assignment_payload(row: dict) -> dict:
+    """`_quest_payload` from an assignment row read with its quest and character."""
+    return _quest_payload(
+        assignment_id=row["id"],
+        character_id=row["character_id"],
+        quest_slug=row["quest__slug"],
+        quest_title=row["quest__title"],
+        character_kind=row["character__kind"],
+    )
 
 
 # --- Progress --------------------------------------------------------------------------------
@@ -177,16 +188,7 @@ def _quest_steps_complete(*, met: list[HolderFacts], rows: dict[int, dict], tick
     for holder in met:
         row = rows[holder.assignment_id]
         following = next_step(steps=steps, current=holder.step)
-        payload = {
-            **_quest_payload(
-                assignment_id=holder.assignment_id,
-                character_id=holder.character_id,
-                quest_slug=row["quest__slug"],
-                quest_title=row["quest__title"],
-                character_kind=row["character__kind"],
-            ),
-            "step": holder.step.order,
-        }
+        payload = {**_assignment_payload(row), "step": holder.step.order}
         drafts.append(_draft(QUEST_STEP_COMPLETED, payload, tick, holder.character_id, holder.location_id))
         done = following is None
         updates.append(
@@ -199,7 +201,7 @@ def _quest_steps_complete(*, met: list[HolderFacts], rows: dict[int, dict], tick
             )
         )
         if done:
-            finished.append(_Outcome.from_row(row, succeeded=True))
+            finished.append(_Outcome.from_row(row, quest_id=holder.step.quest_id, succeeded=True))
             drafts.append(
                 _draft(
                     QUEST_COMPLETED,
@@ -236,7 +238,7 @@ class _Outcome:
     succeeded: bool
 
     @classmethod
-    def from_row(cls, row: dict, *, succeeded: bool) -> _Outcome:
+    def from_row(cls, row: dict, *, quest_id: int, succeeded: bool) -> _Outcome:
         rewards = row.get("quest__rewards") or {}
         key = "standing" if succeeded else "failure_standing"
         standing = rewards.get(key) if isinstance(rewards.get(key), dict) else {}
@@ -244,7 +246,7 @@ class _Outcome:
         return cls(
             character_id=row["character_id"],
             faction_id=row["character__faction_id"],
-            quest_id=row["current_step__quest_id"],
+            quest_id=quest_id,
             quest_title=row["quest__title"],
             is_emergent=bool(row.get("quest__is_emergent")),
             standing=standing,
@@ -326,22 +328,13 @@ def quests_fail_overdue(*, tick: int) -> list[int]:
         return []
     ids = [row["id"] for row in rows]
     QuestAssignment.objects.filter(id__in=ids).update(status=QuestAssignment.Status.FAILED, updated_at=timezone.now())
-    outcomes = [_Outcome.from_row({**row, "current_step__quest_id": row["quest_id"]}, succeeded=False) for row in rows]
+    outcomes = [_Outcome.from_row(row, quest_id=row["quest_id"], succeeded=False) for row in rows]
     _outcomes_apply(outcomes, tick=tick)
     publish_many(
         [
             _draft(
                 QUEST_FAILED,
-                {
-                    **_quest_payload(
-                        assignment_id=row["id"],
-                        character_id=row["character_id"],
-                        quest_slug=row["quest__slug"],
-                        quest_title=row["quest__title"],
-                        character_kind=row["character__kind"],
-                    ),
-                    "reason": "deadline",
-                },
+                {**_assignment_payload(row), "reason": "deadline"},
                 tick,
                 row["character_id"],
                 row["character__location_id"],
@@ -362,6 +355,26 @@ def _quest_for_player(slug) -> Quest:
     if quest is None:
         raise DomainError(f"There is no quest {slug!r}.", code="unknown_quest", status_code=404)
     return quest
+
+
+def _player_quest_publish(
+    event_type: str, *, character: Character, quest: Quest, assignment: QuestAssignment, tick: int, **extra
+) -> GameEvent:
+    """A player's quest event, at the player's place."""
+    payload = _quest_payload(
+        assignment_id=assignment.id,
+        character_id=character.id,
+        quest_slug=quest.slug,
+        quest_title=quest.title,
+        character_kind=character.kind,
+    )
+    return publish(
+        event_type,
+        {**actor_payload(character), **payload, **extra},
+        tick=tick,
+        location_id=character.location_id,
+        actor_id=character.id,
+    )
 
 
 def quest_accept(*, character: Character, slug, tick: int) -> dict:
@@ -388,30 +401,15 @@ def quest_accept(*, character: Character, slug, tick: int) -> dict:
         raise DomainError(
             f"You hold {active} quests; finish or abandon one first.", code="too_many_quests", status_code=409
         )
-    limit = quest.template.time_limit_ticks if quest.template_id and quest.template else None
+    limit = quest.template.time_limit_ticks if quest.template else None
     assignment = held or QuestAssignment(character=character, quest=quest)
     assignment.status = QuestAssignment.Status.ACTIVE
     assignment.current_step = first
     assignment.step_started_tick = tick
     assignment.deadline_tick = tick + limit if limit else None
     assignment.save()
-    event = publish(
-        QUEST_ACCEPTED,
-        {
-            **_quest_payload(
-                assignment_id=assignment.id,
-                character_id=character.id,
-                quest_slug=quest.slug,
-                quest_title=quest.title,
-                character_kind=character.kind,
-            ),
-            "actor_id": character.id,
-            "actor_name": character.name,
-            "objective": first.objective,
-        },
-        tick=tick,
-        location_id=character.location_id,
-        actor_id=character.id,
+    event = _player_quest_publish(
+        QUEST_ACCEPTED, character=character, quest=quest, assignment=assignment, tick=tick, objective=first.objective
     )
     return {
         "action": "accept_quest",
@@ -432,23 +430,7 @@ def quest_abandon(*, character: Character, slug, tick: int) -> dict:
         raise DomainError(f"You do not hold {quest.title}.", code="not_holding_quest")
     held.status = QuestAssignment.Status.ABANDONED
     held.save(update_fields=["status", "updated_at"])
-    event = publish(
-        QUEST_ABANDONED,
-        {
-            **_quest_payload(
-                assignment_id=held.id,
-                character_id=character.id,
-                quest_slug=quest.slug,
-                quest_title=quest.title,
-                character_kind=character.kind,
-            ),
-            "actor_id": character.id,
-            "actor_name": character.name,
-        },
-        tick=tick,
-        location_id=character.location_id,
-        actor_id=character.id,
-    )
+    event = _player_quest_publish(QUEST_ABANDONED, character=character, quest=quest, assignment=held, tick=tick)
     return {"action": "abandon_quest", "event_id": event.id, "quest": {"slug": quest.slug, "title": quest.title}}
 
 
@@ -493,21 +475,19 @@ def emergence_facts_load(*, tick: int) -> tuple[list[emergence.TemplateFacts], e
         LoreEntry.objects.filter(category=LoreEntry.Category.SECRET).values_list("id", "slug", "title").order_by("id")
     )
     secret_ids = [row[0] for row in secrets]
-    tied_places: dict[int, list[int]] = {}
-    for entry_id, location_id in LoreEntry.locations.through.objects.filter(loreentry_id__in=secret_ids).values_list(
-        "loreentry_id", "location_id"
-    ):
-        tied_places.setdefault(entry_id, []).append(location_id)
-    tied_people: dict[int, list[int]] = {}
-    for entry_id, character_id in LoreEntry.characters.through.objects.filter(
-        loreentry_id__in=secret_ids, character__kind=Character.Kind.NPC, character__is_active=True
-    ).values_list("loreentry_id", "character_id"):
-        tied_people.setdefault(entry_id, []).append(character_id)
-    tied_factions: dict[int, list[int]] = {}
-    for entry_id, faction_id in LoreEntry.factions.through.objects.filter(loreentry_id__in=secret_ids).values_list(
-        "loreentry_id", "faction_id"
-    ):
-        tied_factions.setdefault(entry_id, []).append(faction_id)
+    tied_places = _grouped(
+        LoreEntry.locations.through.objects.filter(loreentry_id__in=secret_ids).values_list(
+            "loreentry_id", "location_id"
+        )
+    )
+    tied_people = _grouped(
+        LoreEntry.characters.through.objects.filter(
+            loreentry_id__in=secret_ids, character__kind=Character.Kind.NPC, character__is_active=True
+        ).values_list("loreentry_id", "character_id")
+    )
+    tied_factions = _grouped(
+        LoreEntry.factions.through.objects.filter(loreentry_id__in=secret_ids).values_list("loreentry_id", "faction_id")
+    )
 
     # A different sample each pass: rank each faction's NPCs by a hash that moves with the tick.
     shuffle = Mod(F("id") * 7919 + tick * 104729, 1000003)
@@ -586,6 +566,14 @@ def emergence_facts_load(*, tick: int) -> tuple[list[emergence.TemplateFacts], e
     return templates, world
 
 
+def _grouped(pairs) -> dict[int, list[int]]:
+    """(key, value) pairs → {key: [values]}."""
+    grouped: dict[int, list[int]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
 def emergent_quests_start(*, tick: int, seed: int, limit: int | None = None) -> list[Quest]:
     """Start the quests the world's state gives rise to now (see `narrative.emergence`):
     each is created on offer to players, held by the NPC it concerns, and announced with
@@ -598,6 +586,7 @@ def emergent_quests_start(*, tick: int, seed: int, limit: int | None = None) -> 
     )
     if not plans:
         return []
+    template_slugs = {template.id: template.slug for template in templates}
     quests = Quest.objects.bulk_create(
         [
             Quest(
@@ -659,7 +648,7 @@ def emergent_quests_start(*, tick: int, seed: int, limit: int | None = None) -> 
                     ),
                     "actor_id": plan.holder_id,
                     "actor_name": world.characters[plan.holder_id].name,
-                    "template": next(t.slug for t in templates if t.id == plan.template_id),
+                    "template": template_slugs[plan.template_id],
                     "origin": plan.origin_key,
                     "objective": plan.steps[0].objective,
                     "deadline_tick": plan.deadline_tick,
@@ -674,7 +663,6 @@ def emergent_quests_start(*, tick: int, seed: int, limit: int | None = None) -> 
     return quests
 
 
-@transaction.atomic
 def quests_tick_run(*, tick: int, seed: int, events: list[GameEvent]) -> None:
     """The quest engine's share of a tick: advance steps on the tick's events and on time,
     fail what is overdue, and every QUEST_EMERGENCE_EVERY_TICKS ticks start emergent quests."""

@@ -124,7 +124,7 @@ def player_register(*, username: str, password: str) -> PlayerRegistration:
             token = Token.objects.create(user=user)
             publish(
                 EventType.PLAYER_JOINED,
-                {**_actor_payload(character), "location_name": start.name},
+                {**actor_payload(character), "location_name": start.name},
                 tick=world_now_get().tick,
                 location_id=start.id,
                 actor_id=character.id,
@@ -172,7 +172,8 @@ def player_actions() -> tuple[str, ...]:
     return (*_BUILT_IN_ACTIONS, *sorted(_extra_actions))
 
 
-def _actor_payload(character: Character) -> dict:
+def actor_payload(character: Character) -> dict:
+    """Who did it, as every player event's payload names them."""
     return {"actor_id": character.id, "actor_name": character.name, "actor_kind": character.kind}
 
 
@@ -230,7 +231,7 @@ def player_move(*, character: Character, data: dict, tick: int) -> dict:
     route = {"from_id": here.id, "from_name": here.name, "to_id": destination.id, "to_name": destination.name}
     event = publish(
         EventType.PLAYER_MOVED,
-        {**_actor_payload(character), **route},
+        {**actor_payload(character), **route},
         tick=tick,
         location_id=destination.id,
         actor_id=character.id,
@@ -252,7 +253,7 @@ def player_speak(*, character: Character, data: dict, tick: int) -> dict:
         raise _invalid("text", f"at most {SPEECH_MAX_CHARS} characters.", code="text_too_long")
     event = publish(
         EventType.PLAYER_SPOKE,
-        {**_actor_payload(character), "text": text, "location_name": character.location.name},
+        {**actor_payload(character), "text": text, "location_name": character.location.name},
         tick=tick,
         location_id=character.location_id,
         actor_id=character.id,
@@ -303,7 +304,7 @@ def player_interact(*, character: Character, data: dict, tick: int) -> dict:
         }
     event = publish(
         EventType.PLAYER_INTERACTED,
-        {**_actor_payload(character), "target": {key: seen[key] for key in ("type", "id", "name")}},
+        {**actor_payload(character), "target": {key: seen[key] for key in ("type", "id", "name")}},
         tick=tick,
         location_id=character.location_id,
         actor_id=character.id,
@@ -315,7 +316,7 @@ def player_wait(*, character: Character, data: dict, tick: int) -> dict:
     """Let time pass where one stands."""
     event = publish(
         EventType.PLAYER_WAITED,
-        _actor_payload(character),
+        actor_payload(character),
         tick=tick,
         location_id=character.location_id,
         actor_id=character.id,

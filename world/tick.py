@@ -180,7 +180,7 @@ def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> None:
     tick, hour = clock.tick, clock.world_time.hour
     changed: list[tuple] = []
     drafts: list[EventDraft] = []
-    intentions = intentions_load(ids, tick=tick)
+    intentions = intentions_load(ids, tick=tick, world_time=clock.world_time)
     for me in character_states_load(ids, moods=snapshot.moods, intentions=intentions):
         rng = rng_for(seed=clock.seed, tick=tick, character_id=me.id)
         perception = perceive(me, snapshot, hour=hour, tick=tick)

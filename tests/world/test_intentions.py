@@ -5,6 +5,7 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from memory.intentions import remembered_place_intentions
 from narrative.intentions import quest_intentions
@@ -121,7 +122,7 @@ def test_quest_holders_intend_their_current_steps_target():
             quest=done, objective_type=QuestStep.Objective.REACH_LOCATION, target_location=place
         ),
     )
-    found = quest_intentions(character_ids=[oren.id, rhosyn.id, idle.id], tick=5)
+    found = quest_intentions(character_ids=[oren.id, rhosyn.id, idle.id], tick=5, world_time=timezone.now())
     assert found == {
         oren.id: [Intention("Walk", 1.0, location_id=place.id)],
         rhosyn.id: [Intention("Talk", 1.0, character_id=oren.id)],
@@ -163,11 +164,15 @@ def test_a_character_is_drawn_to_the_place_of_the_memory_it_would_recall_first(s
     )
     MemoryFactory(character=lisel, content="A trifle.", importance_score=1, tick=9, source_event=seen_at_market)
 
-    [intention] = remembered_place_intentions(character_ids=[lisel.id], tick=turn)[lisel.id]
+    [intention] = remembered_place_intentions(character_ids=[lisel.id], tick=turn, world_time=clock.world_time)[
+        lisel.id
+    ]
     assert intention.location_id == grove.id, "relevant to her goal and more important"
     assert intention.reason.startswith("remembering: I saw ash-blight")
     assert 0 < intention.weight <= settings.MEMORY_PLACE_PULL
 
-    assert remembered_place_intentions(character_ids=[lisel.id], tick=turn + 1) == {}, "not her turn"
+    assert remembered_place_intentions(character_ids=[lisel.id], tick=turn + 1, world_time=clock.world_time) == {}, (
+        "not her turn"
+    )
     settings.MEMORY_PLACE_PULL = 0
-    assert remembered_place_intentions(character_ids=[lisel.id], tick=turn) == {}
+    assert remembered_place_intentions(character_ids=[lisel.id], tick=turn, world_time=clock.world_time) == {}

@@ -3,7 +3,8 @@ importing them. A source is registered in an app's `ready()`:
 
     register_intention_source(quest_intentions)
 
-and is called once per tick batch with the batch's character ids; it returns
+and is called once per tick batch with the batch's character ids, the tick and its in-world
+time (so no source reads the clock again per batch); it returns
 `{character_id: [Intention, ...]}` in a constant number of queries. Sources must read only
 what stood at the start of the tick (nothing written by earlier batches of the same tick),
 so that batch size and order still do not change the world.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 
 from world.autonomy.state import Exit, Heading, Intention
 
@@ -29,12 +31,12 @@ def register_intention_source(source: IntentionSource) -> IntentionSource:
     return source
 
 
-def intentions_load(character_ids: list[int], *, tick: int) -> dict[int, tuple[Intention, ...]]:
+def intentions_load(character_ids: list[int], *, tick: int, world_time: datetime) -> dict[int, tuple[Intention, ...]]:
     """Every registered source's intentions for these characters, strongest first (among
     equals, in the order the sources gave them: a quest taken earlier comes first)."""
     gathered: dict[int, list[Intention]] = {}
     for source in _sources:
-        for character_id, intentions in source(character_ids=character_ids, tick=tick).items():
+        for character_id, intentions in source(character_ids=character_ids, tick=tick, world_time=world_time).items():
             gathered.setdefault(character_id, []).extend(intentions)
     return {character_id: tuple(sorted(found, key=lambda i: -i.weight)) for character_id, found in gathered.items()}
 
