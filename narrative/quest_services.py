@@ -72,6 +72,22 @@ _STEP_FIELDS = (
 )
 
 
+# What an assignment row carries for its events and outcome (`_assignment_payload`,
+# `_Outcome.from_row`).
+_ASSIGNMENT_FIELDS = (
+    "id",
+    "character_id",
+    "character__location_id",
+    "character__faction_id",
+    "character__kind",
+    "quest_id",
+    "quest__title",
+    "quest__slug",
+    "quest__rewards",
+    "quest__is_emergent",
+)
+
+
 def _quest_payload(
     *, assignment_id: int, character_id: int, quest_slug: str, quest_title: str, character_kind: str
 ) -> dict:
@@ -142,19 +158,7 @@ def quests_advance(*, events: list[GameEvent], tick: int, include_waits: bool = 
         return []
     rows = list(
         QuestAssignment.objects.filter(concerned, status=QuestAssignment.Status.ACTIVE, current_step__isnull=False)
-        .values(
-            "id",
-            "character_id",
-            "character__location_id",
-            "character__faction_id",
-            "character__kind",
-            "step_started_tick",
-            "quest__title",
-            "quest__slug",
-            "quest__rewards",
-            "quest__is_emergent",
-            *(f"current_step__{name}" for name in _STEP_FIELDS),
-        )
+        .values(*_ASSIGNMENT_FIELDS, "step_started_tick", *(f"current_step__{name}" for name in _STEP_FIELDS))
         .order_by("id")
     )
     if not rows:
@@ -201,7 +205,7 @@ def _quest_steps_complete(*, met: list[HolderFacts], rows: dict[int, dict], tick
             )
         )
         if done:
-            finished.append(_Outcome.from_row(row, quest_id=holder.step.quest_id, succeeded=True))
+            finished.append(_Outcome.from_row(row, succeeded=True))
             drafts.append(
                 _draft(
                     QUEST_COMPLETED,
@@ -238,7 +242,7 @@ class _Outcome:
     succeeded: bool
 
     @classmethod
-    def from_row(cls, row: dict, *, quest_id: int, succeeded: bool) -> _Outcome:
+    def from_row(cls, row: dict, *, succeeded: bool) -> _Outcome:
         rewards = row.get("quest__rewards") or {}
         key = "standing" if succeeded else "failure_standing"
         standing = rewards.get(key) if isinstance(rewards.get(key), dict) else {}
@@ -246,7 +250,7 @@ class _Outcome:
         return cls(
             character_id=row["character_id"],
             faction_id=row["character__faction_id"],
-            quest_id=quest_id,
+            quest_id=row["quest_id"],
             quest_title=row["quest__title"],
             is_emergent=bool(row.get("quest__is_emergent")),
             standing=standing,
@@ -310,25 +314,14 @@ def quests_fail_overdue(*, tick: int) -> list[int]:
     effects, publishing QUEST_FAILED (a constant number of queries)."""
     rows = list(
         QuestAssignment.objects.filter(status=QuestAssignment.Status.ACTIVE, deadline_tick__lte=tick)
-        .values(
-            "id",
-            "character_id",
-            "character__location_id",
-            "character__faction_id",
-            "character__kind",
-            "quest_id",
-            "quest__title",
-            "quest__slug",
-            "quest__rewards",
-            "quest__is_emergent",
-        )
+        .values(*_ASSIGNMENT_FIELDS)
         .order_by("id")
     )
     if not rows:
         return []
     ids = [row["id"] for row in rows]
     QuestAssignment.objects.filter(id__in=ids).update(status=QuestAssignment.Status.FAILED, updated_at=timezone.now())
-    outcomes = [_Outcome.from_row(row, quest_id=row["quest_id"], succeeded=False) for row in rows]
+    outcomes = [_Outcome.from_row(row, succeeded=False) for row in rows]
     _outcomes_apply(outcomes, tick=tick)
     publish_many(
         [
