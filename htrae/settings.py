@@ -109,17 +109,48 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+# Idle connections must outlive every blocking read. channels-redis waits for a client's next
+# message with BZPOPMIN for 5 s; redis-py's default socket timeout is also 5 s, so with the
+# defaults an idle WebSocket's read timed out and the server closed it (1011). The read timeout
+# here is well above the blocking read; health checks and TCP keepalive find dead connections.
+REDIS_SOCKET_TIMEOUT_SECONDS = env.float("REDIS_SOCKET_TIMEOUT_SECONDS", default=30.0)
+REDIS_CONNECT_TIMEOUT_SECONDS = env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=3.0)
+REDIS_HEALTH_CHECK_SECONDS = 15
+CHANNEL_LAYER_BLOCKING_READ_SECONDS = 5  # channels-redis's BZPOPMIN timeout (its default)
+if REDIS_SOCKET_TIMEOUT_SECONDS <= CHANNEL_LAYER_BLOCKING_READ_SECONDS:
+    raise ImproperlyConfigured(
+        f"REDIS_SOCKET_TIMEOUT_SECONDS must exceed the channel layer's {CHANNEL_LAYER_BLOCKING_READ_SECONDS} s "
+        "blocking read, or idle WebSockets are dropped."
+    )
+_REDIS_CONNECTION_OPTIONS = {
+    "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+    "socket_keepalive": True,
+    "health_check_interval": REDIS_HEALTH_CHECK_SECONDS,
+}
+
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, **_REDIS_CONNECTION_OPTIONS}],
+                # A client that stops reading loses frames past this, never blocks the tick.
+                "capacity": 200,
+            },
         }
     }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A request waits briefly on the cache, then fails fast (503) if Redis is down.
+            "OPTIONS": {
+                "socket_timeout": 2.0,
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+                "socket_keepalive": True,
+                "health_check_interval": REDIS_HEALTH_CHECK_SECONDS,
+            },
         }
     }
 else:
@@ -128,6 +159,17 @@ else:
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **_REDIS_CONNECTION_OPTIONS,
+    # A message unacknowledged this long is delivered again; longer than any tick.
+    "visibility_timeout": 3600,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_KEEPALIVE = True
+CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = REDIS_HEALTH_CHECK_SECONDS
+CELERY_REDIS_RETRY_ON_TIMEOUT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"

@@ -1,0 +1,307 @@
+"""Real processes for served-mode tests: a private database, the web server, Celery.
+
+Served-mode faults only show between real processes (daphne, Celery, Redis, PostgreSQL), so
+these tests start them as an operator's `make up` does, each on its own port, database and
+Redis database, and end everything they start. `ServedWorld` is the handle:
+
+    with ServedWorld.create(redis_url=...) as world:     # a fresh, migrated, seeded database
+        web = world.start_web()                          # manage.py serve --no-tick
+        player = world.register("wren")                  # over HTTP
+        async with world.websocket(player.token) as ws:  # a real WebSocket client
+            ...
+
+Everything runs from this checkout's interpreter (`sys.executable`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[2]
+MANAGE = [sys.executable, str(ROOT / "manage.py")]
+
+
+def served_urls() -> tuple[str, str] | None:
+    """(DATABASE_URL, REDIS_URL) when the suite runs against PostgreSQL and Redis, else None."""
+    database, redis = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
+    if database.startswith(("postgres://", "postgresql://")) and redis.startswith("redis://"):
+        return database, redis
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def redis_url_with_db(redis_url: str, db: int) -> str:
+    parts = urlsplit(redis_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
+
+
+def database_url_named(database_url: str, name: str) -> str:
+    parts = urlsplit(database_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def wait_until(predicate, *, timeout: float, interval: float = 0.1, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+
+
+@dataclass
+class Player:
+    username: str
+    token: str
+    character_id: int
+    location_id: int
+
+
+@dataclass
+class ServedProcess:
+    name: str
+    popen: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> int | None:
+        """Signal the process group, wait, then kill what is left. Returns the exit code."""
+        if self.popen.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.popen.pid, sig)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.popen.pid, signal.SIGKILL)
+                self.popen.wait(10)
+        return self.popen.returncode
+
+
+@dataclass
+class ServedWorld:
+    """A private served-mode world: its own PostgreSQL database and Redis database."""
+
+    database_url: str
+    redis_url: str
+    admin_url: str  # the server's maintenance database, to create and drop ours
+    database_name: str
+    log_dir: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+    processes: list[ServedProcess] = field(default_factory=list)
+    web_port: int | None = None
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        database_url: str,
+        redis_url: str,
+        redis_db: int,
+        log_dir: Path,
+        seed: bool = True,
+        extra_env: dict[str, str] | None = None,
+    ) -> ServedWorld:
+        name = f"htrae_served_{uuid.uuid4().hex[:10]}"
+        world = cls(
+            database_url=database_url_named(database_url, name),
+            redis_url=redis_url_with_db(redis_url, redis_db),
+            admin_url=database_url_named(database_url, "postgres"),
+            database_name=name,
+            log_dir=log_dir,
+            extra_env=dict(extra_env or {}),
+        )
+        with psycopg.connect(_libpq(world.admin_url), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        world.flush_redis()
+        world.manage("migrate", "--noinput", "-v0")
+        if seed:
+            world.manage("seed_world")
+        return world
+
+    # --- environment and commands --------------------------------------------------------
+
+    def env(self, **overrides: str) -> dict[str, str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("PYTEST_", "DJANGO_SETTINGS_MODULE", "CELERY_"))
+        }
+        env.update(
+            DATABASE_URL=self.database_url,
+            REDIS_URL=self.redis_url,
+            SECRET_KEY=env.get("SERVED_TEST_SECRET_KEY", "served-test-" + "k" * 60),
+            DEBUG="false",
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            SECURE_COOKIES="false",
+            PYTHONUNBUFFERED="1",
+            CONN_MAX_AGE="0",
+            LOG_LEVEL="INFO",
+        )
+        env.update(self.extra_env)
+        env.update(overrides)
+        return env
+
+    def manage(self, *args: str, timeout: float = 300, **env: str) -> str:
+        done = subprocess.run(
+            [*MANAGE, *args], cwd=ROOT, env=self.env(**env), capture_output=True, text=True, timeout=timeout
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    def sql(self, query: str, *params) -> list[tuple]:
+        with psycopg.connect(_libpq(self.database_url), autocommit=True) as conn:
+            cursor = conn.execute(query, params or None)
+            return cursor.fetchall() if cursor.description else []
+
+    def flush_redis(self) -> None:
+        import redis
+
+        with contextlib.suppress(redis.exceptions.ConnectionError):
+            redis.Redis.from_url(self.redis_url).flushdb()
+
+    def start(self, name: str, argv: list[str], **env: str) -> ServedProcess:
+        log_path = self.log_dir / f"{name}-{len(self.processes)}.log"
+        log = log_path.open("w")
+        popen = subprocess.Popen(
+            argv, cwd=ROOT, env=self.env(**env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        process = ServedProcess(name=name, popen=popen, log_path=log_path)
+        self.processes.append(process)
+        return process
+
+    # --- the processes `make up` runs --------------------------------------------------
+
+    def start_web(self, *, port: int | None = None, **env: str) -> ServedProcess:
+        self.web_port = port or free_port()
+        web = self.start("web", [*MANAGE, "serve", "--no-tick", "--port", str(self.web_port)], **env)
+        wait_until(lambda: self._web_answers(web), timeout=30, what=f"the web process on port {self.web_port}")
+        return web
+
+    def start_worker(self, *, concurrency: int = 1, name: str = "worker", **env: str) -> ServedProcess:
+        argv = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "htrae",
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={concurrency}",
+            f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+        worker = self.start(name, argv, **env)
+        wait_until(lambda: "ready." in worker.log(), timeout=60, what="the Celery worker")
+        return worker
+
+    def start_beat(self, **env: str) -> ServedProcess:
+        schedule = self.log_dir / f"beat-{len(self.processes)}.pid"
+        argv = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "htrae",
+            "beat",
+            "--loglevel=INFO",
+            "--scheduler",
+            "django_celery_beat.schedulers:DatabaseScheduler",
+            f"--pidfile={schedule}",
+        ]
+        return self.start("beat", argv, **env)
+
+    def _web_answers(self, web: ServedProcess) -> bool:
+        if not web.alive():
+            raise RuntimeError(f"the web process exited:\n{web.log()}")
+        try:
+            return httpx.get(f"{self.http_base}/api/world/time", timeout=2).status_code in (200, 401, 403)
+        except httpx.HTTPError:
+            return False
+
+    # --- clients -------------------------------------------------------------------------
+
+    @property
+    def http_base(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def origin(self) -> str:
+        return self.http_base
+
+    def register(self, username: str, password: str = "lanterns-over-the-marsh") -> Player:
+        response = httpx.post(
+            f"{self.http_base}/api/auth/register", json={"username": username, "password": password}, timeout=20
+        )
+        assert response.status_code == 201, response.text
+        body = response.json()
+        character = body["character"]
+        return Player(username, body["token"], character["id"], character["location"]["id"])
+
+    def websocket(self, token: str, **options):
+        """An async context manager: a `websockets` client connection to /ws/simulation."""
+        from websockets.asyncio.client import connect
+
+        url = f"ws://127.0.0.1:{self.web_port}/ws/simulation?token={token}"
+        return connect(url, origin=self.origin, open_timeout=20, max_size=2**22, **options)
+
+    # --- teardown ----------------------------------------------------------------------
+
+    def stop_all(self) -> None:
+        for process in reversed(self.processes):
+            process.stop()
+
+    def destroy(self) -> None:
+        self.stop_all()
+        self.flush_redis()
+        with psycopg.connect(_libpq(self.admin_url), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)')
+
+    def __enter__(self) -> ServedWorld:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.destroy()
+
+
+def _libpq(url: str) -> str:
+    """postgres:// URLs as libpq takes them (it does not know the `postgres+psycopg` forms)."""
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+@contextlib.contextmanager
+def served_world(tmp_path: Path, *, redis_db: int, **options) -> Iterator[ServedWorld]:
+    urls = served_urls()
+    assert urls is not None
+    world = ServedWorld.create(database_url=urls[0], redis_url=urls[1], redis_db=redis_db, log_dir=tmp_path, **options)
+    try:
+        yield world
+    finally:
+        world.destroy()
