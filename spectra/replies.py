@@ -18,6 +18,7 @@ from memory.services import memories_retrieve
 from spectra.dialogue import DialogueRequest, dialogue_provider_get
 from world.broadcast import event_frames, send_frames
 from world.events import EventType, publish
+from world.locks import mind_writer, retrying
 from world.models import Character, GameEvent
 
 logger = logging.getLogger(__name__)
@@ -80,31 +81,44 @@ def reply_to_player(
     )
     text = provider.reply(request)  # outside the transaction: a model may take seconds
 
-    with transaction.atomic():
+    payload = {
+        "actor_id": speaker.id,
+        "actor_name": speaker.name,
+        "actor_kind": speaker.kind,
+        "tick": tick,
+        "listener_id": player.id,
+        "listener_name": player.name,
+        "location_name": speaker.location.name,
+        "text": text,
+        "in_reply_to": in_reply_to,
+        "provider": provider.name,
+    }
+    return retrying(
+        lambda: _reply_publish(
+            speaker=speaker, payload=payload, location_id=location_id, tick=tick, close_pools=close_channel_pools
+        ),
+        what="a reply to a player",
+    )
+
+
+def _reply_publish(
+    *, speaker: Character, payload: dict, location_id: int, tick: int, close_pools: bool
+) -> GameEvent | None:
+    # Mind work (world.locks): the reply moves feelings, goals and conversations of others.
+    with mind_writer():
         # The world went on while the words were found: a speaker who has left since stays quiet.
         still_here = Character.objects.filter(id=speaker.id, location_id=location_id, is_active=True).exists()
-        if not still_here or not text:
+        if not still_here or not payload["text"]:
             return None
         event = publish(
             _TALKED[speaker.kind],
-            {
-                "actor_id": speaker.id,
-                "actor_name": speaker.name,
-                "actor_kind": speaker.kind,
-                "tick": tick,
-                "listener_id": player.id,
-                "listener_name": player.name,
-                "location_name": speaker.location.name,
-                "text": text,
-                "in_reply_to": in_reply_to,
-                "provider": provider.name,
-            },
+            payload,
             tick=tick,
             location_id=location_id,
             actor_id=speaker.id,
             broadcast=False,  # sent below, so a worker can close its channel pools after
         )
-        transaction.on_commit(lambda: _broadcast(event, close_pools=close_channel_pools))
+        transaction.on_commit(lambda: _broadcast(event, close_pools=close_pools))
     return event
 
 

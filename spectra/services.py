@@ -37,6 +37,7 @@ from spectra.selectors import rulebook_get, spectra_get, spectra_status_get
 from spectra.thoughts import compose_thought, remember_thought
 from world.environment import effective_environment
 from world.events import EventDraft, EventType, is_collecting, publish, publish_many
+from world.locks import mind_writer, retrying
 from world.models import Character, GameEvent, Location, Path
 from world.selectors import world_now_get
 from world.tick import TickContext
@@ -414,6 +415,30 @@ def goals_advance(*, events: list[GameEvent]) -> None:
             changed.append(goal)
     if changed:
         SpectraGoal.objects.bulk_update(changed, ["progress", "status"])
+
+
+# Mind work off the tick (world.locks): what a player's action sets off in others' minds.
+MIND_WORK = {
+    "feelings": lambda events: feelings_update(events=events, tick=world_now_get().tick),
+    "goals": lambda events: goals_advance(events=events),
+}
+
+
+def mind_catch_up(*, work: str, event_ids: list[int]) -> None:
+    """After a player's action commits: appraise its events for Spectra and the NPCs (and
+    resonate), or advance her goals, as mind work in its own transaction (world.locks' order:
+    the world shared, then the minds, then rows; run again once on a lock conflict). The
+    current tick is the one felt at: the tick may have moved on since the action."""
+    if work not in MIND_WORK:
+        raise ValueError(f"unknown mind work {work!r}")
+
+    def catch_up() -> None:
+        with mind_writer():
+            events = list(GameEvent.objects.filter(id__in=event_ids).order_by("id"))
+            if events:
+                MIND_WORK[work](events)
+
+    retrying(catch_up, what=f"mind work ({work})")
 
 
 def spectra_status_publish_if_changed(*, mind: SpectraMind | None = None) -> GameEvent | None:

@@ -2,29 +2,48 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from htrae.background import run_in_background
 from spectra import services
 from spectra.models import AppraisalRule, EmotionType
 from spectra.selectors import rulebook_forget
+from spectra.tasks import mind_catch_up as mind_catch_up_task
 from world.events import ANY_EVENT, EventType, is_collecting, subscribe
+from world.locks import in_mind_work
 from world.models import GameEvent
 from world.tick import register_tick_phase
+
+
+def _mind_work(work: str, events: list[GameEvent]) -> None:
+    """Do `work` ("feelings" or "goals") for `events` now if this is mind work already (a
+    reply, a catch-up), else after the caller commits, as mind work of its own: a player's
+    transaction never moves others' feelings, places or goals (the lock order of world.locks)."""
+    if in_mind_work():
+        services.MIND_WORK[work](events)
+    else:
+        event_ids = [event.id for event in events]
+        transaction.on_commit(partial(run_in_background, mind_catch_up_task, work=work, event_ids=event_ids))
 
 
 @subscribe(ANY_EVENT)
 def appraise_events(events: list[GameEvent]) -> None:
     """Everyone touched by an event feels something about it (the appraisal rules decide).
     During a tick, Spectra's tick phase appraises all of the tick's events at once instead."""
-    if not is_collecting():
-        services.feelings_update(events=events, tick=max(event.tick for event in events))
+    events = [event for event in events if event.type not in services.NOT_APPRAISED]
+    if events and not is_collecting():
+        _mind_work("feelings", events)
 
 
 @subscribe(EventType.SPECTRA_EMOTION_CHANGED)
 def resonate(events: list[GameEvent]) -> None:
     """The resonance engine: her mood changed, so does the world around her. Inside a tick
-    her tick phase resonates once at the end instead."""
-    if not is_collecting():
+    her tick phase resonates once at the end instead; off the tick it is mind work, which
+    published this event, so it runs there."""
+    if not is_collecting() and in_mind_work():
         services.resonance_apply()
 
 
@@ -37,7 +56,10 @@ def resonate(events: list[GameEvent]) -> None:
     EventType.SPECTRA_RESTED,
 )
 def advance_goals(events: list[GameEvent]) -> None:
-    services.goals_advance(events=events)
+    if is_collecting():
+        services.goals_advance(events=events)
+    else:
+        _mind_work("goals", events)
 
 
 register_tick_phase(services.spectra_tick)

@@ -2,9 +2,10 @@
 
 from celery import shared_task
 
-from spectra import replies
+from spectra import replies, services
 
 REPLY_TO_PLAYER_TASK = "spectra.reply_to_player"
+MIND_CATCH_UP_TASK = "spectra.mind_catch_up"
 
 
 @shared_task(name=REPLY_TO_PLAYER_TASK, bind=True, ignore_result=True)
@@ -30,3 +31,9 @@ def reply_to_player(
         # directly (the server's thread, inline), the sends share the caller's loop: keep them.
         close_channel_pools=not self.request.called_directly,
     )
+
+
+@shared_task(name=MIND_CATCH_UP_TASK, ignore_result=True)
+def mind_catch_up(*, work: str, event_ids: list[int]) -> None:
+    """What a player did, felt by Spectra and the NPCs (see `spectra.services.mind_catch_up`)."""
+    services.mind_catch_up(work=work, event_ids=event_ids)

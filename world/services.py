@@ -10,12 +10,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from htrae.errors import DomainError
 from world.events import EventType, publish
+from world.locks import is_lock_conflict, player_writer, retrying
 from world.models import Character, Location, Path, PlayerActionReceipt, WorldClock, WorldObject
 from world.selectors import starting_location_get, world_now_get
 
@@ -192,7 +193,21 @@ def player_action_apply(*, character_id: int, request_id: str, action: str, data
     if handler is None:
         known = ", ".join(player_actions())
         raise DomainError(f"Unknown action {action!r}; use one of {known}.", code="unknown_action")
-    with transaction.atomic():
+    try:
+        return retrying(
+            lambda: _player_action_once(
+                handler=handler, character_id=character_id, request_id=request_id, action=action, data=data
+            ),
+            what=f"player action {action}",
+        )
+    except OperationalError as error:
+        if not is_lock_conflict(error):
+            raise
+        raise DomainError("The world is busy; send the action again.", code="busy", status_code=503) from error
+
+
+def _player_action_once(*, handler, character_id: int, request_id: str, action: str, data: dict) -> dict:
+    with player_writer():
         character = (
             Character.objects.select_for_update()
             .select_related("location")

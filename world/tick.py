@@ -5,9 +5,10 @@ Embedded mode calls it from an in-process loop beside the ASGI server
 (`world.tasks.run_world_tick`); `manage.py run_ticks N` calls it N times in a row.
 
 A tick:
-1. takes the world clock row with `SELECT ... FOR UPDATE SKIP LOCKED` (single flight: if another
-   tick holds it, this one returns at once), and refuses to run a tick number twice or to run
-   again before half an interval has passed (schedulers may fire twice);
+1. takes the tick's single-flight lock (if another tick holds it, this one returns at once),
+   then the world exclusively and the clock row (`world.locks`: the one lock order), and
+   refuses to run a tick number twice or to run again before half an interval has passed
+   (schedulers may fire twice);
 2. advances the tick number and the in-world time;
 3. loads the tick-start world in a constant number of queries, then for every active NPC and
    Spectra, in batches: perceive, decide (pure, seeded), act (pure), persist in bulk, publish
@@ -37,6 +38,7 @@ from world.autonomy.decision import decide, rng_for
 from world.autonomy.intentions import intentions_load
 from world.autonomy.perception import character_states_load, perceive, world_snapshot_load
 from world.events import EventDraft, EventType, collecting, publish_many
+from world.locks import retrying, tick_single_flight, world_exclusive
 from world.models import Character, WorldClock
 
 logger = logging.getLogger(__name__)
@@ -99,10 +101,30 @@ def run_tick(
 
     `force` runs it even when paused or early (run_ticks, tests). `expected_tick` makes the
     call idempotent for a tick number: if the world already reached it, nothing happens.
+    A tick that meets a lock conflict rolled back whole and runs once more (`world.locks`).
     """
     started = time.perf_counter()
-    batch_size = batch_size or settings.TICK_BATCH_SIZE
+    return retrying(
+        lambda: _run_tick_once(
+            started=started,
+            force=force,
+            expected_tick=expected_tick,
+            batch_size=batch_size or settings.TICK_BATCH_SIZE,
+            close_channel_pools=close_channel_pools,
+        ),
+        what="the tick",
+    )
+
+
+def _run_tick_once(
+    *, started: float, force: bool, expected_tick: int | None, batch_size: int, close_channel_pools: bool
+) -> TickResult:
     with transaction.atomic():
+        # The lock order of world.locks: single flight, then the world (players wait for the
+        # tick, the tick for the actions in flight), then rows.
+        if not tick_single_flight():
+            return TickResult(tick=None, skipped="busy")
+        world_exclusive()
         clock = WorldClock.objects.select_for_update(skip_locked=True).filter(pk=WorldClock.SINGLETON_ID).first()
         if clock is None:
             reason = "busy" if WorldClock.objects.filter(pk=WorldClock.SINGLETON_ID).exists() else "no_clock"

@@ -4,10 +4,12 @@ resonance engine, her tick (expression, thoughts, goals, status) and the spectra
 from datetime import timedelta
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from spectra.models import AppraisalRule, EmotionSample, SpectraGoal, SpectraMind
 from spectra.services import feelings_update, resonance_apply, spectra_status_publish_if_changed
+from spectra.tasks import mind_catch_up
 from tests.factories import CharacterFactory, LocationFactory, PathFactory, PlayerFactory, WorldClockFactory
 from world.broadcast import tick_frames
 from world.models import Character, GameEvent, Location
@@ -47,8 +49,20 @@ def world(db):
     return {"a": a, "b": b, "c": c, "d": d, "spectra": spectra, "npc": npc, "player": player, "clock": clock}
 
 
+def act(**action):
+    """A player's action as the server runs it: committed, then what it set off in others'
+    minds runs as mind work of its own (world.locks). Replies are left out: these tests
+    are about what the player's words stir, not her answer's."""
+    with TestCase.captureOnCommitCallbacks() as callbacks:
+        reply = player_action_apply(**action)
+    for callback in callbacks:
+        if getattr(callback, "args", (None,))[0] is mind_catch_up:
+            callback()
+    return reply
+
+
 def speak(player, text, request_id):
-    return player_action_apply(character_id=player.id, request_id=request_id, action="speak", data={"text": text})
+    return act(character_id=player.id, request_id=request_id, action="speak", data={"text": text})
 
 
 def test_a_player_speaking_to_her_lifts_her_mood(world):
@@ -99,7 +113,7 @@ def test_places_she_left_relax_back_to_their_own_base(world):
 def test_npcs_feel_too_and_their_mood_shows_in_the_world(world, api_client):
     npc = world["npc"]
     for number in range(3):
-        player_action_apply(
+        act(
             character_id=world["player"].id,
             request_id=f"i{number}",
             action="interact",
