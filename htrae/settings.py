@@ -175,6 +175,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# --- The WebSocket -----------------------------------------------------------------------
+# Database threads applying players' actions in one web process (each holds a connection):
+# actions of different connections run at once, those of one connection in order.
+WS_ACTION_THREADS = env.int("WS_ACTION_THREADS", default=8)
+# Actions one connection may have waiting; past this the client gets `busy` with retry_after.
+WS_ACTION_QUEUE = env.int("WS_ACTION_QUEUE", default=16)
+
 # --- The world --------------------------------------------------------------------------
 
 TICK_INTERVAL_SECONDS = env.int("TICK_INTERVAL_SECONDS", default=30)

@@ -80,3 +80,20 @@ def fresh_rulebook():
     rulebook_forget()
     yield
     rulebook_forget()
+
+
+@pytest.fixture(autouse=True)
+def close_action_thread_connections():
+    """Consumers query from Channels' database thread and WebSocket actions from a pool of
+    threads (world.consumers); close their connections after each test that used them, so
+    the test database can be dropped at the end."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connection
+
+    from world.consumers import ACTION_EXECUTOR, action_connections_close
+
+    if ACTION_EXECUTOR._threads:
+        action_connections_close()
+    if SyncToAsync.single_thread_executor._threads:  # Channels' own database thread
+        SyncToAsync.single_thread_executor.submit(lambda: connection.close()).result(10)

@@ -4,34 +4,86 @@ It authenticates the player, joins the groups it should hear (its location, itse
 whole world), sends a `world_update` snapshot, then relays the frames `world.broadcast`
 sends to those groups, and turns `player_action` messages into calls of
 `world.services.player_action_apply`. docs/websocket.md describes the protocol.
+
+Actions of one connection are applied in order, by one task per connection fed from a
+bounded queue; actions of different connections run at once on a pool of database threads
+(`ACTION_EXECUTOR`), not Channels' single database thread. A client that sends faster than
+its actions are applied gets `busy` with a `retry_after` at once instead of a growing
+backlog. No frame a client sends can close the socket with an error: every failure is an
+`error` reply; a database or Redis outage is `unavailable`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
 from htrae.errors import DomainError
 from world import services
 from world.api import CharacterOutputSerializer
 from world.broadcast import WORLD_GROUP, character_group, location_group, world_update_frame
-from world.protocol import CLOSE_FLOODING, ProtocolError, RateLimiter, parse_client_message
+from world.protocol import CLOSE_FLOODING, ClientAction, ProtocolError, RateLimiter, parse_client_message
 from world.selectors import player_character_get, player_surroundings
 
 logger = logging.getLogger(__name__)
 
+CLOSE_TRY_AGAIN_LATER = 1013  # the server cannot serve this connection now; reconnect later
 
-@database_sync_to_async
+# Database threads for players' actions, shared by every connection of this process.
+ACTION_EXECUTOR = ThreadPoolExecutor(max_workers=settings.WS_ACTION_THREADS, thread_name_prefix="ws-action")
+
+
+def _in_action_thread(func):
+    """Run `func` on the action pool, with Django's connection hygiene (as Channels does)."""
+    return DatabaseSyncToAsync(func, thread_sensitive=False, executor=ACTION_EXECUTOR)
+
+
+def action_connections_close(timeout: float = 10.0) -> None:
+    """Close the database connection of every action thread (tests, before the test database
+    is dropped). A barrier holds each thread in one task, so every thread closes its own."""
+    workers = settings.WS_ACTION_THREADS
+    barrier = threading.Barrier(workers, timeout=timeout)
+
+    def close_mine() -> None:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()
+        connection.close()
+
+    for future in [ACTION_EXECUTOR.submit(close_mine) for _ in range(workers)]:
+        future.result(timeout + 1)
+
+
+def _outage_errors() -> tuple[type[BaseException], ...]:
+    """Errors meaning a service is down (the database, Redis), not a bad message."""
+    errors: list[type[BaseException]] = [OperationalError, InterfaceError, ConnectionError, TimeoutError]
+    try:
+        import redis.exceptions
+
+        errors += [redis.exceptions.ConnectionError, redis.exceptions.TimeoutError]
+    except ImportError:  # embedded mode may run without the Redis client installed
+        pass
+    return tuple(errors)
+
+
+OUTAGE_ERRORS = _outage_errors()
+
+
 def _character_for(user):
     return player_character_get(user=user)
 
 
-@database_sync_to_async
 def _snapshot(character) -> dict[str, Any]:
     """The connect (and after-move) `world_update`: the REST state's shape, own character included."""
     character.refresh_from_db()
@@ -41,24 +93,53 @@ def _snapshot(character) -> dict[str, Any]:
 
 
 class SimulationConsumer(AsyncWebsocketConsumer):
+    character = None
+    held_frames: list[dict[str, Any]] | None = None  # while one of its actions is applied
+
     async def connect(self) -> None:
         user = self.scope.get("user")
-        self.character = await _character_for(user) if user is not None and user.is_authenticated else None
+        try:
+            self.character = (
+                await _in_action_thread(_character_for)(user) if user is not None and user.is_authenticated else None
+            )
+        except OUTAGE_ERRORS:
+            logger.warning("refusing a WebSocket: the database is unavailable", exc_info=True)
+            await self.accept()
+            await self.close(code=CLOSE_TRY_AGAIN_LATER)
+            return
         if self.character is None:
             await self.close()  # refuses the handshake: HTTP 403
             return
         self.rate = RateLimiter()
+        self.actions: asyncio.Queue[ClientAction] = asyncio.Queue(maxsize=settings.WS_ACTION_QUEUE)
+        self.service_seconds = 0.05  # a running mean of how long an action takes, for retry_after
         self.location_id = self.character.location_id
-        for group in (location_group(self.location_id), character_group(self.character.id), WORLD_GROUP):
-            await self.channel_layer.group_add(group, self.channel_name)
-        await self.accept()
-        await self.send_json(await _snapshot(self.character))
+        try:
+            for group in self._groups():
+                await self.channel_layer.group_add(group, self.channel_name)
+            await self.accept()
+            await self.send_json(await _in_action_thread(_snapshot)(self.character))
+        except OUTAGE_ERRORS:
+            logger.warning("closing a new WebSocket: a service is unavailable", exc_info=True)
+            await self.accept()
+            await self.close(code=CLOSE_TRY_AGAIN_LATER)
+            return
+        self.applier = asyncio.ensure_future(self._apply_actions())
+
+    def _groups(self) -> tuple[str, ...]:
+        return (location_group(self.location_id), character_group(self.character.id), WORLD_GROUP)
 
     async def disconnect(self, code: int) -> None:
-        if getattr(self, "character", None) is None:
+        if self.character is None:
             return
-        for group in (location_group(self.location_id), character_group(self.character.id), WORLD_GROUP):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        applier = getattr(self, "applier", None)
+        if applier is not None:
+            applier.cancel()  # queued actions are dropped unapplied; nothing can ack them now
+        for group in self._groups():
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except OUTAGE_ERRORS:  # Redis is down: its group entries expire on their own
+                logger.info("could not leave %s on disconnect", group)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         verdict = self.rate.hit()
@@ -66,30 +147,88 @@ class SimulationConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FLOODING)
             return
         try:
-            if verdict == "limited":
-                raise ProtocolError("rate_limited", "Too many messages; slow down.")
             action = parse_client_message(text_data)
         except ProtocolError as error:
-            await self.send_error(error.code, error.message, request_id=error.request_id)
+            action, refusal = None, error
+        if verdict == "limited":  # parsed first only to echo the request id
+            await self.send_error(
+                "rate_limited",
+                "Too many messages; slow down.",
+                request_id=action.request_id if action else refusal.request_id,
+                retry_after=self.rate.retry_after(),
+            )
+            return
+        if action is None:
+            await self.send_error(refusal.code, refusal.message, request_id=refusal.request_id)
             return
         try:
-            reply = await database_sync_to_async(services.player_action_apply)(
+            self.actions.put_nowait(action)
+        except asyncio.QueueFull:
+            await self.send_error(
+                "busy",
+                "Your earlier actions are still being applied; send this one again shortly.",
+                request_id=action.request_id,
+                retry_after=round(self.service_seconds * self.actions.qsize(), 3) or 0.1,
+            )
+
+    async def _apply_actions(self) -> None:
+        """This connection's actions, in the order sent, each acknowledged or refused."""
+        while True:
+            action = await self.actions.get()
+            started = time.perf_counter()
+            # Frames the action itself sets off arrive while it commits: hold them until the
+            # ack (and after a move, the new place's snapshot) has gone out, as a client expects.
+            self.held_frames = []
+            try:
+                await self._apply(action)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # never let one action end the connection's applier
+                logger.exception("player action %s failed", action.action)
+                await self._safe_error("internal_error", "The action failed; nothing was changed.", action)
+            finally:
+                held, self.held_frames = self.held_frames, None
+                self.service_seconds = 0.8 * self.service_seconds + 0.2 * (time.perf_counter() - started)
+            for frame in held:
+                await self._relay(frame)
+
+    async def _apply(self, action: ClientAction) -> None:
+        try:
+            reply = await _in_action_thread(services.player_action_apply)(
                 character_id=self.character.id, request_id=action.request_id, action=action.action, data=action.data
             )
         except DomainError as error:
-            await self.send_error(error.code, error.message, request_id=action.request_id)
+            await self.send_error(error.code, error.message, request_id=action.request_id, retry_after=_busy(error))
             return
         except ValidationError as error:
             await self.send_error("invalid_field", " ".join(error.messages), request_id=action.request_id)
             return
+        except OUTAGE_ERRORS:
+            logger.warning("player action refused: a service is unavailable", exc_info=True)
+            await self._safe_error("unavailable", "The world is unavailable; try again shortly.", action, 1.0)
+            return
+        except DatabaseError as error:  # a value the database refused (after the protocol's checks)
+            logger.warning("player action refused by the database: %s", error)
+            await self.send_error("invalid_field", "A value was refused.", request_id=action.request_id)
+            return
         await self.send_json({"type": "ack", "request_id": action.request_id, "data": reply})
         if action.action == "move" and not reply.get("replayed"):
             destination = reply["location"]["id"]
-            await self._follow_to(destination)
-            # The player's other connections (another tab) follow too.
-            await self.channel_layer.group_send(
-                character_group(self.character.id), {"type": "player.relocated", "location_id": destination}
-            )
+            try:
+                await self._follow_to(destination)
+                # The player's other connections (another tab) follow too.
+                await self.channel_layer.group_send(
+                    character_group(self.character.id), {"type": "player.relocated", "location_id": destination}
+                )
+            except OUTAGE_ERRORS:
+                # The move is stored and acknowledged; the client resyncs from /api/world/state.
+                logger.warning("could not follow a move to %s", destination, exc_info=True)
+
+    async def _safe_error(self, code: str, message: str, action: ClientAction, retry_after: float | None = None):
+        try:
+            await self.send_error(code, message, request_id=action.request_id, retry_after=retry_after)
+        except Exception:  # the socket is gone
+            logger.debug("could not send %s", code)
 
     async def _follow_to(self, location_id: int) -> None:
         """After a move: hear the new place instead of the old, and see it at once."""
@@ -97,24 +236,40 @@ class SimulationConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(location_group(self.location_id), self.channel_name)
             await self.channel_layer.group_add(location_group(location_id), self.channel_name)
             self.location_id = location_id
-        await self.send_json(await _snapshot(self.character))
+        await self.send_json(await _in_action_thread(_snapshot)(self.character))
 
     async def player_relocated(self, message: dict[str, Any]) -> None:
         if message["location_id"] != self.location_id:
-            await self._follow_to(message["location_id"])
+            try:
+                await self._follow_to(message["location_id"])
+            except OUTAGE_ERRORS:
+                logger.warning("could not follow another tab's move", exc_info=True)
 
     async def world_frame(self, message: dict[str, Any]) -> None:
         """A frame from `world.broadcast`, sent to a group this client is in."""
-        frame = message["frame"]
+        if self.held_frames is not None:
+            self.held_frames.append(message["frame"])
+        else:
+            await self._relay(message["frame"])
+
+    async def _relay(self, frame: dict[str, Any]) -> None:
         if frame["type"] == "world_update" and frame["data"]["location"]["id"] != self.location_id:
             return  # queued for a place this client has just left
         await self.send_json(frame)
 
-    async def send_error(self, code: str, message: str, *, request_id: str | None = None) -> None:
+    async def send_error(
+        self, code: str, message: str, *, request_id: str | None = None, retry_after: float | None = None
+    ) -> None:
         frame: dict[str, Any] = {"type": "error", "data": {"code": code, "message": message}}
+        if retry_after is not None:
+            frame["data"]["retry_after"] = retry_after
         if request_id is not None:
             frame["request_id"] = request_id
         await self.send_json(frame)
 
     async def send_json(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False, default=str))
+
+
+def _busy(error: DomainError) -> float | None:
+    return 0.5 if error.code == "busy" else None

@@ -15,6 +15,8 @@ from typing import Any
 
 MAX_MESSAGE_BYTES = 64 * 1024
 MAX_REQUEST_ID_CHARS = 64
+MAX_DEPTH = 16  # objects and lists within each other; no action needs more than 3
+INT64 = 2**63  # ids and counts are PostgreSQL bigints
 MESSAGES_PER_SECOND = 10  # past this, each message gets a `rate_limited` error
 FLOOD_PER_SECOND = 40  # past this, the connection is closed with CLOSE_FLOODING
 CLOSE_FLOODING = 4008
@@ -43,12 +45,17 @@ def parse_client_message(text: str | None) -> ClientAction:
     if len(text.encode("utf-8")) > MAX_MESSAGE_BYTES:
         raise ProtocolError("message_too_large", f"Messages are at most {MAX_MESSAGE_BYTES} bytes.")
     try:
-        message = json.loads(text)
+        message = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError as error:
+        raise ProtocolError("too_deep", f"JSON nested deeper than {MAX_DEPTH} levels.") from error
     except ValueError as error:
         raise ProtocolError("malformed_json", f"Not valid JSON: {error}.") from error
     if not isinstance(message, dict):
         raise ProtocolError("invalid_message", "A message is a JSON object with a type.")
     request_id = message.get("request_id")
+    if isinstance(request_id, str) and not _clean_text(request_id):
+        raise ProtocolError("invalid_text", "request_id: NUL characters and lone surrogates are not allowed.")
+    _check_values(message, request_id=request_id if isinstance(request_id, str) else None)
     echo = request_id if isinstance(request_id, str) and len(request_id) <= MAX_REQUEST_ID_CHARS else None
     message_type = message.get("type")
     if message_type not in CLIENT_TYPES:
@@ -66,21 +73,70 @@ def parse_client_message(text: str | None) -> ClientAction:
     return ClientAction(request_id=request_id, action=action, data=data)
 
 
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _clean_text(text: str) -> bool:
+    """Storable and sendable: no NUL (PostgreSQL refuses it) and no lone surrogate (not UTF-8)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_values(message: Any, *, request_id: str | None) -> None:
+    """Every value within bounds before anything reads it: depth, text, integers."""
+    echo = request_id if request_id and len(request_id) <= MAX_REQUEST_ID_CHARS else None
+    stack = [(message, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                raise ProtocolError("too_deep", f"JSON nested deeper than {MAX_DEPTH} levels.", request_id=echo)
+            children = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+        elif isinstance(value, str):
+            if not _clean_text(value):
+                raise ProtocolError(
+                    "invalid_text", "Text may not hold NUL characters or lone surrogates.", request_id=echo
+                )
+        elif isinstance(value, int) and not isinstance(value, bool) and not -INT64 <= value < INT64:
+            raise ProtocolError("out_of_range", f"{value} is out of range for an id or a number.", request_id=echo)
+
+
 class RateLimiter:
-    """Messages per rolling second for one connection."""
+    """Messages per rolling second for one connection.
+
+    Refused messages do not count against the rate (a client that overshoots still gets
+    `per_second` through each second); every frame counts toward flooding."""
 
     def __init__(self, *, per_second: int = MESSAGES_PER_SECOND, flood: int = FLOOD_PER_SECOND, clock=time.monotonic):
         self.per_second = per_second
         self.flood = flood
         self.clock = clock
-        self.recent: deque[float] = deque()
+        self.accepted: deque[float] = deque()
+        self.frames: deque[float] = deque()
 
     def hit(self) -> str:
         """Record a message: "ok", "limited" (refuse it) or "flood" (close the connection)."""
         now = self.clock()
-        while self.recent and now - self.recent[0] >= 1.0:
-            self.recent.popleft()
-        self.recent.append(now)
-        if len(self.recent) > self.flood:
+        for window in (self.accepted, self.frames):
+            while window and now - window[0] >= 1.0:
+                window.popleft()
+        self.frames.append(now)
+        if len(self.frames) > self.flood:
             return "flood"
-        return "limited" if len(self.recent) > self.per_second else "ok"
+        if len(self.accepted) >= self.per_second:
+            return "limited"
+        self.accepted.append(now)
+        return "ok"
+
+    def retry_after(self) -> float:
+        """Seconds until the window has room again."""
+        if len(self.accepted) < self.per_second:
+            return 0.0
+        return round(max(0.0, 1.0 - (self.clock() - self.accepted[0])), 3)

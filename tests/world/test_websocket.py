@@ -9,7 +9,6 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
-from django.db import connection
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
 
@@ -36,16 +35,7 @@ def fresh_channel_layer(in_memory_channel_layer):
     """Every test here starts with an empty in-memory channel layer."""
 
 
-@pytest.fixture(autouse=True)
-async def close_consumer_connections():
-    """Consumers query from Channels' database thread; close its connection after each test
-    so the test database can be dropped at the end."""
-    yield
-    await database_sync_to_async(lambda: connection.close())()
-
-
-@pytest.fixture
-def world(db):
+def websocket_world() -> dict:
     """Ash and Birch are joined; Cedar is joined to Birch only. Two players at Ash, one at Cedar."""
     ash, birch, cedar = (LocationFactory(name=name, slug=name.lower()) for name in ("Ash", "Birch", "Cedar"))
     PathFactory(source=ash, target=birch)
@@ -67,6 +57,11 @@ def world(db):
         "players": players,
         "tokens": tokens,
     }
+
+
+@pytest.fixture
+def world(db):
+    return websocket_world()
 
 
 async def connect(token=None, *, headers=(ORIGIN,), path=None):
