@@ -39,7 +39,7 @@ up: install
 
 ## test: run the whole test suite (embedded unless DATABASE_URL / REDIS_URL are set)
 test: install-dev
-	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} $(VENV)/bin/pytest
+	SECRET_KEY=$${SECRET_KEY:-htrae-make-test-only-key-9fJ2kLq8Zr4Wn7Xc1Vb6Mt3Hy5Ds0Pg} $(VENV)/bin/pytest
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -54,7 +54,11 @@ def _first_message(errors: Any) -> str:
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.message), status=exc.status_code)
+        response = Response(error_body(exc.code, exc.message), status=exc.status_code)
+        retry_after = getattr(exc, "retry_after", None)  # a refusal that ends (a lockout) says when
+        if retry_after:
+            response["Retry-After"] = str(int(retry_after))
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

@@ -6,6 +6,8 @@ tick. Setting DATABASE_URL and REDIS_URL switches it to served mode. Every varia
 documented in `.env.example`.
 """
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -16,19 +18,74 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-# Served mode is whatever runs with an external database; it never gets debug defaults.
+# Served mode is whatever runs with an external database; it never gets debug defaults, and it
+# refuses to start with settings that would make it unsafe (each refusal: one clear message).
 SERVED_MODE = "DATABASE_URL" in env.ENVIRON
 DEBUG = env.bool("DEBUG", default=not SERVED_MODE)
+ALLOW_DEBUG_IN_SERVED_MODE = env.bool("ALLOW_DEBUG_IN_SERVED_MODE", default=False)
 
 _DEV_SECRET_KEY = "django-insecure-htrae-embedded-development-key-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
+
+
+def _secret_key_weak(key: str) -> bool:
+    """Weak as `manage.py check --deploy` judges it (security.W009)."""
+    from django.core.checks.security.base import (
+        SECRET_KEY_INSECURE_PREFIX,
+        SECRET_KEY_MIN_LENGTH,
+        SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+    )
+
+    return (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+
+
+if SERVED_MODE:
+    if DEBUG and not ALLOW_DEBUG_IN_SERVED_MODE:
+        raise ImproperlyConfigured(
+            "DEBUG is on in served mode (DATABASE_URL is set): debug pages show settings and code to anyone. "
+            "Set DEBUG=false, or ALLOW_DEBUG_IN_SERVED_MODE=true for a private debugging session."
+        )
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY must be set in served mode (DATABASE_URL is set).")
+    if SECRET_KEY == _DEV_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is the built-in development key, which is public; served mode needs a key of its own."
+        )
+    if _secret_key_weak(SECRET_KEY):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too weak for served mode: use at least 50 characters, at least 5 of them different, "
+            "not starting with 'django-insecure-' "
+            '(e.g. python -c "import secrets; print(secrets.token_urlsafe(50))").'
+        )
+elif not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = _DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# WebSocket handshakes are accepted only from these origins, matched by scheme, host and port
+# (htrae/asgi.py). Default: every allowed host on the serving port, over http and https, the
+# same hosts over https on its default port (behind a TLS-terminating proxy), and
+# CSRF_TRUSTED_ORIGINS.
+SERVING_PORT = env.int("PORT", default=8000)
+
+
+def _default_websocket_origins() -> list[str]:
+    origins = []
+    for host in ALLOWED_HOSTS:
+        if host == "*" or host.startswith("."):
+            continue  # a wildcard is no origin: list such origins in WEBSOCKET_ALLOWED_ORIGINS
+        origins += [f"http://{host}:{SERVING_PORT}", f"https://{host}:{SERVING_PORT}", f"https://{host}"]
+    return origins + [origin for origin in CSRF_TRUSTED_ORIGINS if "*" not in origin]
+
+
+WEBSOCKET_ALLOWED_ORIGINS = env.list("WEBSOCKET_ALLOWED_ORIGINS", default=_default_websocket_origins())
 
 INSTALLED_APPS = [
     # daphne first: its runserver serves ASGI (HTTP and WebSocket) in one process.
@@ -46,6 +103,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "django_celery_beat",
+    "axes",
     "htrae",
     "world",
     "spectra",
@@ -62,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns an admin login axes refused into its lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "htrae.urls"
@@ -184,7 +244,12 @@ WS_ACTION_QUEUE = env.int("WS_ACTION_QUEUE", default=16)
 
 # --- The world --------------------------------------------------------------------------
 
-TICK_INTERVAL_SECONDS = env.int("TICK_INTERVAL_SECONDS", default=30)
+# Unset (None): the seed file's interval, else 30 s. Set: it wins over the seed file, until a
+# designer changes the interval in the admin (world.services.tick_interval_apply).
+TICK_INTERVAL_SECONDS = env.int("TICK_INTERVAL_SECONDS", default=None)
+if TICK_INTERVAL_SECONDS is not None and TICK_INTERVAL_SECONDS < 1:
+    raise ImproperlyConfigured(f"TICK_INTERVAL_SECONDS must be at least 1, not {TICK_INTERVAL_SECONDS}.")
+DEFAULT_TICK_INTERVAL_SECONDS = 30
 TICK_BATCH_SIZE = env.int("TICK_BATCH_SIZE", default=500)
 WORLD_SEED = env.int("WORLD_SEED", default=20261126)
 SEED_WORLD_FILE = env.path("SEED_WORLD_FILE", default=BASE_DIR / "seed" / "htrae.yaml")
@@ -250,7 +315,41 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "world.accounts.NotOnlyWhitespacePasswordValidator"},
 ]
+
+# Account endpoints (register, token) are throttled per client IP and per username, counted in
+# the cache (world.throttles); "N/s", "N/min", "N/hour" or "N/day".
+AUTH_THROTTLE_RATES = {
+    "auth_ip": env.str("AUTH_THROTTLE_IP_RATE", default="20/min"),
+    "auth_username": env.str("AUTH_THROTTLE_USERNAME_RATE", default="10/min"),
+}
+for _scope, _rate in AUTH_THROTTLE_RATES.items():
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
+        raise ImproperlyConfigured(f"The {_scope} throttle rate is like 10/min, not {_rate!r}.")
+AUTH_THROTTLE_KEY_PREFIX = "throttle"
+# After this many wrong passwords for one username (API token or admin login), that username
+# is locked out for LOGIN_LOCKOUT_SECONDS, counted from the first failure.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
+# Reverse proxies in front of the web process whose X-Forwarded-For may be believed for the
+# client's address (throttles, admin lockout). 0: REMOTE_ADDR only, the header is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# The Django admin's login: django-axes locks out an IP address or a username after
+# LOGIN_FAILURE_LIMIT failures (htrae/admin_lockout.py keeps it to the admin site).
+AUTHENTICATION_BACKENDS = [
+    "htrae.admin_lockout.AdminLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "htrae.admin_lockout.AdminOnlyAxesHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "htrae.admin_lockout.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -264,6 +363,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "htrae.errors.api_exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -302,3 +402,21 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+
+# --- HTTPS ------------------------------------------------------------------------------
+# Served mode normally sits behind a TLS-terminating proxy, which redirects http to https and
+# sends HSTS itself; so both are off here by default and can be turned on from the environment.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Behind such a proxy, believe its X-Forwarded-Proto: https (needed with SECURE_SSL_REDIRECT there).
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# `check --deploy` warns about exactly these two while they are left to the proxy; only those
+# two check ids are silenced, and only while the matching setting is off.
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_SSL_REDIRECT:
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
+if not SECURE_HSTS_SECONDS:
+    SILENCED_SYSTEM_CHECKS.append("security.W004")

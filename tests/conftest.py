@@ -1,5 +1,7 @@
 """Fixtures shared by every test folder."""
 
+import uuid
+
 import pytest
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
@@ -70,6 +72,13 @@ def in_memory_channel_layer(settings):
     channel_layers.backends = {}
     yield
     channel_layers.backends = {}
+
+
+@pytest.fixture(autouse=True)
+def fresh_auth_throttles(settings):
+    """Each test counts logins and registrations afresh: the throttles' cache (locmem, or
+    Redis which outlives the run) is keyed under a prefix of the test's own."""
+    settings.AUTH_THROTTLE_KEY_PREFIX = f"throttle-test-{uuid.uuid4().hex}"
 
 
 @pytest.fixture(autouse=True)

@@ -82,7 +82,13 @@ def test_serve_command_answers_http(tmp_path):
     """What `make run` ends with: a daphne server answering the API on $PORT."""
     port = free_port()
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG"}}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}", PORT=str(port), DEBUG="true")
+    # A database of its own makes this served mode, which refuses DEBUG (and needs the suite's long key).
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        PORT=str(port),
+        DEBUG="false",
+        DJANGO_SETTINGS_MODULE="htrae.settings",
+    )
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT

@@ -176,11 +176,21 @@ class WorldClockAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "tick", "world_time", "time_scale", "tick_interval_seconds", "paused", "last_tick_at"]
     readonly_fields = ["tick", "seed", "last_tick_at"]
-    fields = ["world_time", "time_scale", "tick_interval_seconds", "paused", "tick", "seed", "last_tick_at"]
+    fields = [
+        "world_time",
+        "time_scale",
+        "tick_interval_seconds",
+        "tick_interval_set_by_designer",
+        "paused",
+        "tick",
+        "seed",
+        "last_tick_at",
+    ]
     actions = ["pause_world", "resume_world"]
 
     def save_model(self, request, obj, form, change):
-        services.world_clock_update(clock=obj)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.world_clock_update(clock=obj, by_designer=True, **changes)
 
     @admin.action(description="Pause the world", permissions=["change"])
     def pause_world(self, request, queryset):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.auth import authenticate
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
@@ -16,7 +15,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from htrae.errors import DomainError
-from world import services
+from world import accounts, services
 from world.models import Character
 from world.selectors import (
     player_character_get,
@@ -24,6 +23,7 @@ from world.selectors import (
     player_surroundings,
     world_time_get,
 )
+from world.throttles import AuthIpThrottle, AuthUsernameThrottle
 
 
 class CharacterOutputSerializer(serializers.ModelSerializer):
@@ -64,11 +64,17 @@ _TokenOutput = inline_serializer(
 )
 
 
+# Account endpoints are counted per client IP and per username (world.throttles): a 429 with
+# Retry-After once a rate in AUTH_THROTTLE_RATES is spent.
+_AUTH_THROTTLES = [AuthIpThrottle, AuthUsernameThrottle]
+
+
 class RegisterApi(APIView):
     """Create a player account and its character at the world's starting location."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = _AUTH_THROTTLES
 
     @extend_schema_serializer(component_name="RegisterInput")
     class InputSerializer(_CredentialsInputSerializer):
@@ -84,10 +90,12 @@ class RegisterApi(APIView):
 
 
 class TokenApi(APIView):
-    """Exchange a player's username and password for their API token."""
+    """Exchange a player's username and password for their API token; too many wrong
+    passwords for a username lock it out for a while (`world.accounts.player_authenticate`)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = _AUTH_THROTTLES
 
     @extend_schema_serializer(component_name="TokenInput")
     class InputSerializer(serializers.Serializer):
@@ -98,9 +106,7 @@ class TokenApi(APIView):
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(request, **serializer.validated_data)
-        if user is None:
-            raise DomainError("Unknown username or wrong password.", code="invalid_credentials", status_code=400)
+        user = accounts.player_authenticate(request=request, **serializer.validated_data)
         character = player_character_get(user=user)
         body = {
             "token": services.player_token_get_or_create(user=user),

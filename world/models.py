@@ -235,6 +235,13 @@ class WorldClock(TimeStampedModel):
     tick_interval_seconds = models.PositiveIntegerField(
         default=30, validators=[MinValueValidator(1)], help_text="Real seconds between ticks."
     )
+    # Who decides the pace: a designer's change in the admin wins over the environment
+    # (TICK_INTERVAL_SECONDS), which wins over the seed file; see world.services.
+    tick_interval_set_by_designer = models.BooleanField(
+        default=False,
+        help_text="Set when a designer changes the interval here; while set, TICK_INTERVAL_SECONDS and the "
+        "seed file no longer change it. Clear it to hand the pace back to them.",
+    )
     seed = models.BigIntegerField(default=0, help_text="The world seed: same seed, same world.")
     paused = models.BooleanField(default=False)
     last_tick_at = models.DateTimeField(null=True, blank=True, help_text="When the last tick finished.")
@@ -295,3 +302,18 @@ class PlayerActionReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.character_id}:{self.request_id} {self.action}"
+
+
+class AccountName(models.Model):
+    """An account's name as it looks (`world.accounts.username_skeleton`): unique, so no two
+    accounts' names can be mistaken for each other, even when two registrations race.
+
+    (Exact names are also unique case-insensitively: migration 0004 adds a unique index on
+    `lower(username)` to `auth_user`.)
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_name")
+    skeleton = models.CharField(max_length=600, unique=True)
+
+    def __str__(self) -> str:
+        return self.skeleton

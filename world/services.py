@@ -15,12 +15,19 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from htrae.errors import DomainError
+from world import accounts
 from world.events import EventType, publish
 from world.locks import is_lock_conflict, player_writer, retrying
-from world.models import Character, Location, Path, PlayerActionReceipt, WorldClock, WorldObject
+from world.models import AccountName, Character, Location, Path, PlayerActionReceipt, WorldClock, WorldObject
 from world.selectors import starting_location_get, world_now_get
 
 User = get_user_model()
+
+
+def _tick_interval_wanted(*, seed_interval: int | None) -> int | None:
+    """The interval the world should tick at when no designer has set one: the environment's
+    (TICK_INTERVAL_SECONDS) when set, else the seed file's (None: leave it be)."""
+    return settings.TICK_INTERVAL_SECONDS or seed_interval
 
 
 def world_clock_get_or_create(
@@ -29,15 +36,40 @@ def world_clock_get_or_create(
     time_scale: float | None = None,
     tick_interval_seconds: int | None = None,
 ) -> WorldClock:
-    """The world clock, created on first use with the seed's start time and settings."""
+    """The world clock, created on first use with the seed's start time and settings.
+
+    `tick_interval_seconds` is the seed file's; the environment's wins over it, and a
+    designer's (set in the admin) wins over both: see `tick_interval_apply`.
+    """
     defaults = {
         "world_time": start or timezone.now(),
         "seed": settings.WORLD_SEED,
-        "tick_interval_seconds": tick_interval_seconds or settings.TICK_INTERVAL_SECONDS,
+        "tick_interval_seconds": _tick_interval_wanted(seed_interval=tick_interval_seconds)
+        or settings.DEFAULT_TICK_INTERVAL_SECONDS,
     }
     if time_scale is not None:
         defaults["time_scale"] = time_scale
-    clock, _ = WorldClock.objects.get_or_create(id=WorldClock.SINGLETON_ID, defaults=defaults)
+    clock, created = WorldClock.objects.get_or_create(id=WorldClock.SINGLETON_ID, defaults=defaults)
+    if not created:
+        tick_interval_apply(seed_interval=tick_interval_seconds)
+        clock.refresh_from_db()
+    return clock
+
+
+def tick_interval_apply(*, seed_interval: int | None = None) -> WorldClock | None:
+    """Bring the clock's interval in line with who decides it: a designer's change in the
+    admin (`tick_interval_set_by_designer`) wins over the environment's TICK_INTERVAL_SECONDS,
+    which wins over the seed file's `seed_interval`. Called on seeding and at start-up
+    (`serve`, `sync_tick_schedule`), where there is no seed interval. Returns the clock, if any.
+    """
+    clock = WorldClock.objects.filter(pk=WorldClock.SINGLETON_ID).first()
+    if clock is None or clock.tick_interval_set_by_designer:
+        return clock
+    wanted = _tick_interval_wanted(seed_interval=seed_interval)
+    if wanted and wanted != clock.tick_interval_seconds:
+        # An update of the one column: a tick running meanwhile keeps its own row changes.
+        WorldClock.objects.filter(pk=clock.pk, tick_interval_set_by_designer=False).update(tick_interval_seconds=wanted)
+        clock.refresh_from_db()
     return clock
 
 
@@ -55,7 +87,11 @@ def tick_schedule_sync() -> None:
     from world.tasks import WORLD_TICK_TASK
 
     clock = WorldClock.objects.filter(pk=WorldClock.SINGLETON_ID).first()
-    every = clock.tick_interval_seconds if clock else settings.TICK_INTERVAL_SECONDS
+    every = (
+        clock.tick_interval_seconds
+        if clock
+        else (settings.TICK_INTERVAL_SECONDS or settings.DEFAULT_TICK_INTERVAL_SECONDS)
+    )
     interval, _ = IntervalSchedule.objects.get_or_create(every=every, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.update_or_create(
         name=TICK_SCHEDULE_NAME,
@@ -68,12 +104,20 @@ def tick_schedule_sync() -> None:
     )
 
 
-def world_clock_update(*, clock: WorldClock, **changes) -> WorldClock:
-    """Change the world clock (pause, resume, interval, time scale) and the tick schedule with it."""
+def world_clock_update(*, clock: WorldClock, by_designer: bool = False, **changes) -> WorldClock:
+    """Change the world clock (pause, resume, interval, time scale) and the tick schedule with it.
+
+    `by_designer`: the change comes from a person in the admin; if it sets a new interval,
+    that interval now wins over TICK_INTERVAL_SECONDS and the seed file.
+    """
+    if by_designer and "tick_interval_seconds" in changes:
+        changes.setdefault("tick_interval_set_by_designer", True)  # unless they cleared it in the same save
     for name, value in changes.items():
         setattr(clock, name, value)
     clock.full_clean()
     clock.save()
+    if changes.get("tick_interval_set_by_designer") is False:  # handed back: the environment's applies now
+        clock = tick_interval_apply() or clock
     tick_schedule_sync()
     return clock
 
@@ -92,12 +136,14 @@ def _player_slug(user: User) -> str:
 def player_register(*, username: str, password: str) -> PlayerRegistration:
     """Create a user, their API token, and their character at the starting location.
 
-    Raises ValidationError naming the field for a taken name or a weak password, and
-    DomainError when the world has no starting location yet. Creates nothing on failure.
+    The name is NFKC-normalised and must pass `world.accounts.username_validate` (not
+    reserved, nobody's look-alike); the password Django's validators. Raises ValidationError
+    naming the field, and DomainError when the world has no starting location yet. Creates
+    nothing on failure; a registration that loses a race for its name gets the same
+    `username` error (the database's unique indexes decide).
     """
-    username = User.normalize_username(username)
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": "This name is already taken."})
+    username = accounts.username_normalize(username)
+    skeleton = accounts.username_validate(username=username)
     try:
         validate_password(password, user=User(username=username))
     except ValidationError as error:
@@ -114,6 +160,7 @@ def player_register(*, username: str, password: str) -> PlayerRegistration:
     try:
         with transaction.atomic():
             user = User.objects.create_user(username=username, password=password)
+            AccountName.objects.create(user=user, skeleton=skeleton)
             character = Character.objects.create(
                 name=username,
                 slug=_player_slug(user),
@@ -130,8 +177,8 @@ def player_register(*, username: str, password: str) -> PlayerRegistration:
                 location_id=start.id,
                 actor_id=character.id,
             )
-    except IntegrityError as error:  # two registrations raced for the same name
-        raise ValidationError({"username": "This name is already taken."}) from error
+    except IntegrityError as error:  # two registrations raced for the same (or a look-alike) name
+        raise accounts.username_taken_error() from error
     return PlayerRegistration(user=user, character=character, token=token.key)
 
 

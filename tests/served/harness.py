@@ -200,7 +200,9 @@ class ServedWorld:
 
     def start_web(self, *, port: int | None = None, **env: str) -> ServedProcess:
         self.web_port = port or free_port()
-        web = self.start("web", [*MANAGE, "serve", "--no-tick", "--port", str(self.web_port)], **env)
+        # PORT as the Procfile sets it: the default WebSocket origins are derived from it.
+        argv = [*MANAGE, "serve", "--no-tick", "--port", str(self.web_port)]
+        web = self.start("web", argv, **{"PORT": str(self.web_port), **env})
         wait_until(lambda: self._web_answers(web), timeout=30, what=f"the web process on port {self.web_port}")
         return web
 

@@ -131,6 +131,8 @@ async def test_connect_with_a_session_cookie(world, client):
         (None, (ORIGIN,)),  # nobody
         ("not-a-token", (ORIGIN,)),  # a wrong token
         ("wren", ((b"origin", b"http://evil.example"),)),  # a foreign page
+        ("wren", ((b"origin", b"http://127.0.0.1:9999"),)),  # the right host, another port
+        ("wren", ((b"origin", b"ftp://127.0.0.1:8000"),)),  # the right host and port, another scheme
         ("wren", ()),  # no Origin at all
     ],
 )
@@ -138,6 +140,17 @@ async def test_unauthenticated_or_foreign_connections_are_refused(world, token, 
     token = world["tokens"].get(token, token)
     _, connected = await connect(token, headers=headers)
     assert not connected
+
+
+async def test_websocket_origins_follow_the_setting(world, settings):
+    settings.WEBSOCKET_ALLOWED_ORIGINS = ["https://htrae.example"]
+    token = world["tokens"]["wren"]
+
+    _, proxied = await connect(token, headers=((b"origin", b"https://htrae.example"),))
+    _, local = await connect(token, headers=(ORIGIN,))
+
+    assert proxied
+    assert not local
 
 
 async def test_a_staff_account_without_a_character_is_refused(world):

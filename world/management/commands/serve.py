@@ -41,6 +41,11 @@ class Command(BaseCommand):
             + f"Admin: http://{host}:{port}/admin/  API docs: http://{host}:{port}/api/docs/  "
             + f"WebSocket: ws://{host}:{port}/ws/simulation?token=...  Ctrl-C stops it."
         )
+        if port != settings.SERVING_PORT and "WEBSOCKET_ALLOWED_ORIGINS" not in os.environ:
+            self.stderr.write(
+                f"WebSocket origins are allowed for port {settings.SERVING_PORT} (PORT), not {port}: "
+                "set PORT or WEBSOCKET_ALLOWED_ORIGINS, or browsers' WebSockets are refused."
+            )
         from twisted.internet import reactor  # daphne.server installed the asyncio reactor
 
         from htrae.background import register_server_loop
@@ -48,7 +53,10 @@ class Command(BaseCommand):
         # Replies to players run on this loop (htrae.background), beside the in-memory channel layer.
         reactor.callWhenRunning(lambda: register_server_loop(asyncio.get_event_loop()))
         if tick:
+            from world.services import tick_interval_apply
             from world.tick_loop import run_tick_loop
+
+            tick_interval_apply()  # TICK_INTERVAL_SECONDS, unless a designer has set the pace
 
             reactor.callWhenRunning(lambda: asyncio.ensure_future(run_tick_loop()))
         Server(
