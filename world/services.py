@@ -91,12 +91,13 @@ def _player_slug(user: User) -> str:
 def player_register(*, username: str, password: str) -> PlayerRegistration:
     """Create a user, their API token, and their character at the starting location.
 
-    Raises ValidationError naming the field for a taken name or a weak password, and
-    DomainError when the world has no starting location yet. Creates nothing on failure.
+    Raises ValidationError naming the field for a weak password, DomainError for a taken
+    name (409) and when the world has no starting location yet. Creates nothing on failure.
     """
     username = User.normalize_username(username)
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": "This name is already taken."})
+        # A well-formed request that conflicts with the world as it is: 409, not invalid input.
+        raise DomainError("This name is already taken.", code="username_taken", status_code=409)
     try:
         validate_password(password, user=User(username=username))
     except ValidationError as error:
@@ -130,7 +131,7 @@ def player_register(*, username: str, password: str) -> PlayerRegistration:
                 actor_id=character.id,
             )
     except IntegrityError as error:  # two registrations raced for the same name
-        raise ValidationError({"username": "This name is already taken."}) from error
+        raise DomainError("This name is already taken.", code="username_taken", status_code=409) from error
     return PlayerRegistration(user=user, character=character, token=token.key)
 
 
