@@ -85,6 +85,24 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
+def api_not_found_middleware(get_response):
+    """Unknown `/api/` addresses answer the JSON error shape in every mode.
+
+    `handler404` does it with DEBUG off; with it on, Django answers its HTML debug page
+    instead and never calls the handler. This middleware sits inside CommonMiddleware, so a
+    missing trailing slash (`/api/schema`) is still redirected first.
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        # A view's own 404 (a DRF Response, in whatever format was negotiated) or the JSON one stands.
+        if response.status_code == 404 and _wants_json(request) and not isinstance(response, (Response, JsonResponse)):
+            return handler404(request)
+        return response
+
+    return middleware
+
+
 def handler404(request, exception=None):
     if _wants_json(request):
         return JsonResponse(error_body("not_found", "Nothing is at this address."), status=404)

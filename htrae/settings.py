@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Outside CommonMiddleware: it sees the 404 after the trailing-slash redirect was considered.
+    "htrae.errors.api_not_found_middleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -307,11 +309,12 @@ MEMORY_PLACE_MIN_IMPORTANCE = env.float("MEMORY_PLACE_MIN_IMPORTANCE", default=5
 
 # --- Auth, REST API ---------------------------------------------------------------------
 
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=8)  # also declared in the API schema
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=8)},
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -376,6 +379,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every error response refers to the one `Error` shape (htrae/schema.py); the first hook is the default.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "htrae.schema.error_component_add",
+    ],
 }
 
 # --- I18N, static -----------------------------------------------------------------------

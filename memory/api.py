@@ -15,6 +15,8 @@ from rest_framework.views import APIView
 
 from htrae.designers import DESIGNERS_GROUP
 from htrae.errors import DomainError
+from htrae.inputs import JsonInputSerializer, QueryIntegerField, query_input
+from htrae.schema import error_responses
 from memory import services
 from memory.models import IMPORTANCE_MAX, IMPORTANCE_MIN, Memory
 from memory.selectors import character_get, memories_rank, memory_list
@@ -36,6 +38,10 @@ def _character_for(*, user: AbstractBaseUser, character_id: int) -> Character:
             "You may only see and write your own character's memories.", code="permission_denied", status_code=403
         )
     return character
+
+
+# Both endpoints name a character: an unknown one is a 404 of its own.
+_CHARACTER_CODES = {"codes": {404: ["unknown_character"]}}
 
 
 class MemoryOutputSerializer(serializers.ModelSerializer):
@@ -61,14 +67,20 @@ class MemoryOutputSerializer(serializers.ModelSerializer):
 class MemoryCreateApi(APIView):
     """Give a character a memory."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(JsonInputSerializer):
         character_id = serializers.IntegerField(min_value=1)
         content = serializers.CharField(max_length=CONTENT_MAX_CHARS)
         type = serializers.ChoiceField(choices=Memory.PUBLIC_TYPES)
         importance_score = serializers.FloatField(min_value=IMPORTANCE_MIN, max_value=IMPORTANCE_MAX)
 
     @extend_schema(
-        request=InputSerializer, responses={201: MemoryOutputSerializer}, operation_id="memory_create", tags=["memory"]
+        request=InputSerializer,
+        responses={
+            201: MemoryOutputSerializer,
+            **error_responses(400, 401, 403, 404, **_CHARACTER_CODES, json_body=True),
+        },
+        operation_id="memory_create",
+        tags=["memory"],
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
@@ -90,7 +102,11 @@ class CharacterMemoryListApi(APIView):
     """A character's memories, filtered, newest first (or by importance, or by relevance to
     `query` in the manner of Generative Agents: recency, importance and relevance; then the
     top `limit` only, without a cursor). Listing does not count as recalling: last access
-    is left alone."""
+    is left alone.
+
+    Every combination of well-formed filters is a question with an answer: bounds that cross
+    (`min_importance` above `max_importance`, `since` after `until`) match nothing, and
+    `relevance` without a `query` ranks by recency and importance alone."""
 
     class FilterSerializer(serializers.Serializer):
         type = serializers.ChoiceField(choices=Memory.Type.choices, required=False)
@@ -98,21 +114,12 @@ class CharacterMemoryListApi(APIView):
         max_importance = serializers.FloatField(min_value=IMPORTANCE_MIN, max_value=IMPORTANCE_MAX, required=False)
         since = serializers.DateTimeField(required=False, help_text="Memories at or after (ISO 8601).")
         until = serializers.DateTimeField(required=False, help_text="Memories at or before (ISO 8601).")
-        query = serializers.CharField(max_length=200, required=False, help_text="Words the memory holds.")
+        query = serializers.CharField(
+            max_length=200, required=False, help_text="Words the memory holds; with `relevance`, what to recall."
+        )
         ordering = serializers.ChoiceField(choices=ORDERINGS, default="-timestamp", required=False)
-        limit = serializers.IntegerField(min_value=1, max_value=100, default=20, required=False)
+        limit = QueryIntegerField(min_value=1, max_value=100, default=20, required=False)
         cursor = serializers.CharField(required=False, help_text="The `next`/`previous` link's cursor.")
-
-        def validate(self, data):
-            low, high = data.get("min_importance"), data.get("max_importance")
-            if low is not None and high is not None and low > high:
-                raise serializers.ValidationError({"min_importance": "must not exceed max_importance."})
-            since, until = data.get("since"), data.get("until")
-            if since and until and since > until:
-                raise serializers.ValidationError({"since": "must not be after until."})
-            if data.get("ordering") == "relevance" and not data.get("query"):
-                raise serializers.ValidationError({"query": "ordering by relevance needs a query."})
-            return data
 
     _Page = inline_serializer(
         "MemoryPage",
@@ -124,17 +131,20 @@ class CharacterMemoryListApi(APIView):
     )
 
     @extend_schema(
-        parameters=[FilterSerializer], responses={200: _Page}, operation_id="character_memories", tags=["memory"]
+        parameters=[FilterSerializer],
+        responses={200: _Page, **error_responses(400, 401, 403, 404, **_CHARACTER_CODES)},
+        operation_id="character_memories",
+        tags=["memory"],
     )
     def get(self, request, character_id: int):
-        filters = self.FilterSerializer(data=request.query_params)
+        filters = self.FilterSerializer(data=query_input(request))
         filters.is_valid(raise_exception=True)
         params = dict(filters.validated_data)
         ordering, limit = params.pop("ordering"), params.pop("limit")
         params.pop("cursor", None)
         character = _character_for(user=request.user, character_id=character_id)
         if ordering == "relevance":
-            query = params.pop("query")
+            query = params.pop("query", None)
             memories = memory_list(character=character, **params)
             ranked = memories_rank(memories=memories, query=query, now=world_now_get().world_time, limit=limit)
             body = {"next": None, "previous": None, "results": MemoryOutputSerializer(ranked, many=True).data}

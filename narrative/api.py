@@ -10,6 +10,8 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from htrae.errors import DomainError
+from htrae.inputs import QueryIntegerField, query_input
+from htrae.schema import error_responses
 from narrative.models import Faction, LoreEntry, QuestAssignment, QuestStep
 from narrative.relations import Stance
 from narrative.selectors import QUEST_OFFERED, character_quests_list, factions_list, lore_get, lore_list
@@ -44,7 +46,9 @@ class FactionOutputSerializer(serializers.Serializer):
 class FactionListApi(APIView):
     """Every faction and how it regards each of the others right now."""
 
-    @extend_schema(responses={200: FactionOutputSerializer(many=True)}, operation_id="factions_list")
+    @extend_schema(
+        responses={200: FactionOutputSerializer(many=True), **error_responses(401)}, operation_id="factions_list"
+    )
     def get(self, request):
         return Response(FactionOutputSerializer(factions_list(), many=True).data)
 
@@ -52,7 +56,9 @@ class FactionListApi(APIView):
 class FactionDetailApi(APIView):
     """One faction and how it regards each of the others right now."""
 
-    @extend_schema(responses={200: FactionOutputSerializer}, operation_id="factions_retrieve")
+    @extend_schema(
+        responses={200: FactionOutputSerializer, **error_responses(401, 404)}, operation_id="factions_retrieve"
+    )
     def get(self, request, slug: str):
         views = factions_list(slug=slug)
         if not views:
@@ -91,8 +97,8 @@ class LoreListApi(APIView):
     class InputSerializer(serializers.Serializer):
         search = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
         category = serializers.ChoiceField(choices=LoreEntry.Category.choices, required=False)
-        page = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
-        page_size = serializers.IntegerField(min_value=1, max_value=100, default=20)
+        page = QueryIntegerField(min_value=1, max_value=1_000_000, default=1)
+        page_size = QueryIntegerField(min_value=1, max_value=100, default=20)
 
     @extend_schema_serializer(component_name="LorePage")
     class OutputSerializer(serializers.Serializer):
@@ -101,9 +107,13 @@ class LoreListApi(APIView):
         previous = serializers.URLField(allow_null=True)
         results = LoreEntryOutputSerializer(many=True)
 
-    @extend_schema(parameters=[InputSerializer], responses={200: OutputSerializer}, operation_id="lore_list")
+    @extend_schema(
+        parameters=[InputSerializer],
+        responses={200: OutputSerializer, **error_responses(400, 401)},
+        operation_id="lore_list",
+    )
     def get(self, request):
-        params = self.InputSerializer(data=request.query_params)
+        params = self.InputSerializer(data=query_input(request))
         params.is_valid(raise_exception=True)
         data = params.validated_data
         entries = lore_list(
@@ -128,7 +138,9 @@ class LoreListApi(APIView):
 class LoreDetailApi(APIView):
     """One lore entry; an undiscovered secret answers as if it did not exist."""
 
-    @extend_schema(responses={200: LoreEntryOutputSerializer}, operation_id="lore_retrieve")
+    @extend_schema(
+        responses={200: LoreEntryOutputSerializer, **error_responses(401, 404)}, operation_id="lore_retrieve"
+    )
     def get(self, request, slug: str):
         entry = lore_get(user=request.user, character=_reader_character(request.user), slug=slug)
         if entry is None:
@@ -192,11 +204,11 @@ class CharacterQuestListApi(APIView):
 
     @extend_schema(
         parameters=[InputSerializer],
-        responses={200: CharacterQuestOutputSerializer(many=True)},
+        responses={200: CharacterQuestOutputSerializer(many=True), **error_responses(400, 401, 403, 404)},
         operation_id="character_quests_list",
     )
     def get(self, request, character_id: int):
-        params = self.InputSerializer(data=request.query_params)
+        params = self.InputSerializer(data=query_input(request))
         params.is_valid(raise_exception=True)
         row = Character.objects.filter(id=character_id).values_list("id", "user_id").first()
         if row is None:

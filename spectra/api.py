@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from htrae.errors import DomainError
+from htrae.inputs import QueryIntegerField, query_input
+from htrae.schema import error_responses
 from spectra.selectors import HISTORY_LIMIT, emotion_history_list, spectra_get, spectra_status_get
 
 
@@ -80,7 +82,10 @@ class SpectraStatusApi(APIView):
         )
         energy = serializers.FloatField()
 
-    @extend_schema(responses={200: OutputSerializer}, operation_id="spectra_status")
+    @extend_schema(
+        responses={200: OutputSerializer, **error_responses(401, 404, codes={404: ["no_spectra"]})},
+        operation_id="spectra_status",
+    )
     def get(self, request):
         status = spectra_status_get()
         if status is None:
@@ -94,7 +99,7 @@ class SpectraHistoryApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         since = serializers.DateTimeField(required=False, help_text="ISO 8601; default: 24 hours ago.")
-        limit = serializers.IntegerField(required=False, min_value=1, max_value=HISTORY_LIMIT, default=HISTORY_LIMIT)
+        limit = QueryIntegerField(required=False, min_value=1, max_value=HISTORY_LIMIT, default=HISTORY_LIMIT)
 
     @extend_schema_serializer(component_name="EmotionSample")
     class SampleSerializer(serializers.Serializer):
@@ -114,12 +119,13 @@ class SpectraHistoryApi(APIView):
             200: inline_serializer(
                 "SpectraHistoryPage",
                 fields={"since": serializers.DateTimeField(), "samples": SampleSerializer(many=True)},
-            )
+            ),
+            **error_responses(400, 401, 404, codes={404: ["no_spectra"]}),
         },
         operation_id="spectra_history",
     )
     def get(self, request):
-        query = self.InputSerializer(data=request.query_params)
+        query = self.InputSerializer(data=query_input(request))
         query.is_valid(raise_exception=True)
         spectra = spectra_get()
         if spectra is None:

@@ -96,7 +96,8 @@ def username_validate(*, username: str) -> str:
 
     Raises ValidationError on `username` with code `reserved` (a staff word or a staff
     user's name), `impersonation` (a non-player character's name), `mixed_script`,
-    or `taken` (the same as, or a look-alike of, an existing account's name).
+    and DomainError `username_taken` (409: the same as, or a look-alike of, an existing
+    account's name).
     """
     if confusables.is_mixed_script(username):
         raise _username_invalid(
@@ -117,13 +118,15 @@ def username_validate(*, username: str) -> str:
         User.objects.filter(username__iexact=username).exists()
         or AccountName.objects.filter(skeleton=skeleton).exists()
     ):
-        raise _username_invalid("This name is taken, or too like one that is.", code="taken")
+        raise username_taken_error()
     return skeleton
 
 
-def username_taken_error() -> ValidationError:
-    """What a registration that lost a race for its name (a unique index refused it) gets."""
-    return _username_invalid("This name is taken, or too like one that is.", code="taken")
+def username_taken_error() -> DomainError:
+    """A name taken (or too like one that is), and what a registration that lost a race for
+    its name (a unique index refused it) gets: a well-formed request that conflicts with the
+    world as it is, 409."""
+    return DomainError("This name is taken, or too like one that is.", code="username_taken", status_code=409)
 
 
 # --- Passwords ---------------------------------------------------------------------------

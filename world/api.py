@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.fields import empty
@@ -15,6 +17,8 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from htrae.errors import DomainError
+from htrae.inputs import JsonInputSerializer
+from htrae.schema import error_responses
 from world import accounts, services
 from world.models import Character
 from world.selectors import (
@@ -53,9 +57,20 @@ class CharacterOutputSerializer(serializers.ModelSerializer):
         return {"id": location.id, "slug": location.slug, "name": location.name}
 
 
-class _CredentialsInputSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
-    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+class _CredentialsInputSerializer(JsonInputSerializer):
+    # The name becomes the character's name: no longer than that column.
+    username = serializers.CharField(
+        max_length=Character._meta.get_field("name").max_length, validators=[UnicodeUsernameValidator()]
+    )
+    # The password rules a schema can state, so clients (and the contract test) know a valid
+    # one; Django's validators still refuse common passwords and ones like the name.
+    password = serializers.CharField(
+        min_length=settings.PASSWORD_MIN_LENGTH,
+        max_length=128,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        validators=[RegexValidator(r"\D", message="This password is entirely numeric.")],
+    )
 
 
 _TokenOutput = inline_serializer(
@@ -80,7 +95,16 @@ class RegisterApi(APIView):
     class InputSerializer(_CredentialsInputSerializer):
         pass
 
-    @extend_schema(request=InputSerializer, responses={201: _TokenOutput}, operation_id="auth_register")
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: _TokenOutput,
+            **error_responses(
+                400, 409, 429, 503, codes={409: ["username_taken"], 503: ["world_not_ready"]}, json_body=True
+            ),
+        },
+        operation_id="auth_register",
+    )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -98,11 +122,18 @@ class TokenApi(APIView):
     throttle_classes = _AUTH_THROTTLES
 
     @extend_schema_serializer(component_name="TokenInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(JsonInputSerializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
 
-    @extend_schema(request=InputSerializer, responses={200: _TokenOutput}, operation_id="auth_token")
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: _TokenOutput,
+            **error_responses(400, 429, codes={400: ["invalid_credentials"]}, json_body=True),
+        },
+        operation_id="auth_token",
+    )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -118,7 +149,10 @@ class TokenApi(APIView):
 class MeApi(APIView):
     """The authenticated player's own character."""
 
-    @extend_schema(responses={200: CharacterOutputSerializer}, operation_id="auth_me")
+    @extend_schema(
+        responses={200: CharacterOutputSerializer, **error_responses(401, 404, codes={404: ["no_character"]})},
+        operation_id="auth_me",
+    )
     def get(self, request):
         character = player_character_get(user=request.user)
         if character is None:
@@ -134,6 +168,10 @@ def _player_character_or_404(user) -> Character:
     if character is None:
         raise DomainError("This account has no player character.", code="no_character", status_code=404)
     return character
+
+
+# What the reads of the player's world can answer besides 200.
+_WORLD_ERRORS = error_responses(401, 404, 503, codes={404: ["no_character"], 503: ["world_not_ready"]})
 
 
 def _world_not_ready() -> DomainError:
@@ -218,7 +256,7 @@ class WorldStateApi(APIView):
         exits = ExitOutputSerializer(many=True)
         events = GameEventOutputSerializer(many=True)
 
-    @extend_schema(responses={200: OutputSerializer}, operation_id="world_state")
+    @extend_schema(responses={200: OutputSerializer, **_WORLD_ERRORS}, operation_id="world_state")
     def get(self, request):
         character = _player_character_or_404(request.user)
         surroundings = player_surroundings(character=character)
@@ -243,7 +281,7 @@ class WorldTimeApi(APIView):
         time_scale = serializers.FloatField()
         seconds_until_next_tick = serializers.FloatField(allow_null=True, help_text="Null while the world is paused.")
 
-    @extend_schema(responses={200: OutputSerializer}, operation_id="world_time")
+    @extend_schema(responses={200: OutputSerializer, **_WORLD_ERRORS}, operation_id="world_time")
     def get(self, request):
         _player_character_or_404(request.user)
         world_time = world_time_get()
@@ -283,7 +321,11 @@ class EventListApi(APIView):
         next = serializers.URLField(allow_null=True)
         last_id = serializers.IntegerField()
 
-    @extend_schema(parameters=[InputSerializer], responses={200: OutputSerializer}, operation_id="events_list")
+    @extend_schema(
+        parameters=[InputSerializer],
+        responses={200: OutputSerializer, **error_responses(400, 401, 404, codes={404: ["no_character"]})},
+        operation_id="events_list",
+    )
     def get(self, request):
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

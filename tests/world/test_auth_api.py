@@ -109,8 +109,8 @@ def test_register_rejects_a_taken_name(api_client, starting_location, taken):
 
     response = register(api_client, username=taken, password=GOOD_PASSWORD)
 
-    assert response.status_code == 400
-    assert "username" in response.json()["errors"]
+    assert response.status_code == 409
+    assert response.json()["code"] == "username_taken"
     assert User.objects.count() == 1
     assert Character.objects.count() == 1
 

@@ -11,6 +11,7 @@ import sys
 from argparse import BooleanOptionalAction
 
 from channels.routing import get_default_application
+from daphne import http_protocol
 from daphne.access import AccessLogGenerator
 from daphne.endpoints import build_endpoint_description_strings
 from daphne.server import Server
@@ -59,9 +60,27 @@ class Command(BaseCommand):
             tick_interval_apply()  # TICK_INTERVAL_SECONDS, unless a designer has set the pace
 
             reactor.callWhenRunning(lambda: asyncio.ensure_future(run_tick_loop()))
+        _leave_request_bodies_to_django()
         Server(
             application=get_default_application(),
             endpoints=build_endpoint_description_strings(host=host, port=port),
             action_logger=AccessLogGenerator(sys.stdout),
             verbosity=options.get("verbosity", 1),
         ).run()
+
+
+class _BodyBlindWebRequest(http_protocol.WebRequest):
+    """daphne's request, with Twisted's own form parsing off (see below)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._parsePOSTFormSubmission = False  # twisted.web.http.Request's own switch
+
+
+def _leave_request_bodies_to_django() -> None:
+    """Twisted, under daphne, parses every POSTed form or multipart body into `request.args`
+    (which daphne never reads) and answers a malformed one itself with an empty 400 that
+    never reaches Django. The API reads only JSON: Django and DRF must see such a body to
+    answer it in the JSON error shape (415 `unsupported_media_type`)."""
+    # daphne's HTTPFactory builds each request from this module attribute.
+    http_protocol.WebRequest = _BodyBlindWebRequest
