@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "htrae.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJK")
 
 
 @contextmanager

@@ -196,7 +196,16 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, **_REDIS_CONNECTION_OPTIONS}],
+                # redis-py 8 caps a pool at 100 connections and fails (MaxConnectionsError)
+                # past it rather than waiting: a web process holding hundreds of sockets that
+                # join groups at once needs more.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": env.int("REDIS_CHANNEL_LAYER_MAX_CONNECTIONS", default=2000),
+                        **_REDIS_CONNECTION_OPTIONS,
+                    }
+                ],
                 # A client that stops reading loses frames past this, never blocks the tick.
                 "capacity": 200,
             },
