@@ -182,6 +182,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 TICK_INTERVAL_SECONDS = env.int("TICK_INTERVAL_SECONDS", default=30)
 TICK_BATCH_SIZE = env.int("TICK_BATCH_SIZE", default=500)
 WORLD_SEED = env.int("WORLD_SEED", default=20261126)
+# Fault drills only (tests/served): hold every tick open this long, mid-way, inside its
+# transaction, so a drill can kill a worker or stop a server during a tick. Never set it in use.
+TICK_DRILL_SLEEP_SECONDS = env.float("TICK_DRILL_SLEEP_SECONDS", default=0.0)
 SEED_WORLD_FILE = env.path("SEED_WORLD_FILE", default=BASE_DIR / "seed" / "htrae.yaml")
 
 # --- Emotions ---------------------------------------------------------------------------
