@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -136,7 +137,11 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, **_REDIS_CONNECTION_OPTIONS}],
+                # After Redis restarts, pooled connections are dead: retry once on a fresh one,
+                # or the first client to reconnect is refused though Redis is back.
+                "hosts": [
+                    {"address": REDIS_URL, **_REDIS_CONNECTION_OPTIONS, "retry_on_error": [RedisConnectionError]}
+                ],
                 # A client that stops reading loses frames past this, never blocks the tick.
                 "capacity": 200,
             },
