@@ -102,11 +102,11 @@ async def run_tick_loop() -> None:
                 continue
             await asyncio.sleep(POLL_SECONDS if due_in is None else min(POLL_SECONDS, due_in))
         except asyncio.CancelledError:
-            break
+            logger.info("embedded tick loop stopped")
+            raise
         except Exception:
             logger.exception("the tick failed; the world stays as it was and tries again")
             await asyncio.sleep(POLL_SECONDS)
-    logger.info("embedded tick loop stopped")
 
 
 async def _tick_in_thread() -> TickResult:
