@@ -121,3 +121,45 @@ def test_embedded_serve_stops_within_seconds_at_any_point_of_a_tick(big_embedded
         sampled = [row[0] for row in db.execute(SPECTRA_TICKS)]
     assert sampled == list(range(1, clock + 1)), sampled
     assert cancelled >= 1, "no signal landed inside a tick: the drill did not test what it should"
+
+
+HONCHO_LINES = re.compile(r"(web|worker|beat)\.1 stopped \(rc=(-?\d+)\)")
+
+
+@pytest.mark.fault
+@pytest.mark.served
+@pytest.mark.redis_db(14)
+@pytest.mark.parametrize(
+    ("sig", "moment"),
+    [(signal.SIGINT, "mid-tick"), (signal.SIGTERM, "as a tick commits")],
+    ids=["ctrl-c-mid-tick", "sigterm-at-commit"],
+)
+def test_make_up_processes_stop_within_seconds(world, sig, moment):
+    """`make up` runs honcho with web, worker and beat; a signal to honcho (Ctrl-C in its
+    terminal, or SIGTERM from a supervisor) stops all three by themselves, before honcho's
+    own SIGKILL after 5 s, whatever the tick is doing."""
+    world.schedule_ticks(every=2)
+    port = free_port()
+    honcho = world.start(
+        "honcho",
+        [str(Path(sys.executable).with_name("honcho")), "start", "-f", "Procfile"],
+        PORT=str(port),
+        WORKER_CONCURRENCY="1",
+        TICK_DRILL_SLEEP_SECONDS="2",
+    )
+    world.web_port = port
+    wait_until(lambda: "tick drill: pausing" in honcho.log(), timeout=60, what="a tick under way")
+    if moment == "mid-tick":
+        time.sleep(0.7)
+    else:  # the pause ends, then the phases and the commit: signal right at its end
+        time.sleep(1.95)
+    honcho.send(sig)
+    took = honcho.wait_exit(timeout=10)
+    output = honcho.log()
+    assert took is not None, output
+    assert "sending SIGKILL" not in output, output  # every process stopped on its own
+    assert {name for name, _ in HONCHO_LINES.findall(output)} == {"web", "worker", "beat"}, output
+    assert took < EXIT_WITHIN_SECONDS, (took, output)
+    assert "Traceback" not in output, output
+    ticks = world.ticks_run()
+    assert ticks == list(range(1, world.clock_tick() + 1)), ticks
