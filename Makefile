@@ -37,9 +37,9 @@ up: install
 	$(PY) manage.py sync_tick_schedule
 	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
-## test: run the whole test suite (embedded unless DATABASE_URL / REDIS_URL are set)
+## test: run the test suite but the fault drills (`pytest -m fault`); embedded unless DATABASE_URL / REDIS_URL are set
 test: install-dev
-	SECRET_KEY=$${SECRET_KEY:-htrae-make-test-only-key-9fJ2kLq8Zr4Wn7Xc1Vb6Mt3Hy5Ds0Pg} $(VENV)/bin/pytest
+	SECRET_KEY=$${SECRET_KEY:-htrae-make-test-only-key-9fJ2kLq8Zr4Wn7Xc1Vb6Mt3Hy5Ds0Pg} $(VENV)/bin/pytest -m "not fault"
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -21,13 +21,21 @@
 Whatever the way, an exception in the work (or in sending it) is logged and never raised
 into the caller: the player's action has already committed and must still be acknowledged.
 Callers schedule with `transaction.on_commit(...)` so nothing runs for a rolled-back action.
+
+`call_on_server_loop(make_coroutine, timeout=...)` is how sync code in another thread (the
+embedded tick, a request, a reply) runs a coroutine on the server's loop, where the channel
+layer lives. Unlike `async_to_sync`, it never waits forever: it gives up after `timeout`, or
+as soon as the loop stops (a Ctrl-C while a tick commits used to hang the process here).
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -45,6 +53,80 @@ def register_server_loop(loop: asyncio.AbstractEventLoop | None) -> None:
     """Make `loop` (the ASGI server's) the one background work runs on; None forgets it."""
     global _server_loop
     _server_loop = loop
+
+
+def server_loop() -> asyncio.AbstractEventLoop | None:
+    """The ASGI server's loop while it runs (under `manage.py serve`), else None."""
+    loop = _server_loop
+    return loop if loop is not None and not loop.is_closed() else None
+
+
+class ServerLoopGone(RuntimeError):
+    """The server's loop stopped (the server is shutting down) before the work was done."""
+
+
+# How often a thread waiting on the server loop checks that the loop still runs.
+_LOOP_CHECK_SECONDS = 0.1
+
+
+def call_on_server_loop(make_coroutine: Callable[[], Awaitable[Any]], *, timeout: float) -> Any:
+    """Run `make_coroutine()` on the server loop from another thread and return its result.
+
+    Raises TimeoutError after `timeout` seconds and ServerLoopGone as soon as the loop has
+    stopped, cancelling the work either way: a server shutting down must not wait on it.
+    """
+    loop = server_loop()
+    if loop is None or not loop.is_running():
+        raise ServerLoopGone("the server loop is not running")
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop:
+        raise RuntimeError("call_on_server_loop blocks: call it from another thread than the loop's")
+
+    outcome: concurrent.futures.Future = concurrent.futures.Future()
+    started: list[asyncio.Task] = []
+
+    def settle(task: asyncio.Task) -> None:
+        if outcome.done():
+            return
+        if task.cancelled():
+            outcome.cancel()
+        elif task.exception() is not None:
+            outcome.set_exception(task.exception())
+        else:
+            outcome.set_result(task.result())
+
+    def start() -> None:
+        # The coroutine is made here, on the loop, only if the loop ever runs this: a loop
+        # that stopped first leaves no never-awaited coroutine behind.
+        if outcome.done():
+            return
+        task = loop.create_task(make_coroutine())
+        started.append(task)
+        task.add_done_callback(settle)
+
+    def give_up(error: Exception) -> None:
+        outcome.cancel()
+        for task in started:
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(task.cancel)
+        raise error
+
+    try:
+        loop.call_soon_threadsafe(start)
+    except RuntimeError as error:  # closed in between
+        raise ServerLoopGone(str(error)) from error
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return outcome.result(timeout=_LOOP_CHECK_SECONDS)
+        except concurrent.futures.TimeoutError:
+            if not loop.is_running():
+                give_up(ServerLoopGone("the server loop stopped"))
+            if time.monotonic() >= deadline:
+                give_up(TimeoutError(f"the server loop did not finish the work in {timeout} s"))
 
 
 def uses_celery() -> bool:

@@ -7,6 +7,7 @@ the DRF exception handler and the plain Django handlers below turn everything in
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
+
+from htrae.outage import RETRY_AFTER_SECONDS, is_outage, log_outage, unavailable_body, unavailable_response
 
 
 class DomainError(Exception):
@@ -53,6 +56,10 @@ def _first_message(errors: Any) -> str:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if is_outage(exc):  # PostgreSQL or Redis is down: try again later, not a server bug
+        request = context.get("request")
+        log_outage(exc, f"{request.method} {request.path}" if request is not None else "API")
+        return Response(unavailable_body(), status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     if isinstance(exc, DomainError):
         response = Response(error_body(exc.code, exc.message), status=exc.status_code)
         retry_after = getattr(exc, "retry_after", None)  # a refusal that ends (a lockout) says when
@@ -110,6 +117,11 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
+    # Django calls this inside its `except` block: an outage raised outside a view (a
+    # middleware reading the session while the database restarts) is still a 503.
+    error = sys.exc_info()[1]
+    if is_outage(error):
+        return unavailable_response(request)
     if _wants_json(request):
         return JsonResponse(error_body("server_error", "The server failed; the error has been logged."), status=500)
     return defaults.server_error(request)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -113,6 +114,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # PostgreSQL or Redis down: 503, not 500 (htrae/outage.py).
+    "htrae.outage.OutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Outside CommonMiddleware: it sees the 404 after the trailing-slash redirect was considered.
@@ -198,12 +201,14 @@ if REDIS_URL:
             "CONFIG": {
                 # redis-py 8 caps a pool at 100 connections and fails (MaxConnectionsError)
                 # past it rather than waiting: a web process holding hundreds of sockets that
-                # join groups at once needs more.
+                # join groups at once needs more. After Redis restarts, pooled connections are
+                # dead: retry once on a fresh one, or the first client to reconnect is refused.
                 "hosts": [
                     {
                         "address": REDIS_URL,
                         "max_connections": env.int("REDIS_CHANNEL_LAYER_MAX_CONNECTIONS", default=2000),
                         **_REDIS_CONNECTION_OPTIONS,
+                        "retry_on_error": [RedisConnectionError],
                     }
                 ],
                 # A client that stops reading loses frames past this, never blocks the tick.
@@ -263,6 +268,9 @@ if TICK_INTERVAL_SECONDS is not None and TICK_INTERVAL_SECONDS < 1:
 DEFAULT_TICK_INTERVAL_SECONDS = 30
 TICK_BATCH_SIZE = env.int("TICK_BATCH_SIZE", default=500)
 WORLD_SEED = env.int("WORLD_SEED", default=20261126)
+# Fault drills only (tests/served): hold every tick open this long, mid-way, inside its
+# transaction, so a drill can kill a worker or stop a server during a tick. Never set it in use.
+TICK_DRILL_SLEEP_SECONDS = env.float("TICK_DRILL_SLEEP_SECONDS", default=0.0)
 SEED_WORLD_FILE = env.path("SEED_WORLD_FILE", default=BASE_DIR / "seed" / "htrae.yaml")
 
 # --- Emotions ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from htrae.health import HealthApi
 from world.views import index
 
 admin.site.site_header = "Htrae world administration"
@@ -13,6 +14,7 @@ admin.site.index_title = "The world of Htrae"
 urlpatterns = [
     path("", index, name="index"),
     path("admin/", admin.site.urls),
+    path("api/health", HealthApi.as_view(), name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/", include("world.urls")),

@@ -17,6 +17,7 @@ their notifications without importing them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -26,6 +27,8 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from htrae.background import ServerLoopGone, call_on_server_loop, server_loop
+from htrae.outage import is_outage, log_outage
 from world.events import EventType
 from world.models import Character, GameEvent
 
@@ -225,8 +228,8 @@ def broadcast_tick(tick: int, events: list[GameEvent], *, close_pools: bool = Fa
     """After a tick commits: send its frames. A failure here never undoes the tick."""
     try:
         send_frames(tick_frames(tick, events), close_pools=close_pools)
-    except Exception:  # the world moved on; clients resync from /api/events
-        logger.exception("broadcasting tick %s failed", tick)
+    except Exception as error:  # the world moved on; clients resync from /api/events
+        _log_send_failure(error, f"broadcasting tick {tick}")
 
 
 # --- What a player's action sends ----------------------------------------------------------
@@ -262,15 +265,36 @@ def event_frames(events: Iterable[GameEvent]) -> list[Addressed]:
 def broadcast_events(events: list[GameEvent]) -> None:
     try:
         send_frames(event_frames(events))
-    except Exception:
-        logger.exception("broadcasting events %s failed", [event.id for event in events])
+    except Exception as error:
+        _log_send_failure(error, f"broadcasting events {[event.id for event in events]}")
+
+
+def _log_send_failure(error: Exception, what: str) -> None:
+    """An outage or a shutdown is one warning line; anything else is a bug, with its traceback."""
+    if isinstance(error, ServerLoopGone | TimeoutError):
+        logger.warning("%s abandoned: %s", what, error)
+    elif is_outage(error):
+        log_outage(error, what)
+    else:
+        logger.exception("%s failed", what)
 
 
 # --- Sending -------------------------------------------------------------------------------
 
 
+# A send that takes longer than this is abandoned (Redis unreachable, the server stopping):
+# the tick has committed either way, and clients catch up through /api/events.
+SEND_TIMEOUT_SECONDS = 5.0
+
+
 def send_frames(frames: list[Addressed], *, close_pools: bool = False) -> None:
-    """Send frames through the channel layer, all in one event-loop pass.
+    """Send frames through the channel layer, all in one event-loop pass, within
+    SEND_TIMEOUT_SECONDS.
+
+    Under `manage.py serve` the frames go out on the server's loop, where the channel layer's
+    consumers are (`htrae.background.call_on_server_loop`), and the send is abandoned if that
+    loop stops: a tick committing as the server shuts down must not wait on a loop that will
+    never run again. Elsewhere (Celery workers, tests) it runs with `async_to_sync`.
 
     `close_pools` is for callers with no event loop of their own (Celery workers): each
     `async_to_sync` call there runs a fresh loop, and channels-redis connection pools left
@@ -282,10 +306,14 @@ def send_frames(frames: list[Addressed], *, close_pools: bool = False) -> None:
 
     async def send_all() -> None:
         try:
-            for group, frame in frames:
-                await layer.group_send(group, {"type": FRAME_MESSAGE_TYPE, "frame": frame})
+            async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+                for group, frame in frames:
+                    await layer.group_send(group, {"type": FRAME_MESSAGE_TYPE, "frame": frame})
         finally:
             if close_pools and hasattr(layer, "close_pools"):
                 await layer.close_pools()
 
-    async_to_sync(send_all)()
+    if server_loop() is not None:
+        call_on_server_loop(send_all, timeout=SEND_TIMEOUT_SECONDS + 1)
+    else:
+        async_to_sync(send_all)()

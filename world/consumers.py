@@ -39,9 +39,9 @@ from world.selectors import player_character_get, player_surroundings
 
 logger = logging.getLogger(__name__)
 
-# The server cannot serve this connection now; reconnect later. WebSocket's own code for this
-# is 1013, but daphne (autobahn) lets an application send only 1000 or 3000-4999.
-CLOSE_TRY_AGAIN_LATER = 4013
+# The server cannot serve this connection now; reconnect later (daphne may send it:
+# world.ws_resilience.allow_registered_close_codes).
+CLOSE_TRY_AGAIN_LATER = 1013
 
 # Database threads for players' actions, shared by every connection of this process.
 ACTION_EXECUTOR = ThreadPoolExecutor(max_workers=settings.WS_ACTION_THREADS, thread_name_prefix="ws-action")

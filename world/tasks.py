@@ -1,14 +1,58 @@
-"""Celery tasks of the world app: thin wrappers around services."""
+"""Celery tasks of the world app: thin wrappers around services.
+
+The tick task is acknowledged early (Celery's default, on purpose): a worker killed mid-tick
+loses the message, PostgreSQL rolls the tick back, and the next Beat message runs it. With
+`acks_late` the lost message would come back only after the broker's visibility timeout
+(an hour), long after the world had moved on.
+
+Shutdown: a supervisor (honcho for `make up`, systemd, Kubernetes) sends SIGTERM to the whole
+process group, pool processes included, and Celery resets their SIGTERM to "die now". A
+pool process that died mid-tick lost nothing (the tick rolled back) but the worker logged a
+WorkerLostError traceback. In a pool process, SIGTERM during a tick now asks the tick to
+roll back at its next checkpoint and the task returns `cancelled`; the worker's warm
+shutdown then ends the process. Outside a tick, SIGTERM still ends it at once
+(billiard's handler).
+"""
+
+import contextlib
+import signal
+import threading
 
 from celery import shared_task
 
+from htrae.outage import is_outage, log_outage
 from world.tick import run_tick
 
 WORLD_TICK_TASK = "world.run_world_tick"
+
+_stop_tick = threading.Event()
+
+
+@contextlib.contextmanager
+def _sigterm_rolls_back_the_tick():
+    """While a tick runs in this process's main thread, SIGTERM asks it to roll back
+    instead of killing the process (billiard's own handler comes back afterwards)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: _stop_tick.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        _stop_tick.clear()  # one stop request cancels one tick; the next message runs it
 
 
 @shared_task(name=WORLD_TICK_TASK, ignore_result=True)
 def run_world_tick() -> dict:
     """Beat sends this every tick interval; run_tick itself refuses duplicates and overlaps."""
-    result = run_tick(close_channel_pools=True)
+    try:
+        with _sigterm_rolls_back_the_tick():
+            result = run_tick(close_channel_pools=True, should_stop=_stop_tick.is_set)
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        # The database went away mid-tick: it rolled back whole; the next message runs it.
+        log_outage(error, "the world tick")
+        return {"tick": None, "skipped": "unavailable", "events": 0}
     return {"tick": result.tick, "skipped": result.skipped, "events": result.events}

@@ -18,6 +18,8 @@ A tick:
 5. commits, and only then broadcasts every event the tick published, as one `world_update`
    per occupied location and a few other frames.
 A failure anywhere rolls the whole tick back: no half-written tick, nothing broadcast.
+So does a stop request (`should_stop`, checked between batches and phases and just before
+commit): a server shutting down abandons the tick, and the next run does it again, whole.
 """
 
 from __future__ import annotations
@@ -90,34 +92,62 @@ class TickResult:
         return self.tick is not None
 
 
+class TickCancelled(Exception):
+    """Raised inside a tick when its caller asked it to stop: the transaction rolls back."""
+
+
 def run_tick(
     *,
     force: bool = False,
     expected_tick: int | None = None,
     batch_size: int | None = None,
     close_channel_pools: bool = False,
+    should_stop: Callable[[], bool] | None = None,
 ) -> TickResult:
     """Run one tick of the world (see the module docstring).
 
     `force` runs it even when paused or early (run_ticks, tests). `expected_tick` makes the
     call idempotent for a tick number: if the world already reached it, nothing happens.
     A tick that meets a lock conflict rolled back whole and runs once more (`world.locks`).
+    `should_stop` is asked between steps; once it says yes the tick rolls back and returns
+    skipped="cancelled".
     """
     started = time.perf_counter()
-    return retrying(
-        lambda: _run_tick_once(
-            started=started,
-            force=force,
-            expected_tick=expected_tick,
-            batch_size=batch_size or settings.TICK_BATCH_SIZE,
-            close_channel_pools=close_channel_pools,
-        ),
-        what="the tick",
-    )
+    stop = should_stop or _never
+
+    def checkpoint() -> None:
+        if stop():
+            raise TickCancelled
+
+    try:
+        return retrying(
+            lambda: _run_tick_once(
+                started=started,
+                force=force,
+                expected_tick=expected_tick,
+                batch_size=batch_size or settings.TICK_BATCH_SIZE,
+                close_channel_pools=close_channel_pools,
+                checkpoint=checkpoint,
+            ),
+            what="the tick",
+        )
+    except TickCancelled:
+        logger.info("tick cancelled before commit; rolled back")
+        return TickResult(tick=None, skipped="cancelled")
+
+
+def _never() -> bool:
+    return False
 
 
 def _run_tick_once(
-    *, started: float, force: bool, expected_tick: int | None, batch_size: int, close_channel_pools: bool
+    *,
+    started: float,
+    force: bool,
+    expected_tick: int | None,
+    batch_size: int,
+    close_channel_pools: bool,
+    checkpoint: Callable[[], None],
 ) -> TickResult:
     with transaction.atomic():
         # The lock order of world.locks: single flight, then the world (players wait for the
@@ -144,8 +174,10 @@ def _run_tick_once(
             ids = snapshot.autonomous_ids
             batches = 0
             for start in range(0, len(ids), batch_size):
+                checkpoint()
                 _run_batch(list(ids[start : start + batch_size]), snapshot, clock)
                 batches += 1
+            _drill_pause(checkpoint)
             _publish_time_of_day(clock, previous_world_time)
             context = TickContext(
                 tick=clock.tick,
@@ -156,7 +188,9 @@ def _run_tick_once(
                 moods=snapshot.moods,
             )
             for phase in _phases:
+                checkpoint()
                 phase(context)
+        checkpoint()  # the last moment a stop request can still undo the tick
 
         result = TickResult(
             tick=clock.tick,
@@ -170,6 +204,19 @@ def _run_tick_once(
         transaction.on_commit(lambda: broadcast_tick(clock.tick, events, close_pools=close_channel_pools))
     logger.debug("tick %s: %s characters, %s events", result.tick, result.characters, result.events)
     return result
+
+
+def _drill_pause(checkpoint: Callable[[], None]) -> None:
+    """Fault drills only (TICK_DRILL_SLEEP_SECONDS, 0 in production): hold the tick open
+    mid-way, inside its transaction, so a drill can kill or stop a process during a tick."""
+    seconds = settings.TICK_DRILL_SLEEP_SECONDS
+    if seconds <= 0:
+        return
+    logger.info("tick drill: pausing %.1f s mid-tick", seconds)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        checkpoint()
+        time.sleep(min(0.1, deadline - time.monotonic()))
 
 
 def _publish_time_of_day(clock: WorldClock, previous_world_time: datetime) -> None:

@@ -11,16 +11,22 @@ Redis database, and end everything they start. `ServedWorld` is the handle:
             ...
 
 Everything runs from this checkout's interpreter (`sys.executable`).
+
+Fault drills need servers they may stop: `PrivateRedis` (a redis-server of their own) and
+`PrivatePostgres` (a throwaway cluster made with initdb); pass their URLs to
+`ServedWorld.create`. Never stop the shared servers: other people use them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -88,6 +94,23 @@ class ServedProcess:
 
     def alive(self) -> bool:
         return self.popen.poll() is None
+
+    def send(self, sig: int, *, group: bool = False) -> None:
+        """Send `sig` to the process (as a terminal's Ctrl-C reaches one program) or its group."""
+        with contextlib.suppress(ProcessLookupError):
+            if group:
+                os.killpg(self.popen.pid, sig)
+            else:
+                self.popen.send_signal(sig)
+
+    def wait_exit(self, timeout: float) -> float | None:
+        """Seconds it took to exit, or None if it is still running after `timeout`."""
+        started = time.monotonic()
+        try:
+            self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        return time.monotonic() - started
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> int | None:
         """Signal the process group, wait, then kill what is left. Returns the exit code."""
@@ -240,6 +263,25 @@ class ServedWorld:
         ]
         return self.start("beat", argv, **env)
 
+    def schedule_ticks(self, every: int | None = None) -> None:
+        """Point Beat's schedule at the world clock (`make up` runs this before honcho),
+        after setting the clock's interval to `every` seconds if given."""
+        if every is not None:
+            self.sql("UPDATE world_worldclock SET tick_interval_seconds = %s WHERE id = 1", every)
+        self.manage("sync_tick_schedule")
+
+    def ticks_run(self) -> list[int]:
+        """Tick numbers the world committed, one per tick: Spectra's emotion samples (her arc
+        is sampled every tick, inside the tick's transaction)."""
+        rows = self.sql(
+            "SELECT s.tick FROM spectra_emotionsample s JOIN world_character c ON c.id = s.character_id "
+            "WHERE c.kind = 'spectra' ORDER BY s.tick, s.id"
+        )
+        return [row[0] for row in rows]
+
+    def clock_tick(self) -> int:
+        return self.sql("SELECT tick FROM world_worldclock WHERE id = 1")[0][0]
+
     def _web_answers(self, web: ServedProcess) -> bool:
         if not web.alive():
             raise RuntimeError(f"the web process exited:\n{web.log()}")
@@ -299,11 +341,105 @@ def _libpq(url: str) -> str:
 
 
 @contextlib.contextmanager
-def served_world(tmp_path: Path, *, redis_db: int, **options) -> Iterator[ServedWorld]:
+def served_world(
+    tmp_path: Path, *, redis_db: int, database_url: str | None = None, redis_url: str | None = None, **options
+) -> Iterator[ServedWorld]:
+    """A world on the suite's PostgreSQL and Redis, or on the private servers given."""
     urls = served_urls()
-    assert urls is not None
-    world = ServedWorld.create(database_url=urls[0], redis_url=urls[1], redis_db=redis_db, log_dir=tmp_path, **options)
+    assert urls is not None or (database_url and redis_url)
+    world = ServedWorld.create(
+        database_url=database_url or urls[0],
+        redis_url=redis_url or urls[1],
+        redis_db=redis_db,
+        log_dir=tmp_path,
+        **options,
+    )
     try:
         yield world
     finally:
         world.destroy()
+
+
+# --- private servers for fault drills --------------------------------------------------------
+
+
+def _wait_port(port: int, *, timeout: float, up: bool = True) -> None:
+    def answers() -> bool:
+        with socket.socket() as probe:
+            probe.settimeout(0.5)
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    wait_until((lambda: answers()) if up else (lambda: not answers()), timeout=timeout, what=f"port {port}")
+
+
+class PrivateRedis:
+    """A redis-server of the drill's own (no persistence), stopped and started at will."""
+
+    def __init__(self, log_dir: Path):
+        self.port = free_port()
+        self.log_dir = log_dir
+        self.popen: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        log = (self.log_dir / "redis.log").open("a")
+        argv = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        argv += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
+        self.popen = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        _wait_port(self.port, timeout=10)
+
+    def stop(self) -> None:
+        if self.popen is not None and self.popen.poll() is None:
+            self.popen.terminate()
+            try:
+                self.popen.wait(10)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(5)
+        self.popen = None
+
+
+class PrivatePostgres:
+    """A throwaway PostgreSQL cluster (initdb in a temporary folder, trust auth, its own port
+    and socket folder). As root, the server runs as the `postgres` user."""
+
+    BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+    def __init__(self):
+        self.port = free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="htrae-pg-"))
+        self.data = self.root / "data"
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            shutil.chown(self.root, "postgres", "postgres")
+
+    @classmethod
+    def available(cls) -> bool:
+        return (cls.BIN / "initdb").exists()
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *argv: str, timeout: float = 60) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if self.as_postgres else []
+        subprocess.run([*prefix, *argv], check=True, capture_output=True, timeout=timeout)
+
+    def init(self) -> None:
+        self._run(str(self.BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = self.root / "server.log"
+        self._run(str(self.BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(log), "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._run(str(self.BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def destroy(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -3,6 +3,10 @@
 In embedded mode (no REDIS_URL) it also runs the world tick in the same process
 (`world.tick_loop`), since the in-memory channel layer reaches only this process. In served
 mode Celery Beat and workers tick, and this is only the web process (`--no-tick`).
+
+Ctrl-C or SIGTERM stops it within seconds at any moment: daphne stops the reactor; before it
+does, the tick loop is told to stop (a tick under way rolls back), and broadcasts waiting on
+the server's loop give up once it stops (`htrae.background.call_on_server_loop`).
 """
 
 import asyncio
@@ -17,6 +21,10 @@ from daphne.endpoints import build_endpoint_description_strings
 from daphne.server import Server
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+# After the server stopped, how long a tick under way may take to roll back (it checks
+# between batches, so well under this), before the process exits without it.
+SHUTDOWN_TICK_WAIT_SECONDS = 3.0
 
 
 class Command(BaseCommand):
@@ -55,18 +63,27 @@ class Command(BaseCommand):
         reactor.callWhenRunning(lambda: register_server_loop(asyncio.get_event_loop()))
         if tick:
             from world.services import tick_interval_apply
-            from world.tick_loop import run_tick_loop
+            from world.tick_loop import start_tick_loop, stop_tick_loop
 
             tick_interval_apply()  # TICK_INTERVAL_SECONDS, unless a designer has set the pace
 
-            reactor.callWhenRunning(lambda: asyncio.ensure_future(run_tick_loop()))
+            reactor.callWhenRunning(start_tick_loop)
+            # "before shutdown": the loop still runs, so the tick loop can be cancelled cleanly.
+            reactor.addSystemEventTrigger("before", "shutdown", stop_tick_loop)
         _leave_request_bodies_to_django()
-        Server(
-            application=get_default_application(),
-            endpoints=build_endpoint_description_strings(host=host, port=port),
-            action_logger=AccessLogGenerator(sys.stdout),
-            verbosity=options.get("verbosity", 1),
-        ).run()
+        try:
+            Server(
+                application=get_default_application(),
+                endpoints=build_endpoint_description_strings(host=host, port=port),
+                action_logger=AccessLogGenerator(sys.stdout),
+                verbosity=options.get("verbosity", 1),
+            ).run()
+        finally:
+            register_server_loop(None)  # from now on, nothing waits on the stopped loop
+            if tick:
+                from world.tick_loop import wait_tick_thread
+
+                wait_tick_thread(timeout=SHUTDOWN_TICK_WAIT_SECONDS)
 
 
 class _BodyBlindWebRequest(http_protocol.WebRequest):
