@@ -5,8 +5,9 @@ process as `make up` runs it, a Celery worker and Beat, so the world ticks), reg
 players, spreads them over the world's places (`--crowd` keeps them all at the starting
 place, where every line goes to every client), connects each over a real WebSocket, and has
 each send K actions a second (speak, move, interact, wait) for T seconds. Then it reads the
-database and prints what was sent, acknowledged, refused as busy and in error; the ack latency; actions applied exactly once,
-applied but never acknowledged, acknowledged but not stored; and sockets the server closed.
+database and prints what was sent, acknowledged, refused as busy and in error; the ack
+latency; actions applied exactly once, applied but never acknowledged, acknowledged but not
+stored; sockets the server closed; and the CPU each process used.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/0 \\
         .venv/bin/python bench/actions.py --clients 100 --rate 2 --seconds 60
