@@ -16,6 +16,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from htrae.schema import error_responses
+
 _redis_client: redis.Redis | None = None
 
 HEALTH_REDIS_TIMEOUT_SECONDS = 2.0
@@ -43,7 +45,8 @@ class HealthApi(APIView):
             200: inline_serializer(
                 "HealthOutput",
                 fields={"database": serializers.CharField(), "redis": serializers.CharField()},
-            )
+            ),
+            **error_responses(),
         },
         operation_id="health",
     )

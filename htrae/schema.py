@@ -52,6 +52,7 @@ CODE_MEANINGS = {
     "unsupported_media_type": "The body is not `application/json` (a form or multipart upload, say).",
     "throttled": "Too many requests; `Retry-After` says when to try again.",
     "world_not_ready": "The world has not started yet (no clock, or no starting location).",
+    "unavailable": "The database or Redis is down (`htrae/outage.py`); `Retry-After` says when to try again.",
 }
 
 # The codes Django and DRF answer by themselves for each status.
@@ -64,7 +65,7 @@ DEFAULT_CODES: dict[int, tuple[str, ...]] = {
     406: ("not_acceptable",),
     415: ("unsupported_media_type",),
     429: ("throttled",),
-    503: (),
+    503: ("unavailable",),
 }
 
 STATUS_SUMMARIES = {
@@ -96,16 +97,16 @@ def error_responses(
     """The error responses of an endpoint, for `extend_schema(responses={200: ..., **error_responses(...)})`.
 
     `codes` adds an endpoint's own codes to a status's defaults (`DEFAULT_CODES`); a status
-    with no defaults (409, 503) needs its codes given. Every endpoint can answer 406 (DRF's content
-    negotiation: it renders only JSON); `json_body=True` adds what reading a JSON body can
-    answer: 400 `parse_error` and 415.
+    with no defaults (409) needs its codes given. Every endpoint can answer 406 (DRF's content
+    negotiation: it renders only JSON) and 503 `unavailable` (an outage, `htrae/outage.py`);
+    `json_body=True` adds what reading a JSON body can answer: 400 `parse_error` and 415.
     """
-    wanted: dict[int, list[str]] = {status: list(DEFAULT_CODES[status]) for status in (*statuses, 406)}
+    wanted: dict[int, list[str]] = {status: list(DEFAULT_CODES[status]) for status in (*statuses, 406, 503)}
     if json_body:
         wanted.setdefault(400, list(DEFAULT_CODES[400])).append("parse_error")
         wanted.setdefault(415, list(DEFAULT_CODES[415]))
     for status, extra in (codes or {}).items():
-        if status not in statuses:
+        if status not in (*statuses, 503):
             raise ValueError(f"codes given for status {status}, which is not listed")
         wanted[status].extend(extra)
     responses = {}
