@@ -257,6 +257,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 WS_ACTION_THREADS = env.int("WS_ACTION_THREADS", default=8)
 # Actions one connection may have waiting; past this the client gets `busy` with retry_after.
 WS_ACTION_QUEUE = env.int("WS_ACTION_QUEUE", default=16)
+# An action expected to wait longer than this (the process's backlog at its measured pace) is
+# refused with `busy` at once: an acknowledgement stays prompt under any load.
+WS_ACTION_MAX_WAIT_SECONDS = env.float("WS_ACTION_MAX_WAIT_SECONDS", default=0.2)
 
 # --- The world --------------------------------------------------------------------------
 

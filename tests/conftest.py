@@ -106,3 +106,12 @@ def close_action_thread_connections():
         action_connections_close()
     if SyncToAsync.single_thread_executor._threads:  # Channels' own database thread
         SyncToAsync.single_thread_executor.submit(lambda: connection.close()).result(10)
+
+
+@pytest.fixture(autouse=True)
+def fresh_action_backlog():
+    """The WebSocket's back-pressure estimate is per process; each test starts it afresh."""
+    from world.consumers import BACKLOG
+
+    BACKLOG.pending, BACKLOG.mean_seconds, BACKLOG.mean_interval, BACKLOG.last_done = 0, 0.02, 0.0, 0.0
+    yield

@@ -67,6 +67,54 @@ def action_connections_close(timeout: float = 10.0) -> None:
         future.result(timeout + 1)
 
 
+class ActionBacklog:
+    """Actions admitted and not yet done in this process, how long applying one takes, and
+    how often one finishes while others wait: the expected wait of a new action.
+
+    The process-wide estimate is Little's law on what was measured, not on the number of
+    threads: applying actions is mostly Python under one interpreter lock, so eight threads
+    do not finish eight times as fast. The time between completions while actions wait is the
+    process's real pace."""
+
+    def __init__(self) -> None:
+        self.pending = 0
+        self.mean_seconds = 0.02  # applying one action, in its thread
+        self.mean_interval = 0.0  # between two completions while the process is busy
+        self.last_done = 0.0
+
+    def expected_wait(self, *, own_queue: int) -> float:
+        """Seconds before a new action would be applied: the process's backlog at its pace,
+        or this connection's own queue (its actions run one after another)."""
+        return max(self.pending * self.mean_interval, own_queue * self.mean_seconds)
+
+    def done(self) -> None:
+        now = time.monotonic()
+        if self.pending > 1 and self.last_done:  # others were waiting: this is the pace
+            self.mean_interval = 0.9 * self.mean_interval + 0.1 * (now - self.last_done)
+        elif self.pending <= 1:
+            self.mean_interval *= 0.5  # idle again: forget the rush
+        self.last_done = now
+        self.pending -= 1
+
+    def observe(self, seconds: float) -> None:
+        self.mean_seconds = 0.95 * self.mean_seconds + 0.05 * seconds
+
+    def timed(self, func):
+        """`func`, reporting how long each call took (in the thread it runs in)."""
+
+        def call(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                self.observe(time.perf_counter() - started)
+
+        return call
+
+
+BACKLOG = ActionBacklog()
+
+
 def _outage_errors() -> tuple[type[BaseException], ...]:
     """Errors meaning a service is down (the database, Redis), not a bad message."""
     errors: list[type[BaseException]] = [OperationalError, InterfaceError, ConnectionError, TimeoutError]
@@ -114,7 +162,6 @@ class SimulationConsumer(AsyncWebsocketConsumer):
             return
         self.rate = RateLimiter()
         self.actions: asyncio.Queue[ClientAction] = asyncio.Queue(maxsize=settings.WS_ACTION_QUEUE)
-        self.service_seconds = 0.05  # a running mean of how long an action takes, for retry_after
         self.location_id = self.character.location_id
         try:
             for group in self._groups():
@@ -137,6 +184,7 @@ class SimulationConsumer(AsyncWebsocketConsumer):
         applier = getattr(self, "applier", None)
         if applier is not None:
             applier.cancel()  # queued actions are dropped unapplied; nothing can ack them now
+            BACKLOG.pending -= self.actions.qsize()
         for group in self._groups():
             try:
                 await self.channel_layer.group_discard(group, self.channel_name)
@@ -163,21 +211,25 @@ class SimulationConsumer(AsyncWebsocketConsumer):
         if action is None:
             await self.send_error(refusal.code, refusal.message, request_id=refusal.request_id)
             return
-        try:
-            self.actions.put_nowait(action)
-        except asyncio.QueueFull:
+        # Back-pressure: an action that would wait longer than WS_ACTION_MAX_WAIT_SECONDS (the
+        # process is saturated, or this client sends faster than its actions apply) is refused
+        # at once with `busy`, never left to grow a backlog.
+        wait = BACKLOG.expected_wait(own_queue=self.actions.qsize())
+        if wait > settings.WS_ACTION_MAX_WAIT_SECONDS or self.actions.full():
             await self.send_error(
                 "busy",
-                "Your earlier actions are still being applied; send this one again shortly.",
+                "The world is busy with earlier actions; send this one again shortly.",
                 request_id=action.request_id,
-                retry_after=round(self.service_seconds * self.actions.qsize(), 3) or 0.1,
+                retry_after=round(max(wait, 0.05), 3),
             )
+            return
+        BACKLOG.pending += 1
+        self.actions.put_nowait(action)
 
     async def _apply_actions(self) -> None:
         """This connection's actions, in the order sent, each acknowledged or refused."""
         while True:
             action = await self.actions.get()
-            started = time.perf_counter()
             # Frames the action itself sets off arrive while it commits: hold them until the
             # ack (and after a move, the new place's snapshot) has gone out, as a client expects.
             self.held_frames = []
@@ -190,13 +242,13 @@ class SimulationConsumer(AsyncWebsocketConsumer):
                 await self._safe_error("internal_error", "The action failed; nothing was changed.", action)
             finally:
                 held, self.held_frames = self.held_frames, None
-                self.service_seconds = 0.8 * self.service_seconds + 0.2 * (time.perf_counter() - started)
+                BACKLOG.done()
             for frame in held:
                 await self._relay(frame)
 
     async def _apply(self, action: ClientAction) -> None:
         try:
-            reply = await _in_action_thread(services.player_action_apply)(
+            reply = await _in_action_thread(BACKLOG.timed(services.player_action_apply))(
                 character_id=self.character.id, request_id=action.request_id, action=action.action, data=action.data
             )
         except DomainError as error:

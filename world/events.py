@@ -81,6 +81,7 @@ Subscriber = Callable[[list[GameEvent]], None]
 _subscribers: dict[str, list[Subscriber]] = defaultdict(list)
 ANY_EVENT = "*"
 _collector: ContextVar[list[GameEvent] | None] = ContextVar("event_collector", default=None)
+_deferred: ContextVar[list[GameEvent] | None] = ContextVar("deferred_events", default=None)
 
 
 def subscribe(*event_types: str) -> Callable[[Subscriber], Subscriber]:
@@ -135,11 +136,15 @@ def publish_many(drafts: Iterable[EventDraft], *, broadcast: bool = True) -> lis
         # Registered before the subscribers run, so these frames go out before anything
         # the subscribers schedule after commit (an answer to what a player said).
         transaction.on_commit(lambda: broadcast_events(events))
-    _dispatch(events)
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.extend(events)
+    else:
+        dispatch(events)
     return events
 
 
-def _dispatch(events: list[GameEvent]) -> None:
+def dispatch(events: list[GameEvent]) -> None:
     """Call each subscriber once with all the events it asked for, in publishing order."""
     by_handler: dict[Subscriber, list[GameEvent]] = {}
     for event in events:
@@ -159,6 +164,19 @@ def collecting() -> Iterator[list[GameEvent]]:
         yield collected
     finally:
         _collector.reset(token)
+
+
+@contextmanager
+def deferring() -> Iterator[list[GameEvent]]:
+    """Write the events published inside the block but call no subscriber: the caller hands
+    the gathered events to `dispatch` later, in a transaction of its own (a player's action
+    does, after commit: world.services.event_consequences_apply)."""
+    deferred: list[GameEvent] = []
+    token = _deferred.set(deferred)
+    try:
+        yield deferred
+    finally:
+        _deferred.reset(token)
 
 
 def is_collecting() -> bool:

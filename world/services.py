@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,11 +15,21 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from htrae.background import run_in_background
 from htrae.errors import DomainError
 from world import accounts
-from world.events import EventType, publish
-from world.locks import is_lock_conflict, player_writer, retrying
-from world.models import AccountName, Character, Location, Path, PlayerActionReceipt, WorldClock, WorldObject
+from world.events import EventType, deferring, dispatch, publish
+from world.locks import is_lock_conflict, mind_writer, player_writer, retrying
+from world.models import (
+    AccountName,
+    Character,
+    GameEvent,
+    Location,
+    Path,
+    PlayerActionReceipt,
+    WorldClock,
+    WorldObject,
+)
 from world.selectors import starting_location_get, world_now_get
 
 User = get_user_model()
@@ -254,7 +265,10 @@ def player_action_apply(*, character_id: int, request_id: str, action: str, data
 
 
 def _player_action_once(*, handler, character_id: int, request_id: str, action: str, data: dict) -> dict:
-    with player_writer():
+    # The action writes its own rows and its events; what the events set off in the world
+    # (conversations, memories, quests, feelings, answers) runs after commit as mind work of
+    # its own (world.locks): the player's transaction stays short and takes no one else's rows.
+    with player_writer(), deferring() as published:
         character = (
             Character.objects.select_for_update()
             .select_related("location")
@@ -268,7 +282,27 @@ def _player_action_once(*, handler, character_id: int, request_id: str, action: 
             return {**receipt.reply, "replayed": True}
         reply = handler(character=character, data=data, tick=world_now_get().tick)
         PlayerActionReceipt.objects.create(character=character, request_id=request_id, action=action, reply=reply)
+        if published:
+            from world.tasks import event_consequences
+
+            event_ids = [event.id for event in published]
+            transaction.on_commit(partial(run_in_background, event_consequences, event_ids=event_ids))
     return reply
+
+
+def event_consequences_apply(*, event_ids: list[int]) -> None:
+    """After a player's action commits: its events reach their subscribers (conversations,
+    memories, quests, lore, feelings, who answers) as mind work in a transaction of its own,
+    taking the world's locks in their one order (world.locks); run again once on a lock
+    conflict. Events already gone (an action rolled back never schedules this) are skipped."""
+
+    def apply() -> None:
+        with mind_writer():
+            events = list(GameEvent.objects.filter(id__in=event_ids).order_by("id"))
+            if events:
+                dispatch(events)
+
+    retrying(apply, what="the consequences of a player's action")
 
 
 def player_move(*, character: Character, data: dict, tick: int) -> dict:

@@ -56,3 +56,14 @@ def run_world_tick() -> dict:
         log_outage(error, "the world tick")
         return {"tick": None, "skipped": "unavailable", "events": 0}
     return {"tick": result.tick, "skipped": result.skipped, "events": result.events}
+
+
+EVENT_CONSEQUENCES_TASK = "world.event_consequences"
+
+
+@shared_task(name=EVENT_CONSEQUENCES_TASK, ignore_result=True)
+def event_consequences(*, event_ids: list[int]) -> None:
+    """What a player's action set off (see `world.services.event_consequences_apply`)."""
+    from world.services import event_consequences_apply
+
+    event_consequences_apply(event_ids=event_ids)

@@ -36,6 +36,7 @@ from spectra.dialogue import (
 from spectra.dialogue_subscribers import answer_players
 from spectra.replies import REPLY_MEMORIES, reply_to_player, speaker_memories
 from tests.factories import CharacterFactory, LocationFactory, MemoryFactory, PlayerFactory, WorldClockFactory
+from world import tasks as world_tasks
 from world.events import EventType, publish
 from world.models import Character, GameEvent, WorldClock
 from world.services import player_action_apply
@@ -640,11 +641,17 @@ def test_served_mode_sends_the_celery_task(settings, monkeypatch, no_server_loop
 
 def test_served_mode_a_player_line_becomes_a_task(place, settings, monkeypatch, django_capture_on_commit_callbacks):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
-    sent = []
+    sent, consequences = [], []
     monkeypatch.setattr(tasks.reply_to_player, "delay", lambda **kwargs: sent.append(kwargs))
+    monkeypatch.setattr(world_tasks.event_consequences, "delay", lambda **kwargs: consequences.append(kwargs))
 
     with django_capture_on_commit_callbacks(execute=True):
         ack = speak(place["wren"], "Spectra, look!")
+    # The action's consequences are a task of their own; a worker runs them, and they queue
+    # the answer.
+    assert sent == [] and consequences == [{"event_ids": [ack["event_id"]]}]
+    with django_capture_on_commit_callbacks(execute=True):
+        world_tasks.event_consequences(**consequences[0])
 
     assert sent == [
         {

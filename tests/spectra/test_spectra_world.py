@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from spectra.models import AppraisalRule, EmotionSample, SpectraGoal, SpectraMind
 from spectra.services import feelings_update, resonance_apply, spectra_status_publish_if_changed
-from spectra.tasks import mind_catch_up
 from tests.factories import CharacterFactory, LocationFactory, PathFactory, PlayerFactory, WorldClockFactory
 from world.broadcast import tick_frames
 from world.models import Character, GameEvent, Location
 from world.services import player_action_apply
+from world.tasks import event_consequences
 from world.tick import run_tick
 
 pytestmark = pytest.mark.django_db
@@ -52,11 +52,12 @@ def world(db):
 def act(**action):
     """A player's action as the server runs it: committed, then what it set off in others'
     minds runs as mind work of its own (world.locks). Replies are left out: these tests
-    are about what the player's words stir, not her answer's."""
+    are about what the player's words stir, not her answer's (their callbacks, registered
+    while the consequences run, are never run here)."""
     with TestCase.captureOnCommitCallbacks() as callbacks:
         reply = player_action_apply(**action)
     for callback in callbacks:
-        if getattr(callback, "args", (None,))[0] is mind_catch_up:
+        if getattr(callback, "args", (None,))[0] is event_consequences:
             callback()
     return reply
 
