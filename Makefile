@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run up test lint install install-dev lock clean
+.PHONY: run up test test-faults lint install install-dev lock clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ up: install
 ## test: run the test suite but the fault drills (`pytest -m fault`); embedded unless DATABASE_URL / REDIS_URL are set
 test: install-dev
 	SECRET_KEY=$${SECRET_KEY:-htrae-make-test-only-key-9fJ2kLq8Zr4Wn7Xc1Vb6Mt3Hy5Ds0Pg} $(VENV)/bin/pytest -m "not fault"
+
+## test-faults: the fault drills (outages, kills, signals; real processes; PostgreSQL and Redis)
+test-faults: install-dev
+	SECRET_KEY=$${SECRET_KEY:-htrae-make-test-only-key-9fJ2kLq8Zr4Wn7Xc1Vb6Mt3Hy5Ds0Pg} $(VENV)/bin/pytest -m fault
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
