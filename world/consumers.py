@@ -67,6 +67,9 @@ def action_connections_close(timeout: float = 10.0) -> None:
         future.result(timeout + 1)
 
 
+MAX_PACE_SAMPLE_SECONDS = 0.5
+
+
 class ActionBacklog:
     """Actions admitted and not yet done in this process, how long applying one takes, and
     how often one finishes while others wait: the expected wait of a new action.
@@ -82,17 +85,18 @@ class ActionBacklog:
         self.mean_interval = 0.0  # between two completions while the process is busy
         self.last_done = 0.0
 
-    def expected_wait(self, *, own_queue: int) -> float:
-        """Seconds before a new action would be applied: the process's backlog at its pace,
-        or this connection's own queue (its actions run one after another)."""
-        return max(self.pending * self.mean_interval, own_queue * self.mean_seconds)
+    def expected_wait(self, *, own: int) -> float:
+        """Seconds the other connections' actions ahead of a new one take, at the process's
+        pace. (A connection's own burst is bounded by its queue, WS_ACTION_QUEUE, not by time:
+        a client may send its rate limit's worth at once.)"""
+        return max(0, self.pending - own) * self.mean_interval
 
     def done(self) -> None:
         now = time.monotonic()
         if self.pending > 1 and self.last_done:  # others were waiting: this is the pace
-            self.mean_interval = 0.9 * self.mean_interval + 0.1 * (now - self.last_done)
-        elif self.pending <= 1:
-            self.mean_interval *= 0.5  # idle again: forget the rush
+            # (a tick holding every action for a moment must not read as the pace for long)
+            interval = min(now - self.last_done, MAX_PACE_SAMPLE_SECONDS)
+            self.mean_interval = 0.7 * self.mean_interval + 0.3 * interval
         self.last_done = now
         self.pending -= 1
 
@@ -145,6 +149,7 @@ def _snapshot(character) -> dict[str, Any]:
 class SimulationConsumer(AsyncWebsocketConsumer):
     character = None
     held_frames: list[dict[str, Any]] | None = None  # while one of its actions is applied
+    own_pending = 0  # this connection's actions admitted and not yet done
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -185,6 +190,7 @@ class SimulationConsumer(AsyncWebsocketConsumer):
         if applier is not None:
             applier.cancel()  # queued actions are dropped unapplied; nothing can ack them now
             BACKLOG.pending -= self.actions.qsize()
+            self.own_pending -= self.actions.qsize()
         for group in self._groups():
             try:
                 await self.channel_layer.group_discard(group, self.channel_name)
@@ -214,16 +220,18 @@ class SimulationConsumer(AsyncWebsocketConsumer):
         # Back-pressure: an action that would wait longer than WS_ACTION_MAX_WAIT_SECONDS (the
         # process is saturated, or this client sends faster than its actions apply) is refused
         # at once with `busy`, never left to grow a backlog.
-        wait = BACKLOG.expected_wait(own_queue=self.actions.qsize())
+        wait = BACKLOG.expected_wait(own=self.own_pending)
         if wait > settings.WS_ACTION_MAX_WAIT_SECONDS or self.actions.full():
+            own_wait = self.actions.qsize() * BACKLOG.mean_seconds
             await self.send_error(
                 "busy",
                 "The world is busy with earlier actions; send this one again shortly.",
                 request_id=action.request_id,
-                retry_after=round(max(wait, 0.05), 3),
+                retry_after=round(max(wait, own_wait, 0.05), 3),
             )
             return
         BACKLOG.pending += 1
+        self.own_pending += 1
         self.actions.put_nowait(action)
 
     async def _apply_actions(self) -> None:
@@ -243,6 +251,7 @@ class SimulationConsumer(AsyncWebsocketConsumer):
             finally:
                 held, self.held_frames = self.held_frames, None
                 BACKLOG.done()
+                self.own_pending -= 1
             for frame in held:
                 await self._relay(frame)
 

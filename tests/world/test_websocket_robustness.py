@@ -234,3 +234,42 @@ async def test_rate_limit_refusals_carry_the_request_id_and_do_not_count(world):
         await action(wren, f"s{number}", action="wait")
     assert all([(await receive_until_reply(wren))["type"] == "ack" for _ in range(10)])
     await wren.disconnect()
+
+
+async def test_a_saturated_process_answers_busy_before_any_queue_is_full(world, unlimited_rate, monkeypatch, settings):
+    """Several clients, none over its own queue, together more than the process applies:
+    the excess gets `busy` at once, so what is acknowledged waited about the bound at most."""
+    settings.WS_ACTION_MAX_WAIT_SECONDS = 0.3
+    one_at_a_time, real_apply = threading.Lock(), services.player_action_apply
+
+    def saturated_apply(**kwargs):
+        with one_at_a_time:  # the process's pace: one action each 0.1 s, whatever the threads
+            time.sleep(0.1)
+            return real_apply(**kwargs)
+
+    monkeypatch.setattr(consumers.services, "player_action_apply", saturated_apply)
+    clients = [await joined(world, name) for name in ("wren", "tam", "ode")]
+    sent_at, replies, waited = {}, [], []
+
+    async def wave(label: str, per_client: int) -> None:
+        for number in range(per_client):
+            for index, client in enumerate(clients):
+                request_id = f"{label}{index}-{number}"
+                sent_at[request_id] = time.monotonic()
+                await action(client, request_id, action="wait")
+        for client in clients:
+            for _ in range(per_client):
+                frame = await receive_until_reply(client)
+                replies.append(frame)
+                if frame["type"] == "ack":
+                    waited.append(time.monotonic() - sent_at[frame["request_id"]])
+
+    await wave("warm", 2)  # the process learns its pace
+    await wave("rush", 5)
+    busy = [frame for frame in replies if frame["type"] == "error" and frame["data"]["code"] == "busy"]
+    assert busy, "the process was saturated, yet nobody was told to wait"
+    assert all(frame["data"]["retry_after"] > 0 for frame in busy)
+    assert len(replies) == 3 * 7, "every action got its one reply"
+    assert await count(PlayerActionReceipt) == len(waited), "every applied action was acknowledged"
+    for client in clients:
+        await client.disconnect()
