@@ -155,28 +155,26 @@ def dispatch(events: list[GameEvent]) -> None:
 
 
 @contextmanager
-def collecting() -> Iterator[list[GameEvent]]:
+def _gathering(into: ContextVar[list[GameEvent] | None]) -> Iterator[list[GameEvent]]:
+    gathered: list[GameEvent] = []
+    token = into.set(gathered)
+    try:
+        yield gathered
+    finally:
+        into.reset(token)
+
+
+def collecting():
     """Gather every event published inside the block, subscribers' events included (the tick
     broadcasts them together after commit)."""
-    collected: list[GameEvent] = []
-    token = _collector.set(collected)
-    try:
-        yield collected
-    finally:
-        _collector.reset(token)
+    return _gathering(_collector)
 
 
-@contextmanager
-def deferring() -> Iterator[list[GameEvent]]:
+def deferring():
     """Write the events published inside the block but call no subscriber: the caller hands
     the gathered events to `dispatch` later, in a transaction of its own (a player's action
     does, after commit: world.services.event_consequences_apply)."""
-    deferred: list[GameEvent] = []
-    token = _deferred.set(deferred)
-    try:
-        yield deferred
-    finally:
-        _deferred.reset(token)
+    return _gathering(_deferred)
 
 
 def is_collecting() -> bool:

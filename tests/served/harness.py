@@ -39,6 +39,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
+CELERY = [sys.executable, "-m", "celery", "-A", "htrae"]
 
 
 def served_urls() -> tuple[str, str] | None:
@@ -231,11 +232,7 @@ class ServedWorld:
 
     def start_worker(self, *, concurrency: int = 1, name: str = "worker", **env: str) -> ServedProcess:
         argv = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "htrae",
+            *CELERY,
             "worker",
             "--loglevel=INFO",
             f"--concurrency={concurrency}",
@@ -250,11 +247,7 @@ class ServedWorld:
     def start_beat(self, **env: str) -> ServedProcess:
         schedule = self.log_dir / f"beat-{len(self.processes)}.pid"
         argv = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "htrae",
+            *CELERY,
             "beat",
             "--loglevel=INFO",
             "--scheduler",
