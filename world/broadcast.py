@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import close_old_connections
 
 from htrae.background import ServerLoopGone, call_on_server_loop, server_loop
 from htrae.outage import is_outage, log_outage
@@ -237,8 +239,6 @@ def broadcast_tick(tick: int, events: list[GameEvent], *, close_pools: bool = Fa
 
 def event_frames(events: Iterable[GameEvent]) -> list[Addressed]:
     """Frames for events published outside the tick (players' actions)."""
-    from world.selectors import locations_surroundings
-
     frames: list[Addressed] = []
     refresh: set[int] = set()
     for event in events:
@@ -257,9 +257,73 @@ def event_frames(events: Iterable[GameEvent]) -> list[Addressed]:
     frames += _spectra_frames(events)
     if refresh:
         tick = max((event.tick for event in events), default=0)
-        for location_id, surroundings in locations_surroundings(location_ids=sorted(refresh)).items():
-            frames.append((location_group(location_id), world_update_frame(tick=tick, surroundings=surroundings)))
+        if not PLACE_REFRESHER.add(refresh, tick=tick):  # no server here: refresh them now
+            frames += place_update_frames(refresh, tick=tick)
     return frames
+
+
+def place_update_frames(location_ids: Iterable[int], *, tick: int) -> list[Addressed]:
+    """A `world_update` for each of these places (five queries for all of them)."""
+    from world.selectors import locations_surroundings
+
+    return [
+        (location_group(location_id), world_update_frame(tick=tick, surroundings=surroundings))
+        for location_id, surroundings in locations_surroundings(location_ids=sorted(location_ids)).items()
+    ]
+
+
+# Under a web server, the places players' actions touched are refreshed together every
+# PLACE_REFRESH_SECONDS instead of once per action: a `world_update` is the whole place, so
+# the latest supersedes the rest, and a busy place costs five queries per refresh, not per
+# move. (Building surroundings was ~40% of a loaded web process's time.)
+PLACE_REFRESH_SECONDS = 0.1
+
+
+class PlaceRefresher:
+    """Places waiting for their coalesced `world_update`, flushed on the server's loop."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.dirty: dict[int, int] = {}  # location id -> the latest tick seen
+        self.scheduled = False
+
+    def add(self, location_ids: Iterable[int], *, tick: int) -> bool:
+        """Queue these places; False (nothing queued) when no server loop runs here."""
+        loop = server_loop()
+        if loop is None or not loop.is_running():
+            return False
+        with self.lock:
+            for location_id in location_ids:
+                self.dirty[location_id] = max(tick, self.dirty.get(location_id, 0))
+            if self.scheduled:
+                return True
+            self.scheduled = True
+        try:
+            loop.call_soon_threadsafe(loop.call_later, PLACE_REFRESH_SECONDS, self._flush_in_thread, loop)
+        except RuntimeError:  # the loop closed in between: nothing will be sent anyway
+            with self.lock:
+                self.scheduled = False
+        return True
+
+    def _flush_in_thread(self, loop: asyncio.AbstractEventLoop) -> None:
+        loop.run_in_executor(None, self.flush)
+
+    def flush(self) -> None:
+        """Build and send the waiting places' frames (in a thread: it reads the database)."""
+        with self.lock:
+            dirty, self.dirty, self.scheduled = self.dirty, {}, False
+        if not dirty:
+            return
+        close_old_connections()
+        try:
+            send_frames(place_update_frames(dirty, tick=max(dirty.values())))
+        except Exception as error:
+            _log_send_failure(error, f"refreshing places {sorted(dirty)}")
+        finally:
+            close_old_connections()
+
+
+PLACE_REFRESHER = PlaceRefresher()
 
 
 def broadcast_events(events: list[GameEvent]) -> None:
