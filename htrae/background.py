@@ -151,15 +151,19 @@ def run_in_background(task: Callable[..., Any], /, **kwargs: Any) -> None:
     loop = _server_loop
     if loop is not None and not loop.is_closed():
         try:
-            loop.call_soon_threadsafe(_start_on_loop, loop, task, name, kwargs)
+            loop.call_soon_threadsafe(start_in_worker_thread, loop, task, name, kwargs)
             return
         except RuntimeError:  # the loop closed in between: fall through and run it here
             logger.warning("the server loop is closed; running %s inline", name)
     _run_logged(task, name, kwargs)
 
 
-def _start_on_loop(loop: asyncio.AbstractEventLoop, task: Callable[..., Any], name: str, kwargs: dict) -> None:
-    """On the server loop: start the work in a worker thread and keep the future alive."""
+def start_in_worker_thread(
+    loop: asyncio.AbstractEventLoop, task: Callable[..., Any], name: str, kwargs: dict | None = None
+) -> None:
+    """On the server loop (call it there): start `task(**kwargs)` in a worker thread, with
+    Django's connection hygiene, its failure logged, and the future kept alive."""
+    kwargs = kwargs or {}
     future = loop.create_task(sync_to_async(_run_in_worker_thread, thread_sensitive=False)(task, name, kwargs))
     _running.add(future)
     future.add_done_callback(_running.discard)

@@ -115,3 +115,27 @@ def fresh_action_backlog():
 
     BACKLOG.pending, BACKLOG.mean_seconds, BACKLOG.mean_interval, BACKLOG.last_done = 0, 0.02, 0.0, 0.0
     yield
+
+
+@pytest.fixture
+def server_loop():
+    """A running loop in a thread, registered as the web server's (htrae.background)."""
+    import asyncio
+    import threading
+
+    from htrae.background import register_server_loop
+
+    loop = asyncio.new_event_loop()
+    runner = threading.Thread(target=loop.run_forever, daemon=True)
+    runner.start()
+    register_server_loop(loop)
+    yield loop
+    register_server_loop(None)
+    if loop.is_running():
+        loop.call_soon_threadsafe(loop.stop)
+    runner.join(5)
+    # Let what the stopped loop still held (the tick's sync_to_async task) finish, then close.
+    pending = asyncio.all_tasks(loop)
+    if pending:
+        loop.run_until_complete(asyncio.wait(pending, timeout=5))
+    loop.close()

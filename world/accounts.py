@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.core.cache import cache as django_cache
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from redis.exceptions import RedisError
 
 from htrae.errors import DomainError
@@ -111,8 +111,7 @@ def username_validate(*, username: str) -> str:
     staff = User.objects.filter(Q(is_staff=True) | Q(is_superuser=True)).values_list("username", flat=True)
     if skeleton in {username_skeleton(name) for name in staff}:
         raise _username_invalid("This name is reserved.", code="reserved")
-    characters = Character.objects.filter(kind__in=[Character.Kind.NPC, Character.Kind.SPECTRA])
-    if skeleton in {username_skeleton(name) for name in characters.values_list("name", flat=True)}:
+    if skeleton in _character_skeletons():
         raise _username_invalid("This is the name of someone who lives in the world.", code="impersonation")
     if (
         User.objects.filter(username__iexact=username).exists()
@@ -120,6 +119,22 @@ def username_validate(*, username: str) -> str:
     ):
         raise username_taken_error()
     return skeleton
+
+
+_character_skeletons_cache: tuple[tuple, frozenset[str]] = ((), frozenset())
+
+
+def _character_skeletons() -> frozenset[str]:
+    """The skeletons of Spectra's and every NPC's name, kept per process and read again only
+    when those characters change (one aggregate query per registration, not every name: a
+    world of 100,000 NPCs would otherwise send 100,000 names to each registration)."""
+    global _character_skeletons_cache
+    characters = Character.objects.filter(kind__in=[Character.Kind.NPC, Character.Kind.SPECTRA])
+    version = tuple(characters.aggregate(count=Count("id"), last=Max("id"), changed=Max("updated_at")).values())
+    if _character_skeletons_cache[0] != version:
+        names = characters.values_list("name", flat=True).iterator(chunk_size=5000)
+        _character_skeletons_cache = (version, frozenset(username_skeleton(name) for name in names))
+    return _character_skeletons_cache[1]
 
 
 def username_taken_error() -> DomainError:

@@ -27,9 +27,8 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import close_old_connections
 
-from htrae.background import ServerLoopGone, call_on_server_loop, server_loop
+from htrae.background import ServerLoopGone, call_on_server_loop, server_loop, start_in_worker_thread
 from htrae.outage import is_outage, log_outage
 from world.events import EventType
 from world.models import Character, GameEvent
@@ -299,14 +298,13 @@ class PlaceRefresher:
                 return True
             self.scheduled = True
         try:
-            loop.call_soon_threadsafe(loop.call_later, PLACE_REFRESH_SECONDS, self._flush_in_thread, loop)
+            loop.call_soon_threadsafe(
+                loop.call_later, PLACE_REFRESH_SECONDS, start_in_worker_thread, loop, self.flush, "place refresh"
+            )
         except RuntimeError:  # the loop closed in between: nothing will be sent anyway
             with self.lock:
                 self.scheduled = False
         return True
-
-    def _flush_in_thread(self, loop: asyncio.AbstractEventLoop) -> None:
-        loop.run_in_executor(None, self.flush)
 
     def flush(self) -> None:
         """Build and send the waiting places' frames (in a thread: it reads the database)."""
@@ -314,13 +312,10 @@ class PlaceRefresher:
             dirty, self.dirty, self.scheduled = self.dirty, {}, False
         if not dirty:
             return
-        close_old_connections()
         try:
             send_frames(place_update_frames(dirty, tick=max(dirty.values())))
         except Exception as error:
             _log_send_failure(error, f"refreshing places {sorted(dirty)}")
-        finally:
-            close_old_connections()
 
 
 PLACE_REFRESHER = PlaceRefresher()

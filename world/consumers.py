@@ -28,9 +28,10 @@ from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 
 from htrae.errors import DomainError
+from htrae.outage import OUTAGE_ERRORS, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, log_outage
 from world import services
 from world.api import CharacterOutputSerializer
 from world.broadcast import WORLD_GROUP, character_group, location_group, world_update_frame
@@ -117,21 +118,6 @@ class ActionBacklog:
 
 
 BACKLOG = ActionBacklog()
-
-
-def _outage_errors() -> tuple[type[BaseException], ...]:
-    """Errors meaning a service is down (the database, Redis), not a bad message."""
-    errors: list[type[BaseException]] = [OperationalError, InterfaceError, ConnectionError, TimeoutError]
-    try:
-        import redis.exceptions
-
-        errors += [redis.exceptions.ConnectionError, redis.exceptions.TimeoutError]
-    except ImportError:  # embedded mode may run without the Redis client installed
-        pass
-    return tuple(errors)
-
-
-OUTAGE_ERRORS = _outage_errors()
 
 
 def _character_for(user):
@@ -266,9 +252,9 @@ class SimulationConsumer(AsyncWebsocketConsumer):
         except ValidationError as error:
             await self.send_error("invalid_field", " ".join(error.messages), request_id=action.request_id)
             return
-        except OUTAGE_ERRORS:
-            logger.warning("player action refused: a service is unavailable", exc_info=True)
-            await self._safe_error("unavailable", "The world is unavailable; try again shortly.", action, 1.0)
+        except OUTAGE_ERRORS as error:
+            log_outage(error, f"player action {action.action}")
+            await self._safe_error("unavailable", UNAVAILABLE_MESSAGE, action, RETRY_AFTER_SECONDS)
             return
         except DatabaseError as error:  # a value the database refused (after the protocol's checks)
             logger.warning("player action refused by the database: %s", error)

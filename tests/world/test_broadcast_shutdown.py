@@ -4,29 +4,10 @@ import asyncio
 import threading
 import time
 
-import pytest
 from asgiref.sync import sync_to_async
 
-from htrae.background import ServerLoopGone, register_server_loop
+from htrae.background import ServerLoopGone
 from world.broadcast import send_frames
-
-
-@pytest.fixture
-def server_loop():
-    loop = asyncio.new_event_loop()
-    runner = threading.Thread(target=loop.run_forever, daemon=True)
-    runner.start()
-    register_server_loop(loop)
-    yield loop
-    register_server_loop(None)
-    if loop.is_running():
-        loop.call_soon_threadsafe(loop.stop)
-    runner.join(5)
-    # Let what the stopped loop still held (the tick's sync_to_async task) finish, then close.
-    pending = asyncio.all_tasks(loop)
-    if pending:
-        loop.run_until_complete(asyncio.wait(pending, timeout=5))
-    loop.close()
 
 
 def test_a_tick_committing_as_the_server_stops_does_not_hang_its_broadcast(server_loop):

@@ -1,32 +1,15 @@
 """Under a web server, the places players' actions touch are refreshed together: one
 `world_update` per place per PLACE_REFRESH_SECONDS, the latest state, not one per action."""
 
-import asyncio
-import threading
 import time
 
 import pytest
 
-from htrae.background import register_server_loop
 from tests.factories import LocationFactory, PathFactory, PlayerFactory, WorldClockFactory
 from world import broadcast
 from world.services import player_action_apply
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def server_loop():
-    """A running loop in a thread, registered as the web server's."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    register_server_loop(loop)
-    yield loop
-    register_server_loop(None)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
-    loop.close()
 
 
 def test_moves_under_a_server_refresh_each_place_once(server_loop, monkeypatch):
