@@ -34,6 +34,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -184,3 +185,45 @@ def _run_logged(task: Callable[..., Any], name: str, kwargs: dict) -> None:
         task(**kwargs)
     except Exception:
         logger.exception("background task %s failed", name)
+
+
+class Coalescer:
+    """Work items gathered on the server loop for `delay` seconds, then handed together to
+    `flush(items)` in a worker thread: many small jobs become one (a place's latest
+    `world_update` instead of one per move; one task for a burst of players' actions).
+
+    `add` returns False, keeping nothing, where no server loop runs (Celery workers, tests,
+    commands): the caller then does the work at once, as before. Items still waiting when the
+    server stops are dropped with it, as a task not yet sent would be.
+    """
+
+    def __init__(self, flush: Callable[[list], None], *, delay: float, name: str) -> None:
+        self.flush_items = flush
+        self.delay = delay
+        self.name = name
+        self.lock = threading.Lock()
+        self.items: list = []
+        self.scheduled = False
+
+    def add(self, items) -> bool:
+        loop = server_loop()
+        if loop is None or not loop.is_running():
+            return False
+        with self.lock:
+            self.items.extend(items)
+            if self.scheduled:
+                return True
+            self.scheduled = True
+        try:
+            loop.call_soon_threadsafe(loop.call_later, self.delay, start_in_worker_thread, loop, self.flush, self.name)
+        except RuntimeError:  # the loop closed in between: nothing will run anyway
+            with self.lock:
+                self.scheduled = False
+        return True
+
+    def flush(self) -> None:
+        """Hand over what has gathered (in a worker thread; it may read the database)."""
+        with self.lock:
+            items, self.items, self.scheduled = self.items, [], False
+        if items:
+            self.flush_items(items)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from htrae.background import ServerLoopGone, call_on_server_loop, server_loop, start_in_worker_thread
+from htrae.background import Coalescer, ServerLoopGone, call_on_server_loop, server_loop
 from htrae.outage import is_outage, log_outage
 from world.events import EventType
 from world.models import Character, GameEvent
@@ -256,7 +255,7 @@ def event_frames(events: Iterable[GameEvent]) -> list[Addressed]:
     frames += _spectra_frames(events)
     if refresh:
         tick = max((event.tick for event in events), default=0)
-        if not PLACE_REFRESHER.add(refresh, tick=tick):  # no server here: refresh them now
+        if not PLACE_REFRESHER.add((location_id, tick) for location_id in refresh):  # no server: refresh now
             frames += place_update_frames(refresh, tick=tick)
     return frames
 
@@ -278,47 +277,16 @@ def place_update_frames(location_ids: Iterable[int], *, tick: int) -> list[Addre
 PLACE_REFRESH_SECONDS = 0.1
 
 
-class PlaceRefresher:
-    """Places waiting for their coalesced `world_update`, flushed on the server's loop."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.dirty: dict[int, int] = {}  # location id -> the latest tick seen
-        self.scheduled = False
-
-    def add(self, location_ids: Iterable[int], *, tick: int) -> bool:
-        """Queue these places; False (nothing queued) when no server loop runs here."""
-        loop = server_loop()
-        if loop is None or not loop.is_running():
-            return False
-        with self.lock:
-            for location_id in location_ids:
-                self.dirty[location_id] = max(tick, self.dirty.get(location_id, 0))
-            if self.scheduled:
-                return True
-            self.scheduled = True
-        try:
-            loop.call_soon_threadsafe(
-                loop.call_later, PLACE_REFRESH_SECONDS, start_in_worker_thread, loop, self.flush, "place refresh"
-            )
-        except RuntimeError:  # the loop closed in between: nothing will be sent anyway
-            with self.lock:
-                self.scheduled = False
-        return True
-
-    def flush(self) -> None:
-        """Build and send the waiting places' frames (in a thread: it reads the database)."""
-        with self.lock:
-            dirty, self.dirty, self.scheduled = self.dirty, {}, False
-        if not dirty:
-            return
-        try:
-            send_frames(place_update_frames(dirty, tick=max(dirty.values())))
-        except Exception as error:
-            _log_send_failure(error, f"refreshing places {sorted(dirty)}")
+def _places_refresh(touched: list[tuple[int, int]]) -> None:
+    """Send one `world_update` for each place touched (pairs of place id and tick)."""
+    location_ids = {location_id for location_id, _ in touched}
+    try:
+        send_frames(place_update_frames(location_ids, tick=max(tick for _, tick in touched)))
+    except Exception as error:
+        _log_send_failure(error, f"refreshing places {sorted(location_ids)}")
 
 
-PLACE_REFRESHER = PlaceRefresher()
+PLACE_REFRESHER = Coalescer(_places_refresh, delay=PLACE_REFRESH_SECONDS, name="place refresh")
 
 
 def broadcast_events(events: list[GameEvent]) -> None:

@@ -132,6 +132,21 @@ def _snapshot(character) -> dict[str, Any]:
     return world_update_frame(tick=surroundings.get("tick") or 0, surroundings=surroundings)
 
 
+def _action_apply(character, action: ClientAction) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Apply the action; after a move, also the new place's snapshot, built in the same
+    thread right after commit (one hand-off to the pool instead of two)."""
+    reply = services.player_action_apply(
+        character_id=character.id, request_id=action.request_id, action=action.action, data=action.data
+    )
+    if action.action != "move" or reply.get("replayed"):
+        return reply, None
+    try:
+        return reply, _snapshot(character)
+    except (DatabaseError, *OUTAGE_ERRORS):  # the move stands: it is acked, and the snapshot tried again
+        logger.warning("could not build the snapshot after a move", exc_info=True)
+        return reply, None
+
+
 class SimulationConsumer(AsyncWebsocketConsumer):
     character = None
     held_frames: list[dict[str, Any]] | None = None  # while one of its actions is applied
@@ -243,9 +258,7 @@ class SimulationConsumer(AsyncWebsocketConsumer):
 
     async def _apply(self, action: ClientAction) -> None:
         try:
-            reply = await _in_action_thread(BACKLOG.timed(services.player_action_apply))(
-                character_id=self.character.id, request_id=action.request_id, action=action.action, data=action.data
-            )
+            reply, snapshot = await _in_action_thread(BACKLOG.timed(_action_apply))(self.character, action)
         except DomainError as error:
             await self.send_error(error.code, error.message, request_id=action.request_id, retry_after=_busy(error))
             return
@@ -264,7 +277,7 @@ class SimulationConsumer(AsyncWebsocketConsumer):
         if action.action == "move" and not reply.get("replayed"):
             destination = reply["location"]["id"]
             try:
-                await self._follow_to(destination)
+                await self._follow_to(destination, snapshot=snapshot)
                 # The player's other connections (another tab) follow too.
                 await self.channel_layer.group_send(
                     character_group(self.character.id), {"type": "player.relocated", "location_id": destination}
@@ -279,13 +292,13 @@ class SimulationConsumer(AsyncWebsocketConsumer):
         except Exception:  # the socket is gone
             logger.debug("could not send %s", code)
 
-    async def _follow_to(self, location_id: int) -> None:
+    async def _follow_to(self, location_id: int, *, snapshot: dict[str, Any] | None = None) -> None:
         """After a move: hear the new place instead of the old, and see it at once."""
         if location_id != self.location_id:
             await self.channel_layer.group_discard(location_group(self.location_id), self.channel_name)
             await self.channel_layer.group_add(location_group(location_id), self.channel_name)
             self.location_id = location_id
-        await self.send_json(await _in_action_thread(_snapshot)(self.character))
+        await self.send_json(snapshot or await _in_action_thread(_snapshot)(self.character))
 
     async def player_relocated(self, message: dict[str, Any]) -> None:
         if message["location_id"] != self.location_id:

@@ -15,15 +15,14 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from htrae.background import run_in_background
 from htrae.errors import DomainError
 from world import accounts
-from world.events import EventType, deferring, dispatch, publish
-from world.locks import is_lock_conflict, mind_writer, player_writer, retrying
+from world.consequences import consequences_schedule
+from world.events import EventType, deferring, publish
+from world.locks import is_lock_conflict, player_writer, retrying
 from world.models import (
     AccountName,
     Character,
-    GameEvent,
     Location,
     Path,
     PlayerActionReceipt,
@@ -283,26 +282,8 @@ def _player_action_once(*, handler, character_id: int, request_id: str, action: 
         reply = handler(character=character, data=data, tick=world_now_get().tick)
         PlayerActionReceipt.objects.create(character=character, request_id=request_id, action=action, reply=reply)
         if published:
-            from world.tasks import event_consequences
-
-            event_ids = [event.id for event in published]
-            transaction.on_commit(partial(run_in_background, event_consequences, event_ids=event_ids))
+            transaction.on_commit(partial(consequences_schedule, [event.id for event in published]))
     return reply
-
-
-def event_consequences_apply(*, event_ids: list[int]) -> None:
-    """After a player's action commits: its events reach their subscribers (conversations,
-    memories, quests, lore, feelings, who answers) as mind work in a transaction of its own,
-    taking the world's locks in their one order (world.locks); run again once on a lock
-    conflict. Events already gone (an action rolled back never schedules this) are skipped."""
-
-    def apply() -> None:
-        with mind_writer():
-            events = list(GameEvent.objects.filter(id__in=event_ids).order_by("id"))
-            if events:
-                dispatch(events)
-
-    retrying(apply, what="the consequences of a player's action")
 
 
 def player_move(*, character: Character, data: dict, tick: int) -> dict:

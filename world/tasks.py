@@ -63,7 +63,7 @@ EVENT_CONSEQUENCES_TASK = "world.event_consequences"
 
 @shared_task(name=EVENT_CONSEQUENCES_TASK, ignore_result=True)
 def event_consequences(*, event_ids: list[int]) -> None:
-    """What a player's action set off (see `world.services.event_consequences_apply`)."""
-    from world.services import event_consequences_apply
+    """What players' actions set off (see `world.consequences`)."""
+    from world.consequences import event_consequences_apply
 
     event_consequences_apply(event_ids=event_ids)

@@ -10,9 +10,9 @@ from htrae.errors import DomainError
 from tests.factories import CharacterFactory, LocationFactory, PlayerFactory, WorldClockFactory
 from world import services
 from world import tick as tick_module
+from world.consequences import consequences_schedule
 from world.locks import in_mind_work, is_lock_conflict, mind_writer
 from world.models import Character, GameEvent, PlayerActionReceipt, WorldClock
-from world.tasks import event_consequences
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_a_players_action_moves_no_other_mind_in_its_own_transaction(place_with_
         assert Character.objects.get(id=world["spectra"].id).emotional_state == {"mood": "calm"}
         assert not GameEvent.objects.filter(type="SPECTRA_EMOTION_CHANGED").exists()
 
-    mind_work = [callback for callback in callbacks if getattr(callback, "args", (None,))[0] is event_consequences]
+    mind_work = [callback for callback in callbacks if getattr(callback, "func", None) is consequences_schedule]
     assert len(mind_work) == 1, "what she feels about it runs after commit, as mind work"
     mind_work[0]()
     assert "pleasure" in Character.objects.get(id=world["spectra"].id).emotional_state

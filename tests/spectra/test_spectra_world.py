@@ -11,9 +11,9 @@ from spectra.models import AppraisalRule, EmotionSample, SpectraGoal, SpectraMin
 from spectra.services import feelings_update, resonance_apply, spectra_status_publish_if_changed
 from tests.factories import CharacterFactory, LocationFactory, PathFactory, PlayerFactory, WorldClockFactory
 from world.broadcast import tick_frames
+from world.consequences import consequences_schedule
 from world.models import Character, GameEvent, Location
 from world.services import player_action_apply
-from world.tasks import event_consequences
 from world.tick import run_tick
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def act(**action):
     with TestCase.captureOnCommitCallbacks() as callbacks:
         reply = player_action_apply(**action)
     for callback in callbacks:
-        if getattr(callback, "args", (None,))[0] is event_consequences:
+        if getattr(callback, "func", None) is consequences_schedule:
             callback()
     return reply
 
