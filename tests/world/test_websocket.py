@@ -417,3 +417,33 @@ async def test_a_player_accepts_a_quest_walks_its_step_and_abandons_another(worl
     assert abandoned["data"]["action"] == "abandon_quest"
     assert await count(QuestAssignment, quest__slug="idle", status="abandoned") == 1
     await wren.disconnect()
+
+
+async def test_frames_reach_clients_while_the_shared_sync_thread_is_busy(world):
+    """Relaying a frame touches no database: it must not queue behind asgiref's one
+    thread-sensitive thread (Channels' dispatch hops there before every message), which
+    anything slow in the process may be holding."""
+    from asgiref.sync import sync_to_async
+    from channels.layers import get_channel_layer
+
+    from world.broadcast import FRAME_MESSAGE_TYPE, location_group
+
+    wren = await joined(world, "wren")
+    release = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def hold_the_sync_thread() -> None:
+        asyncio.run_coroutine_threadsafe(release.wait(), loop).result(timeout=10)
+
+    holder = asyncio.ensure_future(sync_to_async(hold_the_sync_thread)())
+    await asyncio.sleep(0.1)
+    try:
+        frame = {"type": "notification", "data": {"message": "The bell tolls."}}
+        await get_channel_layer().group_send(
+            location_group(world["ash"].id), {"type": FRAME_MESSAGE_TYPE, "frame": frame}
+        )
+        assert await wren.receive_json_from(timeout=2) == frame
+    finally:
+        release.set()
+        await holder
+        await wren.disconnect()
