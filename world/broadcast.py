@@ -18,6 +18,7 @@ their notifications without importing them.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -52,6 +53,15 @@ def character_group(character_id: int) -> str:
 
 
 # --- Frames ------------------------------------------------------------------------------
+
+
+def frame_message(frame: Frame) -> dict[str, Any]:
+    """The channel-layer message carrying `frame` to a group: its JSON text, written once
+    here rather than once per member (a place's `world_update` is ~12 kB, and a busy place
+    has many listeners), and, for a `world_update`, its place, so that a client that has
+    just moved on can drop it unread."""
+    place = frame["data"]["location"]["id"] if frame["type"] == "world_update" else None
+    return {"type": FRAME_MESSAGE_TYPE, "text": json.dumps(frame, ensure_ascii=False, default=str), "place": place}
 
 
 def world_update_frame(*, tick: int, surroundings: dict[str, Any]) -> Frame:
@@ -335,7 +345,7 @@ def send_frames(frames: list[Addressed], *, close_pools: bool = False) -> None:
         try:
             async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
                 for group, frame in frames:
-                    await layer.group_send(group, {"type": FRAME_MESSAGE_TYPE, "frame": frame})
+                    await layer.group_send(group, frame_message(frame))
         finally:
             if close_pools and hasattr(layer, "close_pools"):
                 await layer.close_pools()

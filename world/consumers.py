@@ -150,7 +150,7 @@ def _action_apply(character, action: ClientAction) -> tuple[dict[str, Any], dict
 
 class SimulationConsumer(AsyncWebsocketConsumer):
     character = None
-    held_frames: list[dict[str, Any]] | None = None  # while one of its actions is applied
+    held_frames: list[dict[str, Any]] | None = None  # broadcast messages, while one of its actions is applied
     own_pending = 0  # this connection's actions admitted and not yet done
 
     async def dispatch(self, message: dict[str, Any]) -> None:
@@ -321,16 +321,18 @@ class SimulationConsumer(AsyncWebsocketConsumer):
                 logger.warning("could not follow another tab's move", exc_info=True)
 
     async def world_frame(self, message: dict[str, Any]) -> None:
-        """A frame from `world.broadcast`, sent to a group this client is in."""
+        """A frame from `world.broadcast` (`frame_message`: its JSON text, written once for
+        the whole group), sent to a group this client is in."""
         if self.held_frames is not None:
-            self.held_frames.append(message["frame"])
+            self.held_frames.append(message)
         else:
-            await self._relay(message["frame"])
+            await self._relay(message)
 
-    async def _relay(self, frame: dict[str, Any]) -> None:
-        if frame["type"] == "world_update" and frame["data"]["location"]["id"] != self.location_id:
-            return  # queued for a place this client has just left
-        await self.send_json(frame)
+    async def _relay(self, message: dict[str, Any]) -> None:
+        place = message.get("place")
+        if place is not None and place != self.location_id:
+            return  # a place's world_update queued for a place this client has just left
+        await self.send(text_data=message["text"])
 
     async def send_error(
         self, code: str, message: str, *, request_id: str | None = None, retry_after: float | None = None

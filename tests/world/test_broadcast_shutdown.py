@@ -1,6 +1,7 @@
 """A broadcast never waits on a server loop that has stopped (Ctrl-C as a tick commits)."""
 
 import asyncio
+import json
 import threading
 import time
 
@@ -46,4 +47,4 @@ def test_a_broadcast_on_a_running_server_loop_is_sent(server_loop):
     frame = {"type": "notification", "data": {"message": "dusk"}}
     send_frames([("world", frame)])
     message = asyncio.run_coroutine_threadsafe(layer.receive(channel), server_loop).result(5)
-    assert message["frame"] == frame
+    assert json.loads(message["text"]) == frame

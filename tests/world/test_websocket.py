@@ -426,7 +426,7 @@ async def test_frames_reach_clients_while_the_shared_sync_thread_is_busy(world):
     from asgiref.sync import sync_to_async
     from channels.layers import get_channel_layer
 
-    from world.broadcast import FRAME_MESSAGE_TYPE, location_group
+    from world.broadcast import frame_message, location_group
 
     wren = await joined(world, "wren")
     release = asyncio.Event()
@@ -439,9 +439,7 @@ async def test_frames_reach_clients_while_the_shared_sync_thread_is_busy(world):
     await asyncio.sleep(0.1)
     try:
         frame = {"type": "notification", "data": {"message": "The bell tolls."}}
-        await get_channel_layer().group_send(
-            location_group(world["ash"].id), {"type": FRAME_MESSAGE_TYPE, "frame": frame}
-        )
+        await get_channel_layer().group_send(location_group(world["ash"].id), frame_message(frame))
         assert await wren.receive_json_from(timeout=2) == frame
     finally:
         release.set()
