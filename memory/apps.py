@@ -12,3 +12,8 @@ class MemoryConfig(AppConfig):
         from world.autonomy.intentions import register_intention_source
 
         register_intention_source(remembered_place_intentions)
+
+        from memory.reporting import memories_final_sample
+        from world.reporting.sampling import register_final_sampler
+
+        register_final_sampler(memories_final_sample)

@@ -74,7 +74,8 @@ def memory_candidates(
     similarity of their embeddings to the query's (`retrieval.embedding_relevance`)."""
     size = size or settings.MEMORY_RETRIEVAL_CANDIDATES
     subsets = [
-        memories.order_by("-last_accessed_world_at", "-timestamp", "-id"),
+        # Ties by tick then id, never wall-clock time (replay).
+        memories.order_by("-last_accessed_world_at", "-tick", "-id"),
         memories.order_by("-importance_score", "-id"),
     ]
     rank = None
@@ -97,7 +98,7 @@ def memory_candidates(
         subsets.append(matching.exclude(type=short_term).order_by("-rank", "-id"))
         subsets.append(matching.filter(type=short_term).order_by("-rank", "-id"))
     elif query:
-        subsets.append(memories.filter(_text_matches(query)).order_by("-timestamp", "-id"))
+        subsets.append(memories.filter(_text_matches(query)).order_by("-tick", "-id"))
     ids = Q()
     for subset in subsets:
         ids |= Q(id__in=subset.values("id")[:size])

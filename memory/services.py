@@ -194,7 +194,8 @@ def memories_consolidate(*, tick: int) -> dict[str, int]:
             rank=Window(
                 RowNumber(),
                 partition_by=[F("character_id")],
-                order_by=[F("importance_score").desc(), F("timestamp").desc(), F("id").desc()],
+                # Ties by tick then id, never wall-clock time: replay must trim the same.
+                order_by=[F("importance_score").desc(), F("tick").desc(), F("id").desc()],
             )
         )
         .filter(rank__gt=settings.MEMORY_SHORT_TERM_CAP)

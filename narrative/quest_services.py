@@ -184,7 +184,12 @@ def quests_advance(*, events: list[GameEvent], tick: int, include_waits: bool = 
 
 def _quest_steps_complete(*, met: list[HolderFacts], rows: dict[int, dict], tick: int) -> list[int]:
     quest_ids = {h.step.quest_id for h in met}
-    steps = [StepFacts(**row) for row in QuestStep.objects.filter(quest_id__in=quest_ids).values(*_STEP_FIELDS)]
+    steps = [
+        StepFacts(**row)
+        for row in QuestStep.objects.filter(quest_id__in=quest_ids)
+        .order_by("quest_id", "order", "id")
+        .values(*_STEP_FIELDS)
+    ]
     now = timezone.now()
     updates: list[QuestAssignment] = []
     drafts: list[EventDraft] = []
@@ -454,16 +459,16 @@ def emergence_facts_load(*, tick: int) -> tuple[list[emergence.TemplateFacts], e
             max_active=t.max_active,
             active=t.open_quests,
         )
-        for t in QuestTemplate.objects.filter(enabled=True).annotate(
-            open_quests=Count("quests", filter=Q(quests__status__in=OPEN_QUEST))
-        )
+        for t in QuestTemplate.objects.filter(enabled=True)
+        .annotate(open_quests=Count("quests", filter=Q(quests__status__in=OPEN_QUEST)))
+        .order_by("id")
         # A template a designer broke is skipped rather than breaking the tick.
         if not emergence.template_problems(trigger=t.trigger, title=t.title, description=t.description, steps=t.steps)
     ]
     if not templates:
         return [], emergence.WorldFacts(locations={}, characters={}, factions={}, standings={})
 
-    locations = dict(Location.objects.values_list("id", "name"))
+    locations = dict(Location.objects.order_by("id").values_list("id", "name"))
     secrets = list(
         LoreEntry.objects.filter(category=LoreEntry.Category.SECRET).values_list("id", "slug", "title").order_by("id")
     )
@@ -517,7 +522,7 @@ def emergence_facts_load(*, tick: int) -> tuple[list[emergence.TemplateFacts], e
         f.id: emergence.FactionFacts(
             id=f.id, slug=f.slug, name=f.name, home_id=f.home_id, member_ids=tuple(sorted(members.get(f.id, ())))
         )
-        for f in Faction.objects.only("id", "slug", "name", "home_id")
+        for f in Faction.objects.only("id", "slug", "name", "home_id").order_by("id")
     }
     known: dict[int, set[int]] = {}
     for entry_id, character_id in LoreDiscovery.objects.filter(

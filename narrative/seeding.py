@@ -26,6 +26,7 @@ from memory.models import Memory
 from narrative.emergence import template_problems
 from narrative.models import Faction, FactionRelation, LoreEntry, Quest, QuestStep, QuestTemplate
 from world.models import Character, Location, Path, WorldObject
+from world.selectors import world_seed_get
 from world.services import world_clock_get_or_create
 
 GENERATED_SLUG_PREFIX = "gen-"
@@ -186,7 +187,7 @@ def seed_world(*, path: FilePath | str | None = None, only_if_empty: bool = Fals
 
 def _seed_all(data: dict[str, Any], tally: UpsertTally) -> None:
     clock = data.get("clock") or {}
-    world_clock_get_or_create(
+    world_clock = world_clock_get_or_create(
         start=datetime.fromisoformat(clock["start"]) if clock.get("start") else None,
         time_scale=clock.get("time_scale"),
         tick_interval_seconds=clock.get("tick_interval_seconds"),
@@ -298,25 +299,26 @@ def _seed_all(data: dict[str, Any], tally: UpsertTally) -> None:
         )
     object_id = {slug: obj.id for slug, obj in objects.by_slug.items()}
 
-    _seed_memories(data.get("memories") or [], tally, character_id)
+    _seed_memories(data.get("memories") or [], tally, character_id, world_time=world_clock.world_time)
     _seed_lore(data.get("lore") or [], tally, faction_id, location_id, character_id)
     _seed_quests(data.get("quests") or [], tally, faction_id, location_id, character_id, object_id)
     _seed_quest_templates(data.get("quest_templates") or [], tally)
 
 
-def _seed_memories(rows, tally, character_id) -> None:
-    """Founding memories, matched by character and exact words."""
+def _seed_memories(rows, tally, character_id, *, world_time) -> None:
+    """Founding memories, matched by character and exact words. A new one was last recalled
+    at the clock's in-world time, so its recency never depends on when the seed ran."""
     existing = {
         (memory.character_id, memory.content): memory
         for memory in Memory.objects.filter(character_id__in={character_id[row["character"]] for row in rows})
     }
     for row in rows:
         key = (character_id[row["character"]], row["content"].strip())
+        fields = {"type": row["type"], "importance_score": float(row.get("importance", 5))}
+        if key not in existing:
+            fields["last_accessed_world_at"] = world_time
         _, outcome = upsert(
-            Memory,
-            existing=existing.get(key),
-            lookup={"character_id": key[0], "content": key[1]},
-            fields={"type": row["type"], "importance_score": float(row.get("importance", 5))},
+            Memory, existing=existing.get(key), lookup={"character_id": key[0], "content": key[1]}, fields=fields
         )
         tally.add("Memories", outcome)
 
@@ -425,6 +427,7 @@ def generated_npcs_add(
     if not location_ids:
         raise SeedError("The world has no locations yet: seed it first.")
     factions = list(Faction.objects.order_by("id").values_list("id", "name"))
+    seed = world_seed_get()  # the clock's: one seed source for the world
 
     last_slug = (
         Character.objects.filter(slug__startswith=GENERATED_SLUG_PREFIX)
@@ -438,7 +441,7 @@ def generated_npcs_add(
     while written < count:
         size = min(batch_size, count - written)
         batch = [
-            _generated_npc(first_number + written + offset, vocabulary, location_ids, factions)
+            _generated_npc(first_number + written + offset, vocabulary, location_ids, factions, seed=seed)
             for offset in range(size)
         ]
         Character.objects.bulk_create(batch, batch_size=size)
@@ -448,8 +451,8 @@ def generated_npcs_add(
     return written
 
 
-def _generated_npc(number: int, vocabulary, location_ids, factions) -> Character:
-    rng = random.Random(f"{settings.WORLD_SEED}:npc:{number}")
+def _generated_npc(number: int, vocabulary, location_ids, factions, *, seed: int) -> Character:
+    rng = random.Random(f"{seed}:npc:{number}")
     faction = rng.choice(factions) if factions and rng.random() > 0.15 else None
     occupation = rng.choice(vocabulary["occupations"])
     allegiance = f"of {faction[1]}" if faction else "bound to no faction"

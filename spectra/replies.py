@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
 
 from memory.services import memories_retrieve
@@ -20,6 +19,7 @@ from world.broadcast import event_frames, send_frames
 from world.events import EventType, publish
 from world.locks import mind_writer, retrying
 from world.models import Character, GameEvent
+from world.selectors import world_seed_get
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def reply_to_player(
         heard=heard,
         location_name=speaker.location.name,
         memories=speaker_memories(speaker=speaker, heard=heard),
-        seed=settings.WORLD_SEED + tick,
+        seed=world_seed_get() + tick,
     )
     text = provider.reply(request)  # outside the transaction: a model may take seconds
 

@@ -36,7 +36,7 @@ def rulebook_forget(**_signal_kwargs) -> None:
 
 def rulebook_load() -> RuleBook:
     """The designers' active appraisal rules (one query)."""
-    rules = AppraisalRule.objects.filter(is_active=True).select_related("emotion")
+    rules = AppraisalRule.objects.filter(is_active=True).select_related("emotion").order_by("id")
     return RuleBook(
         [
             Rule(

@@ -273,7 +273,7 @@ def resonance_apply(*, tick: int | None = None) -> list[int]:
     """Tint the places around Spectra by her mood and let the others relax; publish
     ENVIRONMENT_UPDATE for each place whose environment changed. Returns their ids."""
     spectra = Character.objects.filter(kind=Character.Kind.SPECTRA, is_active=True).first()
-    paths = list(Path.objects.values_list("source_id", "target_id", "two_way"))
+    paths = list(Path.objects.order_by("id").values_list("source_id", "target_id", "two_way"))
     field: dict[int, dict] = {}
     if spectra is not None:
         baseline = baseline_from_personality(spectra.personality or {})
@@ -282,8 +282,11 @@ def resonance_apply(*, tick: int | None = None) -> list[int]:
         strength = intensity(feeling.state, baseline) if feeling else 0.3
         field = resonance_field(location_id=spectra.location_id, mood=mood, strength=strength, paths=paths)
 
-    places = Location.objects.filter(Q(id__in=field) | ~Q(resonance={})).values(
-        "id", "name", "light", "color", "sound", "resonance"
+    # By id, not the model's name ordering: the events' order must not follow place names.
+    places = (
+        Location.objects.filter(Q(id__in=field) | ~Q(resonance={}))
+        .order_by("id")
+        .values("id", "name", "light", "color", "sound", "resonance")
     )
     updates, drafts = [], []
     tick = tick if tick is not None else world_now_get().tick

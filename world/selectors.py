@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import reduce
 
+from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -301,6 +302,13 @@ def world_now_get() -> WorldNow:
 def world_tick_get() -> int | None:
     """The number of the last tick completed; None before the world clock exists."""
     return WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).values_list("tick", flat=True).first()
+
+
+def world_seed_get() -> int:
+    """The world's seed: the clock's, the one source every seeded choice draws from (tick,
+    dialogue, generated NPCs). `WORLD_SEED` is only the default a new clock starts with."""
+    seed = WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).values_list("seed", flat=True).first()
+    return settings.WORLD_SEED if seed is None else seed
 
 
 def player_surroundings(*, character: Character, characters_limit: int = 50) -> dict:

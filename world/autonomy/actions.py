@@ -47,7 +47,7 @@ def apply_decision(perception: Perception, decision: Decision, *, tick: int, rng
     effects = EFFECTS[decision.action]
     needs = {
         name: round(_clamp(me.need(name) + NEED_GROWTH.get(name, 0.0) + effects.get(name, 0.0), 0.0, 1.0), 3)
-        for name in {*NEED_GROWTH, *me.needs}
+        for name in sorted({*NEED_GROWTH, *me.needs})  # sorted: stored JSON never follows hash order
     }
     energy = effects["energy"]
     if decision.action == MOVE:

@@ -42,10 +42,14 @@ class WorldSnapshot:
 
 def world_snapshot_load(*, tick: int) -> WorldSnapshot:
     """The world at the start of `tick` (five queries, whatever its size)."""
-    location_names = dict(Location.objects.values_list("id", "name"))
+    location_names = dict(Location.objects.order_by("id").values_list("id", "name"))
 
+    # Exits in path id order, never the model's name ordering: the weighted exit choice and
+    # the shortest-path tie-break read them in this order, and renaming a place must not
+    # change where anyone goes.
     exits: dict[int, list[Exit]] = defaultdict(list)
-    for source, target, cost, two_way in Path.objects.values_list("source_id", "target_id", "travel_cost", "two_way"):
+    paths = Path.objects.order_by("id").values_list("source_id", "target_id", "travel_cost", "two_way")
+    for source, target, cost, two_way in paths:
         exits[source].append(Exit(target, location_names[target], cost))
         if two_way:
             exits[target].append(Exit(source, location_names[source], cost))

@@ -1,0 +1,32 @@
+"""What the liveliness report (`world.reporting`) learns of Spectra: her active goals after
+each tick, and at the end the goals she achieved. Registered in `spectra.apps`."""
+
+from __future__ import annotations
+
+from spectra.models import SpectraGoal
+from world.models import Character
+from world.reporting.liveliness import AchievedGoal
+
+
+def spectra_goals_sample() -> dict:
+    """Her active goals now, and the titles of those achieved so far (one query)."""
+    rows = SpectraGoal.objects.filter(
+        character__kind=Character.Kind.SPECTRA,
+        status__in=[SpectraGoal.Status.ACTIVE, SpectraGoal.Status.ACHIEVED],
+    ).values_list("title", "status")
+    rows = sorted(rows)
+    return {
+        "spectra_active_goals": sum(status == SpectraGoal.Status.ACTIVE for _, status in rows),
+        "spectra_achieved_titles": tuple(title for title, status in rows if status == SpectraGoal.Status.ACHIEVED),
+    }
+
+
+def spectra_goals_final(*, first_tick: int) -> dict:
+    """The goals she has achieved. No goal yet records what in the world achieved it, so
+    `world_change` stays empty: fill it here once one does."""
+    achieved = (
+        SpectraGoal.objects.filter(character__kind=Character.Kind.SPECTRA, status=SpectraGoal.Status.ACHIEVED)
+        .order_by("id")
+        .values_list("title", flat=True)
+    )
+    return {"spectra_goals_achieved": tuple(AchievedGoal(title=title, tick=None) for title in achieved)}
