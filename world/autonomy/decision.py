@@ -84,6 +84,9 @@ def score_actions(perception: Perception) -> dict[str, float]:
         if action in scores:
             scores[action] += lean
     scores.update(_object_scores(perception))
+    heading = perception.heading
+    if heading is not None and heading.arrived and MOVE in scores:
+        scores[MOVE] -= INTENT_PULL * heading.weight  # where it means to be: it stays
     for action, pull in _strongest_pulls(perception).items():
         if action in scores or action in (TAKE, USE, GIVE, CONFRONT, PURSUE_GOAL, TALK):
             scores[action] = scores.get(action, 0.0) + pull.pull
@@ -156,7 +159,7 @@ def _heading_pull(perception: Perception) -> Reaction | None:
         if thing is None or (action == TAKE and perception.me.carries(thing.id)):
             return None
         return Reaction(action, pull, heading.reason, thing.id, thing.name, goal_id=goal)
-    return Reaction(action, pull * (0.5 if action == REST else 1.0), heading.reason, goal_id=goal)
+    return Reaction(action, pull, heading.reason, goal_id=goal)
 
 
 def _object_named(perception: Perception, object_id: int | None) -> ObjectSeen | None:
