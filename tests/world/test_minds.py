@@ -2,7 +2,7 @@
 re-plans (world.minds); players' object actions (world.player_actions); Spectra's life goals
 achieved by a change in the world (spectra.life_goals)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,7 +16,7 @@ from world.models import Character, CharacterGoal, GameEvent, RoutineSlot, World
 from world.player_actions import player_drop, player_give, player_take, player_use
 from world.tick import TickContext, run_tick
 
-MORNING = datetime(1247, 3, 21, 9, 0, tzinfo=timezone.utc)
+MORNING = datetime(1247, 3, 21, 9, 0, tzinfo=UTC)
 
 
 def context(tick, events=(), when=MORNING):
