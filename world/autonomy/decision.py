@@ -117,9 +117,13 @@ def _object_scores(perception: Perception) -> dict[str, float]:
     usable = [*me.carried, *(thing for thing in perception.objects_here if thing.soothing or thing.on_use)]
     if usable:
         soothing = any(thing.soothing for thing in usable) and me.mood in ("melancholy", "unease", "sadness")
+        working = any(thing.on_use for thing in me.carried)  # a thing in hand that does something
         scores[USE] = curiosity * 0.25 + me.trait("openness") * 0.15 - 0.05 + (0.3 if soothing else 0.0)
+        scores[USE] += 0.2 if working else 0.0
     if me.carried:
         scores[DROP] = 0.25 * (len(me.carried) - CARRY_LIMIT + 1) - 0.1
+        if any(thing.owner_id not in (None, me.id) for thing in me.carried):
+            scores[DROP] = max(scores[DROP], agreeable * 0.4 - 0.05)  # another's thing weighs on the kind
         owners = {thing.owner_id for thing in me.carried if thing.owner_id not in (None, me.id)}
         if any(other.id in owners for other in perception.others_here):
             scores[GIVE] = agreeable * 0.6  # give it back to its owner
@@ -224,8 +228,8 @@ def _target(action: str, perception: Perception, rng: random.Random) -> tuple[in
         usable = [*me.carried, *(t for t in perception.objects_here if t.soothing or t.on_use)]
         thing = rng.choice(usable)
         return thing.id, thing.name, None
-    if action == DROP:
-        thing = min(me.carried, key=lambda t: (t.value, t.id))
+    if action == DROP:  # another's thing first, then the least valued
+        thing = min(me.carried, key=lambda t: (t.owner_id in (None, me.id), t.value, t.id))
         return thing.id, thing.name, None
     if action == GIVE:  # back to its owner
         for thing in me.carried:

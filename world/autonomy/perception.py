@@ -28,6 +28,9 @@ AUTONOMOUS_KINDS = (Character.Kind.NPC, Character.Kind.SPECTRA)
 ACTIVITY_WINDOW_TICKS = 2  # "recent" events: this tick's start and the two ticks before
 GREET_AFTER_TICKS = 48  # not spoken with for a day (48 half-hours): worth a greeting
 TALK_TYPES = (EventType.NPC_TALKED, EventType.SPECTRA_TALKED)
+# What makes a stir next door: voices, clashes, things changing hands, players; not comings,
+# goings and rest.
+STIRRING_SUFFIXES = ("_TALKED", "_SPOKE", "_CONFRONTED", "_OBJECT", "_CREATED", "_INTERACTED", "_EXPRESSED")
 
 # Who stands how toward whom, between factions: {(faction, other): standing}. The world does
 # not know factions' relations; narrative registers a loader (one query) in its ready().
@@ -156,7 +159,8 @@ def world_snapshot_load(*, tick: int) -> WorldSnapshot:
     recent: dict[int, list[EventSeen]] = defaultdict(list)
     activity: dict[int, int] = defaultdict(int)
     for location_id, event_type, actor_id, target, listener in latest:
-        activity[location_id] += 1  # how busy a place is, seen from next door
+        if event_type.endswith(STIRRING_SUFFIXES):
+            activity[location_id] += 1  # how stirred a place is, seen from next door
         if len(recent[location_id]) < EVENTS_SEEN:
             recent[location_id].append(EventSeen(event_type, actor_id, _as_id(target or listener)))
 

@@ -26,7 +26,7 @@ from world.autonomy.state import Neighbour, Perception
 
 MOVE, TALK, GIVE, CONFRONT = "move", "talk", "give", "confront"
 
-COMMOTION_EVENTS = 6  # recent events at a neighbouring place that make a commotion
+COMMOTION_EVENTS = 8  # recent stirring events at a neighbouring place that make a commotion
 RIVAL_STANDING = -40  # a faction standing at or below this makes the other's members rivals
 SORROW_MOODS = frozenset({"melancholy", "sadness", "sorrow", "distress", "grief", "despair"})
 HEATED_MOODS = frozenset({"intensity", "unease", "anger"})
@@ -106,7 +106,7 @@ def reactions(perception: Perception) -> list[Reaction]:
             perception.exits, key=lambda e: (perception.nearby_activity.get(e.location_id, 0), -e.location_id)
         )
         busy = perception.nearby_activity.get(busiest.location_id, 0)
-        if busy >= COMMOTION_EVENTS and busy > here_count:
+        if busy >= COMMOTION_EVENTS and busy >= 2 * here_count:
             pull = PULL["commotion"] * (0.5 + me.trait("openness"))
             found.append(Reaction(MOVE, pull, f"a commotion at {busiest.name}", busiest.location_id, busiest.name))
 
