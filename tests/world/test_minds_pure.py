@@ -128,6 +128,14 @@ def test_the_plan_gives_work_hours_to_the_foremost_goal_and_re_plans_from_the_ho
     entries = planning.plan_day(slots=SLOTS, goals=goals, hour=6)
     goal_entries = [e for e in entries if e.get("goal_id")]
     assert [(e["goal_id"], e["location_id"], e["from"]) for e in goal_entries] == [(2, 21, 8)]
+    split = [
+        *SLOTS[:2],
+        planning.Slot(8, 12, 11, "work"),
+        planning.Slot(12, 13, 12, "eat"),
+        planning.Slot(13, 18, 11, "work"),
+    ]
+    given = [e["from"] for e in planning.plan_day(slots=split, goals=goals, hour=6) if e.get("goal_id") == 2]
+    assert given == [8, 13]  # every work hour of the day, so a far place can be reached
     later = planning.plan_day(slots=SLOTS, goals=goals, hour=19)
     assert all(e["activity"] != "goal" for e in later)  # the work hours are over for today
     intentions = planning.plan_intentions(plan={"entries": entries}, goals=goals, hour=9)

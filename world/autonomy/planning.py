@@ -63,8 +63,8 @@ def foremost(goals: Iterable[GoalFacts]) -> GoalFacts | None:
 
 
 def plan_day(*, slots: list[Slot], goals: list[GoalFacts], hour: int) -> list[dict]:
-    """The plan from `hour` to the end of the day: the routine's slots, with the first free
-    slot (work, wandering) given to the foremost goal."""
+    """The plan from `hour` to the end of the day: the routine's slots, with the free slots
+    (work, wandering) given to the foremost goal (a far place needs the whole day)."""
     goal = foremost(goals)
     entries: list[dict] = []
     for slot in sorted(slots, key=lambda s: s.start_hour):
@@ -73,7 +73,7 @@ def plan_day(*, slots: list[Slot], goals: list[GoalFacts], hour: int) -> list[di
             continue  # over for today
         entry = {"from": slot.start_hour, "to": slot.end_hour, "location_id": slot.location_id}
         entry["activity"] = slot.activity
-        if goal is not None and slot.activity in FREE_ACTIVITIES and not any("goal_id" in e for e in entries):
+        if goal is not None and slot.activity in FREE_ACTIVITIES:
             entry.update(activity="goal", goal_id=goal.id, title=goal.title)
             if goal.location_id is not None:
                 entry["location_id"] = goal.location_id
