@@ -53,6 +53,9 @@ PROGRESS = {
     "GAVE_OBJECT": 1.0,
     "CONFRONTED": 0.34,
 }
+# The action that finishes a goal of each verb; the others on the way count for little.
+FINISHING = {"take": "TOOK_OBJECT", "use": "USED_OBJECT", "give": "GAVE_OBJECT"}
+ON_THE_WAY = 0.1
 UNPLACED_PURSUIT = 0.05  # working on a goal with no place to be: slow
 # The action that answers a need, anywhere the need's goal is served.
 NEED_SATISFIERS = {"rest": "RESTED", "social": "TALKED", "curiosity": "EXPLORED", "purpose": "PURSUED_GOAL"}
@@ -242,7 +245,11 @@ def _advance(goal: CharacterGoal, events: list, holder_of: dict[int, int | None]
         payload = event.payload or {}
         kind = _suffix(event.type)
         if payload.get("goal_id") == goal.id:
-            step += PROGRESS.get(kind, 0.0)
+            finishing = FINISHING.get(goal.verb)
+            if finishing and kind in FINISHING.values() and kind != finishing:
+                step += ON_THE_WAY  # fetched the thing to use or give: not done yet
+            elif goal.location_id is None or event.location_id == goal.location_id:
+                step += PROGRESS.get(kind, 0.0)  # only where the goal is served
         elif goal.need and NEED_SATISFIERS.get(goal.need) == kind and goal.location_id in (None, event.location_id):
             step += 0.5
         elif kind == "PURSUED_GOAL" and payload.get("goal") == goal.title and not goal.location_id:

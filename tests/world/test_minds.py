@@ -61,6 +61,22 @@ def test_pursuing_a_goal_where_it_is_served_moves_it_to_success(npc):
     assert goal.title not in npc.goals  # never lists an achieved goal
 
 
+def test_a_goal_to_use_a_thing_somewhere_is_done_only_by_using_it_there(npc):
+    fen = LocationFactory(slug="fen")
+    clapper = WorldObjectFactory(location=npc.location)
+    goal = goal_for(npc, title="Ring the bell", verb="use", target_object=clapper, location=fen)
+    minds_tick(context(1, [npc_event(npc, "TOOK_OBJECT", 1, goal_id=goal.id, object_id=clapper.id)]))
+    minds_tick(context(2, [npc_event(npc, "USED_OBJECT", 2, goal_id=goal.id, object_id=clapper.id)]))  # not at the fen
+    goal.refresh_from_db()
+    assert goal.status == CharacterGoal.Status.ACTIVE and goal.progress < 0.5
+    Character.objects.filter(id=npc.id).update(location=fen)
+    npc.refresh_from_db()
+    for tick in (3, 4):
+        minds_tick(context(tick, [npc_event(npc, "USED_OBJECT", tick, goal_id=goal.id, object_id=clapper.id)]))
+    goal.refresh_from_db()
+    assert goal.status == CharacterGoal.Status.ACHIEVED
+
+
 def test_a_goal_fails_at_its_deadline_and_when_its_thing_is_taken_by_another(npc):
     late = goal_for(npc, title="Be quick", deadline_tick=3)
     shard = WorldObjectFactory(location=npc.location)
