@@ -402,9 +402,7 @@ def goals_advance(*, events: list[GameEvent]) -> None:
     if spectra is None or not events:
         return
     spectra_events = [event for event in events if event.payload.get("actor_kind") == Character.Kind.SPECTRA]
-    goals = list(
-        SpectraGoal.objects.filter(character=spectra, status=SpectraGoal.Status.ACTIVE).order_by("-priority", "id")
-    )
+    goals = _goals_in_order(spectra)  # her seed goals are made before anything can achieve one
     steps: dict[int, float] = {}
     for rank, goal in enumerate(goals):
         # What she does in general serves her foremost goal; pursuing a goal serves that one.

@@ -112,6 +112,8 @@ def test_the_day_is_planned_in_the_morning_and_re_planned_when_something_importa
     assert GameEvent.objects.filter(type=EventType.DAY_PLANNED).count() == 1
     minds_tick(context(2, [npc_event(npc, "RESTED", 2)]))  # nothing important: no new plan
     assert not GameEvent.objects.filter(type=EventType.PLAN_REVISED).exists()
+    Character.objects.filter(id=npc.id).update(location=goal.location)  # where the goal is served
+    npc.refresh_from_db()
     for tick in range(3, 8):  # the goal is achieved: the rest of the day is planned again
         minds_tick(context(tick, [npc_event(npc, "PURSUED_GOAL", tick, goal_id=goal.id)]))
     revised = GameEvent.objects.get(type=EventType.PLAN_REVISED)
