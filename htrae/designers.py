@@ -18,6 +18,8 @@ DESIGNER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "path": _EDIT,
         "worldobject": _EDIT,
         "character": _EDIT,
+        "charactergoal": _EDIT,
+        "routineslot": _EDIT,
         "worldclock": ("change", "view"),
         "gameevent": ("view",),
     },

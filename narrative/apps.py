@@ -10,7 +10,9 @@ class NarrativeConfig(AppConfig):
         from narrative.intentions import quest_intentions
         from narrative.notifications import notifications_register
         from narrative.player_actions import player_abandon_quest, player_accept_quest
+        from narrative.selectors import relation_standings
         from world.autonomy.intentions import register_intention_source
+        from world.autonomy.perception import register_faction_standings
         from world.services import register_player_action
         from world.tick import register_tick_phase
 
@@ -20,3 +22,4 @@ class NarrativeConfig(AppConfig):
         register_player_action("accept_quest", player_accept_quest)
         register_player_action("abandon_quest", player_abandon_quest)
         register_intention_source(quest_intentions)
+        register_faction_standings(relation_standings)  # who counts as a rival (world.autonomy.reactions)

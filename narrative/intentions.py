@@ -12,6 +12,14 @@ from world.autonomy.state import Intention
 QUEST_WEIGHT = 1.0  # a quest is the strongest pull a character knows
 
 
+def bring_verb(location_id: int | None, character_id: int | None) -> str:
+    """Bringing a thing: give it to the step's person, else carry it to its place and use it
+    there, else just take it up (world.autonomy.intentions.staged fetches it first)."""
+    if character_id is not None:
+        return "give"
+    return "use" if location_id is not None else "take"
+
+
 def quest_intentions(*, character_ids: list[int], tick: int, world_time: datetime) -> dict[int, list[Intention]]:
     """One query for the whole batch. Quest state changes only between batches' reads (in
     the tick's phases), so every batch of a tick sees the same."""
@@ -26,10 +34,11 @@ def quest_intentions(*, character_ids: list[int], tick: int, world_time: datetim
             "current_step__target_location_id",
             "current_step__target_character_id",
             "current_step__target_object_id",
+            "current_step__objective_type",
         )
     )
     found: dict[int, list[Intention]] = {}
-    for character_id, title, location_id, target_id, object_id in rows:
+    for character_id, title, location_id, target_id, object_id, objective in rows:
         if location_id is None and target_id is None and object_id is None:
             continue  # waiting or watching: nowhere in particular to be
         found.setdefault(character_id, []).append(
@@ -39,6 +48,7 @@ def quest_intentions(*, character_ids: list[int], tick: int, world_time: datetim
                 location_id=location_id,
                 character_id=target_id,
                 object_id=object_id,
+                verb=bring_verb(location_id, target_id) if objective == "bring_object" else "",
             )
         )
     return found

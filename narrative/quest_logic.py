@@ -5,8 +5,9 @@
 | reach_location | the holder arrives (a *_MOVED event it is the actor of) at target_location  |
 | talk_to        | the holder speaks to target_character (addressed, or at the target's place), |
 |                | turns to them (PLAYER_INTERACTED), or the target speaks to the holder       |
-| bring_object   | the holder interacts with target_object (a player) or looks closely at it   |
-|                | (an NPC's or Spectra's *_EXPLORED with its object_id)                       |
+| bring_object   | the holder carries target_object to the step's target: gives it to          |
+|                | target_character, or arrives at / uses it at target_location carrying it,  |
+|                | or (no target) takes it up. Looking at it is not enough                    |
 | wait           | `wait_ticks` ticks have passed since the step started                       |
 | witness_event  | an event of `event_type` happens at the holder's location (or world-wide)   |
 """
@@ -19,7 +20,10 @@ from dataclasses import dataclass
 MOVED_TYPES = frozenset({"PLAYER_MOVED", "NPC_MOVED", "SPECTRA_MOVED", "PLAYER_JOINED"})
 SPEECH_TYPES = frozenset({"PLAYER_SPOKE", "NPC_TALKED", "SPECTRA_TALKED"})
 INTERACTED = "PLAYER_INTERACTED"
-HANDLED_TYPES = frozenset({INTERACTED, "NPC_EXPLORED", "SPECTRA_EXPLORED"})
+_KINDS = ("NPC", "SPECTRA", "PLAYER")
+TOOK_TYPES = frozenset(f"{kind}_TOOK_OBJECT" for kind in _KINDS)
+GAVE_TYPES = frozenset(f"{kind}_GAVE_OBJECT" for kind in _KINDS)
+USED_TYPES = frozenset(f"{kind}_USED_OBJECT" for kind in _KINDS)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,9 @@ class EventFacts:
     listener_id: int | None = None
     target_type: str | None = None
     target_id: int | None = None
+    object_id: int | None = None  # the thing taken, given or used
+    receiver_id: int | None = None  # to whom it was given
+    carrying: tuple[int, ...] = ()  # what the actor carried when it arrived (a *_MOVED)
 
 
 def step_met(
@@ -92,12 +99,18 @@ def _talked(holder: HolderFacts, event: EventFacts, locations: Mapping[int, int 
 
 
 def _brought(holder: HolderFacts, event: EventFacts, locations: Mapping[int, int | None]) -> bool:
-    return (
-        event.actor_id == holder.character_id
-        and event.type in HANDLED_TYPES
-        and event.target_type == "object"
-        and event.target_id == holder.step.target_object_id
-    )
+    step = holder.step
+    thing = step.target_object_id
+    if event.actor_id != holder.character_id or thing is None:
+        return False
+    if step.target_character_id is not None:
+        return event.type in GAVE_TYPES and event.object_id == thing and event.receiver_id == step.target_character_id
+    if step.target_location_id is not None:
+        if event.location_id != step.target_location_id:
+            return False
+        arrived = event.type in MOVED_TYPES and thing in event.carrying
+        return arrived or (event.type in TOOK_TYPES | USED_TYPES and event.object_id == thing)
+    return event.type in TOOK_TYPES and event.object_id == thing
 
 
 def _witnessed(holder: HolderFacts, event: EventFacts, locations: Mapping[int, int | None]) -> bool:

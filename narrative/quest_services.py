@@ -120,6 +120,7 @@ def _event_facts(event: GameEvent) -> EventFacts:
     target_type, target_id = target.get("type"), target.get("id")
     if not target and payload.get("object_id"):  # an NPC or Spectra looking closely at a thing
         target_type, target_id = "object", payload["object_id"]
+    carrying = payload.get("carrying") if isinstance(payload.get("carrying"), list) else []
     return EventFacts(
         type=event.type,
         actor_id=event.actor_id,
@@ -127,6 +128,9 @@ def _event_facts(event: GameEvent) -> EventFacts:
         listener_id=payload.get("listener_id"),
         target_type=target_type,
         target_id=target_id,
+        object_id=payload.get("object_id") if isinstance(payload.get("object_id"), int) else None,
+        receiver_id=payload.get("receiver_id") if isinstance(payload.get("receiver_id"), int) else None,
+        carrying=tuple(i for i in carrying if isinstance(i, int)),
     )
 
 

@@ -25,7 +25,7 @@ from htrae.upsert import Outcome, UpsertTally, upsert
 from memory.models import Memory
 from narrative.emergence import template_problems
 from narrative.models import Faction, FactionRelation, LoreEntry, Quest, QuestStep, QuestTemplate
-from world.models import Character, Location, Path, WorldObject
+from world.models import Character, CharacterGoal, Location, Path, RoutineSlot, WorldObject
 from world.selectors import world_seed_get
 from world.services import world_clock_get_or_create
 
@@ -113,10 +113,38 @@ def _seed_problems(data: dict[str, Any]) -> Iterator[str]:
         where = f"character '{item.get('slug')}'"
         yield from check("location", locations, item.get("location"), where)
         yield from check("faction", factions, item.get("faction"), where)
+    for item in data.get("npcs") or []:
+        where = f"character '{item.get('slug')}'"
+        for role in ("home", "work", "gathering"):
+            yield from check("location", locations, item.get(role), where)
+        for goal in item.get("goals") or []:
+            if isinstance(goal, dict):
+                yield from check("location", locations, goal.get("place"), f"{where} goal")
+                yield from check("object", objects, goal.get("object"), f"{where} goal")
+                yield from check("character", characters, goal.get("person"), f"{where} goal")
+    routines = data.get("routines") or {}
+    for table in ("homes", "gatherings"):
+        for slug in (routines.get(table) or {}).values():
+            yield from check("location", locations, slug, f"routines {table}")
+    for slot in routines.get("day") or []:
+        if slot.get("place") not in ("home", "work", "gathering"):
+            yield from check("location", locations, slot.get("place"), "routines day")
+        if not (0 <= int(slot.get("from", -1)) <= 23 and 0 <= int(slot.get("to", -1)) <= 24):
+            yield f"routines day: hours must run 0 to 24, got {slot.get('from')}-{slot.get('to')}"
+    for goal in (data.get("spectra") or {}).get("life_goals") or []:
+        pursue, when = goal.get("pursue") or {}, goal.get("achieved_when") or {}
+        yield from check("object", objects, pursue.get("object"), f"life goal '{goal.get('title')}'")
+        yield from check("location", locations, pursue.get("location"), f"life goal '{goal.get('title')}'")
+        for key in ("hear", "hold", "use"):
+            yield from check("object", objects, when.get(key), f"life goal '{goal.get('title')}'")
     for item in data.get("objects") or []:
         where = f"object '{item.get('slug')}'"
         yield from check("location", locations, item.get("location"), where)
         yield from check("character", characters, item.get("holder"), where)
+        yield from check("character", characters, item.get("owner"), where)
+        on_use = item.get("on_use") or {}
+        yield from check("object", objects, on_use.get("target"), where)
+        yield from check("location", locations, on_use.get("at"), where)
     for number, item in enumerate(data.get("memories") or [], start=1):
         yield from check("character", characters, item.get("character"), f"memory {number}")
         if item.get("type") not in {"short_term", "long_term", "emotional"}:
@@ -275,7 +303,7 @@ def _seed_all(data: dict[str, Any], tally: UpsertTally) -> None:
                 "location_id": location_id[row["location"]],
                 "description": row.get("description", "").strip(),
                 "personality": dict(row.get("personality") or {}),
-                "goals": list(row.get("goals") or []),
+                "goals": [_goal_title(goal) for goal in row.get("goals") or []],
                 "emotional_state": dict(row.get("emotional_state") or {"mood": "calm"}),
                 "needs": dict(row.get("needs") or {}),
                 "energy": float(row.get("energy", 100)),
@@ -294,15 +322,123 @@ def _seed_all(data: dict[str, Any], tally: UpsertTally) -> None:
                 "description": row.get("description", "").strip(),
                 "location_id": location_id.get(row.get("location")),
                 "holder_id": character_id.get(row.get("holder")),
-                "properties": dict(row.get("properties") or {}),
+                "properties": _object_properties(row, character_id),
             },
         )
     object_id = {slug: obj.id for slug, obj in objects.by_slug.items()}
+
+    routine_places = _seed_routines(data, tally, location_id, character_id)
+    _seed_goals(data["npcs"], tally, location_id, character_id, object_id, routine_places)
+    _seed_life_goals(data["spectra"], tally, character_id)
 
     _seed_memories(data.get("memories") or [], tally, character_id, world_time=world_clock.world_time)
     _seed_lore(data.get("lore") or [], tally, faction_id, location_id, character_id)
     _seed_quests(data.get("quests") or [], tally, faction_id, location_id, character_id, object_id)
     _seed_quest_templates(data.get("quest_templates") or [], tally)
+
+
+LIFE_GOALS_AT_START = 3
+
+
+def _goal_title(goal) -> str:
+    return str(goal["title"] if isinstance(goal, dict) else goal)
+
+
+def _object_properties(row: dict, character_id: dict[str, int]) -> dict:
+    """An object's properties with its owner (by id; a carried thing is its holder's unless
+    the file says otherwise), value and what using it does (`on_use`, slugs kept)."""
+    properties = dict(row.get("properties") or {})
+    owner = row.get("owner") or row.get("holder")
+    if owner in character_id:
+        properties["owner_id"] = character_id[owner]
+    if row.get("value") is not None:
+        properties["value"] = row["value"]
+    if row.get("on_use"):
+        properties["on_use"] = dict(row["on_use"])
+    return properties
+
+
+def _seed_routines(data, tally, location_id, character_id) -> dict[str, dict[str, int]]:
+    """Every NPC's routine slots, from the file's `routines` (see the file); returns each
+    NPC's home, work and gathering place ids."""
+    routines = data.get("routines") or {}
+    homes, gatherings = routines.get("homes") or {}, routines.get("gatherings") or {}
+    places: dict[str, dict[str, int]] = {}
+    existing = {(slot.character_id, slot.start_hour): slot for slot in RoutineSlot.objects.all()}
+    for row in data["npcs"]:
+        faction = row.get("faction") or "default"
+        resolved = {
+            "home": row.get("home") or homes.get(faction) or homes.get("default") or row["location"],
+            "work": row.get("work") or row["location"],
+            "gathering": row.get("gathering")
+            or gatherings.get(faction)
+            or gatherings.get("default")
+            or row["location"],
+        }
+        places[row["slug"]] = {role: location_id[slug] for role, slug in resolved.items()}
+        who = character_id[row["slug"]]
+        for slot in routines.get("day") or []:
+            place = places[row["slug"]].get(slot["place"]) or location_id[slot["place"]]
+            _, outcome = upsert(
+                RoutineSlot,
+                existing=existing.get((who, int(slot["from"]))),
+                lookup={"character_id": who, "start_hour": int(slot["from"])},
+                fields={"end_hour": int(slot["to"]) or 24, "location_id": place, "activity": slot["activity"]},
+            )
+            tally.add("Routine slots", outcome)
+    return places
+
+
+def _seed_goals(rows, tally, location_id, character_id, object_id, routine_places) -> None:
+    """NPCs' seed goals as goals with somewhere to be served: the file's place, thing or
+    person, else the NPC's work place."""
+    existing = {(goal.character_id, goal.title): goal for goal in CharacterGoal.objects.all()}
+    for row in rows:
+        who = character_id[row["slug"]]
+        goals = row.get("goals") or []
+        for rank, goal in enumerate(goals):
+            spec = goal if isinstance(goal, dict) else {"title": goal}
+            place = location_id.get(spec.get("place"))
+            thing, person = object_id.get(spec.get("object")), character_id.get(spec.get("person"))
+            if place is None and thing is None and person is None:
+                place = routine_places[row["slug"]]["work"]
+            _, outcome = upsert(
+                CharacterGoal,
+                existing=existing.get((who, spec["title"])),
+                lookup={"character_id": who, "title": spec["title"]},
+                fields={
+                    "source": CharacterGoal.Source.SEED,
+                    "verb": spec.get("verb", CharacterGoal.Verb.VISIT),
+                    "priority": int(spec.get("priority", max(1, 7 - rank))),
+                    "location_id": place,
+                    "target_object_id": thing,
+                    "partner_id": person,
+                },
+            )
+            tally.add("Character goals", outcome)
+
+
+def _seed_life_goals(row, tally, character_id) -> None:
+    """Spectra's life goals (spectra.SpectraGoal), each achieved by a change in the world."""
+    from spectra.models import SpectraGoal
+
+    spectra = character_id[row["slug"]]
+    existing = {goal.title: goal for goal in SpectraGoal.objects.filter(character_id=spectra)}
+    for rank, goal in enumerate(row.get("life_goals") or []):
+        fields = {
+            "priority": int(goal.get("priority", max(1, 8 - rank))),
+            "achieved_when": dict(goal.get("achieved_when") or {}),
+            "pursue": dict(goal.get("pursue") or {}),
+        }
+        if goal["title"] not in existing:  # a few to begin with; the rest wait their turn
+            fields["status"] = SpectraGoal.Status.ACTIVE if rank < LIFE_GOALS_AT_START else SpectraGoal.Status.SET_ASIDE
+        _, outcome = upsert(
+            SpectraGoal,
+            existing=existing.get(goal["title"]),
+            lookup={"character_id": spectra, "title": goal["title"]},
+            fields=fields,
+        )
+        tally.add("Spectra's life goals", outcome)
 
 
 def _seed_memories(rows, tally, character_id, *, world_time) -> None:

@@ -6,8 +6,11 @@ class SpectraConfig(AppConfig):
 
     def ready(self) -> None:
         from spectra import dialogue_subscribers, subscribers  # noqa: F401  (register subscriptions, tick phase)
+        from spectra.life_goals import spectra_goal_intentions
         from spectra.reporting import spectra_goals_final, spectra_goals_sample
+        from world.autonomy.intentions import register_intention_source
         from world.reporting.sampling import register_final_sampler, register_tick_sampler
 
+        register_intention_source(spectra_goal_intentions)
         register_tick_sampler(spectra_goals_sample)
         register_final_sampler(spectra_goals_final)

@@ -132,6 +132,19 @@ class SpectraGoal(TimeStampedModel):
         blank=True,
         help_text='Event types that move it forward and by how much, e.g. {"SPECTRA_TALKED": 0.02}.',
     )
+    achieved_when = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="A change in the world that achieves it (then counters alone never do): "
+        '{"hear": "<object slug>"} (it is used where she stands), {"hold": "<object slug>"}, '
+        '{"use": "<object slug>"}, {"receive": true} (someone gives her a thing). Empty: counters only.',
+    )
+    pursue = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='How she pursues it: {"verb": "use|take|visit|talk", "object": "<slug>", "location": "<slug>"}.',
+    )
+    achieved_tick = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-priority", "id"]

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from htrae.bulk import bulk_update_columns
+from spectra import life_goals
 from spectra.appraisal import EventView, Perceiver, appraise
 from spectra.emotion import (
     Feeling,
@@ -370,8 +371,9 @@ def spectra_tick(context: TickContext) -> None:
 
 
 def _goals_in_order(spectra: Character) -> list[SpectraGoal]:
-    """Her active goals by priority; made from her seed goals the first time, and mirrored
-    into `Character.goals` so the autonomy core pursues the most important first."""
+    """Her active goals by priority; made from her seed goals the first time, never none
+    (`life_goals.life_goals_ensure`), and mirrored into `Character.goals` so the autonomy
+    core pursues the most important first and never one she has achieved."""
     goals = list(SpectraGoal.objects.filter(character=spectra, status=SpectraGoal.Status.ACTIVE))
     if not goals and not SpectraGoal.objects.filter(character=spectra).exists():
         SpectraGoal.objects.bulk_create(
@@ -385,25 +387,26 @@ def _goals_in_order(spectra: Character) -> list[SpectraGoal]:
                 for index, title in enumerate(spectra.goals or [])
             ]
         )
+    if not goals:
+        life_goals.life_goals_publish(life_goals.life_goals_ensure(spectra=spectra, tick=world_now_get().tick))
         goals = list(SpectraGoal.objects.filter(character=spectra, status=SpectraGoal.Status.ACTIVE))
     goals.sort(key=lambda goal: (-goal.priority, goal.id))
     titles = [goal.title for goal in goals]
-    if titles and titles != list(spectra.goals or []):
+    if titles != list(spectra.goals or []):
         Character.objects.filter(pk=spectra.pk).update(goals=titles)
+        spectra.goals = titles
     return goals
 
 
 def goals_advance(*, events: list[GameEvent]) -> None:
-    """Move Spectra's goals forward by what she did (constant queries)."""
-    spectra_events = [event for event in events if event.payload.get("actor_kind") == Character.Kind.SPECTRA]
-    if not spectra_events:
+    """Move Spectra's goals forward by what she did, and achieve those the world shows done
+    (`spectra.life_goals`); constant queries."""
+    spectra = spectra_get()
+    if spectra is None or not events:
         return
-    goals = list(
-        SpectraGoal.objects.filter(character_id=spectra_events[0].actor_id, status=SpectraGoal.Status.ACTIVE).order_by(
-            "-priority", "id"
-        )
-    )
-    changed = []
+    spectra_events = [event for event in events if event.payload.get("actor_kind") == Character.Kind.SPECTRA]
+    goals = _goals_in_order(spectra)  # her seed goals are made before anything can achieve one
+    steps: dict[int, float] = {}
     for rank, goal in enumerate(goals):
         # What she does in general serves her foremost goal; pursuing a goal serves that one.
         step = sum(float((goal.advanced_by or {}).get(event.type, 0.0)) for event in spectra_events) if rank == 0 else 0
@@ -411,13 +414,11 @@ def goals_advance(*, events: list[GameEvent]) -> None:
             event.type == EventType.SPECTRA_PURSUED_GOAL and event.payload.get("goal") == goal.title
             for event in spectra_events
         )
-        if step > 0:
-            goal.progress = min(1.0, round(goal.progress + step, 4))
-            if goal.progress >= 1.0:
-                goal.status = SpectraGoal.Status.ACHIEVED
-            changed.append(goal)
-    if changed:
-        SpectraGoal.objects.bulk_update(changed, ["progress", "status"])
+        steps[goal.id] = step
+    drafts = life_goals.life_goals_advance(spectra=spectra, events=events, steps=steps, tick=events[0].tick)
+    life_goals.life_goals_publish(drafts)
+    if drafts:
+        _goals_in_order(spectra)
 
 
 # Mind work off the tick (world.locks): what a player's action sets off in others' minds.

@@ -54,6 +54,7 @@ def resonate(events: list[GameEvent]) -> None:
     EventType.SPECTRA_PURSUED_GOAL,
     EventType.SPECTRA_MOVED,
     EventType.SPECTRA_RESTED,
+    *sorted(EventType.OBJECT_EVENTS),  # her life goals: a bell tolled, a gift, a thing held
 )
 def advance_goals(events: list[GameEvent]) -> None:
     if is_collecting():

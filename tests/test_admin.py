@@ -132,7 +132,8 @@ def test_character_page_shows_only_recent_memories(designer_client, small_world)
 
     assert response.status_code == 200
     assert newest.content in response.content.decode()
-    assert response.context["inline_admin_formsets"][0].formset.queryset.count() == 20
+    memories = next(f for f in response.context["inline_admin_formsets"] if f.formset.model is Memory)
+    assert memories.formset.queryset.count() == 20
 
 
 def test_changelist_search_and_filters_work(designer_client, small_world):
@@ -178,7 +179,10 @@ def test_designers_can_create_an_npc(designer_client, small_world):
             "emotional_state": '{"mood": "calm"}',
             "needs": "{}",
             "energy": "80",
+            "plan": "{}",
             **empty_inline("memories"),
+            **empty_inline("routine"),
+            **empty_inline("goal_rows"),
         },
     )
     assert response.status_code == 302, response.context and response.context["adminform"].errors
@@ -379,7 +383,10 @@ def test_a_designer_cannot_turn_an_npc_into_a_player(designer_client, small_worl
             "emotional_state": "{}",
             "needs": "{}",
             "energy": "80",
+            "plan": "{}",
             **empty_inline("memories"),
+            **empty_inline("routine"),
+            **empty_inline("goal_rows"),
         },
     )
     assert "made when a player registers" in form_errors(response)

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 
 from htrae.admin_tools import ReadOnlyAdmin, RecentRowsInline, related_count, see_all_link
 from world import services
-from world.models import Character, GameEvent, Location, Path, WorldClock, WorldObject
+from world.models import Character, CharacterGoal, GameEvent, Location, Path, RoutineSlot, WorldClock, WorldObject
 
 
 class RegionFilter(admin.SimpleListFilter):
@@ -160,7 +160,7 @@ class CharacterAdmin(admin.ModelAdmin):
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "user", "faction", "location", "is_active", "description"]}),
-        ("Mind", {"fields": ["personality", "goals", "emotional_state", "needs", "energy"]}),
+        ("Mind", {"fields": ["personality", "goals", "emotional_state", "needs", "energy", "plan"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     inlines: list = []  # other apps append theirs (memory adds recent memories)
@@ -168,6 +168,57 @@ class CharacterAdmin(admin.ModelAdmin):
     @admin.display(description="mood")
     def mood(self, character: Character) -> str:
         return str((character.emotional_state or {}).get("mood", "—"))
+
+
+class RoutineSlotInline(admin.TabularInline):
+    """The character's day: where it is to be, by the hour (its plan is made from these)."""
+
+    model = RoutineSlot
+    extra = 0
+    autocomplete_fields = ["location"]
+    fields = ["start_hour", "end_hour", "location", "activity"]
+
+
+class CharacterGoalInline(admin.TabularInline):
+    model = CharacterGoal
+    fk_name = "character"
+    extra = 0
+    autocomplete_fields = ["location", "target_object", "partner"]
+    fields = [
+        "title",
+        "status",
+        "progress",
+        "priority",
+        "verb",
+        "location",
+        "target_object",
+        "partner",
+        "deadline_tick",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status=CharacterGoal.Status.ACTIVE)
+            .select_related("location", "target_object", "partner")
+        )
+
+
+CharacterAdmin.inlines = [RoutineSlotInline, CharacterGoalInline, *CharacterAdmin.inlines]
+
+
+@admin.register(CharacterGoal)
+class CharacterGoalAdmin(admin.ModelAdmin):
+    """NPCs' goals: where each is served, how far along it is, whether it succeeded or failed."""
+
+    list_display = ["title", "character", "status", "progress", "priority", "source", "verb", "deadline_tick"]
+    list_select_related = ["character"]
+    list_filter = ["status", "source", "verb", "need"]
+    search_fields = ["title", "character__name"]
+    autocomplete_fields = ["character", "location", "target_object", "partner"]
+    readonly_fields = ["started_tick", "ended_tick", "outcome", "created_at", "updated_at"]
+    show_full_result_count = False
 
 
 @admin.register(WorldClock)

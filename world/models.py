@@ -156,6 +156,12 @@ class Character(TimeStampedModel):
         default=dict, blank=True, help_text='Needs from 0 (met) to 1 (urgent), e.g. {"social": 0.4}.'
     )
     is_active = models.BooleanField(default=True, help_text="Inactive characters sit out the tick.")
+    plan = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The plan for the day (written by world.minds from the routine and goals): "
+        '{"day", "made_tick", "revisions", "entries": [{"from", "to", "location_id", "activity", "goal_id"}]}.',
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -217,6 +223,80 @@ class WorldObject(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RoutineSlot(models.Model):
+    """Where a character is to be at an hour of the day (its daily routine), and doing what.
+    An hour range that ends at or before it starts runs past midnight (22 to 6)."""
+
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="routine")
+    start_hour = models.PositiveSmallIntegerField(validators=[MaxValueValidator(23)])
+    end_hour = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(24)])
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    activity = models.CharField(max_length=40, help_text="e.g. sleep, work, eat, gather.")
+
+    class Meta:
+        ordering = ["character", "start_hour", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["character", "start_hour"], name="routine_slot_unique_start"),
+            models.CheckConstraint(condition=Q(start_hour__lte=23), name="routine_slot_start_hour"),
+            models.CheckConstraint(condition=Q(end_hour__gte=1, end_hour__lte=24), name="routine_slot_end_hour"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_hour:02d}-{self.end_hour:02d} {self.activity}"
+
+
+class CharacterGoal(TimeStampedModel):
+    """Something an NPC strives for: where it is served (a place, a thing, a person), how far
+    along it is, and whether it succeeded or failed. `Character.goals` mirrors the active ones."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ACHIEVED = "achieved", "Achieved"
+        FAILED = "failed", "Failed"
+
+    class Source(models.TextChoices):
+        SEED = "seed", "Seed"
+        NEED = "need", "A need"
+        FACTION = "faction", "Faction goal"
+        EVENT = "event", "An event"
+        DESIGNER = "designer", "Designer"
+
+    class Verb(models.TextChoices):
+        VISIT = "visit", "Be at the place and work on it"
+        TAKE = "take", "Take the object"
+        USE = "use", "Use the object (at the place, if one is given)"
+        GIVE = "give", "Give the object to the person"
+        TALK = "talk", "Talk to the person"
+
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="goal_rows")
+    title = models.CharField(max_length=200)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.DESIGNER)
+    need = models.CharField(max_length=20, blank=True, help_text="The need it answers, if one.")
+    verb = models.CharField(max_length=10, choices=Verb.choices, default=Verb.VISIT)
+    priority = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1), MaxValueValidator(10)])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    progress = models.FloatField(default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    location = models.ForeignKey(Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    target_object = models.ForeignKey(WorldObject, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    partner = models.ForeignKey(Character, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    started_tick = models.BigIntegerField(default=0)
+    deadline_tick = models.BigIntegerField(null=True, blank=True, help_text="Fails if not achieved by then.")
+    ended_tick = models.BigIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=120, blank=True, help_text="Why it ended.")
+
+    class Meta:
+        ordering = ["character", "-priority", "id"]
+        indexes = [models.Index(fields=["character", "status"], name="character_goal_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=1), name="character_goal_progress_0_to_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.status}, {self.progress:.0%})"
 
 
 class WorldClock(TimeStampedModel):

@@ -306,6 +306,9 @@ def player_move(*, character: Character, data: dict, tick: int) -> dict:
     character.location = destination
     character.save(update_fields=["location", "updated_at"])
     route = {"from_id": here.id, "from_name": here.name, "to_id": destination.id, "to_name": destination.name}
+    carrying = list(character.inventory.order_by("id").values_list("id", flat=True))
+    if carrying:  # what was brought along (a quest's bring_object step)
+        route["carrying"] = carrying
     event = publish(
         EventType.PLAYER_MOVED,
         {**actor_payload(character), **route},

@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -38,10 +38,11 @@ from htrae.bulk import bulk_update_columns
 from world.autonomy.actions import apply_decision
 from world.autonomy.decision import decide, rng_for
 from world.autonomy.intentions import intentions_load
-from world.autonomy.perception import character_states_load, perceive, world_snapshot_load
+from world.autonomy.perception import character_states_load, perceive, recent_talks_load, world_snapshot_load
+from world.autonomy.state import ActionEvent, Outcome
 from world.events import EventDraft, EventType, collecting, publish_many
 from world.locks import retrying, tick_single_flight, world_exclusive
-from world.models import Character, WorldClock
+from world.models import Character, WorldClock, WorldObject
 
 logger = logging.getLogger(__name__)
 
@@ -244,21 +245,58 @@ def _reason_to_skip(clock: WorldClock, *, force: bool, expected_tick: int | None
 
 
 def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> None:
-    """Perceive, decide, act, persist and publish for one batch (four queries, and one for
+    """Perceive, decide, act, persist and publish for one batch (seven queries, and one for
     each intention source)."""
     tick, hour = clock.tick, clock.world_time.hour
     changed: list[tuple] = []
     drafts: list[EventDraft] = []
+    moves: dict[int, tuple] = {}
+    states: dict[int, dict] = {}
     intentions = intentions_load(ids, tick=tick, world_time=clock.world_time)
-    for me in character_states_load(ids, moods=snapshot.moods, intentions=intentions):
+    talks = recent_talks_load(ids, tick=tick)
+    for me in character_states_load(ids, moods=snapshot.moods, intentions=intentions, carried=snapshot.carried):
         rng = rng_for(seed=clock.seed, tick=tick, character_id=me.id)
-        perception = perceive(me, snapshot, hour=hour, tick=tick)
-        outcome = apply_decision(perception, decide(perception, rng=rng), tick=tick, rng=rng)
+        perception = perceive(me, snapshot, hour=hour, tick=tick, talked_recently=talks.get(me.id, frozenset()))
+        outcome = _claim_objects(apply_decision(perception, decide(perception, rng=rng), tick=tick, rng=rng), snapshot)
         state = outcome.state
         changed.append((me.id, state.location_id, state.energy, state.needs))
         drafts += [
             EventDraft(type=e.type, payload=e.payload, tick=tick, location_id=e.location_id, actor_id=me.id)
             for e in outcome.events
         ]
+        for move in outcome.object_moves:
+            moves[move.object_id] = (move.object_id, move.location_id, move.holder_id)
+        for object_id, values in outcome.object_states:
+            states.setdefault(object_id, {}).update(values)
     bulk_update_columns(Character, ["location", "energy", "needs"], changed)
+    if moves:
+        bulk_update_columns(WorldObject, ["location", "holder"], [moves[key] for key in sorted(moves)])
+    if states:
+        _object_states_apply(states)
     publish_many(drafts, broadcast=False)
+
+
+def _claim_objects(outcome: Outcome, snapshot) -> Outcome:
+    """A thing goes to the first character (in id order, so whatever the batch size) that
+    takes, gives or drops it this tick; a later one finds it gone and its action does nothing."""
+    if not outcome.object_moves:
+        return outcome
+    if any(move.object_id in snapshot.moved_objects for move in outcome.object_moves):
+        me = outcome.state
+        missed = tuple(
+            ActionEvent(e.type.rsplit("_", 2)[0] + "_EXPLORED", e.location_id, {**e.payload, "missed": True})
+            for e in outcome.events
+        )
+        carried = tuple(t for t in me.carried if t.id not in {m.object_id for m in outcome.object_moves})
+        return Outcome(state=replace(me, carried=carried), events=missed)
+    for move in outcome.object_moves:
+        snapshot.moved_objects[move.object_id] = outcome.state.id
+    return outcome
+
+
+def _object_states_apply(states: dict[int, dict]) -> None:
+    """Merge what using things did into their properties (two queries)."""
+    things = list(WorldObject.objects.filter(id__in=sorted(states)).order_by("id"))
+    for thing in things:
+        thing.properties = {**(thing.properties or {}), **states[thing.id]}
+    WorldObject.objects.bulk_update(things, ["properties"])

@@ -18,6 +18,7 @@ from tests.factories import (
     WorldObjectFactory,
 )
 from world.models import GameEvent
+from world.player_actions import player_take
 from world.services import player_interact, player_move, player_speak
 
 Objective = QuestStep.Objective
@@ -53,12 +54,39 @@ def test_talk_to():
     assert not step_met(holder=holder, events=[EventFacts("NPC_TALKED", actor_id=20)], tick=0, locations={})
 
 
-def test_bring_object_wait_and_witness():
+def test_bring_object_needs_the_object_carried_to_its_target():
     bring = _holder(_step("bring_object", target_object_id=7))
     touched = EventFacts("PLAYER_INTERACTED", actor_id=10, target_type="object", target_id=7)
-    assert step_met(holder=bring, events=[touched], tick=0, locations={})
-    other = EventFacts("PLAYER_INTERACTED", actor_id=10, target_type="character", target_id=7)
-    assert not step_met(holder=bring, events=[other], tick=0, locations={})
+    assert not step_met(holder=bring, events=[touched], tick=0, locations={})  # looking is not bringing
+    looked = EventFacts("NPC_EXPLORED", actor_id=10, target_type="object", target_id=7, object_id=7)
+    assert not step_met(holder=bring, events=[looked], tick=0, locations={})
+    assert step_met(
+        holder=bring, events=[EventFacts("PLAYER_TOOK_OBJECT", actor_id=10, object_id=7)], tick=0, locations={}
+    )
+    assert not step_met(
+        holder=bring, events=[EventFacts("NPC_TOOK_OBJECT", actor_id=11, object_id=7)], tick=0, locations={}
+    )
+
+    to_place = _holder(_step("bring_object", target_object_id=7, target_location_id=4))
+    arrived_empty = EventFacts("NPC_MOVED", actor_id=10, location_id=4)
+    arrived_carrying = EventFacts("NPC_MOVED", actor_id=10, location_id=4, carrying=(7,))
+    assert not step_met(holder=to_place, events=[arrived_empty], tick=0, locations={})
+    assert step_met(holder=to_place, events=[arrived_carrying], tick=0, locations={})
+    took_elsewhere = EventFacts("NPC_TOOK_OBJECT", actor_id=10, location_id=5, object_id=7)
+    assert not step_met(holder=to_place, events=[took_elsewhere], tick=0, locations={})
+
+    to_person = _holder(_step("bring_object", target_object_id=7, target_character_id=20))
+    gave = EventFacts("NPC_GAVE_OBJECT", actor_id=10, object_id=7, receiver_id=20)
+    assert step_met(holder=to_person, events=[gave], tick=0, locations={})
+    assert not step_met(
+        holder=to_person,
+        events=[EventFacts("NPC_GAVE_OBJECT", actor_id=10, object_id=7, receiver_id=21)],
+        tick=0,
+        locations={},
+    )
+
+
+def test_wait_and_witness():
 
     wait = _holder(_step("wait", wait_ticks=6), started=4)
     assert not step_met(holder=wait, events=[], tick=9, locations={})
@@ -119,6 +147,8 @@ def test_a_quest_runs_from_first_step_to_completion(world):
     player_interact(character=player, data={"target": {"type": "character", "id": world["sage"].id}}, tick=6)
     assert _order(assignment) == 3  # talking is not bringing
     player_interact(character=player, data={"target": {"type": "object", "id": world["lamp"].id}}, tick=7)
+    assert _order(assignment) == 3  # looking at the lamp is not bringing it
+    player_take(character=player, data={"object": world["lamp"].id}, tick=7)
     assert _order(assignment) == 4 and assignment.step_started_tick == 7
 
     from narrative.quest_subscribers import quests_tick

@@ -9,19 +9,37 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from world.autonomy.decision import CREATE, EXPLORE, MOVE, PURSUE_GOAL, REST, TALK
+from world.autonomy.decision import (
+    CONFRONT,
+    CREATE,
+    DROP,
+    EXPLORE,
+    GIVE,
+    MOVE,
+    PURSUE_GOAL,
+    REST,
+    TAKE,
+    TALK,
+    USE,
+)
 from world.autonomy.speech import compose_line
-from world.autonomy.state import ActionEvent, Decision, Outcome, Perception
+from world.autonomy.state import ActionEvent, Decision, ObjectMove, ObjectSeen, Outcome, Perception
 
-# Needs grow a little every tick; acting on them brings them down.
-NEED_GROWTH = {"social": 0.05, "rest": 0.03, "curiosity": 0.04}
+# Needs grow a little every tick; acting on them brings them down. A tuple, not a set: the
+# order of `needs` reaches stored JSON.
+NEED_GROWTH = {"social": 0.05, "rest": 0.03, "curiosity": 0.04, "purpose": 0.02}
 EFFECTS = {
     MOVE: {"energy": -3.0, "curiosity": -0.3},
     TALK: {"energy": -1.0, "social": -0.5},
     EXPLORE: {"energy": -2.0, "curiosity": -0.4},
     REST: {"energy": 25.0, "rest": -0.5},
-    CREATE: {"energy": -4.0, "curiosity": -0.2, "social": 0.05},
-    PURSUE_GOAL: {"energy": -3.0},
+    CREATE: {"energy": -4.0, "curiosity": -0.2, "social": 0.05, "purpose": -0.1},
+    PURSUE_GOAL: {"energy": -3.0, "purpose": -0.3},
+    TAKE: {"energy": -1.0, "curiosity": -0.2},
+    GIVE: {"energy": -1.0, "social": -0.4, "purpose": -0.1},
+    USE: {"energy": -2.0, "curiosity": -0.3, "purpose": -0.2},
+    DROP: {"energy": 0.0},
+    CONFRONT: {"energy": -4.0, "social": -0.2},
 }
 PAST_TENSE = {
     MOVE: "MOVED",
@@ -30,6 +48,11 @@ PAST_TENSE = {
     REST: "RESTED",
     CREATE: "CREATED",
     PURSUE_GOAL: "PURSUED_GOAL",
+    TAKE: "TOOK_OBJECT",
+    GIVE: "GAVE_OBJECT",
+    USE: "USED_OBJECT",
+    DROP: "DROPPED_OBJECT",
+    CONFRONT: "CONFRONTED",
 }
 
 
@@ -59,11 +82,20 @@ def apply_decision(perception: Perception, decision: Decision, *, tick: int, rng
     actor = {"actor_id": me.id, "actor_name": me.name, "actor_kind": me.kind, "tick": tick}
     if decision.purpose:
         actor["purpose"] = decision.purpose
+    if decision.goal_id is not None:
+        actor["goal_id"] = decision.goal_id
     here = me.location_id
+    if decision.action in (TAKE, GIVE, USE, DROP):
+        return _handle_object(perception, decision, state, actor)
+    if decision.action == CONFRONT:
+        payload = {**actor, "target_id": decision.target_id, "target_name": decision.detail}
+        return Outcome(state=state, events=(ActionEvent(f"{prefix}_CONFRONTED", here, payload),))
     if decision.action == MOVE:
         state = replace(state, location_id=decision.target_id)
         route = {"from_id": here, "from_name": perception.location_name, "to_id": decision.target_id}
         route["to_name"] = decision.detail
+        if me.carried:
+            route["carrying"] = [thing.id for thing in me.carried]
         events = (
             ActionEvent(f"{prefix}_MOVE_ACTION", here, {**actor, **route}),
             ActionEvent(f"{prefix}_MOVED", decision.target_id, {**actor, **route}),
@@ -90,3 +122,46 @@ def apply_decision(perception: Perception, decision: Decision, *, tick: int, rng
             payload["goal"] = decision.detail
         events = (ActionEvent(f"{prefix}_{PAST_TENSE[decision.action]}", here, payload),)
     return Outcome(state=state, events=events)
+
+
+def _handle_object(perception: Perception, decision: Decision, state, actor: dict) -> Outcome:
+    """Take, give, use or drop a thing: the event, and where the thing goes (the tick
+    applies the move; a thing two characters reach for in one tick goes to the first)."""
+    me = perception.me
+    here = me.location_id
+    prefix = event_prefix(me.kind)
+    object_id = decision.object_id if decision.action == GIVE else decision.target_id
+    thing = _find(object_id, me.carried) or _find(object_id, perception.objects_here)
+    if thing is None:
+        return Outcome(state=state, events=())
+    payload = {**actor, "object_id": thing.id, "object_name": thing.name, "owner_id": thing.owner_id}
+    payload["value"] = thing.value
+    carried = tuple(t for t in me.carried if t.id != thing.id)
+    moves: tuple[ObjectMove, ...] = ()
+    states: tuple = ()
+    if decision.action == TAKE:
+        payload["stolen"] = thing.owner_id is not None and thing.owner_id != me.id
+        moves = (ObjectMove(thing.id, holder_id=me.id, taken_from_place=True),)
+        carried = (*carried, thing)
+    elif decision.action == GIVE:
+        payload.update(receiver_id=decision.target_id, receiver_name=decision.detail)
+        payload["returned"] = thing.owner_id == decision.target_id
+        moves = (ObjectMove(thing.id, holder_id=decision.target_id),)
+    elif decision.action == DROP:
+        moves = (ObjectMove(thing.id, location_id=here),)
+    else:  # USE: the thing stays where it is; its designed effect may change another thing
+        carried = me.carried
+        effect = thing.on_use
+        if effect and effect.get("target_id") and effect.get("at_id") in (None, here):
+            sets = dict(effect.get("sets") or {})
+            states = ((effect["target_id"], {**sets, "changed_tick": actor["tick"]}),)
+            payload["effect"] = {"object_id": effect["target_id"], "sets": sets, "says": effect.get("says", "")}
+        if thing.soothing:
+            payload["soothing"] = True
+    state = replace(state, carried=carried)
+    event = ActionEvent(f"{prefix}_{PAST_TENSE[decision.action]}", here, payload)
+    return Outcome(state=state, events=(event,), object_moves=moves, object_states=states)
+
+
+def _find(object_id: int | None, things: tuple[ObjectSeen, ...]) -> ObjectSeen | None:
+    return next((thing for thing in things if thing.id == object_id), None)

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import random
 
-from world.autonomy.state import Decision, Perception
+from world.autonomy.reactions import CONFRONT, GIVE, Reaction, reactions
+from world.autonomy.state import Decision, ObjectSeen, Perception
 
 MOVE, TALK, EXPLORE, REST, CREATE, PURSUE_GOAL = "move", "talk", "explore", "rest", "create", "pursue_goal"
-ACTIONS = (MOVE, TALK, EXPLORE, REST, CREATE, PURSUE_GOAL)
+TAKE, USE, DROP = "take", "use", "drop"
+ACTIONS = (MOVE, TALK, EXPLORE, REST, CREATE, PURSUE_GOAL, TAKE, GIVE, USE, DROP, CONFRONT)
 
 # How much chance plays in each choice; 0 would make every character a clockwork.
 NOISE = 0.55
 PLAYER_PULL = 0.35  # how much a player's presence holds a character's attention
 INTENT_PULL = 0.6  # how much a full-weight intention (a quest step) draws its action
+CARRY_LIMIT = 3  # things a character carries before it would rather put one down
+# What a heading asks for once its character has arrived, by its verb (routine activities too).
+ARRIVED_ACTION = {"visit": PURSUE_GOAL, "take": TAKE, "use": USE, "give": GIVE, "talk": TALK, "sleep": REST}
+GATHERING_ACTIVITIES = frozenset({"eat", "gather"})
 
 # Moods that lean a character toward some actions (the emotion core will refine these).
 MOOD_LEANINGS: dict[str, dict[str, float]] = {
@@ -67,7 +73,8 @@ def score_actions(perception: Perception) -> dict[str, float]:
         lonely = 0.35 if not perception.others_here else 0.0
         scores[MOVE] = (curiosity * 0.6 + openness * 0.4 + lonely) * (0.4 + energy)
     if me.goals:
-        scores[PURSUE_GOAL] = conscientiousness * 0.6 + 0.2
+        # Working on a goal anywhere at all; where the goal is served its heading pulls harder.
+        scores[PURSUE_GOAL] = conscientiousness * 0.35 + 0.05
     if any(other.kind == "player" for other in perception.others_here):
         # A player is here: stay a while and talk, rather than wander off.
         scores[TALK] = scores.get(TALK, 0.0) + PLAYER_PULL
@@ -76,16 +83,104 @@ def score_actions(perception: Perception) -> dict[str, float]:
     for action, lean in MOOD_LEANINGS.get(me.mood, {}).items():
         if action in scores:
             scores[action] += lean
+    scores.update(_object_scores(perception))
     heading = perception.heading
-    if heading is not None:
-        pull = INTENT_PULL * heading.weight
-        if heading.next_location_id is not None and MOVE in scores:
-            scores[MOVE] += pull
-        if heading.partner_id is not None and any(o.id == heading.partner_id for o in perception.others_here):
-            scores[TALK] = scores.get(TALK, 0.0) + pull
-        if heading.object_id is not None:
-            scores[EXPLORE] += pull
+    if heading is not None and heading.arrived and MOVE in scores:
+        scores[MOVE] -= INTENT_PULL * heading.weight  # where it means to be: it stays
+    for action, pull in _strongest_pulls(perception).items():
+        if action in scores or action in (TAKE, USE, GIVE, CONFRONT, PURSUE_GOAL, TALK):
+            scores[action] = scores.get(action, 0.0) + pull.pull
     return scores
+
+
+def _takeable(perception: Perception, thing: ObjectSeen) -> bool:
+    return not thing.fixed and len(perception.me.carried) < CARRY_LIMIT
+
+
+def _object_scores(perception: Perception) -> dict[str, float]:
+    """The appeal of handling things, before any goal or reaction asks for it. Another's
+    valued thing tempts only the disagreeable."""
+    me = perception.me
+    curiosity, agreeable = me.need("curiosity"), me.trait("agreeableness")
+    scores: dict[str, float] = {}
+    best_take = None
+    for thing in perception.objects_here:
+        if not _takeable(perception, thing):
+            continue
+        if thing.owner_id in (None, me.id):
+            appeal = curiosity * 0.3 + me.trait("openness") * 0.15 + thing.value * 0.02 - 0.2
+        else:
+            appeal = (0.3 - agreeable) + thing.value * 0.04 - 0.1
+        best_take = appeal if best_take is None else max(best_take, appeal)
+    if best_take is not None:
+        scores[TAKE] = best_take
+    usable = [*me.carried, *(thing for thing in perception.objects_here if thing.soothing or thing.on_use)]
+    if usable:
+        soothing = any(thing.soothing for thing in usable) and me.mood in ("melancholy", "unease", "sadness")
+        working = any(thing.on_use for thing in me.carried)  # a thing in hand that does something
+        scores[USE] = curiosity * 0.25 + me.trait("openness") * 0.15 - 0.05 + (0.3 if soothing else 0.0)
+        scores[USE] += 0.2 if working else 0.0
+    if me.carried:
+        scores[DROP] = 0.25 * (len(me.carried) - CARRY_LIMIT + 1) - 0.1
+        if any(thing.owner_id not in (None, me.id) for thing in me.carried):
+            scores[DROP] = max(scores[DROP], agreeable * 0.4 - 0.05)  # another's thing weighs on the kind
+        owners = {thing.owner_id for thing in me.carried if thing.owner_id not in (None, me.id)}
+        if any(other.id in owners for other in perception.others_here):
+            scores[GIVE] = agreeable * 0.6  # give it back to its owner
+    return scores
+
+
+def _heading_pull(perception: Perception) -> Reaction | None:
+    """What the character's heading asks of it this tick, as a pull with a target."""
+    heading = perception.heading
+    if heading is None:
+        return None
+    pull = INTENT_PULL * heading.weight
+    goal = heading.goal_id
+    if not heading.arrived:
+        if perception.exits:
+            return Reaction(
+                MOVE, pull, heading.reason, heading.next_location_id, heading.next_location_name, goal_id=goal
+            )
+        return None
+    action = ARRIVED_ACTION.get(heading.verb)
+    partner = next((o for o in perception.others_here if o.id == heading.partner_id), None)
+    if heading.verb in GATHERING_ACTIVITIES and perception.others_here:
+        return None  # company is here: the talk score and reactions do the rest
+    if action is None:  # a plain errand: find someone, look at something
+        if partner is not None:
+            return Reaction(TALK, pull, heading.reason, partner.id, partner.name)
+        thing = _object_named(perception, heading.object_id)
+        if thing is not None:
+            return Reaction(EXPLORE, pull, heading.reason, thing.id, thing.name)
+        return None
+    if action in (TALK, GIVE):
+        if partner is None or (action == GIVE and not perception.me.carries(heading.object_id)):
+            return None
+        return Reaction(action, pull, heading.reason, partner.id, partner.name, heading.object_id, goal)
+    if action in (TAKE, USE):
+        thing = _object_named(perception, heading.object_id)
+        if thing is None or (action == TAKE and perception.me.carries(thing.id)):
+            return None
+        return Reaction(action, pull, heading.reason, thing.id, thing.name, goal_id=goal)
+    return Reaction(action, pull, heading.reason, goal_id=goal)
+
+
+def _object_named(perception: Perception, object_id: int | None) -> ObjectSeen | None:
+    if object_id is None:
+        return None
+    return next((t for t in (*perception.me.carried, *perception.objects_here) if t.id == object_id), None)
+
+
+def _strongest_pulls(perception: Perception) -> dict[str, Reaction]:
+    """The strongest pull on each action, from the heading and the reactions (the heading
+    first among equals)."""
+    strongest: dict[str, Reaction] = {}
+    headed = _heading_pull(perception)
+    for pull in ([headed] if headed else []) + reactions(perception):
+        if pull.action not in strongest or pull.pull > strongest[pull.action].pull:
+            strongest[pull.action] = pull
+    return strongest
 
 
 def decide(perception: Perception, *, rng: random.Random) -> Decision:
@@ -94,36 +189,21 @@ def decide(perception: Perception, *, rng: random.Random) -> Decision:
     # Draw noise in a fixed order so the same generator gives the same choice.
     scores = {action: round(base[action] + rng.uniform(0.0, NOISE), 4) for action in ACTIONS if action in base}
     action = max(scores, key=lambda name: (scores[name], name))
-    headed = _headed_target(action, perception)
-    if headed is not None:
-        target_id, detail = headed
-        return Decision(action, scores, target_id, detail, purpose=perception.heading.reason)
-    target_id, detail = _target(action, perception, rng)
-    return Decision(action=action, scores=scores, target_id=target_id, detail=detail)
+    pull = _strongest_pulls(perception).get(action)
+    if pull is not None and (pull.target_id is not None or action in (PURSUE_GOAL, REST)):
+        detail = pull.reason if action == PURSUE_GOAL else pull.detail
+        return Decision(action, scores, pull.target_id, detail, pull.reason, pull.object_id, pull.goal_id)
+    target_id, detail, object_id = _target(action, perception, rng)
+    return Decision(action=action, scores=scores, target_id=target_id, detail=detail, object_id=object_id)
 
 
-def _headed_target(action: str, perception: Perception) -> tuple[int, str] | None:
-    """The target the character's heading gives this action, if it gives one."""
-    heading = perception.heading
-    if heading is None:
-        return None
-    if action == MOVE and heading.next_location_id is not None:
-        return heading.next_location_id, heading.next_location_name
-    if action == TALK and heading.partner_id is not None:
-        partner = next((o for o in perception.others_here if o.id == heading.partner_id), None)
-        return (partner.id, partner.name) if partner else None
-    if action == EXPLORE and heading.object_id is not None:
-        thing = next((o for o in perception.objects_here if o.id == heading.object_id), None)
-        return (thing.id, thing.name) if thing else None
-    return None
-
-
-def _target(action: str, perception: Perception, rng: random.Random) -> tuple[int | None, str]:
+def _target(action: str, perception: Perception, rng: random.Random) -> tuple[int | None, str, int | None]:
+    """The target of an action no pull chose: (target id, its name or the detail, object given)."""
     me = perception.me
     if action == MOVE:
         weights = [1.0 / exit.travel_cost for exit in perception.exits]
         chosen = rng.choices(perception.exits, weights=weights, k=1)[0]
-        return chosen.location_id, chosen.name
+        return chosen.location_id, chosen.name, None
     if action == TALK:
         # Prefer company that is not a stranger: own faction and Spectra count double.
         weights = [
@@ -131,13 +211,29 @@ def _target(action: str, perception: Perception, rng: random.Random) -> tuple[in
             for other in perception.others_here
         ]
         partner = rng.choices(perception.others_here, weights=weights, k=1)[0]
-        return partner.id, partner.name
+        return partner.id, partner.name, None
     if action == EXPLORE and perception.objects_here:
         seen = rng.choice(perception.objects_here)
-        return seen.id, seen.name
+        return seen.id, seen.name, None
     if action == CREATE:
-        return None, rng.choice(CREATIONS)
+        return None, rng.choice(CREATIONS), None
     if action == PURSUE_GOAL:  # goals are listed most important first
         weights = [len(me.goals) - index for index in range(len(me.goals))]
-        return None, rng.choices(me.goals, weights=weights, k=1)[0]
-    return None, ""
+        return None, rng.choices(me.goals, weights=weights, k=1)[0], None
+    if action == TAKE:
+        choices = [thing for thing in perception.objects_here if _takeable(perception, thing)]
+        thing = max(choices, key=lambda t: (t.owner_id in (None, me.id), t.value, -t.id))
+        return thing.id, thing.name, None
+    if action == USE:
+        usable = [*me.carried, *(t for t in perception.objects_here if t.soothing or t.on_use)]
+        thing = rng.choice(usable)
+        return thing.id, thing.name, None
+    if action == DROP:  # another's thing first, then the least valued
+        thing = min(me.carried, key=lambda t: (t.owner_id in (None, me.id), t.value, t.id))
+        return thing.id, thing.name, None
+    if action == GIVE:  # back to its owner
+        for thing in me.carried:
+            owner = next((o for o in perception.others_here if o.id == thing.owner_id), None)
+            if owner is not None and owner.id != me.id:
+                return owner.id, owner.name, thing.id
+    return None, "", None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from world.autonomy.state import Exit, Heading, Intention
@@ -69,6 +70,23 @@ def next_hop(
     return found
 
 
+def staged(intention: Intention, *, carried: frozenset[int], object_places: Mapping[int, int]) -> Intention | None:
+    """The step of an intention to take now, given what the character carries: to use a
+    thing at a place or give it to someone, first fetch it (a `take` of it where it lies),
+    then carry it there. None when it cannot be done (the thing is in another's hands or gone)."""
+    verb, thing = intention.verb, intention.object_id
+    if verb not in ("use", "give") or thing is None or thing in carried:
+        if verb == "take" and thing is not None and thing not in object_places:
+            return None  # nothing lying about to take
+        return intention
+    lies_at = object_places.get(thing)
+    if lies_at is None:
+        return None
+    if verb == "use" and intention.location_id in (None, lies_at):
+        return replace(intention, location_id=lies_at)  # used where it lies
+    return replace(intention, verb="take", location_id=None, character_id=None)
+
+
 def resolve_heading(
     *,
     intentions: Iterable[Intention],
@@ -77,22 +95,29 @@ def resolve_heading(
     whereabouts: Mapping[int, int],
     object_places: Mapping[int, int],
     routes: dict[tuple[int, int], Exit | None],
+    carried: frozenset[int] = frozenset(),
 ) -> Heading | None:
     """The strongest intention that can be followed from `here` (intentions come strongest
-    first), or None."""
-    for intention in intentions:
+    first), or None. A carried object is no place to go: the place or person is."""
+    for wanted in intentions:
+        intention = staged(wanted, carried=carried, object_places=object_places)
+        if intention is None:
+            continue
         target = intention.location_id
         if target is None and intention.character_id is not None:
             target = whereabouts.get(intention.character_id)
-        if target is None and intention.object_id is not None:
+        if target is None and intention.object_id is not None and intention.object_id not in carried:
             target = object_places.get(intention.object_id)
         if target is None:
             continue
+        common = {"verb": intention.verb, "goal_id": intention.goal_id}
         if target == here:
             partner = intention.character_id if whereabouts.get(intention.character_id) == here else None
-            thing = intention.object_id if object_places.get(intention.object_id) == here else None
-            return Heading(intention.reason, intention.weight, partner_id=partner, object_id=thing)
+            thing = intention.object_id
+            if not (thing in carried or object_places.get(thing) == here):
+                thing = None
+            return Heading(intention.reason, intention.weight, partner_id=partner, object_id=thing, **common)
         way = next_hop(exits, here, target, routes)
         if way is not None:
-            return Heading(intention.reason, intention.weight, way.location_id, way.name)
+            return Heading(intention.reason, intention.weight, way.location_id, way.name, **common)
     return None

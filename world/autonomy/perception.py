@@ -10,20 +10,38 @@ order or size of batches.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import F, Window
+from django.db.models import F, Q, Window
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import RowNumber
 
 from world.autonomy.intentions import resolve_heading
 from world.autonomy.state import CharacterState, EventSeen, Exit, Intention, Neighbour, ObjectSeen, Perception
+from world.events import EventType
 from world.models import Character, GameEvent, Location, Path, WorldObject
 
 OTHERS_SEEN = 12  # a character notices at most this many others at a crowded place
 EVENTS_SEEN = 8  # and this many of the place's latest events
 AUTONOMOUS_KINDS = (Character.Kind.NPC, Character.Kind.SPECTRA)
+ACTIVITY_WINDOW_TICKS = 2  # "recent" events: this tick's start and the two ticks before
+GREET_AFTER_TICKS = 48  # not spoken with for a day (48 half-hours): worth a greeting
+TALK_TYPES = (EventType.NPC_TALKED, EventType.SPECTRA_TALKED)
+# What makes a stir next door: voices, clashes, things changing hands, players; not comings,
+# goings and rest.
+STIRRING_SUFFIXES = ("_TALKED", "_SPOKE", "_CONFRONTED", "_OBJECT", "_CREATED", "_INTERACTED", "_EXPRESSED")
+
+# Who stands how toward whom, between factions: {(faction, other): standing}. The world does
+# not know factions' relations; narrative registers a loader (one query) in its ready().
+StandingsLoader = Callable[..., Mapping[tuple[int, int], int]]  # (*, tick) -> standings
+_standings_loaders: list[StandingsLoader] = []
+
+
+def register_faction_standings(loader: StandingsLoader) -> StandingsLoader:
+    if loader not in _standings_loaders:
+        _standings_loaders.append(loader)
+    return loader
 
 
 @dataclass(frozen=True)
@@ -38,11 +56,52 @@ class WorldSnapshot:
     whereabouts: dict[int, int] = field(default_factory=dict)  # character → location
     object_places: dict[int, int] = field(default_factory=dict)  # object lying about → location
     routes: dict = field(default_factory=dict)  # (from, to) → first exit, filled as asked
+    carried: dict[int, tuple[ObjectSeen, ...]] = field(default_factory=dict)  # holder → what it carries
+    activity: dict[int, int] = field(default_factory=dict)  # location → events there lately
+    standings: dict[int, dict[int, int]] = field(default_factory=dict)  # faction → {other: standing}
+    # Things picked up or handed over so far this tick (object id → mover id): a thing goes
+    # to the first character (lowest id) that reaches for it, whatever the batch size.
+    moved_objects: dict[int, int] = field(default_factory=dict)
+    occupant_index: dict[int, dict[int, Neighbour]] = field(default_factory=dict)  # built as asked
+
+
+def _object_seen(
+    object_id: int, name: str, kind: str, properties: dict, slugs: Mapping[str, int], places: Mapping[str, int]
+) -> ObjectSeen:
+    """An object as characters see it: its owner and value, and what using it does (slugs
+    in `properties.on_use` resolved to ids)."""
+    properties = properties or {}
+    on_use = properties.get("on_use") or {}
+    effect = {}
+    if isinstance(on_use, dict) and on_use.get("target") in slugs:
+        effect = {
+            "target_id": slugs[on_use["target"]],
+            "at_id": places.get(on_use.get("at")),
+            "sets": dict(on_use.get("sets") or {}),
+            "says": str(on_use.get("says") or ""),
+        }
+    owner = properties.get("owner_id")
+    value = properties.get("value", 0)
+    return ObjectSeen(
+        object_id,
+        name,
+        kind,
+        owner_id=owner if isinstance(owner, int) and not isinstance(owner, bool) else None,
+        value=float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0,
+        fixed=bool(properties.get("fixed")),
+        soothing=bool(properties.get("soothing")),
+        on_use=effect,
+    )
 
 
 def world_snapshot_load(*, tick: int) -> WorldSnapshot:
-    """The world at the start of `tick` (five queries, whatever its size)."""
-    location_names = dict(Location.objects.order_by("id").values_list("id", "name"))
+    """The world at the start of `tick` (six queries, and one per standings loader, whatever
+    its size)."""
+    location_names: dict[int, str] = {}
+    place_slugs: dict[str, int] = {}
+    for location_id, name, slug in Location.objects.order_by("id").values_list("id", "name", "slug"):
+        location_names[location_id] = name
+        place_slugs[slug] = location_id
 
     # Exits in path id order, never the model's name ordering: the weighted exit choice and
     # the shortest-path tie-break read them in this order, and renaming a place must not
@@ -55,11 +114,21 @@ def world_snapshot_load(*, tick: int) -> WorldSnapshot:
             exits[target].append(Exit(source, location_names[source], cost))
 
     objects: dict[int, list[ObjectSeen]] = defaultdict(list)
-    lying = WorldObject.objects.filter(location__isnull=False).order_by("id")
+    carried: dict[int, list[ObjectSeen]] = defaultdict(list)
     object_places: dict[int, int] = {}
-    for object_id, location_id, name, kind in lying.values_list("id", "location_id", "name", "kind"):
-        objects[location_id].append(ObjectSeen(object_id, name, kind))
-        object_places[object_id] = location_id
+    rows = list(
+        WorldObject.objects.filter(Q(location__isnull=False) | Q(holder__isnull=False))
+        .order_by("id")
+        .values_list("id", "slug", "location_id", "holder_id", "name", "kind", "properties")
+    )
+    object_slugs = {slug: object_id for object_id, slug, *_ in rows}
+    for object_id, _slug, location_id, holder_id, name, kind, properties in rows:
+        seen = _object_seen(object_id, name, kind, properties, object_slugs, place_slugs)
+        if location_id is not None:
+            objects[location_id].append(seen)
+            object_places[object_id] = location_id
+        else:
+            carried[holder_id].append(seen)
 
     occupants: dict[int, list[Neighbour]] = defaultdict(list)
     autonomous: list[int] = []
@@ -73,21 +142,35 @@ def world_snapshot_load(*, tick: int) -> WorldSnapshot:
     for character_id, location_id, name, kind, faction_id, mood in present.values_list(
         "id", "location_id", "name", "kind", "faction_id", "mood"
     ):
-        occupants[location_id].append(Neighbour(character_id, name, kind, faction_id))
+        occupants[location_id].append(Neighbour(character_id, name, kind, faction_id, mood or "calm"))
         whereabouts[character_id] = location_id
         if kind in AUTONOMOUS_KINDS:
             autonomous.append(character_id)
             moods[character_id] = mood or "calm"
 
     latest = (
-        GameEvent.objects.filter(location__isnull=False, tick__gte=max(0, tick - 2))
-        .annotate(rank=Window(RowNumber(), partition_by=[F("location_id")], order_by=F("id").desc()))
-        .filter(rank__lte=EVENTS_SEEN)
-        .values_list("location_id", "type", "actor_id")
+        GameEvent.objects.filter(location__isnull=False, tick__gte=max(0, tick - ACTIVITY_WINDOW_TICKS))
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("location_id")], order_by=F("id").desc()),
+            target=KeyTextTransform("target_id", "payload"),
+            listener=KeyTextTransform("listener_id", "payload"),
+        )
+        .filter(rank__lte=EVENTS_SEEN * 2)
+        .order_by("location_id", "-id")
+        .values_list("location_id", "type", "actor_id", "target", "listener")
     )
     recent: dict[int, list[EventSeen]] = defaultdict(list)
-    for location_id, event_type, actor_id in latest:
-        recent[location_id].append(EventSeen(event_type, actor_id))
+    activity: dict[int, int] = defaultdict(int)
+    for location_id, event_type, actor_id, target, listener in latest:
+        if event_type.endswith(STIRRING_SUFFIXES):
+            activity[location_id] += 1  # how stirred a place is, seen from next door
+        if len(recent[location_id]) < EVENTS_SEEN:
+            recent[location_id].append(EventSeen(event_type, actor_id, _as_id(target or listener)))
+
+    standings: dict[int, dict[int, int]] = defaultdict(dict)
+    for loader in _standings_loaders:
+        for (faction_id, other_id), standing in loader(tick=tick).items():
+            standings[faction_id][other_id] = standing
 
     return WorldSnapshot(
         location_names=location_names,
@@ -99,15 +182,46 @@ def world_snapshot_load(*, tick: int) -> WorldSnapshot:
         moods=moods,
         whereabouts=whereabouts,
         object_places=object_places,
+        carried={key: tuple(value) for key, value in carried.items()},
+        activity=dict(activity),
+        standings=dict(standings),
     )
 
 
+def _as_id(value) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def recent_talks_load(ids: list[int], *, tick: int) -> dict[int, frozenset[int]]:
+    """Whom each of these characters spoke with in the last `GREET_AFTER_TICKS` (one query)."""
+    talks = (
+        GameEvent.objects.filter(type__in=TALK_TYPES, actor_id__in=ids, tick__gte=max(0, tick - GREET_AFTER_TICKS))
+        .annotate(listener=KeyTextTransform("listener_id", "payload"))
+        .order_by("id")
+        .values_list("actor_id", "listener")
+    )
+    found: dict[int, set[int]] = defaultdict(set)
+    for actor_id, listener in talks:
+        listener_id = _as_id(listener)
+        if listener_id is not None:
+            found[actor_id].add(listener_id)
+    return {actor_id: frozenset(listeners) for actor_id, listeners in found.items()}
+
+
 def character_states_load(
-    ids: list[int], *, moods: dict[int, str], intentions: Mapping[int, tuple[Intention, ...]] | None = None
+    ids: list[int],
+    *,
+    moods: dict[int, str],
+    intentions: Mapping[int, tuple[Intention, ...]] | None = None,
+    carried: Mapping[int, tuple[ObjectSeen, ...]] | None = None,
 ) -> list[CharacterState]:
-    """The full state of a batch of characters (one query); moods as at tick start, and
-    the intentions other apps gave them (`world.autonomy.intentions`)."""
+    """The full state of a batch of characters (one query); moods and what they carry as at
+    tick start, and the intentions other apps gave them (`world.autonomy.intentions`)."""
     intentions = intentions or {}
+    carried = carried or {}
     rows = Character.objects.filter(id__in=ids).order_by("id")
     return [
         CharacterState(
@@ -122,6 +236,7 @@ def character_states_load(
             goals=tuple(str(goal) for goal in (row.goals or []) if goal),
             mood=moods.get(row.id, "calm"),
             intentions=intentions.get(row.id, ()),
+            carried=carried.get(row.id, ()),
         )
         for row in rows.only(
             "id", "name", "kind", "location_id", "faction_id", "energy", "needs", "personality", "goals"
@@ -129,10 +244,16 @@ def character_states_load(
     ]
 
 
-def perceive(me: CharacterState, snapshot: WorldSnapshot, *, hour: int, tick: int) -> Perception:
-    """What `me` sees in the snapshot (pure)."""
+def perceive(
+    me: CharacterState,
+    snapshot: WorldSnapshot,
+    *,
+    hour: int,
+    tick: int,
+    talked_recently: frozenset[int] = frozenset(),
+) -> Perception:
+    """What `me` sees in the snapshot (pure). A crowd costs the same to look at as a handful."""
     here = snapshot.occupants.get(me.location_id, ())
-    others = [other for other in here if other.id != me.id]
     heading = None
     if me.intentions:
         heading = resolve_heading(
@@ -142,21 +263,41 @@ def perceive(me: CharacterState, snapshot: WorldSnapshot, *, hour: int, tick: in
             whereabouts=snapshot.whereabouts,
             object_places=snapshot.object_places,
             routes=snapshot.routes,
+            carried=frozenset(thing.id for thing in me.carried),
         )
-    if len(others) > OTHERS_SEEN:
+    if len(here) > OTHERS_SEEN + 1:
         # A crowd: notice a different handful each tick, the same handful for the same tick,
-        # and always the one being sought.
-        start = (tick * 7 + me.id) % len(others)
-        sought = [other for other in others if heading and other.id == heading.partner_id]
-        others = sought + [o for o in (others + others)[start : start + OTHERS_SEEN] if o not in sought]
+        # and always the one being sought; a window of the crowd, never a scan of all of it.
+        start = (tick * 7 + me.id) % len(here)
+        window = [here[(start + step) % len(here)] for step in range(OTHERS_SEEN + 1)]
+        sought = [] if heading is None or heading.partner_id is None else [heading.partner_id]
+        partner = [snapshot_neighbour(snapshot, me.location_id, sought[0])] if sought else []
+        partner = [p for p in partner if p is not None]
+        others = partner + [o for o in window if o.id != me.id and o.id not in sought]
         others = others[:OTHERS_SEEN]
+    else:
+        others = [other for other in here if other.id != me.id]
+    exits = snapshot.exits.get(me.location_id, ())
+    standings = snapshot.standings.get(me.faction_id, {}) if me.faction_id is not None else {}
     return Perception(
         me=me,
         location_name=snapshot.location_names.get(me.location_id, ""),
         others_here=tuple(others),
         objects_here=snapshot.objects.get(me.location_id, ()),
-        exits=snapshot.exits.get(me.location_id, ()),
+        exits=exits,
         recent_events=snapshot.recent_events.get(me.location_id, ()),
         hour=hour,
         heading=heading,
+        nearby_activity={way.location_id: snapshot.activity.get(way.location_id, 0) for way in exits},
+        standings=standings,
+        talked_recently=talked_recently,
     )
+
+
+def snapshot_neighbour(snapshot: WorldSnapshot, location_id: int, character_id: int) -> Neighbour | None:
+    """The one sought at a crowded place, found through an index built once per place."""
+    index = snapshot.occupant_index.get(location_id)
+    if index is None:
+        index = {other.id: other for other in snapshot.occupants.get(location_id, ())}
+        snapshot.occupant_index[location_id] = index
+    return index.get(character_id)

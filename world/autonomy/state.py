@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-NEED_NAMES = ("social", "rest", "curiosity")
+NEED_NAMES = ("social", "rest", "curiosity", "purpose")
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,10 @@ class Intention:
     location_id: int | None = None
     character_id: int | None = None
     object_id: int | None = None
+    # What to do there (world.models.CharacterGoal.Verb: visit, take, use, give, talk; or a
+    # routine's activity such as sleep); "" for a plain errand (reach, find, look at).
+    verb: str = ""
+    goal_id: int | None = None  # the CharacterGoal it serves, if one
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,24 @@ class Heading:
     next_location_name: str = ""
     partner_id: int | None = None
     object_id: int | None = None
+    verb: str = ""
+    goal_id: int | None = None
+
+    @property
+    def arrived(self) -> bool:
+        return self.next_location_id is None
+
+
+@dataclass(frozen=True)
+class ObjectSeen:
+    id: int
+    name: str
+    kind: str = ""
+    owner_id: int | None = None  # properties.owner_id: whose it is (taking it is a deed)
+    value: float = 0.0  # properties.value: how much it matters, 0 to 10
+    fixed: bool = False  # properties.fixed: cannot be carried off (the Drowned Bell)
+    soothing: bool = False  # properties.soothing: using it comforts
+    on_use: dict[str, Any] = field(default_factory=dict, compare=False)  # resolved ids: at, target, sets, says
 
 
 @dataclass(frozen=True)
@@ -51,6 +73,10 @@ class CharacterState:
     goals: tuple[str, ...] = ()
     mood: str = "calm"
     intentions: tuple[Intention, ...] = ()
+    carried: tuple[ObjectSeen, ...] = ()  # its inventory
+
+    def carries(self, object_id: int | None) -> bool:
+        return object_id is not None and any(thing.id == object_id for thing in self.carried)
 
     def need(self, name: str) -> float:
         return float(self.needs.get(name, 0.3))
@@ -74,19 +100,14 @@ class Neighbour:
     name: str
     kind: str
     faction_id: int | None = None
-
-
-@dataclass(frozen=True)
-class ObjectSeen:
-    id: int
-    name: str
-    kind: str = ""
+    mood: str = "calm"  # at tick start
 
 
 @dataclass(frozen=True)
 class EventSeen:
     type: str
     actor_id: int | None = None
+    target_id: int | None = None  # whom it was done to (listener, receiver, confronted)
 
 
 @dataclass(frozen=True)
@@ -101,6 +122,10 @@ class Perception:
     recent_events: tuple[EventSeen, ...] = ()
     hour: int = 12
     heading: Heading | None = None
+    # What the character notices around it (world.autonomy.reactions reads these):
+    nearby_activity: dict[int, int] = field(default_factory=dict)  # exit's place → recent events there
+    standings: dict[int, int] = field(default_factory=dict)  # its faction's standing toward each other faction
+    talked_recently: frozenset[int] = frozenset()  # whom it spoke with lately (no need to greet)
 
 
 @dataclass(frozen=True)
@@ -111,7 +136,9 @@ class Decision:
     scores: dict[str, float]
     target_id: int | None = None
     detail: str = ""
-    purpose: str = ""  # the intention that chose the target, if one did
+    purpose: str = ""  # the intention (or reaction) that chose the target, if one did
+    object_id: int | None = None  # the thing given (give) when the target is a person
+    goal_id: int | None = None  # the goal it serves, if one
 
 
 @dataclass(frozen=True)
@@ -124,8 +151,20 @@ class ActionEvent:
 
 
 @dataclass(frozen=True)
+class ObjectMove:
+    """An object changing hands or place: to a holder, or to lie at a location."""
+
+    object_id: int
+    holder_id: int | None = None
+    location_id: int | None = None
+    taken_from_place: bool = False  # a take: only one character can pick a thing up per tick
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """The character after acting, and the events its action produced."""
+    """The character after acting, the events its action produced, and what it did to things."""
 
     state: CharacterState
     events: tuple[ActionEvent, ...]
+    object_moves: tuple[ObjectMove, ...] = ()
+    object_states: tuple[tuple[int, dict[str, Any]], ...] = ()  # (object id, properties to set)
