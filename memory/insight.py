@@ -379,7 +379,11 @@ def _sign(value: float) -> int:
 
 
 def revise(
-    held: Mapping[str, HeldBelief], drafts: Sequence[BeliefDraft], evidence: Mapping[str, Evidence]
+    held: Mapping[str, HeldBelief],
+    drafts: Sequence[BeliefDraft],
+    evidence: Mapping[str, Evidence],
+    *,
+    require_new_citations: bool = True,
 ) -> list[Revision]:
     """What the new drafts (and the evidence behind no draft) do to the beliefs held:
 
@@ -389,7 +393,9 @@ def revise(
       stance: trust becoming admiration);
     - a draft of the opposite feeling overturns it when at least as sure, else weakens it;
     - memories of the opposite feeling that form no belief of their own weaken it.
-    A draft citing nothing new changes nothing (the same memories said it already)."""
+    A draft of no feeling either way (a model's plain insight) agrees with what is held.
+    A draft citing nothing new changes nothing (the same memories said it already), unless
+    `require_new_citations` is off (a model's words restating the offline rules' belief)."""
     revisions: list[Revision] = []
     drafted = {draft.subject.key for draft in drafts}
     for draft in drafts:
@@ -397,9 +403,9 @@ def revise(
         if old is None:
             revisions.append(Revision("formed", draft))
             continue
-        if not set(draft.citations) - set(old.citations):
+        if require_new_citations and not set(draft.citations) - set(old.citations):
             continue
-        agrees = draft.stance == old.stance or (_sign(draft.valence) == _sign(old.valence) != 0)
+        agrees = draft.stance == old.stance or _sign(draft.valence) in (0, _sign(old.valence))
         if agrees:
             sure = round(min(0.98, 1 - (1 - old.confidence) * (1 - 0.5 * draft.confidence)), 3)
             stance_kept = draft if abs(draft.valence) >= abs(old.valence) else None

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
-from memory import retrieval
-from memory.models import Memory
+from memory import insight, retrieval
+from memory.models import Belief, Memory
 from world.autonomy.state import Intention
 from world.models import Character, GameEvent
 
@@ -95,3 +95,68 @@ def remembered_place_intentions(
                 Intention(reason=f"remembering: {content[:80]}", weight=weight, location_id=places[event_id])
             ]
     return found
+
+
+# What each stance makes a character do about its subject: seek it or avoid it, and how
+# strongly (times the belief's confidence and MEMORY_BELIEF_PULL). Stances not listed
+# (interest in a topic, unease about a thing) only colour what the character says.
+BELIEF_MOVES: dict[tuple[str, str], tuple[str, float]] = {
+    ("person", "admiration"): ("seek", 1.0),
+    ("person", "trust"): ("seek", 0.9),
+    ("person", "concern"): ("seek", 0.8),  # to comfort them
+    ("person", "familiarity"): ("seek", 0.4),
+    ("person", "distrust"): ("avoid", 1.0),
+    ("faction", "suspicion"): ("seek", 0.8),  # go where its members are, to watch them
+    ("faction", "trust"): ("seek", 0.5),
+    ("faction", "distrust"): ("avoid", 0.7),
+    ("place", "fear"): ("avoid", 1.0),
+    ("place", "fondness"): ("seek", 0.5),
+    ("object", "fascination"): ("seek", 0.5),
+}
+BELIEFS_ACTED_ON = 3  # per character: its surest beliefs
+BELIEF_MIN_CONFIDENCE = 0.3
+
+
+def belief_intentions(*, character_ids: list[int], tick: int, world_time: datetime) -> dict[int, list[Intention]]:
+    """What the batch's beliefs make them do (one query, by the current-belief index): who
+    trusts someone seeks them, who fears a place leaves it (a fear of the night only at
+    night), who suspects a faction goes where one of its members is, to watch. Beliefs are
+    written only by the memory phase, after every batch, so each batch reads the same."""
+    pull = settings.MEMORY_BELIEF_PULL
+    if pull <= 0 or not character_ids:
+        return {}
+    stances = sorted({stance for _, stance in BELIEF_MOVES})
+    rows = (
+        Belief.objects.filter(
+            character_id__in=character_ids,
+            is_current=True,
+            stance__in=stances,
+            confidence__gte=BELIEF_MIN_CONFIDENCE,
+        )
+        .order_by("character_id", "-confidence", "id")
+        .values_list("character_id", "subject_kind", "subject_id", "stance", "confidence", "statement", "qualifiers")
+    )
+    night = world_time.hour in insight.NIGHT_HOURS
+    found: dict[int, list[Intention]] = {}
+    for character_id, kind, subject_id, stance, confidence, statement, qualifiers in rows:
+        move = BELIEF_MOVES.get((kind, stance))
+        mine = found.setdefault(character_id, [])
+        if move is None or subject_id is None or len(mine) >= BELIEFS_ACTED_ON:
+            continue
+        qualifiers = qualifiers or {}
+        if qualifiers.get("when") == "night" and not night:
+            continue
+        how, factor = move
+        weight = round(min(1.0, pull * factor * confidence), 3)
+        target: dict[str, int] = {}
+        if kind == "person":
+            target["character_id"] = subject_id
+        elif kind == "faction" and isinstance(qualifiers.get("member_id"), int):
+            target["character_id"] = qualifiers["member_id"]
+        elif kind == "place":
+            target["location_id"] = subject_id
+        elif kind == "object":
+            target["object_id"] = subject_id
+        if target and weight > 0 and target.get("character_id") != character_id:
+            mine.append(Intention(reason=statement, weight=weight, avoid=how == "avoid", belief=True, **target))
+    return {character_id: intentions for character_id, intentions in found.items() if intentions}

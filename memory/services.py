@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from htrae.background import run_in_background
 from htrae.bulk import bulk_insert_columns
 from memory import recollection
 from memory.embeddings import embed_contents, embedding_enabled
@@ -248,4 +251,17 @@ def memory_tick(context) -> None:
     touched = memories_from_events(events=own, world_time=context.world_time, moods=context.moods)
     memories_consolidate(tick=context.tick)
     if touched:
-        memories_reflect(tick=context.tick, world_time=context.world_time, character_ids=touched)
+        reflections = memories_reflect(tick=context.tick, world_time=context.world_time, character_ids=touched)
+        _queue_model_insights(reflected=sorted({r.character_id for r in reflections}), tick=context.tick)
+
+
+def _queue_model_insights(*, reflected: list[int], tick: int) -> None:
+    """With a model configured, after the tick commits: ask it for insights for a few of the
+    characters who reflected (`memory.model_insight`), off the tick, as mind work."""
+    budget = settings.MEMORY_MODEL_INSIGHTS_PER_TICK
+    if not settings.DIALOGUE_API_BASE or budget <= 0 or not reflected:
+        return
+    from memory.tasks import model_insights
+
+    chosen = reflected[:budget]
+    transaction.on_commit(partial(run_in_background, model_insights, character_ids=chosen, tick=tick))

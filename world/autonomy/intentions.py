@@ -79,7 +79,8 @@ def resolve_heading(
     routes: dict[tuple[int, int], Exit | None],
 ) -> Heading | None:
     """The strongest intention that can be followed from `here` (intentions come strongest
-    first), or None."""
+    first), or None. An `avoid` intention is followed only where its target is: out by the
+    first exit."""
     for intention in intentions:
         target = intention.location_id
         if target is None and intention.character_id is not None:
@@ -87,6 +88,13 @@ def resolve_heading(
         if target is None and intention.object_id is not None:
             target = object_places.get(intention.object_id)
         if target is None:
+            continue
+        if intention.avoid:
+            if target != here:
+                continue  # nothing to flee from here
+            way = next((e for e in exits.get(here, ()) if e.location_id != target), None)
+            if way is not None:
+                return Heading(intention.reason, intention.weight, way.location_id, way.name)
             continue
         if target == here:
             partner = intention.character_id if whereabouts.get(intention.character_id) == here else None
