@@ -87,8 +87,8 @@ class Pattern:
     measure: str = "feeling"
     at_night: bool = False
     needs_topic: bool = False
-    min_sources: int = 1
-    max_feeling: float | None = None  # "concern": they are troubled, I am not upset by them
+    min_sources: int = 0
+    min_feeling: float | None = None  # "concern": they are troubled, I am not upset by them
     precedence: int = 0  # among patterns a group meets, the highest wins
 
 
@@ -108,7 +108,7 @@ PATTERNS: tuple[Pattern, ...] = (
         3,
         max_valence=-0.2,
         measure="tone",
-        max_feeling=-0.05,
+        min_feeling=-0.05,
         precedence=3,
     ),
     Pattern("familiar", PERSON, "familiarity", "I have come to know {subject} well.", 6, min_consistency=0.0),
@@ -242,16 +242,17 @@ def named_topics(content: str, lexicon: Iterable[Subject], *, skip: Iterable[Sub
     return tuple(subject for subject in lexicon if subject.key not in skipped and mentions(content, subject.name))
 
 
-def _groups(records: Sequence[MemoryRecord]) -> dict[str, tuple[Subject, list[MemoryRecord]]]:
+def _groups(records: Sequence[MemoryRecord], since: Mapping[str, int]) -> dict[str, tuple[Subject, list[MemoryRecord]]]:
     """Memories by subject key; each memory joins the group of its person, that person's
-    faction, its place, its object and each topic it names."""
+    faction, its place, its object and each topic it names; for a subject in `since`, only
+    memories newer than that id (what happened since the belief held about it)."""
     groups: dict[str, tuple[Subject, list[MemoryRecord]]] = {}
     for record in records:
         subjects = [record.person, record.faction, record.place, record.object]
         subjects += [Subject(TOPIC, None, topic.name) for topic in record.topics]
         seen: set[str] = set()
         for subject in subjects:
-            if subject is None or subject.key in seen:
+            if subject is None or subject.key in seen or record.id <= since.get(subject.key, 0):
                 continue
             seen.add(subject.key)
             groups.setdefault(subject.key, (subject, []))[1].append(record)
@@ -321,7 +322,7 @@ def _meets(pattern: Pattern, evidence: Evidence, count: int) -> bool:
         return False
     if pattern.needs_topic and evidence.topic is None:
         return False
-    return pattern.max_feeling is None or evidence.feeling <= pattern.max_feeling
+    return pattern.min_feeling is None or evidence.feeling >= pattern.min_feeling
 
 
 def confidence_of(evidence: Evidence, count: int, pattern: Pattern) -> float:
@@ -331,13 +332,19 @@ def confidence_of(evidence: Evidence, count: int, pattern: Pattern) -> float:
 
 
 def draw_beliefs(
-    records: Sequence[MemoryRecord], *, patterns: Sequence[Pattern] = PATTERNS
+    records: Sequence[MemoryRecord],
+    *,
+    patterns: Sequence[Pattern] = PATTERNS,
+    held: Mapping[str, HeldBelief] | None = None,
 ) -> tuple[list[BeliefDraft], dict[str, Evidence]]:
     """The beliefs these memories support (at most one per subject, the most telling
-    pattern), strongest first, and the evidence on every subject (for revisions)."""
+    pattern), strongest first, and the evidence on every subject (for revisions). On a
+    subject the character already holds a belief about, only the memories since that
+    belief's newest citation count: a revision weighs what happened since."""
     drafts: list[BeliefDraft] = []
     evidence_by_key: dict[str, Evidence] = {}
-    for key, (subject, group) in sorted(_groups(records).items()):
+    since = {key: max(belief.citations, default=0) for key, belief in (held or {}).items()}
+    for key, (subject, group) in sorted(_groups(records, since).items()):
         measured = {m: _evidence(subject, group, m) for m in ("feeling", "tone", "both")}
         evidence_by_key[key] = measured["both"]
         fitting = [p for p in patterns if p.kind == subject.kind and _meets(p, measured[p.measure], len(group))]
@@ -357,7 +364,8 @@ def draw_beliefs(
             BeliefDraft(
                 subject=subject,
                 stance=pattern.stance,
-                valence=max(-1.0, min(1.0, evidence.valence)),
+                # A pattern of repetition alone (familiarity, gossip) says nothing of feeling.
+                valence=max(-1.0, min(1.0, evidence.valence)) if pattern.min_consistency else 0.0,
                 confidence=confidence_of(evidence, len(group), pattern),
                 statement=_sentence(pattern.statement.format(subject=subject.name, topic=topic)),
                 citations=evidence.memory_ids[:MAX_CITATIONS],
@@ -405,6 +413,8 @@ def revise(
             continue
         if require_new_citations and not set(draft.citations) - set(old.citations):
             continue
+        if require_new_citations and _sign(draft.valence) == 0 and draft.stance != old.stance:
+            continue  # mere repetition neither confirms nor shakes a felt belief
         agrees = draft.stance == old.stance or _sign(draft.valence) in (0, _sign(old.valence))
         if agrees:
             sure = round(min(0.98, 1 - (1 - old.confidence) * (1 - 0.5 * draft.confidence)), 3)

@@ -44,8 +44,9 @@ def memories_reflect(*, tick: int, world_time: datetime, character_ids: Iterable
     planned: list[tuple[int, str, tuple[int, ...], insight.Revision | None]] = []
     for character_id in due:
         mine = records.get(character_id, [])
-        drafts, evidence = insight.draw_beliefs(mine)
-        revisions = insight.revise(held.get(character_id, {}), drafts, evidence)
+        mine_held = held.get(character_id, {})
+        drafts, evidence = insight.draw_beliefs(mine, held=mine_held)
+        revisions = insight.revise(mine_held, drafts, evidence)
         for revision in revisions:
             planned.append((character_id, revision.draft.statement, revision.draft.citations, revision))
         if not revisions and mine:
