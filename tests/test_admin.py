@@ -179,6 +179,7 @@ def test_designers_can_create_an_npc(designer_client, small_world):
             "needs": "{}",
             "energy": "80",
             **empty_inline("memories"),
+            **empty_inline("beliefs"),
         },
     )
     assert response.status_code == 302, response.context and response.context["adminform"].errors
@@ -380,6 +381,7 @@ def test_a_designer_cannot_turn_an_npc_into_a_player(designer_client, small_worl
             "needs": "{}",
             "energy": "80",
             **empty_inline("memories"),
+            **empty_inline("beliefs"),
         },
     )
     assert "made when a player registers" in form_errors(response)
