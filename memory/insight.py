@@ -36,6 +36,7 @@ MOOD_VALENCE: dict[str, float] = {
 }
 NIGHT_HOURS = frozenset({22, 23, 0, 1, 2, 3, 4})
 MAX_CITATIONS = 8
+MIN_GAIN = 0.02  # a strengthening smaller than this is not worth a revision
 
 
 @dataclass(frozen=True)
@@ -415,10 +416,15 @@ def revise(
             continue
         if require_new_citations and _sign(draft.valence) == 0 and draft.stance != old.stance:
             continue  # mere repetition neither confirms nor shakes a felt belief
-        agrees = draft.stance == old.stance or _sign(draft.valence) in (0, _sign(old.valence))
+        # Feelings of the same sign agree; a belief of no feeling (familiarity) agrees with
+        # any, and deepens into a felt one (knowing someone well, then trusting them).
+        agrees = draft.stance == old.stance or 0 in (_sign(draft.valence), _sign(old.valence))
+        agrees = agrees or _sign(draft.valence) == _sign(old.valence)
         if agrees:
             sure = round(min(0.98, 1 - (1 - old.confidence) * (1 - 0.5 * draft.confidence)), 3)
             stance_kept = draft if abs(draft.valence) >= abs(old.valence) else None
+            if (stance_kept is None or draft.stance == old.stance) and sure - old.confidence < MIN_GAIN:
+                continue  # already as sure as this can make it: no new row for nothing
             statement = stance_kept.statement if stance_kept else old.statement
             revisions.append(
                 Revision(

@@ -156,3 +156,21 @@ def test_contrary_memories_that_form_no_belief_still_weaken_one():
 
     (revision,) = insight.revise({OREN.key: held_trust()}, drafts, evidence)
     assert revision.kind == "weakened" and set(revision.draft.citations) == {m.id for m in two_bad}
+
+
+def test_knowing_someone_well_deepens_into_trust_and_certainty_stops_adding_rows():
+    known = HeldBelief(
+        id=3, subject=OREN, stance="familiarity", valence=0.0, confidence=0.8,
+        statement="I have come to know Oren Vael well.", citations=(1, 2),
+    )  # fmt: skip
+    warm = [memory(person=OREN, feeling="calm", tone="joy") for _ in range(3)]
+    drafts, evidence = insight.draw_beliefs(warm, held={OREN.key: known})
+
+    (revision,) = insight.revise({OREN.key: known}, drafts, evidence)
+    assert revision.kind == "strengthened" and revision.draft.stance == "trust"
+
+    certain = HeldBelief(
+        id=4, subject=OREN, stance="trust", valence=0.5, confidence=0.98,
+        statement="I have come to trust Oren Vael.", citations=(1, 2),
+    )  # fmt: skip
+    assert insight.revise({OREN.key: certain}, drafts, evidence) == []
