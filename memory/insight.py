@@ -237,10 +237,33 @@ def mentions(content: str, name: str) -> bool:
     return bool(pattern.search(content))
 
 
-def named_topics(content: str, lexicon: Iterable[Subject], *, skip: Iterable[Subject] = ()) -> tuple[Subject, ...]:
-    """The subjects of `lexicon` (places, objects, factions) that `content` names, in lexicon order."""
-    skipped = {subject.key for subject in skip}
-    return tuple(subject for subject in lexicon if subject.key not in skipped and mentions(content, subject.name))
+class Lexicon:
+    """The names a memory's words may name (places, objects, ...), matched by one pattern."""
+
+    def __init__(self, subjects: Iterable[Subject]) -> None:
+        self.subjects = tuple(subjects)
+        self._bare = [_bare(subject.name).lower() for subject in self.subjects]
+        names = sorted({name for name in self._bare if len(name) >= 3}, key=lambda n: (-len(n), n))
+        alternatives = "|".join(re.escape(name) for name in names)
+        self._finder = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if names else None
+
+    def named(self, content: str, *, skip: Iterable[Subject] = ()) -> tuple[Subject, ...]:
+        """The subjects `content` names, in lexicon order, but those in `skip`."""
+        if self._finder is None:
+            return ()
+        said = {match.lower() for match in self._finder.findall(content)}
+        if not said:
+            return ()
+        skipped = {subject.key for subject in skip}
+        return tuple(
+            subject
+            for subject, bare in zip(self.subjects, self._bare, strict=True)
+            if bare in said and subject.key not in skipped
+        )
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
 
 
 def _groups(records: Sequence[MemoryRecord], since: Mapping[str, int]) -> dict[str, tuple[Subject, list[MemoryRecord]]]:

@@ -120,7 +120,7 @@ def insight_records_load(
         oid: insight.Subject(insight.OBJECT, oid, name)
         for oid, name in WorldObject.objects.order_by("id").values_list("id", "name")
     }
-    lexicon = [*places.values(), *objects.values()]
+    lexicon = insight.Lexicon([*places.values(), *objects.values()])
     found: dict[int, list[insight.MemoryRecord]] = defaultdict(list)
     contents: dict[int, str] = {}
     for memory_id, character_id, importance, content, kind, feeling, tone, hour, event_id in sorted(
@@ -153,7 +153,7 @@ def insight_records_load(
                 faction=faction,
                 place=place,
                 object=thing,
-                topics=insight.named_topics(content, lexicon, skip=[s for s in (place, thing) if s]),
+                topics=lexicon.named(content, skip=[s for s in (place, thing) if s]),
             )
         )
     return dict(found), contents
