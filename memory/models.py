@@ -45,8 +45,12 @@ class Memory(TimeStampedModel):
     tick = models.BigIntegerField(default=0, help_text="The tick it was formed in.")
     # How it felt, kept for reflection (memory.insight): the rememberer's mood then, and the
     # mood the other character (the one who spoke or acted) was in; the in-world hour.
-    feeling = models.CharField(max_length=20, blank=True, default="", help_text="The rememberer's mood then.")
-    tone = models.CharField(max_length=20, blank=True, default="", help_text="The other character's mood then.")
+    feeling = models.CharField(
+        max_length=20, blank=True, default="", db_default="", help_text="The rememberer's mood then."
+    )
+    tone = models.CharField(
+        max_length=20, blank=True, default="", db_default="", help_text="The other character's mood then."
+    )
     hour = models.SmallIntegerField(null=True, blank=True, help_text="The in-world hour it happened (0-23).")
     sources = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="reflections", help_text="What a reflection came from."
