@@ -98,8 +98,13 @@ def remembered_place_intentions(
 
 
 # What each stance makes a character do about its subject: seek it or avoid it, and how
-# strongly (times the belief's confidence and MEMORY_BELIEF_PULL). Stances not listed
-# (interest in a topic, unease about a thing) only colour what the character says.
+# strongly (times the belief's confidence and MEMORY_BELIEF_PULL). Stances not listed only
+# colour what the character says: fondness for a place and fascination with a thing fed
+# themselves when they pulled (going back, finding it again, believing it more), and in the
+# seed world had 15 of 26 NPCs fascinated by the one lantern by tick 1,000. Seeking a person
+# is scaled by the seeker's need for company: with full pull, 16 NPCs who trusted Spectra
+# followed her until 15 of 27 characters stood in one place; lonely, one goes to find a
+# friend, and having talked, goes about its day.
 BELIEF_MOVES: dict[tuple[str, str], tuple[str, float]] = {
     ("person", "admiration"): ("seek", 1.0),
     ("person", "trust"): ("seek", 0.9),
@@ -110,9 +115,8 @@ BELIEF_MOVES: dict[tuple[str, str], tuple[str, float]] = {
     ("faction", "trust"): ("seek", 0.5),
     ("faction", "distrust"): ("avoid", 0.7),
     ("place", "fear"): ("avoid", 1.0),
-    ("place", "fondness"): ("seek", 0.5),
-    ("object", "fascination"): ("seek", 0.5),
 }
+BEFRIENDING = frozenset({"admiration", "trust", "concern", "familiarity"})  # sought when lonely
 BELIEFS_ACTED_ON = 3  # per character: its surest beliefs
 BELIEF_MIN_CONFIDENCE = 0.3
 
@@ -134,11 +138,20 @@ def belief_intentions(*, character_ids: list[int], tick: int, world_time: dateti
             confidence__gte=BELIEF_MIN_CONFIDENCE,
         )
         .order_by("character_id", "-confidence", "id")
-        .values_list("character_id", "subject_kind", "subject_id", "stance", "confidence", "statement", "qualifiers")
+        .values_list(
+            "character_id",
+            "subject_kind",
+            "subject_id",
+            "stance",
+            "confidence",
+            "statement",
+            "qualifiers",
+            "character__needs",
+        )
     )
     night = world_time.hour in insight.NIGHT_HOURS
     found: dict[int, list[Intention]] = {}
-    for character_id, kind, subject_id, stance, confidence, statement, qualifiers in rows:
+    for character_id, kind, subject_id, stance, confidence, statement, qualifiers, needs in rows:
         move = BELIEF_MOVES.get((kind, stance))
         mine = found.setdefault(character_id, [])
         if move is None or subject_id is None or len(mine) >= BELIEFS_ACTED_ON:
@@ -147,6 +160,8 @@ def belief_intentions(*, character_ids: list[int], tick: int, world_time: dateti
         if qualifiers.get("when") == "night" and not night:
             continue
         how, factor = move
+        if how == "seek" and stance in BEFRIENDING:
+            factor *= _company_need(needs)
         weight = round(min(1.0, pull * factor * confidence), 3)
         target: dict[str, int] = {}
         if kind == "person":
@@ -160,3 +175,12 @@ def belief_intentions(*, character_ids: list[int], tick: int, world_time: dateti
         if target and weight > 0 and target.get("character_id") != character_id:
             mine.append(Intention(reason=statement, weight=weight, avoid=how == "avoid", belief=True, **target))
     return {character_id: intentions for character_id, intentions in found.items() if intentions}
+
+
+def _company_need(needs) -> float:
+    """How much the character wants company now (0..1; its `social` need, else middling)."""
+    value = (needs or {}).get("social", 0.5) if isinstance(needs, dict) else 0.5
+    try:
+        return max(0.0, min(1.0, float(value)))
+    except (TypeError, ValueError):
+        return 0.5

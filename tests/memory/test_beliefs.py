@@ -188,7 +188,7 @@ def test_a_feared_place_is_left_and_a_trusted_person_sought():
 def test_belief_intentions_come_from_current_beliefs_fear_of_night_only_at_night(market, settings):
     settings.MEMORY_BELIEF_PULL = 1.0
     fen = LocationFactory(name="The Fen")
-    mira, oren = CharacterFactory(location=fen), CharacterFactory(location=market)
+    mira, oren = CharacterFactory(location=fen, needs={"social": 1.0}), CharacterFactory(location=market)
     common = {"character": mira, "confidence": 0.8, "valence": -0.6}
     Belief.objects.create(
         **common, subject_kind="place", subject_id=fen.id, subject_name="The Fen", subject_key=f"place:{fen.id}",
@@ -208,6 +208,10 @@ def test_belief_intentions_come_from_current_beliefs_fear_of_night_only_at_night
     at_night = belief_intentions(character_ids=[mira.id], tick=5, world_time=MIDNIGHT)[mira.id]
     # At night the fear comes first (surer), then the trust.
     assert [(i.location_id, i.avoid, i.weight) for i in at_night] == [(fen.id, True, 0.8), (None, False, 0.54)]
+    # A friend is sought as much as company is wanted: having just talked, hardly at all.
+    Character.objects.filter(id=mira.id).update(needs={"social": 0.1})
+    (sated,) = belief_intentions(character_ids=[mira.id], tick=5, world_time=NOON)[mira.id]
+    assert sated.character_id == oren.id and sated.weight == 0.054
 
 
 def test_a_character_who_fears_its_place_walks_out(settings):
