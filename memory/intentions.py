@@ -102,9 +102,9 @@ def remembered_place_intentions(
 # colour what the character says: fondness for a place and fascination with a thing fed
 # themselves when they pulled (going back, finding it again, believing it more), and in the
 # seed world had 15 of 26 NPCs fascinated by the one lantern by tick 1,000. Seeking a person
-# is scaled by the seeker's need for company: with full pull, 16 NPCs who trusted Spectra
-# followed her until 15 of 27 characters stood in one place; lonely, one goes to find a
-# friend, and having talked, goes about its day.
+# waits on the seeker's loneliness (`_company_need`): with full pull, 16 NPCs who trusted
+# Spectra followed her until 15 of 27 characters stood in one place; lonely, one goes to
+# find a friend, and having talked, goes about its day.
 BELIEF_MOVES: dict[tuple[str, str], tuple[str, float]] = {
     ("person", "admiration"): ("seek", 1.0),
     ("person", "trust"): ("seek", 0.9),
@@ -162,6 +162,8 @@ def belief_intentions(*, character_ids: list[int], tick: int, world_time: dateti
         how, factor = move
         if how == "seek" and stance in BEFRIENDING:
             factor *= _company_need(needs)
+            if factor <= 0:
+                continue
         weight = round(min(1.0, pull * factor * confidence), 3)
         target: dict[str, int] = {}
         if kind == "person":
@@ -177,10 +179,15 @@ def belief_intentions(*, character_ids: list[int], tick: int, world_time: dateti
     return {character_id: intentions for character_id, intentions in found.items() if intentions}
 
 
+LONELY = 0.6  # the social need past which a character goes looking for a friend
+
+
 def _company_need(needs) -> float:
-    """How much the character wants company now (0..1; its `social` need, else middling)."""
-    value = (needs or {}).get("social", 0.5) if isinstance(needs, dict) else 0.5
+    """How much the character wants a friend's company now: nothing until its `social` need
+    passes LONELY, then rising to 1 (a middling need when it has none recorded)."""
+    value = (needs or {}).get("social", 0.8) if isinstance(needs, dict) else 0.8
     try:
-        return max(0.0, min(1.0, float(value)))
+        social = max(0.0, min(1.0, float(value)))
     except (TypeError, ValueError):
-        return 0.5
+        social = 0.8
+    return round(max(0.0, (social - LONELY) / (1 - LONELY)), 3)

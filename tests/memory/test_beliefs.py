@@ -208,10 +208,12 @@ def test_belief_intentions_come_from_current_beliefs_fear_of_night_only_at_night
     at_night = belief_intentions(character_ids=[mira.id], tick=5, world_time=MIDNIGHT)[mira.id]
     # At night the fear comes first (surer), then the trust.
     assert [(i.location_id, i.avoid, i.weight) for i in at_night] == [(fen.id, True, 0.8), (None, False, 0.54)]
-    # A friend is sought as much as company is wanted: having just talked, hardly at all.
-    Character.objects.filter(id=mira.id).update(needs={"social": 0.1})
-    (sated,) = belief_intentions(character_ids=[mira.id], tick=5, world_time=NOON)[mira.id]
-    assert sated.character_id == oren.id and sated.weight == 0.054
+    # A friend is sought when lonely, the more the lonelier; having just talked, not at all.
+    Character.objects.filter(id=mira.id).update(needs={"social": 0.8})
+    (lonely,) = belief_intentions(character_ids=[mira.id], tick=5, world_time=NOON)[mira.id]
+    assert lonely.character_id == oren.id and lonely.weight == 0.27
+    Character.objects.filter(id=mira.id).update(needs={"social": 0.3})
+    assert belief_intentions(character_ids=[mira.id], tick=5, world_time=NOON) == {}
 
 
 def test_a_character_who_fears_its_place_walks_out(settings):
@@ -262,7 +264,7 @@ def test_spectras_beliefs_endpoint(market, api_client):
 def _world(size: int):
     faction = FactionFactory()
     places = LocationFactory.create_batch(3)
-    people = CharacterFactory.create_batch(size, location=places[0], faction=faction)
+    people = CharacterFactory.create_batch(size, location=places[0], faction=faction, needs={"social": 0.9})
     for index, me in enumerate(people):
         for step in range(4):
             dealing(me, people[(index + 1) % size], feeling="calm", tone="joy", place=places[step % 3])
