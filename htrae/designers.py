@@ -36,7 +36,7 @@ DESIGNER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "lorediscovery": _EDIT,
         "questtemplate": _EDIT,
     },
-    "memory": {"memory": _EDIT},
+    "memory": {"memory": _EDIT, "belief": ("view",)},
     "spectra": {
         "emotiontype": _EDIT,
         "appraisalrule": _EDIT,

@@ -326,6 +326,12 @@ QUEST_EMERGENT_PER_PASS = env.int("QUEST_EMERGENT_PER_PASS", default=3)
 # (memory.intentions; 0 turns it off), and how important such a memory must be.
 MEMORY_PLACE_PULL = env.float("MEMORY_PLACE_PULL", default=0.4)
 MEMORY_PLACE_MIN_IMPORTANCE = env.float("MEMORY_PLACE_MIN_IMPORTANCE", default=5.0)
+# How strongly a belief moves its holder (memory.intentions.belief_intentions; 0 turns it
+# off): one who trusts someone seeks them, one who fears a place leaves it.
+MEMORY_BELIEF_PULL = env.float("MEMORY_BELIEF_PULL", default=0.5)
+# With DIALOGUE_API_BASE set: how many characters' reflections per tick may also ask the model
+# for insights (memory.model_insight), as mind work after the tick; 0 turns it off.
+MEMORY_MODEL_INSIGHTS_PER_TICK = env.int("MEMORY_MODEL_INSIGHTS_PER_TICK", default=2)
 
 # --- Auth, REST API ---------------------------------------------------------------------
 

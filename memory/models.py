@@ -43,6 +43,15 @@ class Memory(TimeStampedModel):
         null=True, blank=True, help_text="In-world time it was last recalled (drives recency)."
     )
     tick = models.BigIntegerField(default=0, help_text="The tick it was formed in.")
+    # How it felt, kept for reflection (memory.insight): the rememberer's mood then, and the
+    # mood the other character (the one who spoke or acted) was in; the in-world hour.
+    feeling = models.CharField(
+        max_length=20, blank=True, default="", db_default="", help_text="The rememberer's mood then."
+    )
+    tone = models.CharField(
+        max_length=20, blank=True, default="", db_default="", help_text="The other character's mood then."
+    )
+    hour = models.SmallIntegerField(null=True, blank=True, help_text="The in-world hour it happened (0-23).")
     sources = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="reflections", help_text="What a reflection came from."
     )
@@ -79,3 +88,82 @@ class Memory(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.character}: {self.content[:50]}"
+
+
+class Belief(TimeStampedModel):
+    """What a character has come to believe about someone or something, drawn by reflection
+    from patterns in its memories (`memory.insight`). A revision never edits a belief: it
+    adds a new row that points to the one it replaces (`previous`) and takes over as current,
+    so the history of a mind stays readable. The reflection memory that states it is linked
+    to the memories it came from (`Memory.sources`); `cited_memory_ids` keeps those ids even
+    after a cited short-term memory fades."""
+
+    class SubjectKind(models.TextChoices):
+        PERSON = "person", "Person"
+        FACTION = "faction", "Faction"
+        PLACE = "place", "Place"
+        OBJECT = "object", "Object"
+        TOPIC = "topic", "Topic"
+
+    class Revision(models.TextChoices):
+        FORMED = "formed", "Formed"
+        STRENGTHENED = "strengthened", "Strengthened"
+        WEAKENED = "weakened", "Weakened"
+        OVERTURNED = "overturned", "Overturned"
+
+    class Origin(models.TextChoices):
+        OFFLINE = "offline", "Offline rules"
+        MODEL = "model", "Language model"
+
+    character = models.ForeignKey("world.Character", on_delete=models.CASCADE, related_name="beliefs")
+    subject_kind = models.CharField(max_length=10, choices=SubjectKind.choices)
+    subject_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The id of the person, place, ... (not for topics)."
+    )
+    subject_name = models.CharField(max_length=200)
+    subject_key = models.CharField(max_length=220, help_text="kind:id or topic:words; one current belief per key.")
+    stance = models.CharField(max_length=20, help_text="trust, distrust, fear, fondness, suspicion, ...")
+    valence = models.FloatField(default=0.0, validators=[MinValueValidator(-1.0), MaxValueValidator(1.0)])
+    confidence = models.FloatField(default=0.5, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    statement = models.TextField(max_length=1000)
+    qualifiers = models.JSONField(default=dict, blank=True, help_text="e.g. when (night), topic, member_id.")
+    cited_memory_ids = models.JSONField(default=list, blank=True, help_text="The memories it came from.")
+    reflection = models.ForeignKey(
+        Memory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="beliefs",
+        help_text="The reflection stating it.",
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        help_text="The belief it revised.",
+    )
+    revision = models.CharField(max_length=12, choices=Revision.choices, default=Revision.FORMED)
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.OFFLINE)
+    is_current = models.BooleanField(default=True)
+    tick = models.BigIntegerField(default=0, help_text="The tick it was formed in.")
+
+    class Meta:
+        ordering = ["-tick", "-id"]
+        indexes = [models.Index(fields=["character", "is_current"], name="belief_character_current")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["character", "subject_key"],
+                condition=Q(is_current=True),
+                name="belief_one_current_per_subject",
+                violation_error_message="A character holds one current belief per subject.",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0) & Q(confidence__lte=1), name="belief_confidence_0_to_1"
+            ),
+            models.CheckConstraint(condition=Q(valence__gte=-1) & Q(valence__lte=1), name="belief_valence_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.character}: {self.statement[:60]}"

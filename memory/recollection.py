@@ -16,7 +16,7 @@ Players are skipped: their memory is their own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 ACTOR, LISTENER, WITNESS = "actor", "listener", "witness"
@@ -72,6 +72,8 @@ class MemoryDraft:
     importance: float
     event_id: int
     tick: int
+    feeling: str = ""  # the rememberer's mood then
+    tone: str = ""  # the mood of the one who acted or spoke, when it was someone else
 
 
 def needs_witnesses(event: EventView) -> bool:
@@ -85,9 +87,11 @@ def drafts_for(
     players: frozenset[int] = frozenset(),
     max_witnesses: int,
     emotion_threshold: float,
+    moods: Mapping[int, str] | None = None,
 ) -> list[MemoryDraft]:
     """Every memory these events leave. `bystanders` lists non-player characters per place;
-    `players` are character ids never given memories (listeners the payload names)."""
+    `players` are character ids never given memories (listeners the payload names); `moods`
+    (character id → mood when it happened) give each memory its feeling and tone."""
     drafts: list[MemoryDraft] = []
     for event in events:
         drafts += _for_event(
@@ -96,14 +100,16 @@ def drafts_for(
             players=players,
             max_witnesses=max_witnesses,
             emotion_threshold=emotion_threshold,
+            moods=moods or {},
         )
     return drafts
 
 
-def _for_event(event, *, bystanders, players, max_witnesses, emotion_threshold) -> list[MemoryDraft]:
+def _for_event(event, *, bystanders, players, max_witnesses, emotion_threshold, moods) -> list[MemoryDraft]:
     payload = event.payload
 
     def draft(character_id: int, content: str, importance: float, kind: str = "short_term") -> MemoryDraft:
+        other = event.actor_id if event.actor_id != character_id else None
         return MemoryDraft(
             character_id=character_id,
             content=content[:4000],
@@ -111,6 +117,8 @@ def _for_event(event, *, bystanders, players, max_witnesses, emotion_threshold) 
             importance=round(min(max(importance, 0.0), 10.0), 2),
             event_id=event.id,
             tick=event.tick,
+            feeling=moods.get(character_id, "") or "",
+            tone=(moods.get(other, "") or "") if other is not None else "",
         )
 
     actor_kind = payload.get("actor_kind")
@@ -121,7 +129,8 @@ def _for_event(event, *, bystanders, players, max_witnesses, emotion_threshold) 
             return []
         cause = payload.get("cause")
         content = f"I felt {payload.get('to', 'changed')}" + (f" ({cause})." if cause else ".")
-        return [draft(event.actor_id, content, 3.0 + 7.0 * strength, "emotional")]
+        felt = draft(event.actor_id, content, 3.0 + 7.0 * strength, "emotional")
+        return [replace(felt, feeling=str(payload.get("to") or felt.feeling)[:20])]
 
     table = IMPORTANCE.get(event.type)
     if not table:

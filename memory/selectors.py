@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from memory import retrieval
+from memory import insight, retrieval
 from memory.embeddings import embedder_get, embedding_enabled, vector_from_bytes
-from memory.models import Memory
+from memory.models import Belief, Memory
 from world.models import Character
 
 
@@ -143,3 +143,30 @@ def memories_rank(*, memories: QuerySet[Memory], query: str | None, now: datetim
     best = retrieval.top(candidates, now=now, limit=limit, weights=settings.MEMORY_RETRIEVAL_WEIGHTS)
     by_id = {memory.id: memory for memory in rows}
     return [by_id[memory_id] for memory_id in best]
+
+
+def beliefs_current(*, character: Character, limit: int = 50) -> list[Belief]:
+    """A character's current beliefs, surest first (one query, by the current-belief index)."""
+    return list(
+        Belief.objects.filter(character=character, is_current=True).order_by("-confidence", "-tick", "-id")[:limit]
+    )
+
+
+def beliefs_touching(*, character: Character, text: str, limit: int = 2) -> list[Belief]:
+    """The character's current beliefs whose subject `text` names (a person by full or first
+    name, a place, faction, object, or a belief's topic), surest first. One query."""
+    touched = []
+    for belief in beliefs_current(character=character):
+        names = [belief.subject_name, str((belief.qualifiers or {}).get("topic") or "")]
+        if belief.subject_kind == Belief.SubjectKind.PERSON:
+            names.append(belief.subject_name.split()[0] if belief.subject_name.split() else "")
+        if any(name and insight.mentions(text, name) for name in names):
+            touched.append(belief)
+    return touched[:limit]
+
+
+def belief_citations(*, beliefs: list[Belief]) -> dict[int, list[Memory]]:
+    """The memories each belief cites that the character still holds, by belief id (one query)."""
+    wanted = {memory_id for belief in beliefs for memory_id in belief.cited_memory_ids or ()}
+    memories = {m.id: m for m in Memory.objects.filter(id__in=sorted(wanted)).only("id", "content", "type", "tick")}
+    return {belief.id: [memories[i] for i in belief.cited_memory_ids or () if i in memories] for belief in beliefs}

@@ -8,23 +8,26 @@ or characters involved.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db import transaction
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from htrae.background import run_in_background
 from htrae.bulk import bulk_insert_columns
 from memory import recollection
 from memory.embeddings import embed_contents, embedding_enabled
 from memory.models import Memory
+from memory.reflection import memories_reflect
 from memory.selectors import memories_rank, memory_list
 from world.models import Character, GameEvent
 from world.selectors import world_now_get
-
-REFLECTION_SOURCES = 5  # memories a reflection names (the most important since the last one)
 
 
 def memory_create(*, character: Character, content: str, type: str, importance_score: float) -> Memory:
@@ -77,10 +80,14 @@ def memories_embed(*, batch_size: int = 256, redo: bool = False) -> int:
 # --- Memories from events --------------------------------------------------------------------
 
 
-def memories_from_events(*, events: Iterable[GameEvent], world_time: datetime | None = None) -> set[int]:
+def memories_from_events(
+    *, events: Iterable[GameEvent], world_time: datetime | None = None, moods: Mapping[int, str] | None = None
+) -> set[int]:
     """Turn events into the memories of those who took part or saw (memory.recollection);
-    returns the ids of the characters who now remember something. At most four queries:
-    the listeners who are players, the bystanders, the clock, the insert."""
+    returns the ids of the characters who now remember something. `moods` are the moods
+    the characters were in (the tick passes those at its start); without them the stored
+    moods are read along with who is who. At most four queries: the people involved (who
+    are players, their moods), the bystanders, the clock, the insert."""
     events = list(events)
     views = [
         recollection.EventView(
@@ -98,20 +105,29 @@ def memories_from_events(*, events: Iterable[GameEvent], world_time: datetime | 
         return set()
     timestamps = {event.id: event.timestamp for event in events}
     listener_ids = {_listener_id(view) for view in views} - {None}
-    players = (
-        frozenset(
-            Character.objects.filter(id__in=listener_ids, kind=Character.Kind.PLAYER).values_list("id", flat=True)
+    involved = listener_ids if moods is not None else listener_ids | {view.actor_id for view in views} - {None}
+    players: frozenset[int] = frozenset()
+    read_moods: dict[int, str] = {}
+    if involved:
+        rows = list(
+            Character.objects.filter(id__in=involved)
+            .annotate(mood=KeyTextTransform("mood", "emotional_state"))
+            .values_list("id", "kind", "mood")
         )
-        if listener_ids
-        else frozenset()
-    )
+        players = frozenset(cid for cid, kind, _ in rows if kind == Character.Kind.PLAYER)
+        read_moods = {cid: mood or "" for cid, kind, mood in rows if kind != Character.Kind.PLAYER}
+        players = frozenset(cid for cid in players if cid in listener_ids)
     places = {view.location_id for view in views if recollection.needs_witnesses(view)}
+    bystanders, bystander_moods = _bystanders(places)
+    if moods is None:
+        moods = {**bystander_moods, **read_moods}
     drafts = recollection.drafts_for(
         views,
-        bystanders=_bystanders(places),
+        bystanders=bystanders,
         players=players,
         max_witnesses=settings.MEMORY_MAX_WITNESSES,
         emotion_threshold=settings.MEMORY_EMOTION_INTENSITY_THRESHOLD,
+        moods=moods,
     )
     if not drafts:
         return set()
@@ -120,6 +136,7 @@ def memories_from_events(*, events: Iterable[GameEvent], world_time: datetime | 
     now = timezone.now()
     fields = ["character", "content", "type", "importance_score", "timestamp", "last_accessed_at"]
     fields += ["last_accessed_world_at", "tick", "source_event", "created_at", "updated_at"]
+    fields += ["feeling", "tone", "hour"]
     rows = [
         (
             draft.character_id,
@@ -133,6 +150,9 @@ def memories_from_events(*, events: Iterable[GameEvent], world_time: datetime | 
             draft.event_id,
             now,
             now,
+            draft.feeling[:20],
+            draft.tone[:20],
+            world_time.hour,
         )
         for draft in drafts
     ]
@@ -158,24 +178,27 @@ def _listener_id(view: recollection.EventView) -> int | None:
     return listener if isinstance(listener, int) else None
 
 
-def _bystanders(places: set[int]) -> dict[int, list[int]]:
-    """Active non-player characters at these places, a few per place (one query): the row
-    number per place bounds the rows read however crowded a place is. Two extra per place
-    leave room for the actor and listener, who remember as themselves."""
+def _bystanders(places: set[int]) -> tuple[dict[int, list[int]], dict[int, str]]:
+    """Active non-player characters at these places, a few per place, and their moods (one
+    query): the row number per place bounds the rows read however crowded a place is. Two
+    extra per place leave room for the actor and listener, who remember as themselves."""
     if not places:
-        return {}
+        return {}, {}
     per_place = settings.MEMORY_MAX_WITNESSES + 2
     rows = (
         Character.objects.filter(location_id__in=places, is_active=True)
         .exclude(kind=Character.Kind.PLAYER)
         .annotate(rank=Window(RowNumber(), partition_by=[F("location_id")], order_by=[F("id").asc()]))
         .filter(rank__lte=per_place)
-        .values_list("location_id", "id")
+        .annotate(mood=KeyTextTransform("mood", "emotional_state"))
+        .values_list("location_id", "id", "mood")
     )
     found: dict[int, list[int]] = defaultdict(list)
-    for location_id, character_id in rows:
+    moods: dict[int, str] = {}
+    for location_id, character_id, mood in rows:
         found[location_id].append(character_id)
-    return found
+        moods[character_id] = mood or ""
+    return found, moods
 
 
 # --- The tick: consolidation and reflection ------------------------------------------------
@@ -215,79 +238,6 @@ def _delete(memories: QuerySet[Memory]) -> int:
     return memories._raw_delete(memories.db)
 
 
-def memories_reflect(*, tick: int, world_time: datetime, character_ids: Iterable[int] | None = None) -> list[Memory]:
-    """Characters whose memories since their last reflection add up to
-    `MEMORY_REFLECTION_THRESHOLD` importance reflect: one new memory summarising the most
-    important of them, linked to them (`sources`). At most four queries."""
-    last_reflection = (
-        Memory.objects.filter(character_id=OuterRef("character_id"), type=Memory.Type.REFLECTION)
-        .order_by()
-        .values("character_id")
-        .annotate(last=Max("id"))
-        .values("last")
-    )
-    since_reflection = Memory.objects.exclude(type=Memory.Type.REFLECTION).filter(
-        id__gt=Coalesce(Subquery(last_reflection), Value(0))
-    )
-    if character_ids is not None:
-        since_reflection = since_reflection.filter(character_id__in=list(character_ids))
-    due = dict(
-        since_reflection.order_by()
-        .values("character_id")
-        .annotate(total=Sum("importance_score"))
-        .filter(total__gte=settings.MEMORY_REFLECTION_THRESHOLD)
-        .values_list("character_id", "total")
-    )
-    if not due:
-        return []
-    ranked = (
-        since_reflection.filter(character_id__in=list(due))
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("character_id")],
-                order_by=[F("importance_score").desc(), F("id").desc()],
-            )
-        )
-        .filter(rank__lte=REFLECTION_SOURCES)
-        .values_list("character_id", "id", "content", "importance_score")
-    )
-    sources: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for character_id, memory_id, content, _ in sorted(ranked, key=lambda row: (-row[3], -row[1])):
-        sources[character_id].append((memory_id, content))
-    reflections = [
-        Memory(
-            character_id=character_id,
-            content=_reflection_text(contents=[content for _, content in sources[character_id]]),
-            type=Memory.Type.REFLECTION,
-            importance_score=settings.MEMORY_REFLECTION_IMPORTANCE,
-            tick=tick,
-            last_accessed_world_at=world_time,
-        )
-        for character_id in sorted(due)
-    ]
-    if embedding_enabled():  # one call to the embedder for all of them
-        embeddings = embed_contents([reflection.content for reflection in reflections])
-        for reflection, embedding in zip(reflections, embeddings, strict=True):
-            reflection.embedding = embedding
-    reflections = Memory.objects.bulk_create(reflections)
-    Through = Memory.sources.through
-    Through.objects.bulk_create(
-        [
-            Through(from_memory_id=reflection.id, to_memory_id=memory_id)
-            for reflection in reflections
-            for memory_id, _ in sources[reflection.character_id]
-        ]
-    )
-    return reflections
-
-
-def _reflection_text(*, contents: list[str]) -> str:
-    """A plain summary (no language model): what weighed most lately, in the character's words."""
-    lines = "; ".join(content.rstrip(".") for content in contents)
-    return f"Looking back on what has weighed on me lately: {lines}."[:4000]
-
-
 def memory_tick(context) -> None:
     """The Memory Cortex's tick phase: remember what the characters did this tick (their own
     events, collected once here rather than per batch), consolidate, and reflect."""
@@ -299,7 +249,20 @@ def memory_tick(context) -> None:
         for event in context.events
         if event.type in recollection.REMEMBERED_TYPES and event.type not in recollection.EMOTION_EVENTS
     ]
-    touched = memories_from_events(events=own, world_time=context.world_time)
+    touched = memories_from_events(events=own, world_time=context.world_time, moods=context.moods)
     memories_consolidate(tick=context.tick)
     if touched:
-        memories_reflect(tick=context.tick, world_time=context.world_time, character_ids=touched)
+        reflections = memories_reflect(tick=context.tick, world_time=context.world_time, character_ids=touched)
+        _queue_model_insights(reflected=sorted({r.character_id for r in reflections}), tick=context.tick)
+
+
+def _queue_model_insights(*, reflected: list[int], tick: int) -> None:
+    """With a model configured, after the tick commits: ask it for insights for a few of the
+    characters who reflected (`memory.model_insight`), off the tick, as mind work."""
+    budget = settings.MEMORY_MODEL_INSIGHTS_PER_TICK
+    if not settings.DIALOGUE_API_BASE or budget <= 0 or not reflected:
+        return
+    from memory.tasks import model_insights
+
+    chosen = reflected[:budget]
+    transaction.on_commit(partial(run_in_background, model_insights, character_ids=chosen, tick=tick))

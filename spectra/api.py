@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from htrae.errors import DomainError
 from htrae.inputs import QueryIntegerField, query_input
 from htrae.schema import error_responses
+from memory.selectors import belief_citations, beliefs_current
 from spectra.selectors import HISTORY_LIMIT, emotion_history_list, spectra_get, spectra_status_get
 
 
@@ -138,3 +139,48 @@ class SpectraHistoryApi(APIView):
                 "samples": self.SampleSerializer(samples, many=True).data,
             }
         )
+
+
+class SpectraBeliefsApi(APIView):
+    """What Spectra has come to believe (her reflections' beliefs, surest first), each with
+    the memories it came from that she still holds. NPCs' beliefs are in the admin only."""
+
+    @extend_schema_serializer(component_name="SpectraBelief")
+    class BeliefSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        statement = serializers.CharField()
+        subject_kind = serializers.CharField()
+        subject_name = serializers.CharField()
+        stance = serializers.CharField()
+        confidence = serializers.FloatField()
+        revision = serializers.CharField(help_text="formed, strengthened, weakened or overturned")
+        origin = serializers.CharField(help_text="offline (rules) or model")
+        tick = serializers.IntegerField()
+        previous_id = serializers.IntegerField(allow_null=True, help_text="The belief this one revised.")
+        citations = inline_serializer(
+            "BeliefCitation",
+            many=True,
+            fields={"id": serializers.IntegerField(), "content": serializers.CharField()},
+        )
+
+    @extend_schema(
+        responses={
+            200: inline_serializer("SpectraBeliefs", fields={"beliefs": BeliefSerializer(many=True)}),
+            **error_responses(401, 404, codes={404: ["no_spectra"]}),
+        },
+        operation_id="spectra_beliefs",
+    )
+    def get(self, request):
+        spectra = spectra_get()
+        if spectra is None:
+            raise _no_spectra()
+        beliefs = beliefs_current(character=spectra)
+        cited = belief_citations(beliefs=beliefs)
+        rows = [
+            {
+                **{name: getattr(belief, name) for name in self.BeliefSerializer().fields if name != "citations"},
+                "citations": [{"id": memory.id, "content": memory.content} for memory in cited[belief.id]],
+            }
+            for belief in beliefs
+        ]
+        return Response({"beliefs": self.BeliefSerializer(rows, many=True).data})

@@ -71,6 +71,7 @@ class DialogueRequest:
     location_name: str
     memories: tuple[str, ...] = ()  # most relevant first
     seed: int = 0
+    beliefs: tuple[str, ...] = ()  # what the speaker has come to believe about what was said
 
 
 @runtime_checkable
@@ -327,6 +328,16 @@ SPECTRA_GOAL_CLOSERS = (
     "Will you help me {goal}?",
     "Everything I am leans toward one thing: to {goal}.",
 )
+NPC_BELIEF = (
+    "I'll tell you what I've come to think: {belief}",
+    "For what it's worth, {belief_lower}",
+    "I've turned it over many times, and here's where I stand: {belief}",
+)
+SPECTRA_BELIEF = (
+    "I have looked at it in every light, and this is what I see: {belief}",
+    "My light has settled on it: {belief}",
+    "After all I have seen, {belief_lower}",
+)
 NPC_NO_TOPIC = (
     "What can I do for you?",
     "Something on your mind?",
@@ -482,7 +493,12 @@ class OfflineDialogueProvider:
             else:
                 templates = NPC_TOPIC_QUESTION if question else NPC_TOPIC_STATEMENT
             body.append(rng.choice(templates).format(**fill, topic=topic, Topic=topic[0].upper() + topic[1:]))
-        if request.memories:
+        if request.beliefs:
+            # A belief about what the player raised comes before any single memory.
+            belief = _sentence(request.beliefs[0])
+            lower = _lower_first(belief, only_common_words=True)
+            body.append(rng.choice(SPECTRA_BELIEF if spectra else NPC_BELIEF).format(belief=belief, belief_lower=lower))
+        if request.memories and len(body) < MAX_SENTENCES - 1:
             # Mostly the most relevant memory, sometimes the next ones.
             memory = rng.choices(request.memories[:3], weights=(6, 2, 1)[: len(request.memories[:3])])[0]
             body.append(rng.choice(SPECTRA_MEMORY if spectra else NPC_MEMORY).format(**fill, memory=_memory(memory)))
@@ -530,6 +546,9 @@ def system_prompt(request: DialogueRequest) -> str:
     lines.append(f"Your mood right now: {request.mood or 'calm'}. Let it show in how you speak.")
     if request.location_name:
         lines.append(f"You are at {request.location_name}.")
+    if request.beliefs:
+        lines.append("What you have come to believe about what was said (voice it if it fits):")
+        lines += [f"- {_cap(belief, 300)}" for belief in request.beliefs]
     if request.memories:
         lines.append("What you remember, most important first:")
         lines += [f"- {_cap(memory, 300)}" for memory in request.memories]

@@ -13,6 +13,7 @@ import logging
 
 from django.db import transaction
 
+from memory.selectors import beliefs_touching
 from memory.services import memories_retrieve
 from spectra.dialogue import DialogueRequest, dialogue_provider_get
 from world.broadcast import event_frames, send_frames
@@ -77,6 +78,7 @@ def reply_to_player(
         heard=heard,
         location_name=speaker.location.name,
         memories=speaker_memories(speaker=speaker, heard=heard),
+        beliefs=tuple(belief.statement for belief in beliefs_touching(character=speaker, text=heard)),
         seed=world_seed_get() + tick,
     )
     text = provider.reply(request)  # outside the transaction: a model may take seconds

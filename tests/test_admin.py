@@ -183,6 +183,7 @@ def test_designers_can_create_an_npc(designer_client, small_world):
             **empty_inline("memories"),
             **empty_inline("routine"),
             **empty_inline("goal_rows"),
+            **empty_inline("beliefs"),
         },
     )
     assert response.status_code == 302, response.context and response.context["adminform"].errors
@@ -387,6 +388,7 @@ def test_a_designer_cannot_turn_an_npc_into_a_player(designer_client, small_worl
             **empty_inline("memories"),
             **empty_inline("routine"),
             **empty_inline("goal_rows"),
+            **empty_inline("beliefs"),
         },
     )
     assert "made when a player registers" in form_errors(response)

@@ -101,8 +101,15 @@ def apply_decision(perception: Perception, decision: Decision, *, tick: int, rng
             ActionEvent(f"{prefix}_MOVED", decision.target_id, {**actor, **route}),
         )
     elif decision.action == TALK:
+        # A belief about someone or something else may come up (not one about the listener).
+        belief = next((i.reason for i in me.intentions if i.belief and i.character_id != decision.target_id), "")
         text = compose_line(
-            mood=me.mood, listener=decision.detail, place=perception.location_name, goals=me.goals, rng=rng
+            mood=me.mood,
+            listener=decision.detail,
+            place=perception.location_name,
+            goals=me.goals,
+            rng=rng,
+            belief=belief,
         )
         payload = {
             **actor,

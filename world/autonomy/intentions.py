@@ -98,7 +98,8 @@ def resolve_heading(
     carried: frozenset[int] = frozenset(),
 ) -> Heading | None:
     """The strongest intention that can be followed from `here` (intentions come strongest
-    first), or None. A carried object is no place to go: the place or person is."""
+    first), or None. A carried object is no place to go: the place or person is. An `avoid`
+    intention is followed only where its target is: out by the first exit."""
     for wanted in intentions:
         intention = staged(wanted, carried=carried, object_places=object_places)
         if intention is None:
@@ -109,6 +110,13 @@ def resolve_heading(
         if target is None and intention.object_id is not None and intention.object_id not in carried:
             target = object_places.get(intention.object_id)
         if target is None:
+            continue
+        if intention.avoid:
+            if target != here:
+                continue  # nothing to flee from here
+            way = next((e for e in exits.get(here, ()) if e.location_id != target), None)
+            if way is not None:
+                return Heading(intention.reason, intention.weight, way.location_id, way.name)
             continue
         common = {"verb": intention.verb, "goal_id": intention.goal_id}
         if target == here:

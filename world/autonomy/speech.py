@@ -35,9 +35,14 @@ BODIES = (
 )
 
 
-def compose_line(*, mood: str, listener: str, place: str, goals: tuple[str, ...], rng: random.Random) -> str:
-    """One line of speech, varied by the generator."""
+def compose_line(
+    *, mood: str, listener: str, place: str, goals: tuple[str, ...], rng: random.Random, belief: str = ""
+) -> str:
+    """One line of speech, varied by the generator; now and then it voices a `belief` the
+    speaker holds (a reflection's statement) instead of small talk."""
     opener = rng.choice(OPENERS.get(mood, OPENERS["calm"])).format(listener=listener)
+    if belief and rng.random() < 0.5:
+        return f"{opener} {belief}"
     body = rng.choice(BODIES if goals else BODIES[4:])
     goal = rng.choice(goals).rstrip(".") if goals else ""
     if goal:

@@ -16,7 +16,10 @@ NEED_NAMES = ("social", "rest", "curiosity", "purpose")
 class Intention:
     """Something a character means to do somewhere, given by another app (a quest step to
     reach a place or find someone, a remembered place that calls it back). `weight` from 0
-    to 1 says how strongly it pulls; `reason` is shown in the events it leads to."""
+    to 1 says how strongly it pulls; `reason` is shown in the events it leads to. An
+    `avoid` intention pushes away instead: from its place (or the place of its person) when
+    the character is there. A `belief` intention's reason is a belief the character holds,
+    which it may voice when it talks (`speech.compose_line`)."""
 
     reason: str
     weight: float = 1.0
@@ -27,6 +30,8 @@ class Intention:
     # routine's activity such as sleep); "" for a plain errand (reach, find, look at).
     verb: str = ""
     goal_id: int | None = None  # the CharacterGoal it serves, if one
+    avoid: bool = False
+    belief: bool = False
 
 
 @dataclass(frozen=True)
