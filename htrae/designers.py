@@ -42,6 +42,7 @@ DESIGNER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "spectramind": ("view",),
         "emotionsample": ("view",),
     },
+    "relationships": {"relationship": _EDIT, "relationshiprule": _EDIT},
 }
 
 

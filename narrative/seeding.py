@@ -25,6 +25,7 @@ from htrae.upsert import Outcome, UpsertTally, upsert
 from memory.models import Memory
 from narrative.emergence import template_problems
 from narrative.models import Faction, FactionRelation, LoreEntry, Quest, QuestStep, QuestTemplate
+from relationships.models import Relationship
 from world.models import Character, Location, Path, WorldObject
 from world.services import world_clock_get_or_create
 
@@ -122,6 +123,8 @@ def _seed_problems(data: dict[str, Any]) -> Iterator[str]:
             yield f"memory {number}: type must be short_term, long_term or emotional"
         if not str(item.get("content", "")).strip():
             yield f"memory {number}: content is empty"
+    for number, item in enumerate(data.get("relationships") or [], start=1):
+        yield from _relationship_problems(number, item, characters, check)
     for item in data.get("lore") or []:
         where = f"lore '{item.get('slug')}'"
         for slug in item.get("factions") or []:
@@ -299,6 +302,7 @@ def _seed_all(data: dict[str, Any], tally: UpsertTally) -> None:
     object_id = {slug: obj.id for slug, obj in objects.by_slug.items()}
 
     _seed_memories(data.get("memories") or [], tally, character_id)
+    _seed_relationships(data.get("relationships") or [], tally, character_id)
     _seed_lore(data.get("lore") or [], tally, faction_id, location_id, character_id)
     _seed_quests(data.get("quests") or [], tally, faction_id, location_id, character_id, object_id)
     _seed_quest_templates(data.get("quest_templates") or [], tally)
@@ -319,6 +323,42 @@ def _seed_memories(rows, tally, character_id) -> None:
             fields={"type": row["type"], "importance_score": float(row.get("importance", 5))},
         )
         tally.add("Memories", outcome)
+
+
+_OPINION_RANGES = {"affinity": (-1.0, 1.0), "trust": (-1.0, 1.0), "familiarity": (0.0, 1.0)}
+
+
+def _relationship_problems(number: int, item: dict, characters: set, check) -> Iterator[str]:
+    where = f"relationship {number}"
+    yield from check("character", characters, item.get("from"), where)
+    yield from check("character", characters, item.get("to"), where)
+    if item.get("from") == item.get("to"):
+        yield f"{where}: 'from' and 'to' must be two different characters"
+    for values in (item, item.get("reverse") or {}):
+        for name, (low, high) in _OPINION_RANGES.items():
+            value = values.get(name, 0)
+            if not isinstance(value, int | float) or not low <= value <= high:
+                yield f"{where}: {name} must be a number from {low:g} to {high:g}, got {value!r}"
+
+
+def _seed_relationships(rows, tally, character_id) -> None:
+    """Designers' starting opinions, matched by the pair (both ways when `reverse` is given)."""
+    wanted: dict[tuple[int, int], dict] = {}
+    for row in rows:
+        ends = (character_id[row["from"]], character_id[row["to"]])
+        wanted[ends] = {name: float(row.get(name, 0)) for name in _OPINION_RANGES}
+        if row.get("reverse"):
+            wanted[ends[::-1]] = {name: float(row["reverse"].get(name, 0)) for name in _OPINION_RANGES}
+    holders = {holder for holder, _ in wanted}
+    existing = {(row.character_id, row.other_id): row for row in Relationship.objects.filter(character_id__in=holders)}
+    for (holder, other), fields in wanted.items():
+        _, outcome = upsert(
+            Relationship,
+            existing=existing.get((holder, other)),
+            lookup={"character_id": holder, "other_id": other},
+            fields=fields,
+        )
+        tally.add("Relationships", outcome)
 
 
 def _seed_lore(rows, tally, faction_id, location_id, character_id) -> None:

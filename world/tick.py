@@ -39,6 +39,7 @@ from world.autonomy.actions import apply_decision
 from world.autonomy.decision import decide, rng_for
 from world.autonomy.intentions import intentions_load
 from world.autonomy.perception import character_states_load, perceive, world_snapshot_load
+from world.autonomy.regard import regards_load
 from world.events import EventDraft, EventType, collecting, publish_many
 from world.locks import retrying, tick_single_flight, world_exclusive
 from world.models import Character, WorldClock
@@ -245,12 +246,13 @@ def _reason_to_skip(clock: WorldClock, *, force: bool, expected_tick: int | None
 
 def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> None:
     """Perceive, decide, act, persist and publish for one batch (four queries, and one for
-    each intention source)."""
+    each intention source and each regard source)."""
     tick, hour = clock.tick, clock.world_time.hour
     changed: list[tuple] = []
     drafts: list[EventDraft] = []
     intentions = intentions_load(ids, tick=tick, world_time=clock.world_time)
-    for me in character_states_load(ids, moods=snapshot.moods, intentions=intentions):
+    regards = regards_load(ids, tick=tick)
+    for me in character_states_load(ids, moods=snapshot.moods, intentions=intentions, regards=regards):
         rng = rng_for(seed=clock.seed, tick=tick, character_id=me.id)
         perception = perceive(me, snapshot, hour=hour, tick=tick)
         outcome = apply_decision(perception, decide(perception, rng=rng), tick=tick, rng=rng)

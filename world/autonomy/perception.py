@@ -18,7 +18,16 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import RowNumber
 
 from world.autonomy.intentions import resolve_heading
-from world.autonomy.state import CharacterState, EventSeen, Exit, Intention, Neighbour, ObjectSeen, Perception
+from world.autonomy.state import (
+    CharacterState,
+    EventSeen,
+    Exit,
+    Intention,
+    Neighbour,
+    ObjectSeen,
+    Perception,
+    Regard,
+)
 from world.models import Character, GameEvent, Location, Path, WorldObject
 
 OTHERS_SEEN = 12  # a character notices at most this many others at a crowded place
@@ -99,11 +108,17 @@ def world_snapshot_load(*, tick: int) -> WorldSnapshot:
 
 
 def character_states_load(
-    ids: list[int], *, moods: dict[int, str], intentions: Mapping[int, tuple[Intention, ...]] | None = None
+    ids: list[int],
+    *,
+    moods: dict[int, str],
+    intentions: Mapping[int, tuple[Intention, ...]] | None = None,
+    regards: Mapping[int, Mapping[int, Regard]] | None = None,
 ) -> list[CharacterState]:
-    """The full state of a batch of characters (one query); moods as at tick start, and
-    the intentions other apps gave them (`world.autonomy.intentions`)."""
+    """The full state of a batch of characters (one query); moods as at tick start, the
+    intentions other apps gave them (`world.autonomy.intentions`) and what they think of
+    others (`world.autonomy.regard`)."""
     intentions = intentions or {}
+    regards = regards or {}
     rows = Character.objects.filter(id__in=ids).order_by("id")
     return [
         CharacterState(
@@ -118,6 +133,7 @@ def character_states_load(
             goals=tuple(str(goal) for goal in (row.goals or []) if goal),
             mood=moods.get(row.id, "calm"),
             intentions=intentions.get(row.id, ()),
+            regard=dict(regards.get(row.id, {})),
         )
         for row in rows.only(
             "id", "name", "kind", "location_id", "faction_id", "energy", "needs", "personality", "goals"
