@@ -38,6 +38,7 @@ DESIGNER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "spectra": {
         "emotiontype": _EDIT,
         "appraisalrule": _EDIT,
+        "standard": _EDIT,
         "spectragoal": _EDIT,
         "spectramind": ("view",),
         "emotionsample": ("view",),

@@ -26,6 +26,7 @@ from memory.models import Memory
 from narrative.emergence import template_problems
 from narrative.models import Faction, FactionRelation, LoreEntry, Quest, QuestStep, QuestTemplate
 from relationships.models import Relationship
+from spectra.models import Standard
 from world.models import Character, Location, Path, WorldObject
 from world.services import world_clock_get_or_create
 
@@ -123,6 +124,13 @@ def _seed_problems(data: dict[str, Any]) -> Iterator[str]:
             yield f"memory {number}: type must be short_term, long_term or emotional"
         if not str(item.get("content", "")).strip():
             yield f"memory {number}: content is empty"
+    for number, item in enumerate(data.get("standards") or [], start=1):
+        yield from check("faction", factions, item.get("faction"), f"standard {number}")
+        praise = item.get("praise")
+        if not item.get("faction") or not item.get("event"):
+            yield f"standard {number}: needs a faction and an event"
+        if not isinstance(praise, int | float) or not -1 <= praise <= 1:
+            yield f"standard {number}: praise must be a number from -1 to 1, got {praise!r}"
     for number, item in enumerate(data.get("relationships") or [], start=1):
         yield from _relationship_problems(number, item, characters, check)
     for item in data.get("lore") or []:
@@ -303,6 +311,7 @@ def _seed_all(data: dict[str, Any], tally: UpsertTally) -> None:
 
     _seed_memories(data.get("memories") or [], tally, character_id)
     _seed_relationships(data.get("relationships") or [], tally, character_id)
+    _seed_standards(data.get("standards") or [], tally, faction_id)
     _seed_lore(data.get("lore") or [], tally, faction_id, location_id, character_id)
     _seed_quests(data.get("quests") or [], tally, faction_id, location_id, character_id, object_id)
     _seed_quest_templates(data.get("quest_templates") or [], tally)
@@ -359,6 +368,20 @@ def _seed_relationships(rows, tally, character_id) -> None:
             fields=fields,
         )
         tally.add("Relationships", outcome)
+
+
+def _seed_standards(rows, tally, faction_id) -> None:
+    """Factions' standards (what their members hold praiseworthy), matched by faction and event."""
+    existing = {(row.faction_id, row.event_type): row for row in Standard.objects.filter(faction__isnull=False)}
+    for row in rows:
+        key = (faction_id[row["faction"]], row["event"])
+        _, outcome = upsert(
+            Standard,
+            existing=existing.get(key),
+            lookup={"faction_id": key[0], "event_type": key[1], "trait": ""},
+            fields={"praise": float(row["praise"]), "note": row.get("note", "")},
+        )
+        tally.add("Standards", outcome)
 
 
 def _seed_lore(rows, tally, faction_id, location_id, character_id) -> None:

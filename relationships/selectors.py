@@ -41,6 +41,22 @@ def regards_for(character_ids: list[int], *, tick: int) -> dict[int, dict[int, R
     return regards
 
 
+def affinities_between(holders: list[int], others: list[int], *, tick: int) -> dict[int, dict[int, float]]:
+    """What each of `holders` thinks of each of `others` it knows: affinity faded to `tick`
+    (one query; for appraising the people in a tick's events)."""
+    if not holders or not others:
+        return {}
+    rows = (
+        Relationship.objects.filter(character_id__in=holders, other_id__in=others)
+        .order_by("id")
+        .only("character_id", "other_id", "affinity", "trust", "familiarity", "last_contact_tick")
+    )
+    affinities: dict[int, dict[int, float]] = {}
+    for row in rows:
+        affinities.setdefault(row.character_id, {})[row.other_id] = fade(_stored(row), tick=tick).affinity
+    return affinities
+
+
 def stored_for_pairs(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Stored]:
     """The stored opinions of these directed pairs (one query)."""
     if not pairs:

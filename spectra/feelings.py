@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from htrae.bulk import bulk_update_columns
+from relationships.selectors import affinities_between
 from spectra.appraisal import EventView, Perceiver, appraise
 from spectra.emotion import (
     Feeling,
@@ -48,11 +49,15 @@ def _half_life() -> float:
 # --- Feelings ------------------------------------------------------------------------------
 
 
-def feelings_update(*, events: list[GameEvent], tick: int, always: frozenset[int] = frozenset()) -> dict[int, Feeling]:
+def feelings_update(
+    *, events: list[GameEvent], tick: int, always: frozenset[int] = frozenset(), everyone: bool = False
+) -> dict[int, Feeling]:
     """Appraise `events` for Spectra and the NPCs they touch and move their feelings.
 
     Characters in `always` are updated (relaxed toward baseline, sampled) even if nothing
-    touched them. Returns the new feelings by character id.
+    touched them. With `everyone` (the tick), every active NPC and Spectra is updated: feelings
+    relax toward the baseline every tick, touched or not, so a mood never sticks for want of
+    news (the tick writes every character's row anyway). Returns the new feelings by id.
     """
     views = [
         EventView(type=event.type, actor_id=event.actor_id, location_id=event.location_id, payload=event.payload)
@@ -61,7 +66,7 @@ def feelings_update(*, events: list[GameEvent], tick: int, always: frozenset[int
     ]
     rules = rulebook_get()
     views = [view for view in views if rules.concerns(view)]
-    if not views and not always:
+    if not views and not always and not everyone:
         return {}
 
     involved: set[int] = set(always)
@@ -74,18 +79,17 @@ def feelings_update(*, events: list[GameEvent], tick: int, always: frozenset[int
             involved.add(target.get("id") or 0)
         if view.location_id and rules.rules_for(view, "witness", "npc"):
             npc_witness_places.add(view.location_id)
-    candidates = (
-        Character.objects.filter(is_active=True)
-        .exclude(kind=Character.Kind.PLAYER)
-        .filter(
+    candidates = Character.objects.filter(is_active=True).exclude(kind=Character.Kind.PLAYER)
+    if not everyone:
+        candidates = candidates.filter(
             Q(kind=Character.Kind.SPECTRA)
             | Q(id__in=involved - {0})
             | Q(kind=Character.Kind.NPC, location_id__in=npc_witness_places)
         )
-        .only("id", "name", "kind", "location_id", "personality", "emotional_state")
-        .order_by("id")
-    )
-    return _feel_and_record(candidates, views, rules, tick=tick, always=always)
+    candidates = candidates.only(
+        "id", "name", "kind", "location_id", "faction_id", "goals", "personality", "emotional_state"
+    ).order_by("id")
+    return _feel_and_record(list(candidates), views, rules, tick=tick, always=always, everyone=everyone)
 
 
 def _views_by_concern(views: list[EventView], rules) -> dict:
@@ -94,11 +98,7 @@ def _views_by_concern(views: list[EventView], rules) -> dict:
     by_person: dict[int, list[int]] = {}
     by_place: dict[tuple[str, int | None], list[int]] = {}
     for index, view in enumerate(views):
-        people = {view.actor_id, view.payload.get("listener_id")}
-        target = view.payload.get("target")
-        if isinstance(target, dict) and target.get("type") == "character":
-            people.add(target.get("id"))
-        for person in people - {None}:
+        for person in _people_in(view):
             by_person.setdefault(person, []).append(index)
         for kind in ("spectra", "npc"):
             # witnesses (and players naming someone) matter only where a rule says so
@@ -107,6 +107,15 @@ def _views_by_concern(views: list[EventView], rules) -> dict:
             ):
                 by_place.setdefault((kind, view.location_id), []).append(index)
     return {"person": by_person, "place": by_place}
+
+
+def _people_in(view: EventView) -> set[int]:
+    """Who an event is by or to: its actor, its listener, the character turned to."""
+    people = {view.actor_id, view.payload.get("listener_id")}
+    target = view.payload.get("target")
+    if isinstance(target, dict) and target.get("type") == "character":
+        people.add(target.get("id"))
+    return {person for person in people if isinstance(person, int)}
 
 
 def _concerning(index: dict, views: list[EventView], me: Perceiver) -> list[EventView]:
@@ -118,15 +127,33 @@ def _concerning(index: dict, views: list[EventView], me: Perceiver) -> list[Even
     return [views[position] for position in sorted(positions)]
 
 
-def _feel_and_record(characters, views, rules, *, tick: int, always: frozenset[int]) -> dict[int, Feeling]:
+def _perceiver(character: Character, affinity: dict[int, float]) -> Perceiver:
+    return Perceiver(
+        id=character.id,
+        kind=character.kind,
+        name=character.name,
+        location_id=character.location_id,
+        faction_id=character.faction_id,
+        goals=tuple(str(goal) for goal in (character.goals or []) if goal),
+        personality=dict(character.personality or {}),
+        affinity=affinity,
+    )
+
+
+def _feel_and_record(
+    characters, views, rules, *, tick: int, always: frozenset[int], everyone: bool = False
+) -> dict[int, Feeling]:
     updates, samples, drafts = [], [], []
     feelings: dict[int, Feeling] = {}
     spectra_changed = False
     index = _views_by_concern(views, rules)
+    # What each thinks of the others, for appraising people it likes or dislikes (one query).
+    people = sorted({person for view in views for person in _people_in(view)})
+    affinities = affinities_between([character.id for character in characters], people, tick=tick)
     for character in characters:
-        me = Perceiver(id=character.id, kind=character.kind, name=character.name, location_id=character.location_id)
+        me = _perceiver(character, affinities.get(character.id, {}))
         impulses = [impulse for view in _concerning(index, views, me) for impulse in appraise(view, me, rules)]
-        if not impulses and character.id not in always:
+        if not impulses and character.id not in always and not everyone:
             continue
         baseline = baseline_from_personality(character.personality or {})
         previous = feeling_from_json(character.emotional_state, default_tick=tick)

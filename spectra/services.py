@@ -25,7 +25,7 @@ def spectra_tick(context: TickContext) -> None:
     baseline, resonates, expresses, thinks, plans, and publishes her status if it changed."""
     spectra = spectra_get()
     always = frozenset({spectra.id}) if spectra is not None and spectra.is_active else frozenset()
-    feelings = feelings_update(events=list(context.events), tick=context.tick, always=always)
+    feelings = feelings_update(events=list(context.events), tick=context.tick, always=always, everyone=True)
     if not always:
         return
     feeling = feelings[spectra.id]

@@ -11,7 +11,7 @@ from htrae.background import run_in_background
 from spectra import services
 from spectra.feelings import NOT_APPRAISED
 from spectra.mind import goals_advance
-from spectra.models import AppraisalRule, EmotionType
+from spectra.models import AppraisalRule, EmotionType, Standard
 from spectra.resonance import resonance_apply
 from spectra.selectors import rulebook_forget
 from spectra.tasks import mind_catch_up as mind_catch_up_task
@@ -68,6 +68,6 @@ def advance_goals(events: list[GameEvent]) -> None:
 register_tick_phase(services.spectra_tick)
 
 # A designer's edit of the emotion table applies at once in this process.
-for model in (AppraisalRule, EmotionType):
+for model in (AppraisalRule, EmotionType, Standard):
     post_save.connect(rulebook_forget, sender=model, dispatch_uid=f"rulebook-forget-save-{model.__name__}")
     post_delete.connect(rulebook_forget, sender=model, dispatch_uid=f"rulebook-forget-delete-{model.__name__}")
