@@ -47,7 +47,7 @@ def measure(ticks: int, every: int) -> None:
     from world.tick import run_tick
 
     try:
-        from relationships.selectors import ACQUAINTED_FAMILIARITY, acquaintance_density
+        from relationships.selectors import acquaintance_density, acquainted_familiarity
     except ImportError:  # before relationships existed
         acquaintance_density = None
 
@@ -57,7 +57,9 @@ def measure(ticks: int, every: int) -> None:
     per_day = round(24 * 3600 / (clock.tick_interval_seconds * clock.time_scale))
     print(f"{len(npcs)} NPCs; one tick = {clock.tick_interval_seconds * clock.time_scale / 60:.0f} in-world minutes")
     if acquaintance_density:
-        print(f"acquaintance density at start: {acquaintance_density():.3f} (familiarity >= {ACQUAINTED_FAMILIARITY})")
+        print(
+            f"acquaintance density at start: {acquaintance_density():.3f} (familiarity >= {acquainted_familiarity()})"
+        )
 
     previous: dict[int, str] = {}
     changes: Counter = Counter()

@@ -201,7 +201,7 @@ def _words(text: str) -> set[str]:
 
 def _named_things(event: EventView) -> str:
     payload = event.payload
-    names = ("object_name", "to_name", "listener_name", "actor_name", "location_name", "quest_title", "goal")
+    names = ("object_name", "to_name", "listener_name", "actor_name", "quest_title", "goal")
     return " ".join(str(payload.get(name) or "") for name in names)
 
 
@@ -213,7 +213,7 @@ def desirability(event: EventView, me: Perceiver) -> float:
     if event.type == "QUEST_COMPLETED" and mine:
         return 1.0
     if mine and event.type.endswith("_PURSUED_GOAL"):
-        return 0.6
+        return 0.3  # a step, not the goal
     goal_words = _words(" ".join(me.goals))
     if not goal_words or not goal_words & _words(_named_things(event)):
         return 0.0

@@ -100,10 +100,10 @@ OCC_RULES: list[tuple[str, str, str, str, str, float, str]] = [
     ("QUEST_FAILED", "actor", "any", "", "disappointment", 0.6, "it came to nothing"),
     ("QUEST_COMPLETED", "actor", "any", "goal_advanced", "joy", 0.8, "done at last"),
     # Actions of agents, against one's standards
-    ("*", "actor", "any", "praised", "pride", 0.6, "I did what is right"),
-    ("*", "actor", "any", "blamed", "shame", 0.6, "I did what I should not"),
-    ("*", "witness", "any", "praised", "admiration", 0.5, "they did what is right"),
-    ("*", "witness", "any", "blamed", "reproach", 0.5, "they did what they should not"),
+    ("*", "actor", "any", "praised", "pride", 0.4, "I did what is right"),
+    ("*", "actor", "any", "blamed", "shame", 0.5, "I did what I should not"),
+    ("*", "witness", "any", "praised", "admiration", 0.3, "they did what is right"),
+    ("*", "witness", "any", "blamed", "reproach", 0.4, "they did what they should not"),
     ("*", "addressed", "any", "praised", "gratitude", 0.6, "they did right by me"),
     ("*", "addressed", "any", "blamed", "anger", 0.8, "they wronged me"),
     ("NPC_PURSUED_GOAL", "actor", "npc", "praised", "gratification", 0.7, "good work toward my goal"),
@@ -112,7 +112,7 @@ OCC_RULES: list[tuple[str, str, str, str, str, float, str]] = [
     ("QUEST_FAILED", "actor", "any", "blamed", "remorse", 0.8, "I let it fail"),
     ("NPC_RESTED", "actor", "npc", "blamed", "remorse", 0.4, "idle while the work waits"),
     # Aspects of people, places and things: liking
-    ("*", "actor", "any", "liked", "liking", 0.4, "with someone or something I like"),
+    ("*", "actor", "any", "liked", "liking", 0.3, "with someone or something I like"),
     ("*", "actor", "any", "loved", "love", 0.6, "with someone I love"),
     ("*", "actor", "any", "hated", "hate", 0.7, "facing someone I hate"),
     ("*", "addressed", "any", "liked", "liking", 0.5, "someone I like turns to me"),
@@ -126,6 +126,19 @@ OCC_RULES: list[tuple[str, str, str, str, str, float, str]] = [
     ("NPC_PURSUED_GOAL", "witness", "any", "disliked", "resentment", 0.5, "a rival gets on"),
     ("QUEST_FAILED", "witness", "any", "liked", "pity", 0.6, "a friend failed"),
     ("QUEST_FAILED", "witness", "any", "disliked", "gloating", 0.5, "a rival failed"),
+    ("NPC_MOVE_ACTION", "witness", "any", "liked", "disappointment", 0.5, "a friend goes away"),
+    # The day's rhythm for NPCs: hope at dawn, winding down at evening, rest at night
+    ("TIME_OF_DAY_CHANGED:dawn", "witness", "npc", "", "hope", 0.3, "a new day"),
+    ("TIME_OF_DAY_CHANGED:evening", "witness", "npc", "", "satisfaction", 0.3, "the day's work is done"),
+    ("TIME_OF_DAY_CHANGED:night", "witness", "npc", "", "relief", 0.5, "night: rest"),
+]
+
+# Shipped unconditional NPC rules that the OCC rules above make personal (switched off, kept
+# for designers): being talked to pleases only if the speaker is liked; making something is
+# a matter of pride only to those whose standards admire it.
+SUPERSEDED_RULES: list[tuple[str, str, str]] = [
+    ("NPC_TALKED", "addressed", "npc"),
+    ("NPC_CREATED", "actor", "npc"),
 ]
 
 # Standards held by personality (faction standards are in the seed: `standards:`).
@@ -157,6 +170,10 @@ def occ_table_load(EmotionType, AppraisalRule, Standard) -> None:
             applies_to=applies_to,
             condition=condition,
             defaults={"emotion": emotions[emotion], "intensity": intensity, "note": note},
+        )
+    for event_type, role, applies_to in SUPERSEDED_RULES:
+        AppraisalRule.objects.filter(event_type=event_type, role=role, applies_to=applies_to, condition="").update(
+            is_active=False
         )
     for event_type, trait, praise, note in TRAIT_STANDARDS:
         Standard.objects.get_or_create(

@@ -22,6 +22,7 @@ from spectra.emotion import (
     feeling_from_json,
     intensity,
     mood_ring,
+    strongest,
 )
 from spectra.models import EmotionSample
 from spectra.selectors import rulebook_get
@@ -152,7 +153,9 @@ def _feel_and_record(
     affinities = affinities_between([character.id for character in characters], people, tick=tick)
     for character in characters:
         me = _perceiver(character, affinities.get(character.id, {}))
-        impulses = [impulse for view in _concerning(index, views, me) for impulse in appraise(view, me, rules)]
+        impulses = strongest(
+            [impulse for view in _concerning(index, views, me) for impulse in appraise(view, me, rules)]
+        )
         if not impulses and character.id not in always and not everyone:
             continue
         baseline = baseline_from_personality(character.personality or {})
