@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
+from django.utils import timezone
 
+from htrae.bulk import bulk_upsert_columns
 from relationships.logic import EventView, combined, event_contacts, near_contacts, opinions_after
 from relationships.models import Relationship
 from relationships.selectors import rules_load, stored_for_pairs
@@ -19,7 +21,8 @@ from world.tick import TickContext
 
 def relationships_write(changes: dict[tuple[int, int], Regard], *, tick: int) -> int:
     """Fade the changed pairs' opinions to `tick`, move them, and write them in one upsert
-    (two queries whatever the number of pairs). Returns how many pairs were written."""
+    (two queries whatever the number of pairs: `htrae.bulk.bulk_upsert_columns`).
+    Returns how many pairs were written."""
     if not changes:
         return 0
     stored = stored_for_pairs(list(changes))
@@ -30,21 +33,16 @@ def relationships_write(changes: dict[tuple[int, int], Regard], *, tick: int) ->
         affinity_half_life=settings.RELATIONSHIP_AFFINITY_HALF_LIFE_TICKS,
         familiarity_half_life=settings.RELATIONSHIP_FAMILIARITY_HALF_LIFE_TICKS,
     )
-    Relationship.objects.bulk_create(
+    now = timezone.now()
+    bulk_upsert_columns(
+        Relationship,
+        ["character", "other", "affinity", "trust", "familiarity", "last_contact_tick", "created_at", "updated_at"],
         [
-            Relationship(
-                character_id=holder,
-                other_id=other,
-                affinity=regard.affinity,
-                trust=regard.trust,
-                familiarity=regard.familiarity,
-                last_contact_tick=tick,
-            )
+            (holder, other, regard.affinity, regard.trust, regard.familiarity, tick, now, now)
             for holder, other, regard in opinions
         ],
-        update_conflicts=True,
-        unique_fields=["character", "other"],
-        update_fields=["affinity", "trust", "familiarity", "last_contact_tick", "updated_at"],
+        unique=["character", "other"],
+        update=["affinity", "trust", "familiarity", "last_contact_tick", "updated_at"],
     )
     return len(opinions)
 

@@ -108,14 +108,16 @@ def assert_tick_queries_at_most(limit, *, batch_size, assert_max_queries) -> Non
 # Per batch: the intention sources (quests held; remembered places, one query or four when
 # someone has one), load the batch, update it, insert its events; narrative stores speech
 # (up to four); the emotion core appraises (candidates, feelings, history, mood-change
-# events) and moves Spectra's goals. Not every batch needs every one of these at once.
-QUERIES_PER_BATCH = 12
+# events) and moves Spectra's goals; the relationships app's regard and friend-seeking
+# sources (one query each). Not every batch needs every one of these at once.
+QUERIES_PER_BATCH = 14
 # Per tick: savepoint, clock lock and save, the five-query snapshot, time of day, Spectra's
 # phase (relax, history, resonance, mind, thoughts, goals, status), release; the quest
 # engine's phase (steps, deadlines) and the factions' (incidents); the memory cortex's phase
 # (who is a player, bystanders, insert, consolidate in four, reflect in four) and its
-# memories of mood changes (clock, insert).
-QUERIES_PER_TICK = 36 + 15
+# memories of mood changes (clock, insert); the opinions the tick's people hold of each other
+# (for appraisal), and the relationships phase (who is where, rules, stored pairs, upsert).
+QUERIES_PER_TICK = 36 + 15 + 5
 
 
 @pytest.mark.django_db
