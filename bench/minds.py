@@ -95,6 +95,9 @@ def measure(ticks: int, every: int) -> None:
     print(f"mood changes: {sum(changes.values())} in total; fewest per NPC {min(changes.get(i, 0) for i in npcs)}")
     lively = sum(changes.get(i, 0) >= ticks / 50 for i in npcs)
     print(f"NPCs with at least one change per 50 ticks: {lively}/{len(npcs)}")
+    names = dict(Character.objects.filter(id__in=npcs).values_list("id", "name"))
+    quiet = sorted(npcs, key=lambda i: (changes.get(i, 0), i))[:5]
+    print("fewest mood changes: " + ", ".join(f"{names[i]} {changes.get(i, 0)} ({previous[i]})" for i in quiet))
     print(f"Spectra's moods (ticks): {dict(spectra_moods.most_common())}")
     print(f"emotional memories: {sum(emotional.values())}; NPCs with one: {len(emotional)}/{len(npcs)}")
     if acquaintance_density:

@@ -119,6 +119,8 @@ class Perceiver:
     goals: tuple[str, ...] = ()
     personality: Mapping[str, float] = field(default_factory=dict)
     affinity: Mapping[int, float] = field(default_factory=dict)  # what it thinks of others
+    energy: float = 100.0
+    needs: Mapping[str, float] = field(default_factory=dict)
 
     def likes(self, other_id: int | None) -> float:
         return float(self.affinity.get(other_id, 0.0)) if other_id is not None else 0.0
@@ -205,8 +207,27 @@ def _named_things(event: EventView) -> str:
     return " ".join(str(payload.get(name) or "") for name in names)
 
 
+TIRED_ENERGY = 25.0  # below this, anything but rest wears a character down
+LONELY = 0.8  # a social need from which anything but company is lonely
+
+
+def strain(event: EventView, me: Perceiver) -> float:
+    """How much its own deed leaves an urgent need unmet (0..1): working on while exhausted,
+    keeping to oneself while lonely. Needs are goals too (OCC): going without is undesirable."""
+    if event.actor_id != me.id:
+        return 0.0
+    tired = 0.0 if event.type.endswith("_RESTED") else max(0.0, (TIRED_ENERGY - me.energy) / TIRED_ENERGY)
+    social = float(me.needs.get("social", 0.0))
+    lonely = 0.0 if event.type.endswith("_TALKED") else max(0.0, (social - LONELY) / (1.0 - LONELY))
+    return min(1.0, max(tired, lonely))
+
+
 def desirability(event: EventView, me: Perceiver) -> float:
     """How far the event advances (> 0) or threatens (< 0) the character's goals, -1..1."""
+    return max(-1.0, min(1.0, _goal_desirability(event, me) - strain(event, me)))
+
+
+def _goal_desirability(event: EventView, me: Perceiver) -> float:
     mine = event.actor_id == me.id
     if event.type == "QUEST_FAILED" and mine:
         return -1.0

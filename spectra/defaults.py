@@ -94,6 +94,7 @@ OCC_RULES: list[tuple[str, str, str, str, str, float, str]] = [
     ("*", "actor", "any", "goal_advanced", "satisfaction", 0.6, "my deed brings my goal nearer"),
     ("*", "addressed", "any", "goal_advanced", "joy", 0.7, "what was done to me serves my goal"),
     ("*", "witness", "any", "goal_advanced", "hope", 0.5, "what I see brings my goal nearer"),
+    ("*", "actor", "any", "goal_threatened", "distress", 0.7, "what I do leaves me worn out or alone"),
     ("*", "witness", "any", "goal_threatened", "fear", 0.7, "someone I dislike at what my goals need"),
     ("*", "addressed", "any", "goal_threatened", "distress", 0.8, "someone I dislike thwarts me"),
     ("QUEST_FAILED", "actor", "any", "goal_threatened", "fears_confirmed", 0.8, "the deadline I dreaded"),

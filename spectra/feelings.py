@@ -88,7 +88,7 @@ def feelings_update(
             | Q(kind=Character.Kind.NPC, location_id__in=npc_witness_places)
         )
     candidates = candidates.only(
-        "id", "name", "kind", "location_id", "faction_id", "goals", "personality", "emotional_state"
+        "id", "name", "kind", "location_id", "faction_id", "goals", "personality", "emotional_state", "energy", "needs"
     ).order_by("id")
     return _feel_and_record(list(candidates), views, rules, tick=tick, always=always, everyone=everyone)
 
@@ -138,6 +138,8 @@ def _perceiver(character: Character, affinity: dict[int, float]) -> Perceiver:
         goals=tuple(str(goal) for goal in (character.goals or []) if goal),
         personality=dict(character.personality or {}),
         affinity=affinity,
+        energy=float(character.energy),
+        needs=dict(character.needs or {}),
     )
 
 
