@@ -264,3 +264,15 @@ def test_a_grave_event_is_felt_strongly_enough_to_be_remembered(place, settings)
     changed = GameEvent.objects.filter(type="NPC_EMOTION_CHANGED", actor=me).get()
     assert changed.payload["intensity"] >= settings.MEMORY_EMOTION_INTENSITY_THRESHOLD
     assert changed.payload["to"] in ("unease", "melancholy")
+
+
+def test_needs_are_goals_too(shipped):
+    """Working on while exhausted, or keeping to oneself while lonely, is undesirable; resting
+    and talking are what those needs want."""
+    worn, lonely, fine = npc(energy=5.0), npc(needs={"social": 0.95}), npc(energy=90.0, needs={"social": 0.2})
+    work = event("NPC_EXPLORED", actor_id=ME, object_name="a teapot")
+    assert desirability(work, worn) < 0 and desirability(work, lonely) < 0 and desirability(work, fine) == 0
+    assert "distress" in emotions(appraise(work, worn, shipped))
+    assert "distress" not in emotions(appraise(work, fine, shipped))
+    assert desirability(event("NPC_RESTED", actor_id=ME), worn) == 0
+    assert desirability(event("NPC_TALKED", actor_id=ME, listener_id=FRIEND), lonely) == 0
