@@ -5,6 +5,8 @@ of characters that costs far more in SQL compilation than the update itself (Dja
 #31202). Here PostgreSQL gets one `UPDATE ... FROM unnest(...)` and SQLite one
 `executemany` of a prepared UPDATE: one statement for the whole batch either way.
 
+`bulk_upsert_columns` inserts or updates on a unique key in one statement the same way.
+
 `bulk_insert_columns` does the same for inserts: Django's `bulk_create` uses `UNNEST` on
 PostgreSQL only when no field of the model has its own placeholder (a `BinaryField` has one),
 and otherwise sends one literal row per record, which psycopg then parses client-side (about
@@ -70,6 +72,44 @@ def bulk_insert_columns(model: type[models.Model], fields: Sequence[str], rows: 
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})", prepared)
+
+
+def bulk_upsert_columns(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    unique: Sequence[str],
+    update: Sequence[str],
+) -> None:
+    """Insert `rows` (values of `fields`, in order) or, where a row with the same `unique`
+    fields exists, set its `update` fields: one statement (`INSERT ... ON CONFLICT DO
+    UPDATE`, from `unnest` on PostgreSQL, an `executemany` on SQLite). `rows` must not
+    repeat a unique key."""
+    if not rows:
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    prepared = [[_insert_value(field, value) for field, value in zip(columns, row, strict=True)] for row in rows]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in columns)
+    conflict = ", ".join(quote(meta.get_field(name).column) for name in unique)
+    assignments = ", ".join(
+        f"{quote(meta.get_field(name).column)} = excluded.{quote(meta.get_field(name).column)}" for name in update
+    )
+    on_conflict = f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{_pg_array_type(field)}" for field in columns)
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT * FROM unnest({arrays}) {on_conflict}",
+                [list(column) for column in zip(*prepared, strict=True)],
+            )
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders}) {on_conflict}", prepared
+            )
 
 
 def _insert_value(field: models.Field, value: Any) -> Any:

@@ -40,10 +40,12 @@ DESIGNER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "spectra": {
         "emotiontype": _EDIT,
         "appraisalrule": _EDIT,
+        "standard": _EDIT,
         "spectragoal": _EDIT,
         "spectramind": ("view",),
         "emotionsample": ("view",),
     },
+    "relationships": {"relationship": _EDIT, "relationshiprule": _EDIT},
 }
 
 

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "spectra",
     "narrative",
     "memory",
+    "relationships",
 ]
 
 MIDDLEWARE = [
@@ -278,7 +279,18 @@ SEED_WORLD_FILE = env.path("SEED_WORLD_FILE", default=BASE_DIR / "seed" / "htrae
 
 # --- Emotions ---------------------------------------------------------------------------
 # Ticks for a feeling to relax halfway back to a character's baseline (spectra/emotion.py).
-EMOTION_HALF_LIFE_TICKS = env.float("EMOTION_HALF_LIFE_TICKS", default=8.0)
+EMOTION_HALF_LIFE_TICKS = env.float("EMOTION_HALF_LIFE_TICKS", default=4.0)
+
+# --- Relationships ----------------------------------------------------------------------
+# Without contact, affinity and trust halve toward neutral every RELATIONSHIP_AFFINITY_HALF_LIFE_TICKS
+# (a tick is 30 in-world minutes in the seed: 672 ticks = two weeks), familiarity every
+# RELATIONSHIP_FAMILIARITY_HALF_LIFE_TICKS. Being at the same place adds RELATIONSHIP_NEAR_FAMILIARITY
+# a tick. Two characters are acquainted from RELATIONSHIP_ACQUAINTED_FAMILIARITY on (a talk, or
+# an hour in each other's company): the measure of the acquaintance network's density.
+RELATIONSHIP_AFFINITY_HALF_LIFE_TICKS = env.float("RELATIONSHIP_AFFINITY_HALF_LIFE_TICKS", default=672.0)
+RELATIONSHIP_FAMILIARITY_HALF_LIFE_TICKS = env.float("RELATIONSHIP_FAMILIARITY_HALF_LIFE_TICKS", default=1344.0)
+RELATIONSHIP_NEAR_FAMILIARITY = env.float("RELATIONSHIP_NEAR_FAMILIARITY", default=0.05)
+RELATIONSHIP_ACQUAINTED_FAMILIARITY = env.float("RELATIONSHIP_ACQUAINTED_FAMILIARITY", default=0.1)
 
 # --- Dialogue ---------------------------------------------------------------------------
 # What Spectra and NPCs answer players (spectra/dialogue.py): an OpenAI-compatible

@@ -25,6 +25,8 @@ from htrae.upsert import Outcome, UpsertTally, upsert
 from memory.models import Memory
 from narrative.emergence import template_problems
 from narrative.models import Faction, FactionRelation, LoreEntry, Quest, QuestStep, QuestTemplate
+from relationships.models import Relationship
+from spectra.models import Standard
 from world.models import Character, CharacterGoal, Location, Path, RoutineSlot, WorldObject
 from world.selectors import world_seed_get
 from world.services import world_clock_get_or_create
@@ -151,6 +153,15 @@ def _seed_problems(data: dict[str, Any]) -> Iterator[str]:
             yield f"memory {number}: type must be short_term, long_term or emotional"
         if not str(item.get("content", "")).strip():
             yield f"memory {number}: content is empty"
+    for number, item in enumerate(data.get("standards") or [], start=1):
+        yield from check("faction", factions, item.get("faction"), f"standard {number}")
+        praise = item.get("praise")
+        if not item.get("faction") or not item.get("event"):
+            yield f"standard {number}: needs a faction and an event"
+        if not isinstance(praise, int | float) or not -1 <= praise <= 1:
+            yield f"standard {number}: praise must be a number from -1 to 1, got {praise!r}"
+    for number, item in enumerate(data.get("relationships") or [], start=1):
+        yield from _relationship_problems(number, item, characters, check)
     for item in data.get("lore") or []:
         where = f"lore '{item.get('slug')}'"
         for slug in item.get("factions") or []:
@@ -332,6 +343,8 @@ def _seed_all(data: dict[str, Any], tally: UpsertTally) -> None:
     _seed_life_goals(data["spectra"], tally, character_id)
 
     _seed_memories(data.get("memories") or [], tally, character_id, world_time=world_clock.world_time)
+    _seed_relationships(data.get("relationships") or [], tally, character_id)
+    _seed_standards(data.get("standards") or [], tally, faction_id)
     _seed_lore(data.get("lore") or [], tally, faction_id, location_id, character_id)
     _seed_quests(data.get("quests") or [], tally, faction_id, location_id, character_id, object_id)
     _seed_quest_templates(data.get("quest_templates") or [], tally)
@@ -457,6 +470,56 @@ def _seed_memories(rows, tally, character_id, *, world_time) -> None:
             Memory, existing=existing.get(key), lookup={"character_id": key[0], "content": key[1]}, fields=fields
         )
         tally.add("Memories", outcome)
+
+
+_OPINION_RANGES = {"affinity": (-1.0, 1.0), "trust": (-1.0, 1.0), "familiarity": (0.0, 1.0)}
+
+
+def _relationship_problems(number: int, item: dict, characters: set, check) -> Iterator[str]:
+    where = f"relationship {number}"
+    yield from check("character", characters, item.get("from"), where)
+    yield from check("character", characters, item.get("to"), where)
+    if item.get("from") == item.get("to"):
+        yield f"{where}: 'from' and 'to' must be two different characters"
+    for values in (item, item.get("reverse") or {}):
+        for name, (low, high) in _OPINION_RANGES.items():
+            value = values.get(name, 0)
+            if not isinstance(value, int | float) or not low <= value <= high:
+                yield f"{where}: {name} must be a number from {low:g} to {high:g}, got {value!r}"
+
+
+def _seed_relationships(rows, tally, character_id) -> None:
+    """Designers' starting opinions, matched by the pair (both ways when `reverse` is given)."""
+    wanted: dict[tuple[int, int], dict] = {}
+    for row in rows:
+        ends = (character_id[row["from"]], character_id[row["to"]])
+        wanted[ends] = {name: float(row.get(name, 0)) for name in _OPINION_RANGES}
+        if row.get("reverse"):
+            wanted[ends[::-1]] = {name: float(row["reverse"].get(name, 0)) for name in _OPINION_RANGES}
+    holders = {holder for holder, _ in wanted}
+    existing = {(row.character_id, row.other_id): row for row in Relationship.objects.filter(character_id__in=holders)}
+    for (holder, other), fields in wanted.items():
+        _, outcome = upsert(
+            Relationship,
+            existing=existing.get((holder, other)),
+            lookup={"character_id": holder, "other_id": other},
+            fields=fields,
+        )
+        tally.add("Relationships", outcome)
+
+
+def _seed_standards(rows, tally, faction_id) -> None:
+    """Factions' standards (what their members hold praiseworthy), matched by faction and event."""
+    existing = {(row.faction_id, row.event_type): row for row in Standard.objects.filter(faction__isnull=False)}
+    for row in rows:
+        key = (faction_id[row["faction"]], row["event"])
+        _, outcome = upsert(
+            Standard,
+            existing=existing.get(key),
+            lookup={"faction_id": key[0], "event_type": key[1], "trait": ""},
+            fields={"praise": float(row["praise"]), "note": row.get("note", "")},
+        )
+        tally.add("Standards", outcome)
 
 
 def _seed_lore(rows, tally, faction_id, location_id, character_id) -> None:

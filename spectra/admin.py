@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from htrae.admin_tools import ReadOnlyAdmin
-from spectra.models import AppraisalRule, EmotionSample, EmotionType, SpectraGoal, SpectraMind
+from spectra.models import AppraisalRule, EmotionSample, EmotionType, SpectraGoal, SpectraMind, Standard
 
 
 @admin.register(EmotionType)
@@ -18,12 +18,23 @@ class EmotionTypeAdmin(admin.ModelAdmin):
 
 @admin.register(AppraisalRule)
 class AppraisalRuleAdmin(admin.ModelAdmin):
-    list_display = ["event_type", "role", "applies_to", "emotion", "intensity", "is_active", "note"]
+    list_display = ["event_type", "role", "applies_to", "condition", "emotion", "intensity", "is_active", "note"]
     list_editable = ["intensity", "is_active"]
-    list_filter = ["role", "applies_to", "is_active", "emotion"]
+    list_filter = ["role", "applies_to", "condition", "is_active", "emotion"]
     list_select_related = ["emotion"]
     search_fields = ["event_type", "note", "emotion__name"]
     autocomplete_fields = ["emotion"]
+
+
+@admin.register(Standard)
+class StandardAdmin(admin.ModelAdmin):
+    """The norms deeds are judged by (praiseworthiness): a faction's, or a personality trait's."""
+
+    list_display = ["event_type", "faction", "trait", "praise", "note"]
+    list_editable = ["praise"]
+    list_filter = ["faction", "trait"]
+    list_select_related = ["faction"]
+    search_fields = ["event_type", "note"]
 
 
 @admin.register(SpectraGoal)

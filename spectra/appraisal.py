@@ -1,21 +1,90 @@
-"""Appraisal: which emotions an event stirs in a character (pure).
+"""Appraisal: which emotions an event stirs in a character (pure), in the manner of OCC.
 
 An event is looked up in the designers' rule table by its type (and, for events that carry a
-`qualifier`, by `TYPE:qualifier`, e.g. `TIME_OF_DAY_CHANGED:dawn`) and by the character's
-role in it: `actor` (did it), `addressed` (was spoken or turned to, or named in what a
-player said), `witness` (it happened where the character is, or everywhere).
+`qualifier`, by `TYPE:qualifier`, e.g. `TIME_OF_DAY_CHANGED:dawn`; `*` matches any event) and
+by the character's role in it: `actor` (did it), `addressed` (was spoken or turned to, or
+named in what a player said), `witness` (it happened where the character is, or everywhere).
+
+A rule may also ask what the event means to this character (its `condition`), OCC's three
+appraisals, computed here from the character's own goals, standards and likings:
+
+- **desirability** for its goals (`goal_advanced` / `goal_threatened`): its own pursuit and
+  quests, and anything the event names (a place, an object, a person) that its goals name,
+  done by itself or someone it does not dislike (advanced) or by someone it dislikes
+  (threatened); a quest failed threatens;
+- **praiseworthiness** of the deed against its standards (`praised` / `blamed`): the sum of
+  the designers' `Standard`s for the deed's event type held by its faction, and those held
+  by a personality trait, weighted by how far the trait is from the middle (a low
+  agreeableness turns a standard around);
+- **appealingness** (`liked` / `disliked`, and the strong `loved` / `hated`): of the person
+  on the other side of the event (its affinity from relationships), or of a place or object
+  its goals name.
+
+A conditioned rule's intensity is scaled by how strongly the condition holds.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from spectra.emotion import Impulse
 
 ACTOR, ADDRESSED, WITNESS = "actor", "addressed", "witness"
+ANY_EVENT = "*"
+
+ALWAYS = ""
+GOAL_ADVANCED, GOAL_THREATENED = "goal_advanced", "goal_threatened"
+PRAISED, BLAMED = "praised", "blamed"
+LIKED, DISLIKED, LOVED, HATED = "liked", "disliked", "loved", "hated"
+CONDITIONS = (ALWAYS, GOAL_ADVANCED, GOAL_THREATENED, PRAISED, BLAMED, LIKED, DISLIKED, LOVED, HATED)
+
+LIKING = 0.2  # affinity from which someone is liked (or, negated, disliked)
+STRONG_LIKING = 0.6  # from which liking is love (and disliking hate)
+GOAL_APPEAL = 0.5  # how appealing a place or object one's goals name is
+TRAITS = ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")
+_STOPWORDS = frozenset(
+    [
+        "that",
+        "this",
+        "with",
+        "from",
+        "into",
+        "over",
+        "under",
+        "their",
+        "there",
+        "which",
+        "would",
+        "about",
+        "what",
+        "when",
+        "where",
+        "than",
+        "them",
+        "they",
+        "your",
+        "mine",
+        "ours",
+        "every",
+        "make",
+        "made",
+        "find",
+        "keep",
+        "take",
+        "bring",
+        "before",
+        "after",
+        "once",
+        "more",
+        "most",
+        "much",
+        "very",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +95,18 @@ class Rule:
     emotion: str
     direction: tuple[float, float, float]
     intensity: float
+    condition: str = ALWAYS
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A norm: doing `event_key` is praiseworthy (praise > 0) or blameworthy (< 0) to the
+    members of `faction_id`, or to those high in `trait` (and the reverse to those low)."""
+
+    event_key: str
+    praise: float
+    faction_id: int | None = None
+    trait: str = ""
 
 
 @dataclass(frozen=True)
@@ -34,6 +115,15 @@ class Perceiver:
     kind: str
     name: str
     location_id: int
+    faction_id: int | None = None
+    goals: tuple[str, ...] = ()
+    personality: Mapping[str, float] = field(default_factory=dict)
+    affinity: Mapping[int, float] = field(default_factory=dict)  # what it thinks of others
+    energy: float = 100.0
+    needs: Mapping[str, float] = field(default_factory=dict)
+
+    def likes(self, other_id: int | None) -> float:
+        return float(self.affinity.get(other_id, 0.0)) if other_id is not None else 0.0
 
 
 @dataclass(frozen=True)
@@ -50,20 +140,26 @@ class EventView:
 
 
 class RuleBook:
-    """The active rules, indexed for lookup by (event key, role)."""
+    """The active rules and standards, indexed for lookup by (event key, role)."""
 
-    def __init__(self, rules: list[Rule]):
+    def __init__(self, rules: list[Rule], standards: list[Standard] | None = None):
         self.index: dict[tuple[str, str], list[Rule]] = defaultdict(list)
         for rule in rules:
             self.index[(rule.event_key, rule.role)].append(rule)
         self.event_keys = {rule.event_key for rule in rules}
+        self.standards: dict[str, list[Standard]] = defaultdict(list)
+        for standard in standards or []:
+            self.standards[standard.event_key].append(standard)
 
     def concerns(self, event: EventView) -> bool:
-        return any(key in self.event_keys for key in event.keys)
+        return ANY_EVENT in self.event_keys or any(key in self.event_keys for key in event.keys)
 
     def rules_for(self, event: EventView, role: str, kind: str) -> list[Rule]:
         return [
-            rule for key in event.keys for rule in self.index.get((key, role), ()) if rule.applies_to in (kind, "any")
+            rule
+            for key in (*event.keys, ANY_EVENT)
+            for rule in self.index.get((key, role), ())
+            if rule.applies_to in (kind, "any")
         ]
 
 
@@ -86,12 +182,123 @@ def role_of(event: EventView, me: Perceiver) -> str | None:
     return WITNESS if here else None
 
 
+# --- The three appraisals ------------------------------------------------------------------
+
+
+def other_party(event: EventView, me: Perceiver) -> int | None:
+    """The person on the other side of the event from `me`: whom I did it to, or who did it."""
+    if event.actor_id != me.id:
+        return event.actor_id
+    payload = event.payload
+    target = payload.get("target") if isinstance(payload.get("target"), dict) else {}
+    listener = payload.get("listener_id")
+    if isinstance(listener, int):
+        return listener
+    return target.get("id") if target.get("type") == "character" else None
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in re.findall(r"[a-z]+", text.lower()) if len(word) >= 4 and word not in _STOPWORDS}
+
+
+def _named_things(event: EventView) -> str:
+    payload = event.payload
+    names = ("object_name", "to_name", "listener_name", "actor_name", "quest_title", "goal")
+    return " ".join(str(payload.get(name) or "") for name in names)
+
+
+TIRED_ENERGY = 25.0  # below this, anything but rest wears a character down
+LONELY = 0.8  # a social need from which anything but company is lonely
+
+
+def strain(event: EventView, me: Perceiver) -> float:
+    """How much its own deed leaves an urgent need unmet (0..1): working on while exhausted,
+    keeping to oneself while lonely. Needs are goals too (OCC): going without is undesirable."""
+    if event.actor_id != me.id:
+        return 0.0
+    tired = 0.0 if event.type.endswith("_RESTED") else max(0.0, (TIRED_ENERGY - me.energy) / TIRED_ENERGY)
+    social = float(me.needs.get("social", 0.0))
+    lonely = 0.0 if event.type.endswith("_TALKED") else max(0.0, (social - LONELY) / (1.0 - LONELY))
+    return min(1.0, max(tired, lonely))
+
+
+def desirability(event: EventView, me: Perceiver) -> float:
+    """How far the event advances (> 0) or threatens (< 0) the character's goals, -1..1."""
+    return max(-1.0, min(1.0, _goal_desirability(event, me) - strain(event, me)))
+
+
+def _goal_desirability(event: EventView, me: Perceiver) -> float:
+    mine = event.actor_id == me.id
+    if event.type == "QUEST_FAILED" and mine:
+        return -1.0
+    if event.type == "QUEST_COMPLETED" and mine:
+        return 1.0
+    if mine and event.type.endswith("_PURSUED_GOAL"):
+        return 0.3  # a step, not the goal
+    goal_words = _words(" ".join(me.goals))
+    if not goal_words or not goal_words & _words(_named_things(event)):
+        return 0.0
+    liking = 1.0 if mine else me.likes(event.actor_id)
+    if liking <= -LIKING:
+        return -0.6
+    return 0.5
+
+
+def praiseworthiness(event: EventView, me: Perceiver, standards: Mapping[str, list[Standard]]) -> float:
+    """The deed judged by the character's standards (its faction's and its personality's), -1..1."""
+    total = 0.0
+    for key in (*event.keys, ANY_EVENT):
+        for standard in standards.get(key, ()):
+            if standard.faction_id is not None and standard.faction_id == me.faction_id:
+                total += standard.praise
+            elif standard.trait:
+                leaning = 2.0 * float(me.personality.get(standard.trait, 0.5)) - 1.0
+                total += standard.praise * leaning
+    return max(-1.0, min(1.0, total))
+
+
+def appealingness(event: EventView, me: Perceiver) -> float:
+    """How much the character likes what the event puts before it, -1..1: the person on the
+    other side, else a place or object its goals name."""
+    other = other_party(event, me)
+    if other is not None:
+        return me.likes(other)
+    thing = " ".join(str(event.payload.get(name) or "") for name in ("object_name", "to_name"))
+    return GOAL_APPEAL if _words(thing) & _words(" ".join(me.goals)) else 0.0
+
+
+def condition_strength(condition: str, event: EventView, me: Perceiver, rules: RuleBook) -> float:
+    """How strongly `condition` holds for `me` (0: not at all), 0..1."""
+    if condition == ALWAYS:
+        return 1.0
+    if condition in (GOAL_ADVANCED, GOAL_THREATENED):
+        value = desirability(event, me)
+        return max(0.0, value if condition == GOAL_ADVANCED else -value)
+    if condition in (PRAISED, BLAMED):
+        value = praiseworthiness(event, me, rules.standards)
+        return max(0.0, value if condition == PRAISED else -value)
+    value = appealingness(event, me)
+    if condition in (DISLIKED, HATED):
+        value = -value
+    floor = STRONG_LIKING if condition in (LOVED, HATED) else LIKING
+    return min(1.0, value) if value >= floor else 0.0
+
+
 def appraise(event: EventView, me: Perceiver, rules: RuleBook) -> list[Impulse]:
     """The emotions `event` stirs in `me`."""
     role = role_of(event, me)
     if role is None:
         return []
-    return [
-        Impulse(emotion=rule.emotion, direction=rule.direction, intensity=rule.intensity, cause=event.type)
-        for rule in rules.rules_for(event, role, me.kind)
-    ]
+    impulses = []
+    for rule in rules.rules_for(event, role, me.kind):
+        strength = condition_strength(rule.condition, event, me, rules)
+        if strength > 0:
+            impulses.append(
+                Impulse(
+                    emotion=rule.emotion,
+                    direction=rule.direction,
+                    intensity=round(rule.intensity * strength, 4),
+                    cause=event.type,
+                )
+            )
+    return impulses

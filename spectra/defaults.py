@@ -84,3 +84,99 @@ def emotion_table_load(EmotionType, AppraisalRule) -> None:
             applies_to=applies_to,
             defaults={"emotion": emotions[emotion], "intensity": intensity, "note": note},
         )
+
+
+# OCC appraisal rules: (event type or *, role, applies to, condition, emotion, intensity, note).
+# The condition is what the event means to the character (spectra.appraisal): its goals,
+# its standards, its likings; the intensity scales with how much.
+OCC_RULES: list[tuple[str, str, str, str, str, float, str]] = [
+    # Consequences of events, for one's goals
+    ("*", "actor", "any", "goal_advanced", "satisfaction", 0.6, "my deed brings my goal nearer"),
+    ("*", "addressed", "any", "goal_advanced", "joy", 0.7, "what was done to me serves my goal"),
+    ("*", "witness", "any", "goal_advanced", "hope", 0.5, "what I see brings my goal nearer"),
+    ("*", "actor", "any", "goal_threatened", "distress", 0.7, "what I do leaves me worn out or alone"),
+    ("*", "witness", "any", "goal_threatened", "fear", 0.7, "someone I dislike at what my goals need"),
+    ("*", "addressed", "any", "goal_threatened", "distress", 0.8, "someone I dislike thwarts me"),
+    ("QUEST_FAILED", "actor", "any", "goal_threatened", "fears_confirmed", 0.8, "the deadline I dreaded"),
+    ("QUEST_FAILED", "actor", "any", "", "disappointment", 0.6, "it came to nothing"),
+    ("QUEST_COMPLETED", "actor", "any", "goal_advanced", "joy", 0.8, "done at last"),
+    # Actions of agents, against one's standards
+    ("*", "actor", "any", "praised", "pride", 0.4, "I did what is right"),
+    ("*", "actor", "any", "blamed", "shame", 0.5, "I did what I should not"),
+    ("*", "witness", "any", "praised", "admiration", 0.3, "they did what is right"),
+    ("*", "witness", "any", "blamed", "reproach", 0.4, "they did what they should not"),
+    ("*", "addressed", "any", "praised", "gratitude", 0.6, "they did right by me"),
+    ("*", "addressed", "any", "blamed", "anger", 0.8, "they wronged me"),
+    ("NPC_PURSUED_GOAL", "actor", "npc", "praised", "gratification", 0.7, "good work toward my goal"),
+    ("SPECTRA_PURSUED_GOAL", "actor", "spectra", "praised", "gratification", 0.7, "good work toward her goal"),
+    ("QUEST_COMPLETED", "actor", "any", "praised", "gratification", 0.8, "a task done well"),
+    ("QUEST_FAILED", "actor", "any", "blamed", "remorse", 0.8, "I let it fail"),
+    ("NPC_RESTED", "actor", "npc", "blamed", "remorse", 0.4, "idle while the work waits"),
+    # Aspects of people, places and things: liking
+    ("*", "actor", "any", "liked", "liking", 0.3, "with someone or something I like"),
+    ("*", "actor", "any", "loved", "love", 0.6, "with someone I love"),
+    ("*", "actor", "any", "hated", "hate", 0.7, "facing someone I hate"),
+    ("*", "addressed", "any", "liked", "liking", 0.5, "someone I like turns to me"),
+    ("*", "addressed", "any", "disliked", "disliking", 0.6, "someone I dislike turns to me"),
+    ("*", "addressed", "any", "hated", "hate", 0.8, "someone I hate turns to me"),
+    ("*", "witness", "any", "disliked", "disliking", 0.3, "someone I dislike is about"),
+    # Fortunes of others: pleased or displeased for them, as one likes them
+    ("NPC_CREATED", "witness", "any", "liked", "happy_for", 0.5, "a friend made something"),
+    ("NPC_PURSUED_GOAL", "witness", "any", "liked", "happy_for", 0.4, "a friend gets on"),
+    ("NPC_CREATED", "witness", "any", "disliked", "resentment", 0.5, "a rival made something"),
+    ("NPC_PURSUED_GOAL", "witness", "any", "disliked", "resentment", 0.5, "a rival gets on"),
+    ("QUEST_FAILED", "witness", "any", "liked", "pity", 0.6, "a friend failed"),
+    ("QUEST_FAILED", "witness", "any", "disliked", "gloating", 0.5, "a rival failed"),
+    ("NPC_MOVE_ACTION", "witness", "any", "liked", "disappointment", 0.5, "a friend goes away"),
+    # The day's rhythm for NPCs: hope at dawn, winding down at evening, rest at night
+    ("TIME_OF_DAY_CHANGED:dawn", "witness", "npc", "", "hope", 0.3, "a new day"),
+    ("TIME_OF_DAY_CHANGED:evening", "witness", "npc", "", "satisfaction", 0.3, "the day's work is done"),
+    ("TIME_OF_DAY_CHANGED:night", "witness", "npc", "", "relief", 0.5, "night: rest"),
+]
+
+# Shipped unconditional NPC rules that the OCC rules above make personal (switched off, kept
+# for designers): being talked to pleases only if the speaker is liked; making something is
+# a matter of pride only to those whose standards admire it.
+SUPERSEDED_RULES: list[tuple[str, str, str]] = [
+    ("NPC_TALKED", "addressed", "npc"),
+    ("NPC_CREATED", "actor", "npc"),
+]
+
+# Standards held by personality (faction standards are in the seed: `standards:`).
+# (event type, trait, praise, note): those high in the trait judge the deed so, those low the
+# other way, in proportion.
+TRAIT_STANDARDS: list[tuple[str, str, float, str]] = [
+    ("NPC_TALKED", "agreeableness", 0.4, "kind folk think talk is good; the unkind find it intrusive"),
+    ("SPECTRA_TALKED", "agreeableness", 0.4, "the same of Spectra"),
+    ("NPC_PURSUED_GOAL", "conscientiousness", 0.5, "the diligent admire diligence"),
+    ("SPECTRA_PURSUED_GOAL", "conscientiousness", 0.5, "the same of Spectra"),
+    ("NPC_RESTED", "conscientiousness", -0.3, "the diligent frown on idling; the easygoing approve"),
+    ("NPC_EXPLORED", "openness", 0.4, "the open admire curiosity; the closed call it prying"),
+    ("NPC_CREATED", "openness", 0.4, "the open admire making"),
+    ("SPECTRA_CREATED", "openness", 0.4, "the same of Spectra"),
+    ("NPC_MOVE_ACTION", "neuroticism", -0.3, "the anxious dislike comings and goings"),
+    ("QUEST_COMPLETED", "conscientiousness", 0.8, "a promise kept"),
+    ("QUEST_FAILED", "conscientiousness", -0.8, "a promise broken"),
+]
+
+
+def occ_table_load(EmotionType, AppraisalRule, Standard) -> None:
+    """Create the shipped OCC rules and personality standards that are missing (models
+    passed in, for the data migration)."""
+    emotions = {emotion.name: emotion for emotion in EmotionType.objects.all()}
+    for event_type, role, applies_to, condition, emotion, intensity, note in OCC_RULES:
+        AppraisalRule.objects.get_or_create(
+            event_type=event_type,
+            role=role,
+            applies_to=applies_to,
+            condition=condition,
+            defaults={"emotion": emotions[emotion], "intensity": intensity, "note": note},
+        )
+    for event_type, role, applies_to in SUPERSEDED_RULES:
+        AppraisalRule.objects.filter(event_type=event_type, role=role, applies_to=applies_to, condition="").update(
+            is_active=False
+        )
+    for event_type, trait, praise, note in TRAIT_STANDARDS:
+        Standard.objects.get_or_create(
+            event_type=event_type, trait=trait, faction=None, defaults={"praise": praise, "note": note}
+        )

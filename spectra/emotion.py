@@ -47,8 +47,15 @@ MOOD_HUES: dict[str, float] = {
     WONDER: 0.83,  # violet
 }
 
+IMPULSES_FELT_PER_TICK = 3  # only the strongest few emotions of a moment move the feeling
 HYSTERESIS = 0.12  # another mood must be this much nearer before the mood changes
-IMPULSE_GAIN = 0.3  # how far one full-intensity emotion moves the state
+IMPULSE_GAIN = 1.0  # how far one full-intensity emotion moves the state
+# Salience grows faster than intensity (a push of intensity squared times gain): the routine (0.2-0.4)
+# barely stirs a feeling, which then rests near its personality's baseline; what matters to a
+# character (0.7-1: its goals, its standards, those it loves or hates) moves it far enough to
+# be remembered. Linear pushes made the constant stream of small pleasures pin everyone at
+# the same corner of the space, and no single event could ever be felt strongly.
+SALIENCE_POWER = 2.0
 
 
 @dataclass(frozen=True)
@@ -101,8 +108,9 @@ class Feeling:
 def baseline_from_personality(traits: dict[str, float]) -> PAD:
     """The resting state a personality returns to (Mehrabian's mapping, as used by ALMA).
 
-    Traits are 0..1 here; the mapping takes -1..1, and the result is halved so that a
-    personality leans a mood rather than fixing it.
+    Traits are 0..1 here; the mapping takes -1..1. The full mapping, not a damped one: halved,
+    every seed personality rested within 0.3 of the origin, whose nearest mood is curiosity,
+    so feelings relaxing toward their baselines made a whole population curious.
     """
 
     def trait(name: str) -> float:
@@ -116,7 +124,7 @@ def baseline_from_personality(traits: dict[str, float]) -> PAD:
         arousal=0.15 * openness + 0.30 * agreeableness - 0.57 * stability,
         dominance=0.25 * openness + 0.17 * conscientiousness + 0.60 * extraversion - 0.32 * agreeableness,
     )
-    return PAD(*(0.5 * value for value in pad.as_tuple())).clamped()
+    return pad.clamped()
 
 
 def decay(state: PAD, baseline: PAD, *, ticks: float, half_life_ticks: float) -> PAD:
@@ -134,14 +142,40 @@ def apply_impulses(state: PAD, impulses: list[Impulse]) -> PAD:
     values = list(state.as_tuple())
     for impulse in impulses:
         for axis, direction in enumerate(impulse.direction):
-            step = direction * impulse.intensity * IMPULSE_GAIN
+            step = direction * impulse.intensity**SALIENCE_POWER * IMPULSE_GAIN
             room = 1.0 - abs(values[axis]) if (step > 0) == (values[axis] > 0) else 1.0
             values[axis] = max(-1.0, min(1.0, values[axis] + step * room))
     return PAD(*values)
 
 
+def strongest(impulses: list[Impulse], limit: int = IMPULSES_FELT_PER_TICK) -> list[Impulse]:
+    """The `limit` most intense impulses, in their original order: a crowd's every deed would
+    otherwise pile up (twenty admirations are not twenty times one) and pin everyone's
+    feeling at an edge of the space."""
+    if len(impulses) <= limit:
+        return impulses
+    kept = sorted(range(len(impulses)), key=lambda index: (-impulses[index].intensity, index))[:limit]
+    return [impulses[index] for index in sorted(kept)]
+
+
+# The moods' shell: no prototype lies nearer the neutral point than this.
+MOOD_SHELL = min(math.dist((0.0, 0.0, 0.0), point) for point in MOOD_PROTOTYPES.values())
+
+
+def _read(state: PAD) -> PAD:
+    """The state as a mood is read from it: a faint feeling is read by its direction, as if it
+    lay on the moods' shell (its strength is `intensity`'s business). Read as it lies, every
+    mild feeling was nearest the prototype closest to neutral (curiosity), so a population
+    of mild temperaments, uneasy or calm, all read as curious (after ALMA's mood octants)."""
+    norm = math.dist((0.0, 0.0, 0.0), state.as_tuple())
+    if norm >= MOOD_SHELL or norm < 1e-6:
+        return state
+    return PAD(*(value * MOOD_SHELL / norm for value in state.as_tuple()))
+
+
 def nearest_mood(state: PAD) -> str:
-    return min(MOODS, key=lambda mood: (state.distance(MOOD_PROTOTYPES[mood]), mood))
+    read = _read(state)
+    return min(MOODS, key=lambda mood: (read.distance(MOOD_PROTOTYPES[mood]), mood))
 
 
 def classify(state: PAD, current: str | None) -> str:
@@ -149,7 +183,8 @@ def classify(state: PAD, current: str | None) -> str:
     candidate = nearest_mood(state)
     if current not in MOOD_PROTOTYPES or candidate == current:
         return candidate
-    if state.distance(MOOD_PROTOTYPES[candidate]) + HYSTERESIS < state.distance(MOOD_PROTOTYPES[current]):
+    read = _read(state)
+    if read.distance(MOOD_PROTOTYPES[candidate]) + HYSTERESIS < read.distance(MOOD_PROTOTYPES[current]):
         return candidate
     return current
 

@@ -54,9 +54,29 @@ class AppraisalRule(models.Model):
         NPC = "npc", "NPCs"
         ANY = "any", "Anyone"
 
-    event_type = models.CharField(max_length=64, db_index=True, help_text="e.g. PLAYER_SPOKE")
+    class Condition(models.TextChoices):
+        ALWAYS = "", "Always"
+        GOAL_ADVANCED = "goal_advanced", "It advances one of the character's goals"
+        GOAL_THREATENED = "goal_threatened", "It threatens one of the character's goals"
+        PRAISED = "praised", "The deed meets the character's standards"
+        BLAMED = "blamed", "The deed offends the character's standards"
+        LIKED = "liked", "The character likes who or what it is about"
+        DISLIKED = "disliked", "The character dislikes who or what it is about"
+        LOVED = "loved", "The character loves who it is about"
+        HATED = "hated", "The character hates who it is about"
+
+    event_type = models.CharField(
+        max_length=64, db_index=True, help_text="e.g. PLAYER_SPOKE, TIME_OF_DAY_CHANGED:dawn, or * for any event"
+    )
     role = models.CharField(max_length=10, choices=Role.choices)
     applies_to = models.CharField(max_length=8, choices=AppliesTo.choices, default=AppliesTo.ANY)
+    condition = models.CharField(
+        max_length=16,
+        choices=Condition.choices,
+        default=Condition.ALWAYS,
+        blank=True,
+        help_text="What the event must mean to the character (OCC appraisal); the intensity scales with how much.",
+    )
     emotion = models.ForeignKey(EmotionType, on_delete=models.CASCADE, related_name="rules")
     intensity = models.FloatField(default=0.5, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     is_active = models.BooleanField(default=True)
@@ -67,14 +87,54 @@ class AppraisalRule(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(intensity__gte=0, intensity__lte=1), name="appraisal_intensity_0_to_1"),
             models.UniqueConstraint(
-                fields=["event_type", "role", "applies_to"],
-                name="appraisal_rule_unique",
-                violation_error_message="There is already a rule for this event, role and kind of character.",
+                fields=["event_type", "role", "applies_to", "condition"],
+                name="appraisal_rule_unique_condition",
+                violation_error_message="A rule for this event, role, kind of character and condition exists.",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.event_type} as {self.role} ({self.applies_to}) → {self.emotion.name} at {self.intensity}"
+        when = f" if {self.condition}" if self.condition else ""
+        return f"{self.event_type} as {self.role} ({self.applies_to}){when} → {self.emotion.name} at {self.intensity}"
+
+
+class Standard(models.Model):
+    """A norm characters judge deeds by (OCC praiseworthiness): doing `event_type` is
+    praiseworthy (praise > 0) or blameworthy (< 0) to the members of `faction`, or to those
+    high in a personality `trait` (weighted by how far the trait is from the middle, so those
+    low in it judge the other way)."""
+
+    class Trait(models.TextChoices):
+        NONE = "", "—"
+        OPENNESS = "openness", "Openness"
+        CONSCIENTIOUSNESS = "conscientiousness", "Conscientiousness"
+        EXTRAVERSION = "extraversion", "Extraversion"
+        AGREEABLENESS = "agreeableness", "Agreeableness"
+        NEUROTICISM = "neuroticism", "Neuroticism"
+
+    event_type = models.CharField(max_length=64, help_text="The deed, e.g. NPC_CREATED, or * for any.")
+    faction = models.ForeignKey(
+        "narrative.Faction", on_delete=models.CASCADE, null=True, blank=True, related_name="standards"
+    )
+    trait = models.CharField(max_length=20, choices=Trait.choices, blank=True, default="")
+    praise = models.FloatField(validators=_UNIT, help_text="-1 (shameful) to 1 (admirable).")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["event_type", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(praise__gte=-1, praise__lte=1), name="standard_praise_in_range"),
+            models.CheckConstraint(
+                condition=(Q(faction__isnull=False) & Q(trait="")) | (Q(faction__isnull=True) & ~Q(trait="")),
+                name="standard_faction_xor_trait",
+                violation_error_message="A standard is held either by a faction or by a personality trait.",
+            ),
+            models.UniqueConstraint(fields=["event_type", "faction", "trait"], name="standard_unique"),
+        ]
+
+    def __str__(self) -> str:
+        holder = self.faction.name if self.faction_id else f"high {self.trait}"
+        return f"{holder}: {self.event_type} {self.praise:+.2f}"
 
 
 class EmotionSample(models.Model):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from spectra.appraisal import Rule, RuleBook
+from spectra.appraisal import Rule, RuleBook, Standard
 from spectra.emotion import baseline_from_personality, feeling_from_json, intensity, mood_ring
 from spectra.models import AppraisalRule, EmotionSample, SpectraGoal, SpectraMind
+from spectra.models import Standard as StandardRow
 from world.models import Character
 from world.selectors import world_now_get
 
@@ -35,8 +36,14 @@ def rulebook_forget(**_signal_kwargs) -> None:
 
 
 def rulebook_load() -> RuleBook:
-    """The designers' active appraisal rules (one query)."""
+    """The designers' active appraisal rules and the standards deeds are judged by (two queries)."""
     rules = AppraisalRule.objects.filter(is_active=True).select_related("emotion").order_by("id")
+    standards = [
+        Standard(
+            event_key=standard.event_type, praise=standard.praise, faction_id=standard.faction_id, trait=standard.trait
+        )
+        for standard in StandardRow.objects.order_by("id")
+    ]
     return RuleBook(
         [
             Rule(
@@ -46,9 +53,11 @@ def rulebook_load() -> RuleBook:
                 emotion=rule.emotion.name,
                 direction=(rule.emotion.pleasure, rule.emotion.arousal, rule.emotion.dominance),
                 intensity=rule.intensity,
+                condition=rule.condition,
             )
             for rule in rules
-        ]
+        ],
+        standards,
     )
 
 

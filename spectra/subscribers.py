@@ -9,7 +9,10 @@ from django.db.models.signals import post_delete, post_save
 
 from htrae.background import run_in_background
 from spectra import services
-from spectra.models import AppraisalRule, EmotionType
+from spectra.feelings import NOT_APPRAISED
+from spectra.mind import goals_advance
+from spectra.models import AppraisalRule, EmotionType, Standard
+from spectra.resonance import resonance_apply
 from spectra.selectors import rulebook_forget
 from spectra.tasks import mind_catch_up as mind_catch_up_task
 from world.events import ANY_EVENT, EventType, is_collecting, subscribe
@@ -33,7 +36,7 @@ def _mind_work(work: str, events: list[GameEvent]) -> None:
 def appraise_events(events: list[GameEvent]) -> None:
     """Everyone touched by an event feels something about it (the appraisal rules decide).
     During a tick, Spectra's tick phase appraises all of the tick's events at once instead."""
-    events = [event for event in events if event.type not in services.NOT_APPRAISED]
+    events = [event for event in events if event.type not in NOT_APPRAISED]
     if events and not is_collecting():
         _mind_work("feelings", events)
 
@@ -44,7 +47,7 @@ def resonate(events: list[GameEvent]) -> None:
     her tick phase resonates once at the end instead; off the tick it is mind work, which
     published this event, so it runs there."""
     if not is_collecting() and in_mind_work():
-        services.resonance_apply()
+        resonance_apply()
 
 
 @subscribe(
@@ -58,7 +61,7 @@ def resonate(events: list[GameEvent]) -> None:
 )
 def advance_goals(events: list[GameEvent]) -> None:
     if is_collecting():
-        services.goals_advance(events=events)
+        goals_advance(events=events)
     else:
         _mind_work("goals", events)
 
@@ -66,6 +69,6 @@ def advance_goals(events: list[GameEvent]) -> None:
 register_tick_phase(services.spectra_tick)
 
 # A designer's edit of the emotion table applies at once in this process.
-for model in (AppraisalRule, EmotionType):
+for model in (AppraisalRule, EmotionType, Standard):
     post_save.connect(rulebook_forget, sender=model, dispatch_uid=f"rulebook-forget-save-{model.__name__}")
     post_delete.connect(rulebook_forget, sender=model, dispatch_uid=f"rulebook-forget-delete-{model.__name__}")

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from memory.models import Memory
 from narrative.models import Conversation, ConversationMessage, Faction, FactionRelation, LoreEntry, Quest
-from spectra.models import EmotionSample, SpectraGoal, SpectraMind
+from relationships.models import Relationship
+from spectra.models import EmotionSample, SpectraGoal, SpectraMind, Standard
 from tests.factories import (
     CharacterFactory,
     FactionFactory,
@@ -26,7 +27,7 @@ from world.models import Character, GameEvent, Location, Path
 
 pytestmark = pytest.mark.django_db
 
-DESIGNED_APPS = {"world", "narrative", "memory", "spectra"}
+DESIGNED_APPS = {"world", "narrative", "memory", "spectra", "relationships"}
 MAX_QUERIES_PER_PAGE = 40
 
 
@@ -67,6 +68,8 @@ def small_world(db):
         dominance=0.1,
         intensity=0.1,
     )
+    Relationship.objects.create(character=npc, other=spectra, affinity=0.4, trust=0.2, familiarity=0.5)
+    Standard.objects.create(event_type="NPC_CREATED", faction=luminari, praise=0.3)
     return {"npc": npc, "spire": spire, "luminari": luminari}
 
 
@@ -85,6 +88,8 @@ def grow_world(world, characters=150):
         GameEvent.objects.create(type="NPC_MOVED", location=locations[index % 5], actor=character)
         quest.assignments.create(character=character, current_step=quest.steps.first())
         ConversationMessage.objects.create(conversation=conversation, speaker=character, text="Well met.")
+        Relationship.objects.create(character=world["npc"], other=character, affinity=-0.5, familiarity=0.3)
+        Relationship.objects.create(character=character, other=world["npc"], affinity=0.5, familiarity=0.3)
 
 
 def admin_pages():
@@ -184,6 +189,7 @@ def test_designers_can_create_an_npc(designer_client, small_world):
             **empty_inline("routine"),
             **empty_inline("goal_rows"),
             **empty_inline("beliefs"),
+            **empty_inline("relationships"),
         },
     )
     assert response.status_code == 302, response.context and response.context["adminform"].errors
@@ -389,8 +395,23 @@ def test_a_designer_cannot_turn_an_npc_into_a_player(designer_client, small_worl
             **empty_inline("routine"),
             **empty_inline("goal_rows"),
             **empty_inline("beliefs"),
+            **empty_inline("relationships"),
         },
     )
     assert "made when a player registers" in form_errors(response)
     npc.refresh_from_db()
     assert npc.kind == "npc"
+
+
+def test_relationship_list_filters_and_the_character_inline(designer_client, small_world):
+    npc = small_world["npc"]
+    url = reverse("admin:relationships_relationship_changelist")
+    for filters in ({"feeling": "friends"}, {"known": "close"}, {"character__kind__exact": "npc"}):
+        response = designer_client.get(url, filters)
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 1, filters
+    assert designer_client.get(url, {"feeling": "rivals"}).context["cl"].result_count == 0
+
+    page = designer_client.get(reverse("admin:world_character_change", args=[npc.pk]))
+    inlines = {formset.formset.model.__name__: formset.formset for formset in page.context["inline_admin_formsets"]}
+    assert list(inlines["Relationship"].queryset.values_list("other__name", flat=True)) == ["Spectra"]

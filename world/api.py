@@ -4,6 +4,8 @@ surroundings, the world's time, and the event log."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -158,6 +160,36 @@ class MeApi(APIView):
         if character is None:
             raise DomainError("This account has no player character.", code="no_character", status_code=404)
         return Response(CharacterOutputSerializer(character).data)
+
+
+# --- One character ------------------------------------------------------------------------
+
+# Sections only a character's own player sees (other apps add theirs: relationships adds the
+# character's opinions of others). name → function of the character, returning the section.
+_OWN_SECTIONS: dict[str, Callable[[Character], Any]] = {}
+
+
+def register_own_character_section(name: str, section: Callable[[Character], Any]) -> None:
+    _OWN_SECTIONS[name] = section
+
+
+class CharacterDetailApi(APIView):
+    """A character as anyone may see it; the player's own character also carries its private
+    sections (its relationships): what one character thinks of others is its own business."""
+
+    @extend_schema(
+        responses={200: CharacterOutputSerializer, **error_responses(401, 404, codes={404: ["unknown_character"]})},
+        operation_id="character_detail",
+    )
+    def get(self, request, character_id: int):
+        character = Character.objects.select_related("location").filter(pk=character_id).first()
+        if character is None:
+            raise DomainError("No character has this id.", code="unknown_character", status_code=404)
+        body = dict(CharacterOutputSerializer(character).data)
+        if character.user_id is not None and character.user_id == request.user.id:
+            for name, section in _OWN_SECTIONS.items():
+                body[name] = section(character)
+        return Response(body)
 
 
 # --- The player's world: surroundings, time, events --------------------------------------

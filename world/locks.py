@@ -19,7 +19,7 @@ its locks in this order, and never the other way round:
 A player's action writes only its own rows (its character, receipts, events, its quests,
 conversation lines, memories); whatever it would set off in others' minds (Spectra's and the
 NPCs' feelings, resonance on the places) runs after commit as mind work
-(`spectra.services.feelings_catch_up`). SQLite has none of this: its writers take the
+(`spectra.services.mind_catch_up`). SQLite has none of this: its writers take the
 database's one write lock up front (`transaction_mode: IMMEDIATE`), so they queue.
 
 If PostgreSQL still reports a deadlock or a serialisation failure, the transaction rolled back

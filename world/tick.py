@@ -39,6 +39,7 @@ from world.autonomy.actions import apply_decision
 from world.autonomy.decision import decide, rng_for
 from world.autonomy.intentions import intentions_load
 from world.autonomy.perception import character_states_load, perceive, recent_talks_load, world_snapshot_load
+from world.autonomy.regard import regards_load
 from world.autonomy.state import ActionEvent, Outcome
 from world.events import EventDraft, EventType, collecting, publish_many
 from world.locks import retrying, tick_single_flight, world_exclusive
@@ -246,7 +247,7 @@ def _reason_to_skip(clock: WorldClock, *, force: bool, expected_tick: int | None
 
 def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> None:
     """Perceive, decide, act, persist and publish for one batch (seven queries, and one for
-    each intention source)."""
+    each intention source and each regard source)."""
     tick, hour = clock.tick, clock.world_time.hour
     changed: list[tuple] = []
     drafts: list[EventDraft] = []
@@ -254,7 +255,11 @@ def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> None:
     states: dict[int, dict] = {}
     intentions = intentions_load(ids, tick=tick, world_time=clock.world_time)
     talks = recent_talks_load(ids, tick=tick)
-    for me in character_states_load(ids, moods=snapshot.moods, intentions=intentions, carried=snapshot.carried):
+    regards = regards_load(ids, tick=tick)
+    states_loaded = character_states_load(
+        ids, moods=snapshot.moods, intentions=intentions, carried=snapshot.carried, regards=regards
+    )
+    for me in states_loaded:
         rng = rng_for(seed=clock.seed, tick=tick, character_id=me.id)
         perception = perceive(me, snapshot, hour=hour, tick=tick, talked_recently=talks.get(me.id, frozenset()))
         outcome = _claim_objects(apply_decision(perception, decide(perception, rng=rng), tick=tick, rng=rng), snapshot)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("world/state", api.WorldStateApi.as_view(), name="world-state"),
     path("world/time", api.WorldTimeApi.as_view(), name="world-time"),
     path("events", api.EventListApi.as_view(), name="events"),
+    path("character/<int:character_id>", api.CharacterDetailApi.as_view(), name="character-detail"),
 ]

@@ -7,8 +7,10 @@ import pytest
 from django.test import TestCase
 from django.utils import timezone
 
+from spectra.feelings import feelings_update
 from spectra.models import AppraisalRule, EmotionSample, SpectraGoal, SpectraMind
-from spectra.services import feelings_update, resonance_apply, spectra_status_publish_if_changed
+from spectra.resonance import resonance_apply
+from spectra.status import spectra_status_publish_if_changed
 from tests.factories import CharacterFactory, LocationFactory, PathFactory, PlayerFactory, WorldClockFactory
 from world.broadcast import tick_frames
 from world.consequences import consequences_schedule

@@ -108,19 +108,21 @@ def assert_tick_queries_at_most(limit, *, batch_size, assert_max_queries) -> Non
 # Per batch: the intention sources (quests held; remembered places, one query or four when
 # someone has one), load the batch, update it, insert its events; narrative stores speech
 # (up to four); the emotion core appraises (candidates, feelings, history, mood-change
-# events) and moves Spectra's goals. Not every batch needs every one of these at once.
-# Minds (h3): whom each spoke with lately, the plans and goals intention source (two),
+# events) and moves Spectra's goals; the relationships app's regard and friend-seeking
+# sources (one query each). Not every batch needs every one of these at once.
+# Minds: whom each spoke with lately, the plans and goals intention source (two),
 # Spectra's goals as intentions (in her batch: up to four), things moved and things changed
 # by use (up to three).
-QUERIES_PER_BATCH = 12 + 10
+QUERIES_PER_BATCH = 12 + 10 + 2
 # Per tick: savepoint, clock lock and save, the five-query snapshot, time of day, Spectra's
 # phase (relax, history, resonance, mind, thoughts, goals, status), release; the quest
 # engine's phase (steps, deadlines) and the factions' (incidents); the memory cortex's phase
 # (who is a player, bystanders, insert, consolidate in four, reflect in four) and its
-# memories of mood changes (clock, insert).
-# Minds (h3): faction standings for perception (two), the goals-and-plans phase (who is
+# memories of mood changes (clock, insert); the opinions the tick's people hold of each other
+# (for appraisal), and the relationships phase (who is where, rules, stored pairs, upsert).
+# Minds: faction standings for perception (two), the goals-and-plans phase (who is
 # reviewed, their goals, titles, routines, objects, places; write goals, characters, events).
-QUERIES_PER_TICK = 36 + 15 + 12
+QUERIES_PER_TICK = 36 + 15 + 12 + 5
 
 
 @pytest.mark.django_db

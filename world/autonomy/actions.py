@@ -115,6 +115,8 @@ def apply_decision(perception: Perception, decision: Decision, *, tick: int, rng
             **actor,
             "listener_id": decision.target_id,
             "listener_name": decision.detail,
+            # what the speaker thinks of the listener, for the words' tone (relationships)
+            "listener_affinity": round(me.regard_of(decision.target_id).affinity, 3),
             "location_name": perception.location_name,
             "text": text,
         }

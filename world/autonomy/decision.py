@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 
 from world.autonomy.reactions import CONFRONT, GIVE, Reaction, reactions
-from world.autonomy.state import Decision, ObjectSeen, Perception
+from world.autonomy.state import CharacterState, Decision, Neighbour, ObjectSeen, Perception
 
 MOVE, TALK, EXPLORE, REST, CREATE, PURSUE_GOAL = "move", "talk", "explore", "rest", "create", "pursue_goal"
 TAKE, USE, DROP = "take", "use", "drop"
@@ -84,6 +84,7 @@ def score_actions(perception: Perception) -> dict[str, float]:
         if action in scores:
             scores[action] += lean
     scores.update(_object_scores(perception))
+    _lean_by_relationships(scores, perception)
     heading = perception.heading
     if heading is not None and heading.arrived and MOVE in scores:
         scores[MOVE] -= INTENT_PULL * heading.weight  # where it means to be: it stays
@@ -183,6 +184,35 @@ def _strongest_pulls(perception: Perception) -> dict[str, Reaction]:
     return strongest
 
 
+# --- Relationships: whom a character seeks and whom it avoids (seeking a friend who is
+# elsewhere is an intention, `relationships.intentions`; these are the terms at the place).
+RIVAL_AFFINITY = -0.3  # disliking from which someone's presence pushes a character away
+AVOID_PULL = 0.6  # how hard the worst rival present pushes toward leaving (at affinity -1)
+
+
+def partner_weight(me: CharacterState, other: Neighbour) -> float:
+    """How much `me` would rather talk to `other`: own faction and Spectra count double; then
+    liking and knowing someone draw, disliking repels."""
+    base = 2.0 if (other.kind == "spectra" or (me.faction_id and other.faction_id == me.faction_id)) else 1.0
+    regard = me.regard_of(other.id)
+    return max(0.05, base * (1.0 + regard.affinity + 0.5 * regard.familiarity))
+
+
+def rival_push(perception: Perception) -> float:
+    """How strongly the most disliked one present pushes `me` away (0 without a rival)."""
+    worst = min((perception.me.regard_of(other.id).affinity for other in perception.others_here), default=0.0)
+    return AVOID_PULL * -worst if worst <= RIVAL_AFFINITY else 0.0
+
+
+def _lean_by_relationships(scores: dict[str, float], perception: Perception) -> None:
+    """A rival here: leave rather than stay and talk."""
+    push = rival_push(perception)
+    if push and MOVE in scores:
+        scores[MOVE] += push
+    if push and TALK in scores:
+        scores[TALK] -= push / 2
+
+
 def decide(perception: Perception, *, rng: random.Random) -> Decision:
     """Choose what the character does this tick."""
     base = score_actions(perception)
@@ -205,11 +235,7 @@ def _target(action: str, perception: Perception, rng: random.Random) -> tuple[in
         chosen = rng.choices(perception.exits, weights=weights, k=1)[0]
         return chosen.location_id, chosen.name, None
     if action == TALK:
-        # Prefer company that is not a stranger: own faction and Spectra count double.
-        weights = [
-            2.0 if (other.kind == "spectra" or (me.faction_id and other.faction_id == me.faction_id)) else 1.0
-            for other in perception.others_here
-        ]
+        weights = [partner_weight(me, other) for other in perception.others_here]
         partner = rng.choices(perception.others_here, weights=weights, k=1)[0]
         return partner.id, partner.name, None
     if action == EXPLORE and perception.objects_here:

@@ -18,7 +18,16 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import RowNumber
 
 from world.autonomy.intentions import resolve_heading
-from world.autonomy.state import CharacterState, EventSeen, Exit, Intention, Neighbour, ObjectSeen, Perception
+from world.autonomy.state import (
+    CharacterState,
+    EventSeen,
+    Exit,
+    Intention,
+    Neighbour,
+    ObjectSeen,
+    Perception,
+    Regard,
+)
 from world.events import EventType
 from world.models import Character, GameEvent, Location, Path, WorldObject
 
@@ -217,11 +226,14 @@ def character_states_load(
     moods: dict[int, str],
     intentions: Mapping[int, tuple[Intention, ...]] | None = None,
     carried: Mapping[int, tuple[ObjectSeen, ...]] | None = None,
+    regards: Mapping[int, Mapping[int, Regard]] | None = None,
 ) -> list[CharacterState]:
     """The full state of a batch of characters (one query); moods and what they carry as at
-    tick start, and the intentions other apps gave them (`world.autonomy.intentions`)."""
+    tick start, the intentions other apps gave them (`world.autonomy.intentions`) and what
+    they think of others (`world.autonomy.regard`)."""
     intentions = intentions or {}
     carried = carried or {}
+    regards = regards or {}
     rows = Character.objects.filter(id__in=ids).order_by("id")
     return [
         CharacterState(
@@ -237,6 +249,7 @@ def character_states_load(
             mood=moods.get(row.id, "calm"),
             intentions=intentions.get(row.id, ()),
             carried=carried.get(row.id, ()),
+            regard=dict(regards.get(row.id, {})),
         )
         for row in rows.only(
             "id", "name", "kind", "location_id", "faction_id", "energy", "needs", "personality", "goals"

@@ -66,6 +66,16 @@ class ObjectSeen:
 
 
 @dataclass(frozen=True)
+class Regard:
+    """What a character thinks of another (from the relationships app, faded to this tick):
+    affinity and trust from -1 to 1, familiarity from 0 (stranger) to 1."""
+
+    affinity: float = 0.0
+    trust: float = 0.0
+    familiarity: float = 0.0
+
+
+@dataclass(frozen=True)
 class CharacterState:
     id: int
     name: str
@@ -83,11 +93,19 @@ class CharacterState:
     def carries(self, object_id: int | None) -> bool:
         return object_id is not None and any(thing.id == object_id for thing in self.carried)
 
+    regard: dict[int, Regard] = field(default_factory=dict)  # character id → what it thinks of them
+
+    def regard_of(self, other_id: int | None) -> Regard:
+        return self.regard.get(other_id, STRANGER) if other_id is not None else STRANGER
+
     def need(self, name: str) -> float:
         return float(self.needs.get(name, 0.3))
 
     def trait(self, name: str) -> float:
         return float(self.personality.get(name, 0.5))
+
+
+STRANGER = Regard()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,175 @@
+"""How opinions move and fade (pure: plain data in, plain data out).
+
+- `faded`: an opinion as stored (at its last contact) seen at a later tick: affinity and trust
+  halve toward neutral every `affinity_half_life` ticks without contact, familiarity every
+  `familiarity_half_life` (acquaintances are forgotten more slowly than grudges).
+- `event_contacts`: what the events of a tick (or of a player's action) do to the opinions of
+  those they join, by the designers' `RelationshipRule`s: the doer about the one it was done
+  to and back, with the speaker's mood setting the tone (warm or heated words).
+- `near_contacts`: being at the same place makes people familiar, a little every tick; at a
+  crowded place each notices a rotating handful of the others (as perception does).
+- `opinions_after`: the stored opinions after a set of contacts, for one bulk upsert.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from world.autonomy.state import Regard
+
+ACTOR, OTHER = "actor", "other"
+ANY, WARM, HEATED = "any", "warm", "heated"
+# The tone of what a character does in a mood (the mood it acted in, at tick start).
+MOOD_TONES = {
+    "joy": WARM,
+    "wonder": WARM,
+    "calm": WARM,
+    "curiosity": WARM,
+    "intensity": HEATED,
+    "unease": HEATED,
+}
+NEAR_NOTICED = 12  # at a crowded place, each character becomes familiar with this many a tick
+
+
+@dataclass(frozen=True)
+class Rule:
+    event_type: str
+    role: str
+    tone: str
+    affinity: float = 0.0
+    trust: float = 0.0
+    familiarity: float = 0.0
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An opinion as stored: its values at `last_contact_tick`."""
+
+    regard: Regard
+    last_contact_tick: int
+
+
+@dataclass(frozen=True)
+class EventView:
+    type: str
+    actor_id: int | None
+    payload: Mapping[str, Any]
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
+def faded(stored: Stored, *, tick: int, affinity_half_life: float, familiarity_half_life: float) -> Regard:
+    """The opinion as it stands at `tick`, faded since the last contact."""
+    since = max(0, tick - stored.last_contact_tick)
+    if since == 0:
+        return stored.regard
+    keep = 0.5 ** (since / affinity_half_life)
+    known = 0.5 ** (since / familiarity_half_life)
+    regard = stored.regard
+    return Regard(affinity=regard.affinity * keep, trust=regard.trust * keep, familiarity=regard.familiarity * known)
+
+
+def other_party(event: EventView) -> int | None:
+    """Whom the event was done to: the listener of speech, the character turned to."""
+    listener = event.payload.get("listener_id")
+    if isinstance(listener, int):
+        return listener
+    target = event.payload.get("target")
+    if isinstance(target, dict) and target.get("type") == "character" and isinstance(target.get("id"), int):
+        return target["id"]
+    return None
+
+
+def event_contacts(
+    events: Iterable[EventView], rules: Iterable[Rule], *, moods: Mapping[int, str]
+) -> dict[tuple[int, int], Regard]:
+    """The summed changes (as a `Regard` of deltas) each directed pair gets from `events`."""
+    index: dict[tuple[str, str, str], list[Rule]] = defaultdict(list)
+    for rule in rules:
+        index[(rule.event_type, rule.role, rule.tone)].append(rule)
+    changes: dict[tuple[int, int], list[float]] = {}
+    for event in events:
+        actor, other = event.actor_id, other_party(event)
+        if actor is None or other is None or actor == other:
+            continue
+        tone = MOOD_TONES.get(moods.get(actor, ""), "")
+        for role, pair in ((ACTOR, (actor, other)), (OTHER, (other, actor))):
+            for rule in index.get((event.type, role, ANY), []) + index.get((event.type, role, tone), []):
+                total = changes.setdefault(pair, [0.0, 0.0, 0.0])
+                total[0] += rule.affinity
+                total[1] += rule.trust
+                total[2] += rule.familiarity
+    return {pair: Regard(*values) for pair, values in sorted(changes.items())}
+
+
+def near_contacts(places: Mapping[int, list[int]], *, tick: int, familiarity: float) -> dict[tuple[int, int], Regard]:
+    """Familiarity for being at the same place this tick (`places`: place → character ids)."""
+    changes: dict[tuple[int, int], Regard] = {}
+    step = Regard(familiarity=familiarity)
+    for _, present in sorted(places.items()):
+        ids = sorted(present)
+        for me in ids:
+            others = [other for other in ids if other != me]
+            if len(others) > NEAR_NOTICED:
+                start = (tick * 7 + me) % len(others)
+                others = (others + others)[start : start + NEAR_NOTICED]
+            for other in others:
+                changes[(me, other)] = step
+    return changes
+
+
+def combined(*contact_sets: Mapping[tuple[int, int], Regard]) -> dict[tuple[int, int], Regard]:
+    """Several sets of changes added up per pair, in pair order."""
+    total: dict[tuple[int, int], list[float]] = {}
+    for contacts in contact_sets:
+        for pair, change in contacts.items():
+            sums = total.setdefault(pair, [0.0, 0.0, 0.0])
+            sums[0] += change.affinity
+            sums[1] += change.trust
+            sums[2] += change.familiarity
+    return {pair: Regard(*sums) for pair, sums in sorted(total.items())}
+
+
+def moved(current: Regard, change: Regard) -> Regard:
+    """An opinion after a change: affinity and trust move less near their ends; familiarity
+    grows toward 1 and is never lost by a contact."""
+
+    def step(value: float, delta: float) -> float:
+        room = 1.0 - abs(value) if (delta > 0) == (value > 0) else 1.0
+        return _clamp(value + delta * room, -1.0, 1.0)
+
+    return Regard(
+        affinity=round(step(current.affinity, change.affinity), 4),
+        trust=round(step(current.trust, change.trust), 4),
+        familiarity=round(
+            _clamp(current.familiarity + max(0.0, change.familiarity) * (1 - current.familiarity), 0, 1), 4
+        ),
+    )
+
+
+def opinions_after(
+    stored: Mapping[tuple[int, int], Stored],
+    changes: Mapping[tuple[int, int], Regard],
+    *,
+    tick: int,
+    affinity_half_life: float,
+    familiarity_half_life: float,
+) -> list[tuple[int, int, Regard]]:
+    """Each changed pair's new opinion (faded to `tick`, then moved), in pair order."""
+    result = []
+    for pair, change in sorted(changes.items()):
+        current = stored.get(pair)
+        now = (
+            faded(
+                current, tick=tick, affinity_half_life=affinity_half_life, familiarity_half_life=familiarity_half_life
+            )
+            if current
+            else Regard()
+        )
+        result.append((pair[0], pair[1], moved(now, change)))
+    return result

@@ -1,0 +1,224 @@
+"""Feelings: how events move the feelings of Spectra and the NPCs, and how feelings relax.
+
+- `feelings_update`: appraise events for everyone they touch (Spectra and NPCs), move their
+  feelings, keep history, publish every mood change (SPECTRA_EMOTION_CHANGED /
+  NPC_EMOTION_CHANGED). Runs in the tick's Spectra phase and as mind work off the tick.
+
+Every function costs a constant number of queries, whatever the world's size.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Q
+
+from htrae.bulk import bulk_update_columns
+from relationships.selectors import affinities_between
+from spectra.appraisal import EventView, Perceiver, appraise
+from spectra.emotion import (
+    Feeling,
+    baseline_from_personality,
+    feel,
+    feeling_from_json,
+    intensity,
+    mood_ring,
+    strongest,
+)
+from spectra.models import EmotionSample
+from spectra.selectors import rulebook_get
+from spectra.status import spectra_status_publish_if_changed
+from world.events import EventDraft, EventType, is_collecting, publish_many
+from world.models import Character, GameEvent
+from world.selectors import world_now_get
+
+# Events about feelings and surroundings are not themselves appraised (no feedback loops).
+NOT_APPRAISED = frozenset(
+    {
+        EventType.SPECTRA_EMOTION_CHANGED,
+        EventType.NPC_EMOTION_CHANGED,
+        EventType.ENVIRONMENT_UPDATE,
+        EventType.SPECTRA_STATUS_CHANGED,
+        EventType.SPECTRA_EXPRESSED,
+    }
+)
+
+
+def _half_life() -> float:
+    return settings.EMOTION_HALF_LIFE_TICKS
+
+
+# --- Feelings ------------------------------------------------------------------------------
+
+
+def feelings_update(
+    *, events: list[GameEvent], tick: int, always: frozenset[int] = frozenset(), everyone: bool = False
+) -> dict[int, Feeling]:
+    """Appraise `events` for Spectra and the NPCs they touch and move their feelings.
+
+    Characters in `always` are updated (relaxed toward baseline, sampled) even if nothing
+    touched them. With `everyone` (the tick), every active NPC and Spectra is updated: feelings
+    relax toward the baseline every tick, touched or not, so a mood never sticks for want of
+    news (the tick writes every character's row anyway). Returns the new feelings by id.
+    """
+    views = [
+        EventView(type=event.type, actor_id=event.actor_id, location_id=event.location_id, payload=event.payload)
+        for event in events
+        if event.type not in NOT_APPRAISED
+    ]
+    rules = rulebook_get()
+    views = [view for view in views if rules.concerns(view)]
+    if not views and not always and not everyone:
+        return {}
+
+    involved: set[int] = set(always)
+    npc_witness_places: set[int] = set()
+    for view in views:
+        involved.add(view.actor_id or 0)
+        involved.add(view.payload.get("listener_id") or 0)
+        target = view.payload.get("target")
+        if isinstance(target, dict) and target.get("type") == "character":
+            involved.add(target.get("id") or 0)
+        if view.location_id and rules.rules_for(view, "witness", "npc"):
+            npc_witness_places.add(view.location_id)
+    candidates = Character.objects.filter(is_active=True).exclude(kind=Character.Kind.PLAYER)
+    if not everyone:
+        candidates = candidates.filter(
+            Q(kind=Character.Kind.SPECTRA)
+            | Q(id__in=involved - {0})
+            | Q(kind=Character.Kind.NPC, location_id__in=npc_witness_places)
+        )
+    candidates = candidates.only(
+        "id", "name", "kind", "location_id", "faction_id", "goals", "personality", "emotional_state", "energy", "needs"
+    ).order_by("id")
+    return _feel_and_record(list(candidates), views, rules, tick=tick, always=always, everyone=everyone)
+
+
+def _views_by_concern(views: list[EventView], rules) -> dict:
+    """Index the events by who they can concern, so each character looks only at its own
+    (a tick at 10,000 NPCs has some 12,000 events: all-against-all would be 10^8 lookups)."""
+    by_person: dict[int, list[int]] = {}
+    by_place: dict[tuple[str, int | None], list[int]] = {}
+    for index, view in enumerate(views):
+        for person in _people_in(view):
+            by_person.setdefault(person, []).append(index)
+        for kind in ("spectra", "npc"):
+            # witnesses (and players naming someone) matter only where a rule says so
+            if rules.rules_for(view, "witness", kind) or (
+                view.type == "PLAYER_SPOKE" and rules.rules_for(view, "addressed", kind)
+            ):
+                by_place.setdefault((kind, view.location_id), []).append(index)
+    return {"person": by_person, "place": by_place}
+
+
+def _people_in(view: EventView) -> set[int]:
+    """Who an event is by or to: its actor, its listener, the character turned to."""
+    people = {view.actor_id, view.payload.get("listener_id")}
+    target = view.payload.get("target")
+    if isinstance(target, dict) and target.get("type") == "character":
+        people.add(target.get("id"))
+    return {person for person in people if isinstance(person, int)}
+
+
+def _concerning(index: dict, views: list[EventView], me: Perceiver) -> list[EventView]:
+    positions = {
+        *index["person"].get(me.id, ()),
+        *index["place"].get((me.kind, me.location_id), ()),
+        *index["place"].get((me.kind, None), ()),
+    }
+    return [views[position] for position in sorted(positions)]
+
+
+def _perceiver(character: Character, affinity: dict[int, float]) -> Perceiver:
+    return Perceiver(
+        id=character.id,
+        kind=character.kind,
+        name=character.name,
+        location_id=character.location_id,
+        faction_id=character.faction_id,
+        goals=tuple(str(goal) for goal in (character.goals or []) if goal),
+        personality=dict(character.personality or {}),
+        affinity=affinity,
+        energy=float(character.energy),
+        needs=dict(character.needs or {}),
+    )
+
+
+def _feel_and_record(
+    characters, views, rules, *, tick: int, always: frozenset[int], everyone: bool = False
+) -> dict[int, Feeling]:
+    updates, samples, drafts = [], [], []
+    feelings: dict[int, Feeling] = {}
+    spectra_changed = False
+    index = _views_by_concern(views, rules)
+    # What each thinks of the others, for appraising people it likes or dislikes (one query).
+    people = sorted({person for view in views for person in _people_in(view)})
+    affinities = affinities_between([character.id for character in characters], people, tick=tick)
+    for character in characters:
+        me = _perceiver(character, affinities.get(character.id, {}))
+        impulses = strongest(
+            [impulse for view in _concerning(index, views, me) for impulse in appraise(view, me, rules)]
+        )
+        if not impulses and character.id not in always and not everyone:
+            continue
+        baseline = baseline_from_personality(character.personality or {})
+        previous = feeling_from_json(character.emotional_state, default_tick=tick)
+        feeling = feel(previous, baseline=baseline, impulses=impulses, tick=tick, half_life_ticks=_half_life())
+        feelings[character.id] = feeling
+        updates.append((character.id, feeling.as_json(baseline=baseline)))
+        cause = max(impulses, key=lambda impulse: impulse.intensity).cause if impulses else "time"
+        old_mood = previous.mood if previous else (character.emotional_state or {}).get("mood")
+        if feeling.mood != old_mood or character.id in always:
+            samples.append(_sample(character.id, feeling, baseline, tick, cause))
+        if feeling.mood != old_mood:
+            drafts.append(_mood_change_draft(character, old_mood, feeling, baseline, tick, cause))
+        spectra_changed |= character.kind == Character.Kind.SPECTRA
+    bulk_update_columns(Character, ["emotional_state"], updates)
+    if samples:
+        world_time = world_now_get().world_time
+        for sample in samples:
+            sample.world_time = world_time
+        EmotionSample.objects.bulk_create(samples)
+    publish_many(drafts)
+    if spectra_changed and not is_collecting():
+        # Outside a tick (a player spoke to her): let clients see it now, not at the next tick.
+        spectra_status_publish_if_changed()
+    return feelings
+
+
+def _sample(character_id, feeling: Feeling, baseline, tick, cause) -> EmotionSample:
+    return EmotionSample(
+        character_id=character_id,
+        tick=tick,
+        mood=feeling.mood,
+        pleasure=feeling.state.pleasure,
+        arousal=feeling.state.arousal,
+        dominance=feeling.state.dominance,
+        intensity=round(intensity(feeling.state, baseline), 4),
+        cause=cause[:120],
+    )
+
+
+def _mood_change_draft(character, old_mood, feeling: Feeling, baseline, tick, cause) -> EventDraft:
+    event_type = (
+        EventType.SPECTRA_EMOTION_CHANGED if character.kind == Character.Kind.SPECTRA else EventType.NPC_EMOTION_CHANGED
+    )
+    strength = intensity(feeling.state, baseline)
+    return EventDraft(
+        type=event_type,
+        payload={
+            "actor_id": character.id,
+            "actor_name": character.name,
+            "actor_kind": character.kind,
+            "from": old_mood,
+            "to": feeling.mood,
+            "pleasure": feeling.state.pleasure,
+            "arousal": feeling.state.arousal,
+            "dominance": feeling.state.dominance,
+            "intensity": round(strength, 4),
+            "color": mood_ring(feeling.mood, strength)["hex"],
+            "cause": cause,
+        },
+        tick=tick,
+        location_id=character.location_id,
+        actor_id=character.id,
+    )

@@ -1,0 +1,121 @@
+"""The resonance engine: Spectra's mood tints the light, colour and sound where she is,
+fading with distance; places she has left relax back to their own base (constant queries)."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from django.db.models import Q
+
+from htrae.bulk import bulk_update_columns
+from spectra.emotion import baseline_from_personality, feeling_from_json, intensity, mood_ring
+from world.environment import effective_environment
+from world.events import EventDraft, EventType, publish_many
+from world.models import Character, Location, Path
+from world.selectors import world_now_get
+
+RESONANCE_REACH = 2  # places this many paths away still feel her mood
+RESONANCE_FADE = 0.5  # each path away halves it; a place she left halves it each tick
+RESONANCE_FLOOR = 0.05  # below this a tint is gone
+MOOD_LIGHT = {
+    "calm": 0.75,
+    "joy": 0.95,
+    "intensity": 0.85,
+    "melancholy": 0.3,
+    "curiosity": 0.8,
+    "unease": 0.4,
+    "wonder": 0.9,
+}
+MOOD_SOUND = {
+    "calm": "a soft hum hangs in the air",
+    "joy": "bright chimes ring on the air",
+    "intensity": "a rising thrum, like a held storm",
+    "melancholy": "a low, slow drone",
+    "curiosity": "small clicks and whispers",
+    "unease": "a brittle, uneven ticking",
+    "wonder": "a shimmering choral swell",
+}
+
+
+def _distances(start: int, paths: list[tuple[int, int, bool]], reach: int) -> dict[int, int]:
+    """Paths away from `start`, up to `reach` (breadth-first over the map graph)."""
+    neighbours: dict[int, set[int]] = {}
+    for source, target, two_way in paths:
+        neighbours.setdefault(source, set()).add(target)
+        if two_way:
+            neighbours.setdefault(target, set()).add(source)
+    distances, frontier = {start: 0}, deque([start])
+    while frontier:
+        here = frontier.popleft()
+        if distances[here] == reach:
+            continue
+        for there in neighbours.get(here, ()):
+            if there not in distances:
+                distances[there] = distances[here] + 1
+                frontier.append(there)
+    return distances
+
+
+def resonance_field(*, location_id: int, mood: str, strength: float, paths) -> dict[int, dict]:
+    """The tint Spectra's mood lays on each place within reach (pure)."""
+    strength = round(strength * 10) / 10  # in steps, so small drifts don't repaint the map
+    color = mood_ring(mood, strength)["hex"]
+    near = 0.3 + 0.6 * strength
+    return {
+        place: {
+            "mood": mood,
+            "weight": round(near * RESONANCE_FADE**distance, 2),
+            "light": MOOD_LIGHT.get(mood, 0.7),
+            "color": color,
+            "sound": MOOD_SOUND.get(mood, ""),
+        }
+        for place, distance in _distances(location_id, paths, RESONANCE_REACH).items()
+    }
+
+
+def resonance_apply(*, tick: int | None = None) -> list[int]:
+    """Tint the places around Spectra by her mood and let the others relax; publish
+    ENVIRONMENT_UPDATE for each place whose environment changed. Returns their ids."""
+    spectra = Character.objects.filter(kind=Character.Kind.SPECTRA, is_active=True).first()
+    paths = list(Path.objects.order_by("id").values_list("source_id", "target_id", "two_way"))
+    field: dict[int, dict] = {}
+    if spectra is not None:
+        baseline = baseline_from_personality(spectra.personality or {})
+        feeling = feeling_from_json(spectra.emotional_state, default_tick=0)
+        mood = feeling.mood if feeling else (spectra.emotional_state or {}).get("mood", "calm")
+        strength = intensity(feeling.state, baseline) if feeling else 0.3
+        field = resonance_field(location_id=spectra.location_id, mood=mood, strength=strength, paths=paths)
+
+    # By id, not the model's name ordering: the events' order must not follow place names.
+    places = (
+        Location.objects.filter(Q(id__in=field) | ~Q(resonance={}))
+        .order_by("id")
+        .values("id", "name", "light", "color", "sound", "resonance")
+    )
+    updates, drafts = [], []
+    tick = tick if tick is not None else world_now_get().tick
+    for place in places:
+        current = place["resonance"] or {}
+        if place["id"] in field:
+            wanted = field[place["id"]]
+        else:  # she is gone: the tint fades
+            weight = round(float(current.get("weight", 0.0)) * RESONANCE_FADE, 2)
+            wanted = {**current, "weight": weight} if weight >= RESONANCE_FLOOR else {}
+        if wanted == current:
+            continue
+        updates.append((place["id"], wanted))
+        environment = effective_environment(
+            light=place["light"], color=place["color"], sound=place["sound"], resonance=wanted
+        )
+        drafts.append(
+            EventDraft(
+                type=EventType.ENVIRONMENT_UPDATE,
+                payload={"location_name": place["name"], "environment": environment, "source": "spectra"},
+                tick=tick,
+                location_id=place["id"],
+                actor_id=spectra.id if spectra and place["id"] in field else None,
+            )
+        )
+    bulk_update_columns(Location, ["resonance"], updates)
+    publish_many(drafts)
+    return [place_id for place_id, _ in updates]

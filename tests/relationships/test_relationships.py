@@ -1,0 +1,275 @@
+"""Relationships: opinions moved by deeds and company, fading without contact, seeking and
+avoiding in the pure decision, the talk's tone, the player's own in the API (and nobody
+else's), the seed's starting pairs, and constant queries."""
+
+import random
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.test import TestCase
+
+from relationships.intentions import SEEK_AFFINITY, friend_intentions
+from relationships.logic import (
+    NEAR_NOTICED,
+    EventView,
+    Rule,
+    Stored,
+    event_contacts,
+    faded,
+    moved,
+    near_contacts,
+)
+from relationships.models import Relationship
+from relationships.selectors import acquaintance_density, regards_for, relationships_of
+from relationships.services import relationships_write
+from tests.factories import CharacterFactory, LocationFactory, PathFactory, PlayerFactory, WorldClockFactory
+from world.autonomy.actions import apply_decision
+from world.autonomy.decision import MOVE, TALK, Decision, decide, partner_weight, rival_push, score_actions
+from world.autonomy.state import CharacterState, Exit, Neighbour, Perception, Regard
+from world.models import Character
+from world.services import player_action_apply
+from world.tick import run_tick
+
+RULES = [
+    Rule("NPC_TALKED", "actor", "any", familiarity=0.1),
+    Rule("NPC_TALKED", "other", "any", familiarity=0.1),
+    Rule("NPC_TALKED", "other", "warm", affinity=0.05),
+    Rule("NPC_TALKED", "other", "heated", affinity=-0.08, trust=-0.05),
+]
+
+
+# --- Pure: how opinions move and fade --------------------------------------------------------
+
+
+def test_warm_words_endear_and_heated_words_estrange():
+    words = [EventView("NPC_TALKED", 1, {"listener_id": 2})]
+    warm = event_contacts(words, RULES, moods={1: "joy"})
+    heated = event_contacts(words, RULES, moods={1: "unease"})
+    assert warm[(2, 1)].affinity > 0 > heated[(2, 1)].affinity
+    assert heated[(2, 1)].trust < 0
+    assert warm[(1, 2)].familiarity == warm[(2, 1)].familiarity == 0.1
+    assert event_contacts([EventView("NPC_TALKED", 1, {})], RULES, moods={}) == {}  # nobody spoken to
+
+
+def test_opinions_fade_without_contact_and_familiarity_lasts_longer():
+    stored = Stored(Regard(affinity=0.8, trust=-0.6, familiarity=0.8), last_contact_tick=100)
+    later = faded(stored, tick=200, affinity_half_life=100, familiarity_half_life=400)
+    assert later.affinity == pytest.approx(0.4)
+    assert later.trust == pytest.approx(-0.3)
+    assert later.familiarity == pytest.approx(0.8 * 0.5 ** (100 / 400))
+    assert faded(stored, tick=100, affinity_half_life=100, familiarity_half_life=400) == stored.regard
+
+
+def test_moving_an_opinion_stays_in_range():
+    opinion = Regard()
+    for _ in range(200):
+        opinion = moved(opinion, Regard(affinity=0.3, trust=-0.3, familiarity=0.3))
+    assert 0.99 < opinion.affinity <= 1.0 and -1.0 <= opinion.trust < -0.99 and opinion.familiarity <= 1.0
+
+
+def test_company_makes_familiar_but_a_crowd_only_a_handful_a_tick():
+    small = near_contacts({7: [1, 2, 3]}, tick=1, familiarity=0.05)
+    assert set(small) == {(a, b) for a in (1, 2, 3) for b in (1, 2, 3) if a != b}
+    crowd = near_contacts({7: list(range(1, 101))}, tick=1, familiarity=0.05)
+    assert len(crowd) == 100 * NEAR_NOTICED
+    next_tick = near_contacts({7: list(range(1, 101))}, tick=2, familiarity=0.05)
+    assert set(crowd) != set(next_tick)  # a different handful each tick
+
+
+# --- Pure: seeking and avoiding in the decision ----------------------------------------------
+
+
+ELSEWHERE = (Exit(20, "Elsewhere"),)
+
+
+def _perception(regard, *, others, exits=ELSEWHERE) -> Perception:
+    me = CharacterState(
+        id=1,
+        name="Me",
+        kind="npc",
+        location_id=10,
+        needs={"social": 0.6, "curiosity": 0.3, "rest": 0.2},
+        personality={"extraversion": 0.6},
+        mood="calm",
+        regard=regard,
+    )
+    return Perception(me=me, location_name="Here", others_here=tuple(others), exits=tuple(exits))
+
+
+def test_talk_partners_are_chosen_by_liking():
+    friend, rival = Neighbour(2, "Friend", "npc"), Neighbour(3, "Rival", "npc")
+    perception = _perception(
+        {2: Regard(affinity=0.8, familiarity=0.6), 3: Regard(affinity=-0.8)}, others=[friend, rival]
+    )
+    assert partner_weight(perception.me, friend) > 5 * partner_weight(perception.me, rival)
+    partners = []
+    for seed in range(200):
+        decision = decide(perception, rng=random.Random(seed))
+        if decision.action == TALK:
+            partners.append(decision.target_id)
+    assert partners.count(2) > 4 * partners.count(3)
+
+
+def test_a_rival_present_pushes_a_character_away():
+    rival = Neighbour(3, "Rival", "npc")
+    hated = _perception({3: Regard(affinity=-0.9)}, others=[rival])
+    neutral = _perception({}, others=[rival])
+    assert rival_push(neutral) == 0 < rival_push(hated)
+    assert score_actions(hated)[MOVE] > score_actions(neutral)[MOVE]
+    assert score_actions(hated)[TALK] < score_actions(neutral)[TALK]
+    leaves = sum(decide(hated, rng=random.Random(s)).action == MOVE for s in range(200))
+    stays = sum(decide(neutral, rng=random.Random(s)).action == MOVE for s in range(200))
+    assert leaves > stays
+
+
+def test_the_speaker_knows_what_it_thinks_of_the_listener():
+    perception = _perception({2: Regard(affinity=-0.42)}, others=[Neighbour(2, "Rival", "npc")])
+    outcome = apply_decision(perception, Decision(TALK, {}, 2, "Rival"), tick=1, rng=random.Random(1))
+    assert outcome.events[0].payload["listener_affinity"] == -0.42
+
+
+# --- In the world --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def town(db):
+    square, lane = LocationFactory(name="Square"), LocationFactory(name="Lane")
+    PathFactory(source=square, target=lane)
+    clock = WorldClockFactory(seed=5, time_scale=60, tick_interval_seconds=30)
+    people = [CharacterFactory(location=square, personality={"extraversion": 0.9}) for _ in range(3)]
+    loner = CharacterFactory(location=lane)
+    return {"square": square, "lane": lane, "clock": clock, "people": people, "loner": loner}
+
+
+def test_the_tick_makes_neighbours_familiar_and_talk_moves_opinions(town):
+    run_tick(force=True)
+    a, b, _ = town["people"]
+    pairs = {(row.character_id, row.other_id) for row in Relationship.objects.all()}
+    together = Character.objects.filter(location=Character.objects.get(pk=a.pk).location).count()
+    if together > 1:
+        assert any(holder == a.pk for holder, _ in pairs)
+    for _ in range(8):
+        run_tick(force=True)
+    assert Relationship.objects.filter(familiarity__gt=0).count() >= 2
+    talked = Relationship.objects.filter(character=b).order_by("-familiarity").first()
+    assert talked is not None and talked.last_contact_tick > 0
+
+
+def test_fading_is_seen_by_every_reader(town):
+    a, b, _ = town["people"]
+    Relationship.objects.create(character=a, other=b, affinity=0.8, trust=0.4, familiarity=0.6, last_contact_tick=0)
+    now, much_later = regards_for([a.pk], tick=0)[a.pk][b.pk], regards_for([a.pk], tick=2000)[a.pk][b.pk]
+    assert much_later.affinity < now.affinity / 4 and much_later.familiarity < now.familiarity
+    assert relationships_of(a, tick=2000)[0]["affinity"] == round(much_later.affinity, 3)
+    # the next contact starts from the faded opinion, not from the stored one
+    relationships_write({(a.pk, b.pk): Regard(familiarity=0.01)}, tick=2000)
+    assert Relationship.objects.get(character=a, other=b).affinity == pytest.approx(much_later.affinity, abs=1e-3)
+
+
+def test_friends_are_sought_when_apart(town):
+    a, b, c = town["people"]
+    loner = town["loner"]
+    Relationship.objects.create(character=a, other=loner, affinity=0.9, familiarity=0.5)
+    Relationship.objects.create(character=a, other=b, affinity=0.4, familiarity=0.5)
+    Relationship.objects.create(character=c, other=loner, affinity=SEEK_AFFINITY / 2, familiarity=0.5)
+    intentions = friend_intentions(character_ids=[a.pk, b.pk, c.pk], tick=0, world_time=None)
+    assert [i.character_id for i in intentions[a.pk]] == [loner.pk]  # the dearest
+    assert c.pk not in intentions and b.pk not in intentions
+
+
+def test_a_pair_is_unique_and_values_stay_in_range(town):
+    a, b, _ = town["people"]
+    Relationship.objects.create(character=a, other=b)
+    for bad in ({"other": b}, {"other": a}, {"other": town["loner"], "affinity": 1.5}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Relationship.objects.create(character=a, **bad)
+
+
+def test_relationship_writes_take_constant_queries(town, django_assert_max_num_queries):
+    people = [*town["people"], town["loner"], *(CharacterFactory(location=town["lane"]) for _ in range(30))]
+    few = {(people[0].pk, people[1].pk): Regard(familiarity=0.1)}
+    many = {(a.pk, b.pk): Regard(affinity=0.01, familiarity=0.1) for a in people for b in people if a != b}
+    with django_assert_max_num_queries(2):
+        relationships_write(few, tick=1)
+    with django_assert_max_num_queries(2):
+        relationships_write(many, tick=2)
+    assert Relationship.objects.count() == len(many)
+
+
+def test_acquaintance_density_counts_pairs_that_know_each_other(town, settings):
+    a, b, c = town["people"]
+    threshold = settings.RELATIONSHIP_ACQUAINTED_FAMILIARITY
+    Relationship.objects.create(character=a, other=b, familiarity=threshold)
+    Relationship.objects.create(character=b, other=a, familiarity=threshold)  # the same pair
+    Relationship.objects.create(character=a, other=c, familiarity=threshold / 2)  # not yet
+    assert acquaintance_density(tick=0) == pytest.approx(1 / 6)  # 4 NPCs: 6 pairs
+
+
+# --- The player's own relationships, and only theirs ----------------------------------------
+
+
+def test_the_api_shows_a_player_their_own_relationships_only(town, api_client):
+    player = PlayerFactory(location=town["square"])
+    other_player = PlayerFactory(location=town["square"])
+    npc = town["people"][0]
+    Relationship.objects.create(character=player, other=npc, affinity=0.3, familiarity=0.4)
+    Relationship.objects.create(character=npc, other=player, affinity=-0.6, familiarity=0.4)
+    Relationship.objects.create(character=other_player, other=npc, affinity=0.9, familiarity=0.9)
+    api_client.force_authenticate(player.user)
+
+    own = api_client.get(f"/api/character/{player.pk}").json()
+    assert [(r["character"]["id"], r["affinity"]) for r in own["relationships"]] == [(npc.pk, 0.3)]
+    for someone in (npc, other_player):
+        body = api_client.get(f"/api/character/{someone.pk}").json()
+        assert body["id"] == someone.pk and "relationships" not in body
+    assert api_client.get("/api/character/999999").status_code == 404
+    api_client.force_authenticate(None)
+    assert api_client.get(f"/api/character/{player.pk}").status_code == 401
+
+
+def test_a_player_speaking_moves_opinions_as_mind_work(town):
+    """An answer to a player (NPC_TALKED to them) moves both opinions after the action commits."""
+    player = PlayerFactory(location=town["square"])
+    npc = town["people"][0]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        player_action_apply(
+            character_id=player.pk,
+            request_id="r-1",
+            action="interact",
+            data={"target": {"type": "character", "id": npc.pk}},
+        )
+    assert Relationship.objects.filter(character=npc, other=player, familiarity__gt=0).exists()
+    assert Relationship.objects.filter(character=player, other=npc, familiarity__gt=0).exists()
+
+
+# --- The seed --------------------------------------------------------------------------------
+
+
+def test_the_seed_sets_starting_relationships_both_ways(seeded_world):
+    rhosyn, varo = Character.objects.get(slug="rhosyn-blackthorn"), Character.objects.get(slug="varo-kesh")
+    assert Relationship.objects.get(character=rhosyn, other=varo).affinity == -0.7
+    assert Relationship.objects.get(character=varo, other=rhosyn).affinity == -0.8
+    from narrative.seeding import seed_world
+
+    assert seed_world().changed == 0  # a second run writes nothing
+
+
+def test_the_seed_refuses_a_broken_relationship(tmp_path):
+    from narrative.seeding import SeedError, seed_file_load, seed_world
+
+    data = seed_file_load()
+    data["relationships"] = [
+        {"from": "oren-vael", "to": "nobody"},
+        {"from": "oren-vael", "to": "oren-vael"},
+        {"from": "oren-vael", "to": "spectra", "affinity": 3},
+    ]
+    import yaml
+
+    path = tmp_path / "seed.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(SeedError) as refused:
+        seed_world(path=path)
+    message = str(refused.value)
+    assert "unknown character 'nobody'" in message
+    assert "two different characters" in message
+    assert "affinity must be a number from -1 to 1" in message

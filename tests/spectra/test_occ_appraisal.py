@@ -1,0 +1,278 @@
+"""OCC appraisal as designers' data: goals, standards and likings; every emotion of the shipped
+table reachable; feelings that relax every tick, touched or not; moods read by direction."""
+
+import pytest
+
+from spectra.appraisal import EventView, Perceiver, RuleBook, Standard, appraise, desirability, praiseworthiness
+from spectra.emotion import (
+    MOOD_PROTOTYPES,
+    PAD,
+    Impulse,
+    baseline_from_personality,
+    classify,
+    intensity,
+    strongest,
+)
+from spectra.feelings import feelings_update
+from spectra.models import EmotionType
+from spectra.selectors import rulebook_load
+from tests.factories import CharacterFactory, FactionFactory, LocationFactory, WorldClockFactory
+from world.models import Character
+
+HERE = 10
+ME, FRIEND, RIVAL, STRANGER = 1, 2, 3, 4
+GUILD, THORN = 50, 60
+
+
+def npc(**overrides) -> Perceiver:
+    fields = {
+        "id": ME,
+        "kind": "npc",
+        "name": "Nessa Brightwell",
+        "location_id": HERE,
+        "faction_id": GUILD,
+        "goals": ("Forge a prism to rival the Sunspire's",),
+        "personality": {"agreeableness": 0.5, "conscientiousness": 0.5, "openness": 0.5},
+        "affinity": {FRIEND: 0.5, RIVAL: -0.5},
+    }
+    return Perceiver(**{**fields, **overrides})
+
+
+def event(event_type, actor_id=STRANGER, location_id=HERE, **payload) -> EventView:
+    return EventView(type=event_type, actor_id=actor_id, location_id=location_id, payload=payload)
+
+
+@pytest.fixture
+def shipped(db) -> RuleBook:
+    """The shipped rules (the migrations' emotion table), with a Guild and a Thornwake standard."""
+    book = rulebook_load()
+    standards = [
+        Standard("NPC_CREATED", 0.7, faction_id=GUILD),
+        Standard("NPC_CREATED", -0.6, faction_id=THORN),
+        *[standard for standards in book.standards.values() for standard in standards],
+    ]
+    rules = [rule for rules in book.index.values() for rule in rules]
+    return RuleBook(rules, standards)
+
+
+def emotions(impulses) -> set[str]:
+    return {impulse.emotion for impulse in impulses}
+
+
+# --- The three appraisals ----------------------------------------------------------------
+
+
+def test_desirability_follows_goals_and_who_acts():
+    me = npc()
+    prism = {"object_name": "the Sunspire's Prism"}
+    assert desirability(event("NPC_EXPLORED", actor_id=ME, **prism), me) > 0  # my own deed at my goal
+    assert desirability(event("NPC_EXPLORED", actor_id=FRIEND, **prism), me) > 0  # a friend's
+    assert desirability(event("NPC_EXPLORED", actor_id=RIVAL, **prism), me) < 0  # a rival at what I need
+    assert desirability(event("NPC_EXPLORED", actor_id=RIVAL, object_name="a teapot"), me) == 0  # not my goal
+    assert desirability(event("QUEST_FAILED", actor_id=ME), me) == -1.0
+    assert desirability(event("NPC_EXPLORED", actor_id=ME, **prism), npc(goals=())) == 0
+
+
+def test_appraisal_by_goals(shipped):
+    me = npc()
+    prism = {"object_name": "the Sunspire's Prism"}
+    assert "hope" in emotions(appraise(event("NPC_EXPLORED", actor_id=FRIEND, **prism), me, shipped))
+    assert "fear" in emotions(appraise(event("NPC_EXPLORED", actor_id=RIVAL, **prism), me, shipped))
+    assert not {"hope", "fear"} & emotions(appraise(event("NPC_EXPLORED", actor_id=RIVAL), me, shipped))
+
+
+def test_praiseworthiness_by_faction_and_personality(shipped):
+    made = event("NPC_CREATED", actor_id=STRANGER)
+    guild, thorn = npc(faction_id=GUILD), npc(faction_id=THORN)
+    assert praiseworthiness(made, guild, shipped.standards) > 0.5
+    assert praiseworthiness(made, thorn, shipped.standards) < -0.3
+    talk = event("NPC_TALKED", actor_id=STRANGER)
+    kind, unkind = npc(personality={"agreeableness": 0.9}), npc(personality={"agreeableness": 0.1})
+    assert praiseworthiness(talk, kind, shipped.standards) > 0 > praiseworthiness(talk, unkind, shipped.standards)
+
+
+def test_appraisal_by_standards(shipped):
+    made_by_me = event("NPC_CREATED", actor_id=ME)
+    assert "pride" in emotions(appraise(made_by_me, npc(faction_id=GUILD), shipped))
+    assert "shame" in emotions(appraise(made_by_me, npc(faction_id=THORN), shipped))
+    made_by_another = event("NPC_CREATED", actor_id=STRANGER)
+    assert "admiration" in emotions(appraise(made_by_another, npc(faction_id=GUILD), shipped))
+    assert "reproach" in emotions(appraise(made_by_another, npc(faction_id=THORN), shipped))
+    spoken_to = event("NPC_TALKED", actor_id=STRANGER, listener_id=ME)
+    assert "anger" in emotions(appraise(spoken_to, npc(personality={"agreeableness": 0.05}), shipped))
+    assert "gratitude" in emotions(appraise(spoken_to, npc(personality={"agreeableness": 0.95}), shipped))
+
+
+def test_appraisal_by_liking(shipped):
+    me = npc(affinity={FRIEND: 0.4, RIVAL: -0.4, 5: 0.9, 6: -0.9})
+    by = {
+        who: emotions(appraise(event("NPC_TALKED", actor_id=who, listener_id=ME), me, shipped)) for who in (2, 3, 5, 6)
+    }
+    assert "liking" in by[FRIEND] and "disliking" not in by[FRIEND]
+    assert "disliking" in by[RIVAL] and "liking" not in by[RIVAL]
+    assert "hate" in by[6] and "hate" not in by[RIVAL]
+    assert "love" in emotions(appraise(event("NPC_TALKED", actor_id=ME, listener_id=5), me, shipped))
+    # places and things its goals name are appealing
+    assert "liking" in emotions(
+        appraise(event("NPC_EXPLORED", actor_id=ME, object_name="a sunspire lens"), me, shipped)
+    )
+    assert "liking" not in emotions(appraise(event("NPC_EXPLORED", actor_id=ME, object_name="a teapot"), me, shipped))
+
+
+def test_a_stronger_reason_is_a_stronger_emotion(shipped):
+    mild, strong = npc(affinity={RIVAL: -0.3}), npc(affinity={RIVAL: -0.9})
+    words = event("NPC_TALKED", actor_id=RIVAL, listener_id=ME)
+
+    def dislike(me):
+        return max(i.intensity for i in appraise(words, me, shipped) if i.emotion == "disliking")
+
+    assert dislike(strong) > dislike(mild)
+
+
+# --- Every emotion of the table is reachable by the shipped rules --------------------------
+
+FAILED_QUEST = {"quest_title": "Relight Cloudbreak"}
+
+
+def _situations():
+    """For each emotion, a situation the shipped rules answer with it: (event, perceiver)."""
+    prism = {"object_name": "the Sunspire's Prism"}
+    diligent = {"conscientiousness": 0.95, "agreeableness": 0.5, "openness": 0.5}
+    return {
+        "admiration": (event("NPC_CREATED"), npc(faction_id=GUILD)),
+        "anger": (event("NPC_TALKED", listener_id=ME), npc(personality={"agreeableness": 0.05})),
+        "disliking": (event("NPC_TALKED", actor_id=RIVAL, listener_id=ME), npc()),
+        "disappointment": (event("NPC_MOVE_ACTION", actor_id=FRIEND), npc()),
+        "distress": (event("NPC_TALKED", actor_id=RIVAL, listener_id=ME, **prism), npc()),
+        "fear": (event("NPC_EXPLORED", actor_id=RIVAL, **prism), npc()),
+        "fears_confirmed": (event("QUEST_FAILED", actor_id=ME, location_id=None, **FAILED_QUEST), npc()),
+        "gloating": (event("QUEST_FAILED", actor_id=RIVAL, **FAILED_QUEST), npc()),
+        "gratification": (event("NPC_PURSUED_GOAL", actor_id=ME), npc(personality=diligent)),
+        "gratitude": (event("NPC_TALKED", listener_id=ME), npc(personality={"agreeableness": 0.95})),
+        "happy_for": (event("NPC_CREATED", actor_id=FRIEND), npc()),
+        "hate": (event("NPC_TALKED", actor_id=RIVAL, listener_id=ME), npc(affinity={RIVAL: -0.9})),
+        "hope": (event("NPC_EXPLORED", actor_id=FRIEND, **prism), npc()),
+        "joy": (event("PLAYER_SPOKE", listener_id=ME), npc()),
+        "liking": (event("NPC_TALKED", actor_id=FRIEND, listener_id=ME), npc()),
+        "love": (event("NPC_TALKED", actor_id=ME, listener_id=FRIEND), npc(affinity={FRIEND: 0.9})),
+        "pity": (event("QUEST_FAILED", actor_id=FRIEND, **FAILED_QUEST), npc()),
+        "pride": (event("NPC_CREATED", actor_id=ME), npc(faction_id=GUILD)),
+        "relief": (event("NPC_RESTED", actor_id=ME), npc()),
+        "remorse": (event("QUEST_FAILED", actor_id=ME, **FAILED_QUEST), npc(personality=diligent)),
+        "reproach": (event("NPC_CREATED"), npc(faction_id=THORN)),
+        "resentment": (event("NPC_CREATED", actor_id=RIVAL), npc()),
+        "satisfaction": (event("NPC_PURSUED_GOAL", actor_id=ME, goal="Forge a prism"), npc()),
+        "shame": (event("NPC_CREATED", actor_id=ME), npc(faction_id=THORN)),
+        "wonder": (event("SPECTRA_MOVED", actor_id=99), npc()),
+    }
+
+
+def test_every_emotion_in_the_table_is_reachable_by_the_shipped_rules(shipped):
+    table = set(EmotionType.objects.values_list("name", flat=True))
+    situations = _situations()
+    assert table == set(situations), "every emotion of the shipped table needs a situation here"
+    for emotion, (happening, me) in situations.items():
+        assert emotion in emotions(appraise(happening, me, shipped)), f"{emotion} is not reached"
+
+
+# --- Feelings that live --------------------------------------------------------------------
+
+
+@pytest.fixture
+def place(db):
+    WorldClockFactory()
+    return LocationFactory()
+
+
+def test_untouched_feelings_relax_every_tick(place):
+    """Nothing happens to him; the tick's phase still relaxes his feeling toward his baseline,
+    and his mood comes back to his temperament's."""
+    personality = {"openness": 0.3, "conscientiousness": 0.8, "extraversion": 0.2, "agreeableness": 0.3}
+    baseline = baseline_from_personality(personality)
+    excited = {"mood": "joy", "pleasure": 0.9, "arousal": 0.8, "dominance": 0.5, "tick": 0}
+    loner = CharacterFactory(location=place, personality=personality, emotional_state=excited)
+    far_away = PAD(0.9, 0.8, 0.5).distance(baseline)
+
+    feelings_update(events=[], tick=1, everyone=True)
+    after_one = Character.objects.get(pk=loner.pk).emotional_state
+    assert PAD(after_one["pleasure"], after_one["arousal"], after_one["dominance"]).distance(baseline) < far_away
+
+    feelings_update(events=[], tick=40, everyone=True)
+    rested = Character.objects.get(pk=loner.pk).emotional_state
+    assert rested["mood"] == classify(baseline, None) != "joy"
+    assert rested["intensity"] < 0.05
+
+    # Without `everyone` (mind work after a player's action) the untouched are left alone.
+    Character.objects.filter(pk=loner.pk).update(emotional_state=excited)
+    assert feelings_update(events=[], tick=41) == {}
+
+
+def test_the_tick_relaxes_everyone(place):
+    WorldClockFactory._meta.model.objects.update(seed=3)
+    sleepers = [
+        CharacterFactory(
+            location=place,
+            is_active=True,
+            emotional_state={"mood": "unease", "pleasure": -0.8, "arousal": 0.8, "dominance": -0.6, "tick": 0},
+            personality={"agreeableness": 0.8, "neuroticism": 0.1, "extraversion": 0.7},
+        )
+        for _ in range(3)
+    ]
+    from world.tick import run_tick
+
+    for _ in range(12):
+        run_tick(force=True)
+    for sleeper in sleepers:
+        state = Character.objects.get(pk=sleeper.pk).emotional_state
+        assert state["tick"] == 12
+        assert state["mood"] != "unease"
+
+
+def test_a_faint_feeling_is_read_by_its_direction():
+    """A mild, uneasy temperament reads as unease, not as the mood nearest neutral."""
+    faint_unease = PAD(*(0.3 * value for value in MOOD_PROTOTYPES["unease"]))
+    faint_calm = PAD(*(0.3 * value for value in MOOD_PROTOTYPES["calm"]))
+    assert classify(faint_unease, None) == "unease"
+    assert classify(faint_calm, None) == "calm"
+    assert intensity(faint_unease, PAD()) < intensity(PAD(*MOOD_PROTOTYPES["unease"]), PAD())
+
+
+def test_only_the_strongest_impulses_of_a_moment_are_felt():
+    crowd = [Impulse("admiration", (0.5, 0.3, -0.2), 0.2, f"deed {n}") for n in range(20)]
+    shock = Impulse("anger", (-0.51, 0.59, 0.25), 0.9, "insult")
+    felt = strongest([*crowd[:10], shock, *crowd[10:]], 3)
+    assert len(felt) == 3 and shock in felt
+    assert [impulse.cause for impulse in felt] == ["deed 0", "deed 1", "insult"]  # in their order
+
+
+def test_a_grave_event_is_felt_strongly_enough_to_be_remembered(place, settings):
+    """A hated rival's harsh words, before a diligent Guild member's failed quest: a mood change
+    above the emotional-memory threshold (the routine alone never gets there)."""
+    guild = FactionFactory()
+    me = CharacterFactory(location=place, faction=guild, personality={"conscientiousness": 0.9, "agreeableness": 0.1})
+    rival = CharacterFactory(location=place)
+    from relationships.models import Relationship
+
+    Relationship.objects.create(character=me, other=rival, affinity=-0.9, trust=-0.8, familiarity=0.8)
+    from world.models import GameEvent
+
+    insult = GameEvent.objects.create(
+        type="NPC_TALKED", actor=rival, location=place, tick=1, payload={"listener_id": me.pk, "text": "Fool."}
+    )
+    failure = GameEvent.objects.create(type="QUEST_FAILED", actor=me, tick=1, payload={"quest_title": "The lenses"})
+    feelings_update(events=[insult, failure], tick=1)
+    changed = GameEvent.objects.filter(type="NPC_EMOTION_CHANGED", actor=me).get()
+    assert changed.payload["intensity"] >= settings.MEMORY_EMOTION_INTENSITY_THRESHOLD
+    assert changed.payload["to"] in ("unease", "melancholy")
+
+
+def test_needs_are_goals_too(shipped):
+    """Working on while exhausted, or keeping to oneself while lonely, is undesirable; resting
+    and talking are what those needs want."""
+    worn, lonely, fine = npc(energy=5.0), npc(needs={"social": 0.95}), npc(energy=90.0, needs={"social": 0.2})
+    work = event("NPC_EXPLORED", actor_id=ME, object_name="a teapot")
+    assert desirability(work, worn) < 0 and desirability(work, lonely) < 0 and desirability(work, fine) == 0
+    assert "distress" in emotions(appraise(work, worn, shipped))
+    assert "distress" not in emotions(appraise(work, fine, shipped))
+    assert desirability(event("NPC_RESTED", actor_id=ME), worn) == 0
+    assert desirability(event("NPC_TALKED", actor_id=ME, listener_id=FRIEND), lonely) == 0
