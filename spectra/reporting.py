@@ -22,11 +22,20 @@ def spectra_goals_sample() -> dict:
 
 
 def spectra_goals_final(*, first_tick: int) -> dict:
-    """The goals she has achieved. No goal yet records what in the world achieved it, so
-    `world_change` stays empty: fill it here once one does."""
+    """The goals she has achieved, when, and the change in the world that achieved each
+    (`SpectraGoal.achieved_when`; none for a goal of counters)."""
     achieved = (
         SpectraGoal.objects.filter(character__kind=Character.Kind.SPECTRA, status=SpectraGoal.Status.ACHIEVED)
         .order_by("id")
-        .values_list("title", flat=True)
+        .values_list("title", "achieved_tick", "achieved_when")
     )
-    return {"spectra_goals_achieved": tuple(AchievedGoal(title=title, tick=None) for title in achieved)}
+    return {
+        "spectra_goals_achieved": tuple(
+            AchievedGoal(title=title, tick=tick, world_change=world_change_text(when)) for title, tick, when in achieved
+        )
+    }
+
+
+def world_change_text(achieved_when: dict | None) -> str:
+    """`{"hear": "drowned-bell"}` → "hear drowned-bell" ("" when nothing in the world was asked)."""
+    return ", ".join(f"{verb} {what}" for verb, what in sorted((achieved_when or {}).items()))

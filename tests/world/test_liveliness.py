@@ -185,3 +185,31 @@ def test_the_printed_report_lists_every_target_with_its_verdict():
     assert "Reflections formed: 1" in text
     targets_block = text.split("Targets (seed world, 1,000 ticks, default settings)")[1]
     assert len([line for line in targets_block.splitlines() if line.strip()]) == 13
+
+
+def test_the_relationship_models_recorded_density_is_used_when_a_sampler_recorded_it():
+    from dataclasses import replace
+
+    talks = tuple(
+        EventRow(index + 1, "NPC_TALKED", actor_id=a, listener_id=b)
+        for index, (a, b) in enumerate((a, b) for a in (1, 2, 3, 4, 99) for b in (1, 2, 3, 4, 99) if a < b)
+    )
+    world = history(100, lambda tick, npc: (1, "calm"), events=talks)  # everyone talked: 1.0 by talk
+    recorded = replace(
+        world,
+        samples=tuple(
+            replace(sample, extras={"acquaintance_density": min(1.0, sample.tick / 200)}) for sample in world.samples
+        ),
+    )
+
+    section = relationships_section(recorded)
+    assert "the relationship model" in section.lines[0]
+    assert targets(section)["Acquaintance density reaches 0.74 within 2 in-world days"] is False  # 0.48 at tick 96
+    assert "0.480 by tick 96" in section.lines[-1]
+
+
+def test_spectras_world_changes_are_named():
+    from spectra.reporting import world_change_text
+
+    assert world_change_text({"hear": "drowned-bell"}) == "hear drowned-bell"
+    assert world_change_text({}) == "" and world_change_text(None) == ""

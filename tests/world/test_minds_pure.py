@@ -213,3 +213,19 @@ def test_a_thing_is_given_back_to_its_owner():
     holding = seen(me=replace(MIRA, carried=(CLAPPER,)), others_here=(FRIEND,))
     given = [d for d in chosen(holding, range(60)) if d.action == GIVE]
     assert given and all(d.target_id == 8 and d.object_id == 6 for d in given)
+
+
+def test_what_a_character_thinks_of_someone_outweighs_their_banner():
+    from world.autonomy.reactions import is_friend, is_rival
+    from world.autonomy.state import Regard
+
+    plain = seen()
+    assert is_friend(plain, FRIEND) and not is_rival(plain, FRIEND)  # same faction
+    assert is_rival(plain, RIVAL) and not is_friend(plain, RIVAL)  # an opposed faction
+
+    grudge = seen(me=replace(MIRA, regard={FRIEND.id: Regard(affinity=-0.6)}))
+    assert is_rival(grudge, FRIEND) and not is_friend(grudge, FRIEND)
+    liked = seen(me=replace(MIRA, regard={RIVAL.id: Regard(affinity=0.5)}))
+    assert is_friend(liked, RIVAL) and not is_rival(liked, RIVAL)
+    lukewarm = seen(me=replace(MIRA, regard={RIVAL.id: Regard(affinity=0.1)}))  # no strong opinion: banners decide
+    assert is_rival(lukewarm, RIVAL)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from world.autonomy.reactions import CONFRONT, GIVE, Reaction, reactions
+from world.autonomy.reactions import CONFRONT, GIVE, RIVAL_AFFINITY, Reaction, reactions
 from world.autonomy.state import CharacterState, Decision, Neighbour, ObjectSeen, Perception
 
 MOVE, TALK, EXPLORE, REST, CREATE, PURSUE_GOAL = "move", "talk", "explore", "rest", "create", "pursue_goal"
@@ -186,7 +186,6 @@ def _strongest_pulls(perception: Perception) -> dict[str, Reaction]:
 
 # --- Relationships: whom a character seeks and whom it avoids (seeking a friend who is
 # elsewhere is an intention, `relationships.intentions`; these are the terms at the place).
-RIVAL_AFFINITY = -0.3  # disliking from which someone's presence pushes a character away
 AVOID_PULL = 0.6  # how hard the worst rival present pushes toward leaving (at affinity -1)
 
 

@@ -57,14 +57,28 @@ class Reaction:
     goal_id: int | None = None  # the goal it serves (a heading's), if one
 
 
+# What one character thinks of another (its `regard`, from the relationships app) decides
+# first; where it has no strong opinion, faction lines do.
+FRIEND_AFFINITY = 0.3  # liking from which someone is a friend, whatever their banner
+RIVAL_AFFINITY = -0.3  # disliking from which someone is a rival, even under the same banner
+
+
 def is_friend(perception: Perception, other: Neighbour) -> bool:
-    """Whom the character counts as a friend: Spectra, or a member of its own faction."""
+    """Whom the character counts as a friend: someone it likes; else, unless it dislikes
+    them, Spectra or a member of its own faction."""
     me = perception.me
+    affinity = me.regard_of(other.id).affinity
+    if affinity >= FRIEND_AFFINITY or affinity <= RIVAL_AFFINITY:
+        return affinity >= FRIEND_AFFINITY
     return other.kind == "spectra" or (me.faction_id is not None and other.faction_id == me.faction_id)
 
 
 def is_rival(perception: Perception, other: Neighbour) -> bool:
-    """Whom it counts as a rival: a member of a faction its own stands opposed to."""
+    """Whom it counts as a rival: someone it dislikes; else, unless it likes them, a member
+    of a faction its own stands opposed to."""
+    affinity = perception.me.regard_of(other.id).affinity
+    if affinity >= FRIEND_AFFINITY or affinity <= RIVAL_AFFINITY:
+        return affinity <= RIVAL_AFFINITY
     if perception.me.faction_id is None or other.faction_id is None or other.faction_id == perception.me.faction_id:
         return False
     return perception.standings.get(other.faction_id, 0) <= RIVAL_STANDING

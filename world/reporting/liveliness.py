@@ -442,27 +442,48 @@ def acquaintance_density(history: History, *, until_tick: int) -> float:
     return _share(len(known), pairs)
 
 
+RECORDED_DENSITY = "acquaintance_density"  # a tick sampler's key: the relationship model's own figure
+
+
+def _density_by_tick(history: History) -> dict[int, float] | None:
+    """The acquaintance density each sample recorded (the relationships app's sampler), or
+    None when no sampler recorded one (then talk events stand in)."""
+    recorded = {s.tick: s.extras[RECORDED_DENSITY] for s in history.samples if RECORDED_DENSITY in s.extras}
+    return recorded or None
+
+
 def relationships_section(history: History) -> Section:
     start = history.samples[0] if history.samples else None
     deadline = None
     if start is not None and start.world_time is not None:
         due = start.world_time + timedelta(days=ACQUAINTANCE_DAYS)
         deadline = next((s.tick for s in history.ticks if s.world_time and s.world_time >= due), None)
-    rows = [
-        [f"{last}", f"{acquaintance_density(history, until_tick=last):.3f}"]
-        for first, last, _ in _windows(history.ticks, MOOD_WINDOW_TICKS)
-    ]
-    seed_density = acquaintance_density(history, until_tick=start.tick if start else 0)
-    lines = [
-        "Acquaintance density (no relationship model yet: a pair knows each other once either has talked to the "
-        "other, NPC_TALKED / SPECTRA_TALKED; NPCs and Spectra):",
-        f"  at the start: {seed_density:.3f}",
-        *("  " + line for line in _table(["by tick", "density"], rows)),
-    ]
+    recorded = _density_by_tick(history)
+    if recorded is not None:
+
+        def density_at(tick: int) -> float:
+            return recorded.get(tick, 0.0)
+
+        how = (
+            "Acquaintance density (the relationship model: pairs of NPCs either of whom knows the other, "
+            "familiarity at or above the acquaintance threshold, over all NPC pairs):"
+        )
+    else:
+
+        def density_at(tick: int) -> float:
+            return acquaintance_density(history, until_tick=tick)
+
+        how = (
+            "Acquaintance density (no relationship recorded: a pair knows each other once either has talked to the "
+            "other, NPC_TALKED / SPECTRA_TALKED; NPCs and Spectra):"
+        )
+    rows = [[f"{last}", f"{density_at(last):.3f}"] for first, last, _ in _windows(history.ticks, MOOD_WINDOW_TICKS)]
+    lines = [how, f"  at the start: {density_at(start.tick) if start else 0.0:.3f}"]
+    lines += ["  " + line for line in _table(["by tick", "density"], rows)]
     if deadline is None:
         measured, met = f"run shorter than {ACQUAINTANCE_DAYS} in-world days", False
     else:
-        density = acquaintance_density(history, until_tick=deadline)
+        density = density_at(deadline)
         measured, met = (
             f"{density:.3f} by tick {deadline} ({ACQUAINTANCE_DAYS} in-world days)",
             density >= ACQUAINTANCE_TARGET,
