@@ -112,8 +112,8 @@ def assert_tick_queries_at_most(limit, *, batch_size, assert_max_queries) -> Non
 # sources (one query each). Not every batch needs every one of these at once.
 # Minds: whom each spoke with lately, the plans and goals intention source (two),
 # Spectra's goals as intentions (in her batch: up to four), things moved and things changed
-# by use (up to three).
-QUERIES_PER_BATCH = 12 + 10 + 2
+# by use (up to three). Beliefs: the belief intention source (one).
+QUERIES_PER_BATCH = 12 + 10 + 2 + 1
 # Per tick: savepoint, clock lock and save, the five-query snapshot, time of day, Spectra's
 # phase (relax, history, resonance, mind, thoughts, goals, status), release; the quest
 # engine's phase (steps, deadlines) and the factions' (incidents); the memory cortex's phase
