@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,7 +143,15 @@ class EventView:
 class RuleBook:
     """The active rules and standards, indexed for lookup by (event key, role)."""
 
-    def __init__(self, rules: list[Rule], standards: list[Standard] | None = None):
+    def __init__(self, rules: list[Rule], standards: list[Standard] | None = None, place_names: tuple[str, ...] = ()):
+        # Places' whole names, read as one token each when goals and events are matched by
+        # their words (`_words`): what a name says must not change how a place is felt.
+        spellings = []  # (spelling, place number): "the sunspire" and "sunspire" are one place
+        for number, name in enumerate(name.lower() for name in place_names if name):
+            spellings.append((name, number))
+            if name.startswith("the ") and len(name) > 8:
+                spellings.append((name[4:], number))
+        self.place_names = tuple(sorted(spellings, key=lambda spelling: (-len(spelling[0]), spelling)))
         self.index: dict[tuple[str, str], list[Rule]] = defaultdict(list)
         for rule in rules:
             self.index[(rule.event_key, rule.role)].append(rule)
@@ -197,8 +206,20 @@ def other_party(event: EventView, me: Perceiver) -> int | None:
     return target.get("id") if target.get("type") == "character" else None
 
 
+_PLACE_NAMES: ContextVar[tuple[tuple[str, int], ...]] = ContextVar("place_names", default=())
+
+
 def _words(text: str) -> set[str]:
-    return {word for word in re.findall(r"[a-z]+", text.lower()) if len(word) >= 4 and word not in _STOPWORDS}
+    """The words that carry meaning in `text`; a place's whole name is one word, its own (so
+    "The Glass Market" matches a goal naming "The Glass Market", not one about "market
+    traders", and renaming a place changes nothing a character feels)."""
+    text = text.lower()
+    places = set()
+    for name, number in _PLACE_NAMES.get():
+        if name in text:
+            text = text.replace(name, " ")
+            places.add(f"place:{number}")
+    return places | {word for word in re.findall(r"[a-z]+", text) if len(word) >= 4 and word not in _STOPWORDS}
 
 
 def _named_things(event: EventView) -> str:
@@ -236,7 +257,7 @@ def _goal_desirability(event: EventView, me: Perceiver) -> float:
     if mine and event.type.endswith("_PURSUED_GOAL"):
         return 0.3  # a step, not the goal
     goal_words = _words(" ".join(me.goals))
-    if not goal_words or not goal_words & _words(_named_things(event)):
+    if not goal_words & _words(_named_things(event)):
         return 0.0
     liking = 1.0 if mine else me.likes(event.actor_id)
     if liking <= -LIKING:
@@ -289,6 +310,14 @@ def appraise(event: EventView, me: Perceiver, rules: RuleBook) -> list[Impulse]:
     role = role_of(event, me)
     if role is None:
         return []
+    names = _PLACE_NAMES.set(rules.place_names)
+    try:
+        return _appraise(event, me, rules, role)
+    finally:
+        _PLACE_NAMES.reset(names)
+
+
+def _appraise(event: EventView, me: Perceiver, rules: RuleBook, role: str) -> list[Impulse]:
     impulses = []
     for rule in rules.rules_for(event, role, me.kind):
         strength = condition_strength(rule.condition, event, me, rules)

@@ -9,7 +9,7 @@ from spectra.appraisal import Rule, RuleBook, Standard
 from spectra.emotion import baseline_from_personality, feeling_from_json, intensity, mood_ring
 from spectra.models import AppraisalRule, EmotionSample, SpectraGoal, SpectraMind
 from spectra.models import Standard as StandardRow
-from world.models import Character
+from world.models import Character, Location
 from world.selectors import world_now_get
 
 HISTORY_LIMIT = 5000
@@ -36,7 +36,8 @@ def rulebook_forget(**_signal_kwargs) -> None:
 
 
 def rulebook_load() -> RuleBook:
-    """The designers' active appraisal rules and the standards deeds are judged by (two queries)."""
+    """The designers' active appraisal rules, the standards deeds are judged by, and the
+    places' names (three queries)."""
     rules = AppraisalRule.objects.filter(is_active=True).select_related("emotion").order_by("id")
     standards = [
         Standard(
@@ -58,6 +59,7 @@ def rulebook_load() -> RuleBook:
             for rule in rules
         ],
         standards,
+        place_names=tuple(Location.objects.order_by("id").values_list("name", flat=True)),
     )
 
 

@@ -17,7 +17,7 @@ from spectra.selectors import rulebook_forget
 from spectra.tasks import mind_catch_up as mind_catch_up_task
 from world.events import ANY_EVENT, EventType, is_collecting, subscribe
 from world.locks import in_mind_work
-from world.models import GameEvent
+from world.models import GameEvent, Location
 from world.tick import register_tick_phase
 
 
@@ -69,6 +69,6 @@ def advance_goals(events: list[GameEvent]) -> None:
 register_tick_phase(services.spectra_tick)
 
 # A designer's edit of the emotion table applies at once in this process.
-for model in (AppraisalRule, EmotionType, Standard):
+for model in (AppraisalRule, EmotionType, Standard, Location):  # places: their names (appraisal._words)
     post_save.connect(rulebook_forget, sender=model, dispatch_uid=f"rulebook-forget-save-{model.__name__}")
     post_delete.connect(rulebook_forget, sender=model, dispatch_uid=f"rulebook-forget-delete-{model.__name__}")

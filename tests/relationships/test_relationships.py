@@ -97,17 +97,18 @@ def _perception(regard, *, others, exits=ELSEWHERE) -> Perception:
 
 
 def test_talk_partners_are_chosen_by_liking():
-    friend, rival = Neighbour(2, "Friend", "npc"), Neighbour(3, "Rival", "npc")
+    # (someone disliked enough to be a rival is avoided outright: see the next test)
+    friend, cool = Neighbour(2, "Friend", "npc"), Neighbour(3, "Cool", "npc")
     perception = _perception(
-        {2: Regard(affinity=0.8, familiarity=0.6), 3: Regard(affinity=-0.8)}, others=[friend, rival]
+        {2: Regard(affinity=0.8, familiarity=0.6), 3: Regard(affinity=-0.25)}, others=[friend, cool]
     )
-    assert partner_weight(perception.me, friend) > 5 * partner_weight(perception.me, rival)
+    assert partner_weight(perception.me, friend) > 2.5 * partner_weight(perception.me, cool)
     partners = []
-    for seed in range(200):
+    for seed in range(400):
         decision = decide(perception, rng=random.Random(seed))
         if decision.action == TALK:
             partners.append(decision.target_id)
-    assert partners.count(2) > 4 * partners.count(3)
+    assert partners and partners.count(2) > 2 * partners.count(3)
 
 
 def test_a_rival_present_pushes_a_character_away():

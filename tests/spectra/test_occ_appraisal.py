@@ -276,3 +276,34 @@ def test_needs_are_goals_too(shipped):
     assert "distress" not in emotions(appraise(work, fine, shipped))
     assert desirability(event("NPC_RESTED", actor_id=ME), worn) == 0
     assert desirability(event("NPC_TALKED", actor_id=ME, listener_id=FRIEND), lonely) == 0
+
+
+def test_a_place_is_matched_by_its_whole_name_so_renaming_it_changes_no_feeling():
+    from spectra.appraisal import Rule
+
+    rule = Rule(
+        event_key="NPC_MOVED",
+        role="actor",
+        applies_to="any",
+        emotion="joy",
+        direction=(0.5, 0.2, 0.1),
+        intensity=0.6,
+        condition="goal_advanced",
+    )
+
+    def felt(place_names, goal, to_name):
+        rules = RuleBook([rule], place_names=place_names)
+        me = Perceiver(id=1, kind="npc", name="Pim", location_id=1, goals=(goal,))
+        event = EventView(type="NPC_MOVED", actor_id=1, location_id=2, payload={"actor_id": 1, "to_name": to_name})
+        return [impulse.emotion for impulse in appraise(event, me, rules)]
+
+    places = ("The Glass Market", "Cloudbreak Light")
+    assert felt(places, "Win a seat at The Glass Market", "The Glass Market") == ["joy"]
+    assert felt(places, "Win a seat at the Glass Market", "The Glass Market") == ["joy"]
+    # "market traders" is not the place: no shared word of a place's name makes a match
+    assert felt(places, "Win a Guild seat for the market traders", "The Glass Market") == []
+    assert felt(places, "Follow Spectra's light", "Cloudbreak Light") == []
+    renamed = ("The Qxab", "Qxac")  # the same world, its places renamed
+    assert felt(renamed, "Win a seat at The Qxab", "The Qxab") == ["joy"]
+    assert felt(renamed, "Win a Guild seat for the market traders", "The Qxab") == []
+    assert felt(renamed, "Follow Spectra's light", "Qxac") == []
