@@ -23,11 +23,10 @@ from django.db import transaction
 
 from htrae.upsert import Outcome, UpsertTally, upsert
 from memory.models import Memory
+from narrative import seeding_minds
 from narrative.emergence import template_problems
 from narrative.models import Faction, FactionRelation, LoreEntry, Quest, QuestStep, QuestTemplate
-from relationships.models import Relationship
-from spectra.models import Standard
-from world.models import Character, CharacterGoal, Location, Path, RoutineSlot, WorldObject
+from world.models import Character, Location, Path, WorldObject
 from world.selectors import world_seed_get
 from world.services import world_clock_get_or_create
 
@@ -161,7 +160,7 @@ def _seed_problems(data: dict[str, Any]) -> Iterator[str]:
         if not isinstance(praise, int | float) or not -1 <= praise <= 1:
             yield f"standard {number}: praise must be a number from -1 to 1, got {praise!r}"
     for number, item in enumerate(data.get("relationships") or [], start=1):
-        yield from _relationship_problems(number, item, characters, check)
+        yield from seeding_minds.relationship_problems(number, item, characters, check)
     for item in data.get("lore") or []:
         where = f"lore '{item.get('slug')}'"
         for slug in item.get("factions") or []:
@@ -314,7 +313,7 @@ def _seed_all(data: dict[str, Any], tally: UpsertTally) -> None:
                 "location_id": location_id[row["location"]],
                 "description": row.get("description", "").strip(),
                 "personality": dict(row.get("personality") or {}),
-                "goals": [_goal_title(goal) for goal in row.get("goals") or []],
+                "goals": [seeding_minds.goal_title(goal) for goal in row.get("goals") or []],
                 "emotional_state": dict(row.get("emotional_state") or {"mood": "calm"}),
                 "needs": dict(row.get("needs") or {}),
                 "energy": float(row.get("energy", 100)),
@@ -333,125 +332,21 @@ def _seed_all(data: dict[str, Any], tally: UpsertTally) -> None:
                 "description": row.get("description", "").strip(),
                 "location_id": location_id.get(row.get("location")),
                 "holder_id": character_id.get(row.get("holder")),
-                "properties": _object_properties(row, character_id),
+                "properties": seeding_minds.object_properties(row, character_id),
             },
         )
     object_id = {slug: obj.id for slug, obj in objects.by_slug.items()}
 
-    routine_places = _seed_routines(data, tally, location_id, character_id)
-    _seed_goals(data["npcs"], tally, location_id, character_id, object_id, routine_places)
-    _seed_life_goals(data["spectra"], tally, character_id)
+    routine_places = seeding_minds.seed_routines(data, tally, location_id, character_id)
+    seeding_minds.seed_goals(data["npcs"], tally, location_id, character_id, object_id, routine_places)
+    seeding_minds.seed_life_goals(data["spectra"], tally, character_id)
 
     _seed_memories(data.get("memories") or [], tally, character_id, world_time=world_clock.world_time)
-    _seed_relationships(data.get("relationships") or [], tally, character_id)
-    _seed_standards(data.get("standards") or [], tally, faction_id)
+    seeding_minds.seed_relationships(data.get("relationships") or [], tally, character_id)
+    seeding_minds.seed_standards(data.get("standards") or [], tally, faction_id)
     _seed_lore(data.get("lore") or [], tally, faction_id, location_id, character_id)
     _seed_quests(data.get("quests") or [], tally, faction_id, location_id, character_id, object_id)
     _seed_quest_templates(data.get("quest_templates") or [], tally)
-
-
-LIFE_GOALS_AT_START = 3
-
-
-def _goal_title(goal) -> str:
-    return str(goal["title"] if isinstance(goal, dict) else goal)
-
-
-def _object_properties(row: dict, character_id: dict[str, int]) -> dict:
-    """An object's properties with its owner (by id; a carried thing is its holder's unless
-    the file says otherwise), value and what using it does (`on_use`, slugs kept)."""
-    properties = dict(row.get("properties") or {})
-    owner = row.get("owner") or row.get("holder")
-    if owner in character_id:
-        properties["owner_id"] = character_id[owner]
-    if row.get("value") is not None:
-        properties["value"] = row["value"]
-    if row.get("on_use"):
-        properties["on_use"] = dict(row["on_use"])
-    return properties
-
-
-def _seed_routines(data, tally, location_id, character_id) -> dict[str, dict[str, int]]:
-    """Every NPC's routine slots, from the file's `routines` (see the file); returns each
-    NPC's home, work and gathering place ids."""
-    routines = data.get("routines") or {}
-    homes, gatherings = routines.get("homes") or {}, routines.get("gatherings") or {}
-    places: dict[str, dict[str, int]] = {}
-    existing = {(slot.character_id, slot.start_hour): slot for slot in RoutineSlot.objects.all()}
-    for row in data["npcs"]:
-        faction = row.get("faction") or "default"
-        resolved = {
-            "home": row.get("home") or homes.get(faction) or homes.get("default") or row["location"],
-            "work": row.get("work") or row["location"],
-            "gathering": row.get("gathering")
-            or gatherings.get(faction)
-            or gatherings.get("default")
-            or row["location"],
-        }
-        places[row["slug"]] = {role: location_id[slug] for role, slug in resolved.items()}
-        who = character_id[row["slug"]]
-        for slot in routines.get("day") or []:
-            place = places[row["slug"]].get(slot["place"]) or location_id[slot["place"]]
-            _, outcome = upsert(
-                RoutineSlot,
-                existing=existing.get((who, int(slot["from"]))),
-                lookup={"character_id": who, "start_hour": int(slot["from"])},
-                fields={"end_hour": int(slot["to"]) or 24, "location_id": place, "activity": slot["activity"]},
-            )
-            tally.add("Routine slots", outcome)
-    return places
-
-
-def _seed_goals(rows, tally, location_id, character_id, object_id, routine_places) -> None:
-    """NPCs' seed goals as goals with somewhere to be served: the file's place, thing or
-    person, else the NPC's work place."""
-    existing = {(goal.character_id, goal.title): goal for goal in CharacterGoal.objects.all()}
-    for row in rows:
-        who = character_id[row["slug"]]
-        goals = row.get("goals") or []
-        for rank, goal in enumerate(goals):
-            spec = goal if isinstance(goal, dict) else {"title": goal}
-            place = location_id.get(spec.get("place"))
-            thing, person = object_id.get(spec.get("object")), character_id.get(spec.get("person"))
-            if place is None and thing is None and person is None:
-                place = routine_places[row["slug"]]["work"]
-            _, outcome = upsert(
-                CharacterGoal,
-                existing=existing.get((who, spec["title"])),
-                lookup={"character_id": who, "title": spec["title"]},
-                fields={
-                    "source": CharacterGoal.Source.SEED,
-                    "verb": spec.get("verb", CharacterGoal.Verb.VISIT),
-                    "priority": int(spec.get("priority", max(1, 7 - rank))),
-                    "location_id": place,
-                    "target_object_id": thing,
-                    "partner_id": person,
-                },
-            )
-            tally.add("Character goals", outcome)
-
-
-def _seed_life_goals(row, tally, character_id) -> None:
-    """Spectra's life goals (spectra.SpectraGoal), each achieved by a change in the world."""
-    from spectra.models import SpectraGoal
-
-    spectra = character_id[row["slug"]]
-    existing = {goal.title: goal for goal in SpectraGoal.objects.filter(character_id=spectra)}
-    for rank, goal in enumerate(row.get("life_goals") or []):
-        fields = {
-            "priority": int(goal.get("priority", max(1, 8 - rank))),
-            "achieved_when": dict(goal.get("achieved_when") or {}),
-            "pursue": dict(goal.get("pursue") or {}),
-        }
-        if goal["title"] not in existing:  # a few to begin with; the rest wait their turn
-            fields["status"] = SpectraGoal.Status.ACTIVE if rank < LIFE_GOALS_AT_START else SpectraGoal.Status.SET_ASIDE
-        _, outcome = upsert(
-            SpectraGoal,
-            existing=existing.get(goal["title"]),
-            lookup={"character_id": spectra, "title": goal["title"]},
-            fields=fields,
-        )
-        tally.add("Spectra's life goals", outcome)
 
 
 def _seed_memories(rows, tally, character_id, *, world_time) -> None:
@@ -470,56 +365,6 @@ def _seed_memories(rows, tally, character_id, *, world_time) -> None:
             Memory, existing=existing.get(key), lookup={"character_id": key[0], "content": key[1]}, fields=fields
         )
         tally.add("Memories", outcome)
-
-
-_OPINION_RANGES = {"affinity": (-1.0, 1.0), "trust": (-1.0, 1.0), "familiarity": (0.0, 1.0)}
-
-
-def _relationship_problems(number: int, item: dict, characters: set, check) -> Iterator[str]:
-    where = f"relationship {number}"
-    yield from check("character", characters, item.get("from"), where)
-    yield from check("character", characters, item.get("to"), where)
-    if item.get("from") == item.get("to"):
-        yield f"{where}: 'from' and 'to' must be two different characters"
-    for values in (item, item.get("reverse") or {}):
-        for name, (low, high) in _OPINION_RANGES.items():
-            value = values.get(name, 0)
-            if not isinstance(value, int | float) or not low <= value <= high:
-                yield f"{where}: {name} must be a number from {low:g} to {high:g}, got {value!r}"
-
-
-def _seed_relationships(rows, tally, character_id) -> None:
-    """Designers' starting opinions, matched by the pair (both ways when `reverse` is given)."""
-    wanted: dict[tuple[int, int], dict] = {}
-    for row in rows:
-        ends = (character_id[row["from"]], character_id[row["to"]])
-        wanted[ends] = {name: float(row.get(name, 0)) for name in _OPINION_RANGES}
-        if row.get("reverse"):
-            wanted[ends[::-1]] = {name: float(row["reverse"].get(name, 0)) for name in _OPINION_RANGES}
-    holders = {holder for holder, _ in wanted}
-    existing = {(row.character_id, row.other_id): row for row in Relationship.objects.filter(character_id__in=holders)}
-    for (holder, other), fields in wanted.items():
-        _, outcome = upsert(
-            Relationship,
-            existing=existing.get((holder, other)),
-            lookup={"character_id": holder, "other_id": other},
-            fields=fields,
-        )
-        tally.add("Relationships", outcome)
-
-
-def _seed_standards(rows, tally, faction_id) -> None:
-    """Factions' standards (what their members hold praiseworthy), matched by faction and event."""
-    existing = {(row.faction_id, row.event_type): row for row in Standard.objects.filter(faction__isnull=False)}
-    for row in rows:
-        key = (faction_id[row["faction"]], row["event"])
-        _, outcome = upsert(
-            Standard,
-            existing=existing.get(key),
-            lookup={"faction_id": key[0], "event_type": key[1], "trait": ""},
-            fields={"praise": float(row["praise"]), "note": row.get("note", "")},
-        )
-        tally.add("Standards", outcome)
 
 
 def _seed_lore(rows, tally, faction_id, location_id, character_id) -> None:
