@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from spectra.models import SpectraGoal
 from world.models import Character
-from world.reporting.liveliness import AchievedGoal
+from world.reporting.history import AchievedGoal
 
 
 def spectra_goals_sample() -> dict:

@@ -31,7 +31,7 @@ from typing import Any
 from django.db.models.fields.json import KeyTextTransform
 
 from world.models import Character, GameEvent, Location, WorldClock
-from world.reporting.liveliness import CharacterSample, EventRow, History, TickSample
+from world.reporting.history import CharacterSample, EventRow, History, TickSample
 from world.selectors import time_of_day
 
 TickSampler = Callable[[], Mapping[str, Any]]
