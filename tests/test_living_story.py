@@ -15,7 +15,7 @@ from tests.factories import UserFactory
 from world.models import Character, GameEvent, WorldClock
 from world.tick import run_tick
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 TICKS = 500
 
 
