@@ -4,6 +4,7 @@ record agrees with what was sampled as it ran, and the commands print what they 
 
 import json
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from world.reporting.event_log import event_log_lines
 from world.reporting.sampling import HistoryRecorder, history_from_record, world_sample
@@ -34,7 +35,8 @@ def run(ticks: int, *, recorder: HistoryRecorder | None = None) -> list[str]:
                 recorder.record()
         lines = list(event_log_lines(state=True))
         raise Rewind
-    return lines
+    # Goal rows' ids: PostgreSQL does not reuse them after the rewind (SQLite does).
+    return [re.sub(r'"goal_id":\d+', '"goal_id":_', line) for line in lines]
 
 
 @pytest.mark.django_db
@@ -111,8 +113,10 @@ def test_event_log_prints_one_canonical_line_per_event_then_the_state(seeded_wor
     assert events and all(set(event) == {"tick", "type", "location_id", "actor_id", "payload"} for event in events)
     assert len(lines) - len(events) == 27  # one line per character
     autonomous = [line for line in lines if line.get("kind") in ("npc", "spectra")]
-    # Stored in sorted order, never a set's hash order (tests/world/test_replay.py varies it).
-    assert all(list(line["needs"]) == sorted(line["needs"]) for line in autonomous)
+    # Stored in sorted order, never a set's hash order (tests/world/test_replay.py varies it);
+    # PostgreSQL's jsonb keeps keys in its own order (shortest first), whatever was written.
+    if connection.vendor != "postgresql":
+        assert all(list(line["needs"]) == sorted(line["needs"]) for line in autonomous)
 
 
 @pytest.mark.slow
