@@ -15,7 +15,8 @@ from tests.factories import UserFactory
 from world.models import Character, GameEvent, WorldClock
 from world.tick import run_tick
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+# 500 ticks of the whole world: minutes on a loaded 2-core machine (PostgreSQL).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.timeout(1200)]
 TICKS = 500
 
 
