@@ -55,23 +55,7 @@ def bulk_insert_columns(model: type[models.Model], fields: Sequence[str], rows: 
     """Insert `rows` of `model`, each the values of `fields` (foreign keys by their field
     name, given the related id) in that order, in one statement. Columns left out take their
     database default or NULL, so give every NOT NULL column without a default."""
-    if not rows:
-        return
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    prepared = [[_insert_value(field, value) for field, value in zip(columns, row, strict=True)] for row in rows]
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(field.column) for field in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{_pg_array_type(field)}" for field in columns)
-            cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT * FROM unnest({arrays})",
-                [list(column) for column in zip(*prepared, strict=True)],
-            )
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})", prepared)
+    _insert_rows(model, fields, rows)
 
 
 def bulk_upsert_columns(
@@ -86,6 +70,19 @@ def bulk_upsert_columns(
     fields exists, set its `update` fields: one statement (`INSERT ... ON CONFLICT DO
     UPDATE`, from `unnest` on PostgreSQL, an `executemany` on SQLite). `rows` must not
     repeat a unique key."""
+    meta, quote = model._meta, connection.ops.quote_name
+    conflict = ", ".join(quote(meta.get_field(name).column) for name in unique)
+    assignments = ", ".join(
+        f"{quote(meta.get_field(name).column)} = excluded.{quote(meta.get_field(name).column)}" for name in update
+    )
+    _insert_rows(model, fields, rows, suffix=f" ON CONFLICT ({conflict}) DO UPDATE SET {assignments}")
+
+
+def _insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]], suffix: str = ""
+) -> None:
+    """One INSERT of `rows` (from `unnest` on PostgreSQL, an `executemany` elsewhere), with
+    `suffix` (an ON CONFLICT clause) after it."""
     if not rows:
         return
     meta = model._meta
@@ -93,22 +90,17 @@ def bulk_upsert_columns(
     prepared = [[_insert_value(field, value) for field, value in zip(columns, row, strict=True)] for row in rows]
     quote = connection.ops.quote_name
     names = ", ".join(quote(field.column) for field in columns)
-    conflict = ", ".join(quote(meta.get_field(name).column) for name in unique)
-    assignments = ", ".join(
-        f"{quote(meta.get_field(name).column)} = excluded.{quote(meta.get_field(name).column)}" for name in update
-    )
-    on_conflict = f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             arrays = ", ".join(f"%s::{_pg_array_type(field)}" for field in columns)
             cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT * FROM unnest({arrays}) {on_conflict}",
+                f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT * FROM unnest({arrays}){suffix}",
                 [list(column) for column in zip(*prepared, strict=True)],
             )
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(
-                f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders}) {on_conflict}", prepared
+                f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders}){suffix}", prepared
             )
 
 

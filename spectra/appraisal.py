@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from spectra.emotion import Impulse
@@ -209,17 +210,24 @@ def other_party(event: EventView, me: Perceiver) -> int | None:
 _PLACE_NAMES: ContextVar[tuple[tuple[str, int], ...]] = ContextVar("place_names", default=())
 
 
-def _words(text: str) -> set[str]:
+def _words(text: str) -> frozenset[str]:
     """The words that carry meaning in `text`; a place's whole name is one word, its own (so
     "The Glass Market" matches a goal naming "The Glass Market", not one about "market
     traders", and renaming a place changes nothing a character feels)."""
+    return _words_among(text, _PLACE_NAMES.get())
+
+
+@lru_cache(maxsize=4096)  # the same goals and names come back for every event of a tick
+def _words_among(text: str, place_names: tuple[tuple[str, int], ...]) -> frozenset[str]:
     text = text.lower()
     places = set()
-    for name, number in _PLACE_NAMES.get():
+    for name, number in place_names:
         if name in text:
             text = text.replace(name, " ")
             places.add(f"place:{number}")
-    return places | {word for word in re.findall(r"[a-z]+", text) if len(word) >= 4 and word not in _STOPWORDS}
+    return frozenset(
+        places | {word for word in re.findall(r"[a-z]+", text) if len(word) >= 4 and word not in _STOPWORDS}
+    )
 
 
 def _named_things(event: EventView) -> str:

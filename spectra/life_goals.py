@@ -14,7 +14,6 @@ Self-contained so it can move with the rest of her mind (spectra/services.py cal
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from spectra.models import SpectraGoal
@@ -25,10 +24,6 @@ from world.models import Character, Location, WorldObject
 COUNTED_CEILING = 0.9  # counters alone never finish a goal the world must achieve
 MIN_ACTIVE = 1
 WANDER_PRIORITY = 3
-
-
-def _spectra_events(events: Iterable) -> list:
-    return [e for e in events if (e.payload or {}).get("actor_kind") == Character.Kind.SPECTRA]
 
 
 def condition_met(goal: SpectraGoal, *, spectra: Character, events: list, slugs: dict[str, int]) -> bool:
