@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from relationships.selectors import regards_for
+from relationships.selectors import fond_regards_for
 from world.autonomy.state import Intention
 
 SEEK_AFFINITY = 0.3  # liking from which a character goes looking for someone
@@ -17,7 +17,7 @@ def friend_intentions(*, character_ids: list[int], tick: int, world_time: dateti
     """For each character, its dearest friend (affinity at least SEEK_AFFINITY), to be
     sought out (one query). Perception resolves where the friend stands at tick start."""
     intentions: dict[int, list[Intention]] = {}
-    for holder, regard in regards_for(character_ids, tick=tick).items():
+    for holder, regard in fond_regards_for(character_ids, at_least=SEEK_AFFINITY, tick=tick).items():
         friends = [(other, opinion.affinity) for other, opinion in regard.items() if opinion.affinity >= SEEK_AFFINITY]
         if not friends:
             continue

@@ -7,7 +7,8 @@
   those they join, by the designers' `RelationshipRule`s: the doer about the one it was done
   to and back, with the speaker's mood setting the tone (warm or heated words).
 - `near_contacts`: being at the same place makes people familiar, a little every tick; at a
-  crowded place each notices a rotating handful of the others (as perception does).
+  crowded place each gets to know only the handful standing next to it (so the opinions a
+  crowd leaves grow with the people, not with the people squared).
 - `opinions_after`: the stored opinions after a set of contacts, for one bulk upsert.
 """
 
@@ -31,7 +32,7 @@ MOOD_TONES = {
     "intensity": HEATED,
     "unease": HEATED,
 }
-NEAR_NOTICED = 12  # at a crowded place, each character becomes familiar with this many a tick
+NEAR_NOTICED = 6  # at a crowded place, each character becomes familiar with the 6 next to it
 
 
 @dataclass(frozen=True)
@@ -113,11 +114,13 @@ def near_contacts(places: Mapping[int, list[int]], *, tick: int, familiarity: fl
     step = Regard(familiarity=familiarity)
     for _, present in sorted(places.items()):
         ids = sorted(present)
-        for me in ids:
-            others = [other for other in ids if other != me]
-            if len(others) > NEAR_NOTICED:
-                start = (tick * 7 + me) % len(others)
-                others = (others + others)[start : start + NEAR_NOTICED]
+        for position, me in enumerate(ids):
+            if len(ids) > NEAR_NOTICED + 1:
+                # those standing next to it: half on each side in the place's (stable) order
+                reach = range(position - NEAR_NOTICED // 2, position + NEAR_NOTICED - NEAR_NOTICED // 2 + 1)
+                others = [ids[index % len(ids)] for index in reach if index != position]
+            else:
+                others = [other for other in ids if other != me]
             for other in others:
                 changes[(me, other)] = step
     return changes

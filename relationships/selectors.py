@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q
 
 from relationships.logic import Rule, Stored, faded
 from relationships.models import Relationship, RelationshipRule
@@ -27,17 +28,53 @@ def _stored(row) -> Stored:
     return Stored(Regard(row.affinity, row.trust, row.familiarity), row.last_contact_tick)
 
 
+# Read as plain tuples: a crowded tick reads tens of thousands of opinions, and model
+# instances cost several times the query.
+_OPINION = ("character_id", "other_id", "affinity", "trust", "familiarity", "last_contact_tick")
+
+
+def _opinion(values: tuple) -> tuple[int, int, Stored]:
+    holder, other, affinity, trust, familiarity, last_contact = values
+    return holder, other, Stored(Regard(affinity, trust, familiarity), last_contact)
+
+
+NOTABLE = 0.1  # an opinion weaker than this on every count is as a stranger's, to a decision
+
+
 def regards_for(character_ids: list[int], *, tick: int) -> dict[int, dict[int, Regard]]:
-    """What each of these characters thinks of everyone it has an opinion of (one query),
-    faded to `tick`. Registered as the world's regard source (`world.autonomy.regard`)."""
+    """What each of these characters thinks of everyone it has a notable opinion of (one
+    query), faded to `tick`. Registered as the world's regard source (`world.autonomy.regard`).
+    A passing acquaintance (a tick or two side by side) is left out: in a crowded world most
+    opinions are those, and a decision weighs them as a stranger's anyway."""
+    notable = (
+        Q(familiarity__gte=NOTABLE)
+        | Q(affinity__gte=NOTABLE)
+        | Q(affinity__lte=-NOTABLE)
+        | Q(trust__gte=NOTABLE)
+        | Q(trust__lte=-NOTABLE)
+    )
     rows = (
-        Relationship.objects.filter(character_id__in=character_ids)
-        .order_by("id")
-        .only("character_id", "other_id", "affinity", "trust", "familiarity", "last_contact_tick")
+        Relationship.objects.filter(notable, character_id__in=character_ids).order_by("id").values_list(*_OPINION)
     )
     regards: dict[int, dict[int, Regard]] = {}
-    for row in rows:
-        regards.setdefault(row.character_id, {})[row.other_id] = fade(_stored(row), tick=tick)
+    for holder, other, stored in map(_opinion, rows):
+        regards.setdefault(holder, {})[other] = fade(stored, tick=tick)
+    return regards
+
+
+def fond_regards_for(character_ids: list[int], *, at_least: float, tick: int) -> dict[int, dict[int, Regard]]:
+    """Like `regards_for`, only the opinions whose affinity is still `at_least` at `tick`
+    (one query; fading only lowers affinity, so the stored value picks the rows)."""
+    rows = (
+        Relationship.objects.filter(character_id__in=character_ids, affinity__gte=at_least)
+        .order_by("id")
+        .values_list(*_OPINION)
+    )
+    regards: dict[int, dict[int, Regard]] = {}
+    for holder, other, stored in map(_opinion, rows):
+        regard = fade(stored, tick=tick)
+        if regard.affinity >= at_least:
+            regards.setdefault(holder, {})[other] = regard
     return regards
 
 
@@ -46,14 +83,14 @@ def affinities_between(holders: list[int], others: list[int], *, tick: int) -> d
     (one query; for appraising the people in a tick's events)."""
     if not holders or not others:
         return {}
-    rows = (
-        Relationship.objects.filter(character_id__in=holders, other_id__in=others)
-        .order_by("id")
-        .only("character_id", "other_id", "affinity", "trust", "familiarity", "last_contact_tick")
-    )
+    # One IN list, the other side picked here: SQLite answers two large IN lists ten times
+    # slower than one.
+    wanted = set(others)
+    rows = Relationship.objects.filter(character_id__in=holders).order_by("id").values_list(*_OPINION)
     affinities: dict[int, dict[int, float]] = {}
-    for row in rows:
-        affinities.setdefault(row.character_id, {})[row.other_id] = fade(_stored(row), tick=tick).affinity
+    for holder, other, stored in map(_opinion, rows):
+        if other in wanted:
+            affinities.setdefault(holder, {})[other] = fade(stored, tick=tick).affinity
     return affinities
 
 
@@ -62,14 +99,9 @@ def stored_for_pairs(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Stor
     if not pairs:
         return {}
     holders = sorted({holder for holder, _ in pairs})
-    others = sorted({other for _, other in pairs})
     wanted = set(pairs)
-    rows = Relationship.objects.filter(character_id__in=holders, other_id__in=others).only(
-        "character_id", "other_id", "affinity", "trust", "familiarity", "last_contact_tick"
-    )
-    return {
-        (row.character_id, row.other_id): _stored(row) for row in rows if (row.character_id, row.other_id) in wanted
-    }
+    rows = Relationship.objects.filter(character_id__in=holders).values_list(*_OPINION)
+    return {(holder, other): stored for holder, other, stored in map(_opinion, rows) if (holder, other) in wanted}
 
 
 def rules_load() -> list[Rule]:

@@ -119,12 +119,20 @@ def _people_in(view: EventView) -> set[int]:
     return {person for person in people if isinstance(person, int)}
 
 
+WITNESS_NOTICED = 16  # in a busy place an NPC takes in this many of the others' deeds a tick
+
+
 def _concerning(index: dict, views: list[EventView], me: Perceiver) -> list[EventView]:
-    positions = {
-        *index["person"].get(me.id, ()),
-        *index["place"].get((me.kind, me.location_id), ()),
-        *index["place"].get((me.kind, None), ()),
-    }
+    """The events that can stir `me`: all those by or to it, all that reach everywhere, and
+    of what others do around it, a handful (in a crowd of a hundred nobody follows everyone;
+    without the bound a crowded tick costs people x deeds, quadratic in crowding). Players'
+    words are always heard: they may name `me`."""
+    around = index["place"].get((me.kind, me.location_id), ())
+    if me.kind != "spectra" and len(around) > WITNESS_NOTICED:
+        start = (me.id * 7) % len(around)  # each notices its own handful, the same in a replay
+        noticed = [*around[start:], *around[:start]][:WITNESS_NOTICED]
+        around = {*noticed, *(position for position in around if views[position].type == "PLAYER_SPOKE")}
+    positions = {*index["person"].get(me.id, ()), *around, *index["place"].get((me.kind, None), ())}
     return [views[position] for position in sorted(positions)]
 
 

@@ -203,7 +203,7 @@ def minds_tick(context) -> None:
             drafts.append(_goal_draft(EventType.GOAL_ADOPTED, goal, actor, location_id))
             reasons.append(f"new goal: {goal.title}")
         new_goals += adopted
-        if any(e.type in EventType.CLASHES for e in events if e.location_id == location_id):
+        if location_id in clash_places:
             reasons.append("a clash here")
 
         plan_before = dict(plan or {})

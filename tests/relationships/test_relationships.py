@@ -20,7 +20,7 @@ from relationships.logic import (
     near_contacts,
 )
 from relationships.models import Relationship
-from relationships.selectors import acquaintance_density, regards_for, relationships_of
+from relationships.selectors import NOTABLE, acquaintance_density, regards_for, relationships_of
 from relationships.services import relationships_write
 from tests.factories import CharacterFactory, LocationFactory, PathFactory, PlayerFactory, WorldClockFactory
 from world.autonomy.actions import apply_decision
@@ -67,13 +67,19 @@ def test_moving_an_opinion_stays_in_range():
     assert 0.99 < opinion.affinity <= 1.0 and -1.0 <= opinion.trust < -0.99 and opinion.familiarity <= 1.0
 
 
-def test_company_makes_familiar_but_a_crowd_only_a_handful_a_tick():
+def test_company_makes_familiar_but_a_crowd_only_the_handful_standing_near():
     small = near_contacts({7: [1, 2, 3]}, tick=1, familiarity=0.05)
     assert set(small) == {(a, b) for a in (1, 2, 3) for b in (1, 2, 3) if a != b}
     crowd = near_contacts({7: list(range(1, 101))}, tick=1, familiarity=0.05)
     assert len(crowd) == 100 * NEAR_NOTICED
-    next_tick = near_contacts({7: list(range(1, 101))}, tick=2, familiarity=0.05)
-    assert set(crowd) != set(next_tick)  # a different handful each tick
+    assert all(me != other for me, other in crowd)
+    # the same neighbours while nobody moves: a crowd standing for 100 ticks leaves 6
+    # opinions each, not 99 (the table grows with the people, not their square)
+    later = near_contacts({7: list(range(1, 101))}, tick=100, familiarity=0.05)
+    assert set(crowd) == set(later)
+    # someone arriving changes only the neighbourhoods around where it stands
+    arrived = near_contacts({7: [*range(1, 101), 1000]}, tick=101, familiarity=0.05)
+    assert len(set(arrived) - set(crowd)) <= 2 * NEAR_NOTICED + NEAR_NOTICED
 
 
 # --- Pure: seeking and avoiding in the decision ----------------------------------------------
@@ -165,6 +171,17 @@ def test_fading_is_seen_by_every_reader(town):
     # the next contact starts from the faded opinion, not from the stored one
     relationships_write({(a.pk, b.pk): Regard(familiarity=0.01)}, tick=2000)
     assert Relationship.objects.get(character=a, other=b).affinity == pytest.approx(much_later.affinity, abs=1e-3)
+
+
+def test_a_decision_weighs_notable_opinions_and_a_passing_acquaintance_as_a_stranger(town):
+    a, b, c = town["people"]
+    loner = town["loner"]
+    Relationship.objects.create(character=a, other=b, familiarity=NOTABLE / 2, last_contact_tick=0)
+    Relationship.objects.create(character=a, other=c, affinity=-NOTABLE, familiarity=0.01, last_contact_tick=0)
+    Relationship.objects.create(character=a, other=loner, familiarity=NOTABLE, last_contact_tick=0)
+    assert set(regards_for([a.pk], tick=0)[a.pk]) == {c.pk, loner.pk}
+    # an acquaintance faded below NOTABLE is still read (fading is the reader's, one rule)
+    assert loner.pk in regards_for([a.pk], tick=5000)[a.pk]
 
 
 def test_friends_are_sought_when_apart(town):

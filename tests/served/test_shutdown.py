@@ -1,7 +1,7 @@
 """Ctrl-C and SIGTERM stop the servers within seconds, whatever the tick is doing.
 
 Embedded mode (`make run` → `manage.py serve`, the tick in the server's process) on SQLite
-with a few thousand generated NPCs and a 1 s interval, so a tick is always under way: the
+with a thousand generated NPCs and a 1 s interval, so a tick is always under way: the
 signal lands at several points of a tick, its commit and its on-commit broadcast. Served mode
 (`make up` → honcho with web, worker and beat) the same, with a tick slowed by the drill
 setting so the signal lands inside it.
@@ -50,12 +50,12 @@ def embedded_env(database: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def big_embedded_world(tmp_path_factory) -> Path:
-    """A SQLite world with 3,000 generated NPCs (a tick takes about a second) and a player."""
+    """A SQLite world with 1,000 generated NPCs (a tick takes one to two seconds) and a player."""
     folder = tmp_path_factory.mktemp("embedded")
     database = folder / "db.sqlite3"
     env = embedded_env(database)
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for argv in (["migrate", "--noinput", "-v0"], ["seed_world", "--npcs", "3000"]):
+    for argv in (["migrate", "--noinput", "-v0"], ["seed_world", "--npcs", "1000"]):
         subprocess.run([*manage, *argv], cwd=ROOT, env=env, check=True, capture_output=True, timeout=240)
     script = (
         "from world.models import WorldClock; WorldClock.objects.update(tick_interval_seconds=1);"

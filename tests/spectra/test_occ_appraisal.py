@@ -307,3 +307,37 @@ def test_a_place_is_matched_by_its_whole_name_so_renaming_it_changes_no_feeling(
     assert felt(renamed, "Win a seat at The Qxab", "The Qxab") == ["joy"]
     assert felt(renamed, "Win a Guild seat for the market traders", "The Qxab") == []
     assert felt(renamed, "Follow Spectra's light", "Qxac") == []
+
+
+def _concern_index(views, me_kind="npc"):
+    from spectra.feelings import _views_by_concern
+
+    class EveryoneWitnesses:
+        def rules_for(self, view, role, kind):
+            return [object()] if role == "witness" else []
+
+    return _views_by_concern(views, EveryoneWitnesses())
+
+
+def test_in_a_crowd_an_npc_takes_in_a_handful_of_deeds_but_all_its_own_and_every_players_words():
+    from spectra.feelings import WITNESS_NOTICED, _concerning
+
+    deeds = [EventView("NPC_TALKED", 100 + n, HERE, {"listener_id": 200 + n}) for n in range(100)]
+    mine = EventView("NPC_TALKED", ME, HERE, {"listener_id": FRIEND})
+    to_me = EventView("NPC_TALKED", RIVAL, HERE, {"listener_id": ME})
+    player = EventView("PLAYER_SPOKE", 999, HERE, {"text": "hello all"})
+    dawn = EventView("TIME_OF_DAY_CHANGED", None, None, {"qualifier": "dawn"})
+    views = [*deeds[:50], mine, *deeds[50:], to_me, player, dawn]
+    index = _concern_index(views)
+
+    noticed = _concerning(index, views, npc())
+    assert mine in noticed and to_me in noticed and player in noticed and dawn in noticed
+    others_deeds = [view for view in noticed if view in deeds]
+    assert len(others_deeds) <= WITNESS_NOTICED
+    assert noticed == _concerning(index, views, npc())  # the same handful in a replay
+    assert noticed != _concerning(index, views, npc(id=ME + 1))  # a neighbour notices others
+    # Spectra takes in everything around her: her moods colour the world
+    assert len(_concerning(index, views, npc(kind="spectra"))) == len(views)
+    # and in a quiet place nothing is left out
+    quiet = [*deeds[:5], mine]
+    assert _concerning(_concern_index(quiet), quiet, npc()) == quiet
