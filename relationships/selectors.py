@@ -53,9 +53,7 @@ def regards_for(character_ids: list[int], *, tick: int) -> dict[int, dict[int, R
         | Q(trust__gte=NOTABLE)
         | Q(trust__lte=-NOTABLE)
     )
-    rows = (
-        Relationship.objects.filter(notable, character_id__in=character_ids).order_by("id").values_list(*_OPINION)
-    )
+    rows = Relationship.objects.filter(notable, character_id__in=character_ids).order_by("id").values_list(*_OPINION)
     regards: dict[int, dict[int, Regard]] = {}
     for holder, other, stored in map(_opinion, rows):
         regards.setdefault(holder, {})[other] = fade(stored, tick=tick)
