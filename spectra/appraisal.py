@@ -258,9 +258,9 @@ def desirability(event: EventView, me: Perceiver) -> float:
 
 def _goal_desirability(event: EventView, me: Perceiver) -> float:
     mine = event.actor_id == me.id
-    if event.type == "QUEST_FAILED" and mine:
+    if event.type in ("QUEST_FAILED", "GOAL_FAILED") and mine:
         return -1.0
-    if event.type == "QUEST_COMPLETED" and mine:
+    if event.type in ("QUEST_COMPLETED", "GOAL_ACHIEVED") and mine:
         return 1.0
     if mine and event.type.endswith("_PURSUED_GOAL"):
         return 0.3  # a step, not the goal
