@@ -9,6 +9,8 @@
 - `near_contacts`: being at the same place makes people familiar, a little every tick; at a
   crowded place each gets to know only the handful standing next to it (so the opinions a
   crowd leaves grow with the people, not with the people squared).
+- `hearsay_contacts`: being told of someone makes them known a little, and the teller's
+  liking for them colours the listener's (gossip: how people come to know of each other).
 - `opinions_after`: the stored opinions after a set of contacts, for one bulk upsert.
 """
 
@@ -124,6 +126,21 @@ def near_contacts(places: Mapping[int, list[int]], *, tick: int, familiarity: fl
             for other in others:
                 changes[(me, other)] = step
     return changes
+
+
+def hearsay_contacts(events: Iterable[EventView], *, familiarity: float, sway: float) -> dict[tuple[int, int], Regard]:
+    """The listener's opinion of whoever the talk was about (`about_id`): familiarity, and
+    `sway` times the teller's affinity for them (`about_affinity`)."""
+    changes: dict[tuple[int, int], list[float]] = {}
+    for event in events:
+        about, listener = event.payload.get("about_id"), other_party(event)
+        if not isinstance(about, int) or listener is None or about in (listener, event.actor_id):
+            continue
+        told = float(event.payload.get("about_affinity") or 0.0)
+        total = changes.setdefault((listener, about), [0.0, 0.0, 0.0])
+        total[0] += sway * told
+        total[2] += familiarity
+    return {pair: Regard(*values) for pair, values in sorted(changes.items())}
 
 
 def combined(*contact_sets: Mapping[tuple[int, int], Regard]) -> dict[tuple[int, int], Regard]:

@@ -16,12 +16,13 @@ from relationships.logic import (
     Stored,
     event_contacts,
     faded,
+    hearsay_contacts,
     moved,
     near_contacts,
 )
 from relationships.models import Relationship
 from relationships.selectors import NOTABLE, acquaintance_density, regards_for, relationships_of
-from relationships.services import relationships_write
+from relationships.services import relationships_from_events, relationships_write
 from tests.factories import CharacterFactory, LocationFactory, PathFactory, PlayerFactory, WorldClockFactory
 from world.autonomy.actions import apply_decision
 from world.autonomy.decision import MOVE, TALK, Decision, decide, partner_weight, rival_push, score_actions
@@ -171,6 +172,38 @@ def test_fading_is_seen_by_every_reader(town):
     # the next contact starts from the faded opinion, not from the stored one
     relationships_write({(a.pk, b.pk): Regard(familiarity=0.01)}, tick=2000)
     assert Relationship.objects.get(character=a, other=b).affinity == pytest.approx(much_later.affinity, abs=1e-3)
+
+
+def test_being_told_of_someone_makes_them_known_and_the_tellers_liking_colours_it():
+    told = [
+        EventView("NPC_TALKED", 1, {"listener_id": 2, "about_id": 3, "about_affinity": 0.5}),
+        EventView("NPC_TALKED", 4, {"listener_id": 2, "about_id": 3, "about_affinity": -0.5}),
+        EventView("NPC_TALKED", 1, {"listener_id": 5, "about_id": 6, "about_affinity": -0.8}),
+        EventView("NPC_TALKED", 1, {"listener_id": 2, "about_id": 2}),  # of the listener itself
+        EventView("NPC_TALKED", 1, {"listener_id": 2, "about_id": 1}),  # of the teller itself
+        EventView("NPC_TALKED", 1, {"listener_id": 2}),  # of nobody
+    ]
+    changes = hearsay_contacts(told, familiarity=0.1, sway=0.2)
+    assert set(changes) == {(2, 3), (5, 6)}
+    assert changes[(2, 3)] == Regard(affinity=0.0, familiarity=0.2)  # one fond, one cold teller
+    assert changes[(5, 6)].affinity == pytest.approx(-0.16) and changes[(5, 6)].familiarity == 0.1
+
+
+def test_gossip_off_the_tick_reaches_the_listeners_opinion(town):
+    from world.models import GameEvent
+
+    a, b, c = town["people"]
+    event = GameEvent.objects.create(
+        type="NPC_TALKED",
+        actor=a,
+        location=town["square"],
+        tick=1,
+        payload={"listener_id": b.pk, "about_id": town["loner"].pk, "about_affinity": 0.9},
+    )
+    relationships_from_events([event])
+    heard = Relationship.objects.get(character=b, other=town["loner"])
+    assert heard.familiarity > 0 and heard.affinity > 0
+    assert not Relationship.objects.filter(character=c, other=town["loner"]).exists()
 
 
 def test_a_decision_weighs_notable_opinions_and_a_passing_acquaintance_as_a_stranger(town):
