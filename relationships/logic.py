@@ -6,9 +6,9 @@
 - `event_contacts`: what the events of a tick (or of a player's action) do to the opinions of
   those they join, by the designers' `RelationshipRule`s: the doer about the one it was done
   to and back, with the speaker's mood setting the tone (warm or heated words).
-- `near_contacts`: being at the same place makes people familiar, a little every tick; at a
-  crowded place each gets to know only the handful standing next to it (so the opinions a
-  crowd leaves grow with the people, not with the people squared).
+- `near_contacts`: keeping company makes people familiar, a little every tick; a crowd is not
+  company (strangers in a busy market stay strangers unless they talk), so the opinions a
+  world holds grow with its talk, not with the people squared.
 - `hearsay_contacts`: being told of someone makes them known a little, and the teller's
   liking for them colours the listener's (gossip: how people come to know of each other).
 - `opinions_after`: the stored opinions after a set of contacts, for one bulk upsert.
@@ -34,7 +34,7 @@ MOOD_TONES = {
     "intensity": HEATED,
     "unease": HEATED,
 }
-NEAR_NOTICED = 6  # at a crowded place, each character becomes familiar with the 6 next to it
+COMPANY = 7  # up to this many at a place keep company; more are a crowd
 
 
 @dataclass(frozen=True)
@@ -111,19 +111,18 @@ def event_contacts(
 
 
 def near_contacts(places: Mapping[int, list[int]], *, tick: int, familiarity: float) -> dict[tuple[int, int], Regard]:
-    """Familiarity for being at the same place this tick (`places`: place → character ids)."""
+    """Familiarity for keeping company this tick (`places`: place → character ids): everyone
+    at a place of at most COMPANY people, with each of the others; nobody in a crowd."""
     changes: dict[tuple[int, int], Regard] = {}
     step = Regard(familiarity=familiarity)
     for _, present in sorted(places.items()):
         ids = sorted(present)
-        for position, me in enumerate(ids):
-            if len(ids) > NEAR_NOTICED + 1:
-                # those standing next to it: half on each side in the place's (stable) order
-                reach = range(position - NEAR_NOTICED // 2, position + NEAR_NOTICED - NEAR_NOTICED // 2 + 1)
-                others = [ids[index % len(ids)] for index in reach if index != position]
-            else:
-                others = [other for other in ids if other != me]
-            for other in others:
+        if len(ids) > COMPANY:
+            continue
+        for me in ids:
+            for other in ids:
+                if other == me:
+                    continue
                 changes[(me, other)] = step
     return changes
 

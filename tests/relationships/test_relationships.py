@@ -10,7 +10,7 @@ from django.test import TestCase
 
 from relationships.intentions import SEEK_AFFINITY, friend_intentions
 from relationships.logic import (
-    NEAR_NOTICED,
+    COMPANY,
     EventView,
     Rule,
     Stored,
@@ -68,19 +68,17 @@ def test_moving_an_opinion_stays_in_range():
     assert 0.99 < opinion.affinity <= 1.0 and -1.0 <= opinion.trust < -0.99 and opinion.familiarity <= 1.0
 
 
-def test_company_makes_familiar_but_a_crowd_only_the_handful_standing_near():
+def test_company_makes_familiar_but_a_crowd_does_not():
     small = near_contacts({7: [1, 2, 3]}, tick=1, familiarity=0.05)
     assert set(small) == {(a, b) for a in (1, 2, 3) for b in (1, 2, 3) if a != b}
-    crowd = near_contacts({7: list(range(1, 101))}, tick=1, familiarity=0.05)
-    assert len(crowd) == 100 * NEAR_NOTICED
-    assert all(me != other for me, other in crowd)
-    # the same neighbours while nobody moves: a crowd standing for 100 ticks leaves 6
-    # opinions each, not 99 (the table grows with the people, not their square)
-    later = near_contacts({7: list(range(1, 101))}, tick=100, familiarity=0.05)
-    assert set(crowd) == set(later)
-    # someone arriving changes only the neighbourhoods around where it stands
-    arrived = near_contacts({7: [*range(1, 101), 1000]}, tick=101, familiarity=0.05)
-    assert len(set(arrived) - set(crowd)) <= 2 * NEAR_NOTICED + NEAR_NOTICED
+    assert all(change == Regard(familiarity=0.05) for change in small.values())
+    company = near_contacts({7: list(range(1, COMPANY + 1))}, tick=1, familiarity=0.05)
+    assert len(company) == COMPANY * (COMPANY - 1)
+    # a crowd standing about leaves no opinions: the table grows with talk, not people squared
+    assert near_contacts({7: list(range(1, COMPANY + 2)), 8: [1000, 1001]}, tick=1, familiarity=0.05) == {
+        (1000, 1001): Regard(familiarity=0.05),
+        (1001, 1000): Regard(familiarity=0.05),
+    }
 
 
 # --- Pure: seeking and avoiding in the decision ----------------------------------------------
