@@ -99,6 +99,7 @@ def _views_by_concern(views: list[EventView], rules) -> dict:
     (a tick at 10,000 NPCs has some 12,000 events: all-against-all would be 10^8 lookups)."""
     by_person: dict[int, list[int]] = {}
     by_place: dict[tuple[str, int | None], list[int]] = {}
+    spoken: dict[tuple[str, int | None], list[int]] = {}  # players' words, always heard
     for index, view in enumerate(views):
         for person in _people_in(view):
             by_person.setdefault(person, []).append(index)
@@ -108,7 +109,9 @@ def _views_by_concern(views: list[EventView], rules) -> dict:
                 view.type == "PLAYER_SPOKE" and rules.rules_for(view, "addressed", kind)
             ):
                 by_place.setdefault((kind, view.location_id), []).append(index)
-    return {"person": by_person, "place": by_place}
+                if view.type == "PLAYER_SPOKE":
+                    spoken.setdefault((kind, view.location_id), []).append(index)
+    return {"person": by_person, "place": by_place, "spoken": spoken}
 
 
 def _people_in(view: EventView) -> set[int]:
@@ -135,7 +138,7 @@ def _concerning(index: dict, views: list[EventView], me: Perceiver) -> list[Even
     if me.kind != "spectra" and len(around) > WITNESS_NOTICED:
         start = (me.id * 7) % len(around)  # each notices its own handful, the same in a replay
         noticed = [*around[start:], *around[:start]][:WITNESS_NOTICED]
-        around = {*noticed, *(position for position in around if views[position].type == "PLAYER_SPOKE")}
+        around = {*noticed, *index["spoken"].get((me.kind, me.location_id), ())}
     positions = {*index["person"].get(me.id, ()), *around, *index["place"].get((me.kind, None), ())}
     return [views[position] for position in sorted(positions)]
 
