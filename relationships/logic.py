@@ -34,7 +34,7 @@ MOOD_TONES = {
     "intensity": HEATED,
     "unease": HEATED,
 }
-COMPANY = 7  # up to this many at a place keep company; more are a crowd
+COMPANY = 12  # up to this many at a place keep company (a full tavern); more are a crowd
 
 
 @dataclass(frozen=True)

@@ -309,7 +309,7 @@ def perceive(
 
 
 KNOWN_TALKED_OF = 8  # of the people it knows who are elsewhere, talk may turn to the best known of them
-KNOWN_AT_LEAST = 0.1  # familiarity from which someone is known well enough to talk of
+KNOWN_AT_LEAST = 0.05  # familiarity from which someone is known well enough to talk of (heard of)
 
 
 def _known_elsewhere(me: CharacterState, snapshot: WorldSnapshot) -> tuple[Neighbour, ...]:
