@@ -182,3 +182,24 @@ def test_talk_turns_to_people_the_speaker_knows_elsewhere_and_names_them():
         )
         for p in cold
     )
+
+
+def test_nobody_asks_whether_you_have_met_spectra():
+    import random
+
+    from world.autonomy.speech import compose_line
+
+    lines = [
+        compose_line(
+            mood="calm",
+            listener="Oren",
+            place="Ash",
+            goals=(),
+            rng=random.Random(seed),
+            subject="Spectra",
+            subject_affinity=0.5,
+            subject_famous=True,
+        )
+        for seed in range(30)
+    ]
+    assert all("Spectra" in line and "know Spectra" not in line and "met Spectra" not in line for line in lines)

@@ -118,6 +118,7 @@ def apply_decision(perception: Perception, decision: Decision, *, tick: int, rng
             belief=belief,
             subject=subject.name if subject else "",
             subject_affinity=subject_affinity,
+            subject_famous=subject is not None and subject.kind == "spectra",
         )
         payload = {
             **actor,

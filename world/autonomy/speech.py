@@ -60,16 +60,19 @@ def compose_line(
     belief: str = "",
     subject: str = "",
     subject_affinity: float = 0.0,
+    subject_famous: bool = False,
 ) -> str:
     """One line of speech, varied by the generator; now and then it voices a `belief` the
     speaker holds (a reflection's statement), or talks of a `subject` it knows (and what it
-    thinks of them), instead of small talk."""
+    thinks of them; one everybody knows of, `subject_famous`, is not asked about), instead of
+    small talk."""
     opener = rng.choice(OPENERS.get(mood, OPENERS["calm"])).format(listener=listener)
     if belief and rng.random() < 0.5:
         return f"{opener} {belief}"
     if subject:
         tone = "fond" if subject_affinity >= FOND else "cold" if subject_affinity <= COLD else "cool"
-        ask = rng.choice(ABOUT_SOMEONE).format(subject=subject)
+        # nobody asks whether you have met Spectra
+        ask = rng.choice(ABOUT_SOMEONE[2:] if subject_famous else ABOUT_SOMEONE).format(subject=subject)
         thought = rng.choice(OPINIONS[tone]).format(them=subject.split()[0])
         return f"{opener} {ask} {thought}"
     body = rng.choice(BODIES if goals else BODIES[4:])
