@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from world.environment import effective_environment
-from world.models import Character, GameEvent, Location, WorldClock
+from world.models import Character, GameEvent, Location, PlayerActionReceipt, WorldClock
 
 
 def starting_location_get() -> Location | None:
@@ -321,7 +321,21 @@ def world_now_get() -> WorldNow:
 
 def world_tick_get() -> int | None:
     """The number of the last tick completed; None before the world clock exists."""
-    return WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).values_list("tick", flat=True).first()
+    # SQL of its own: every player action and snapshot reads it.
+    rows = _rows("SELECT tick FROM world_worldclock WHERE id = %s", [WorldClock.SINGLETON_ID])
+    return rows[0][0] if rows else None
+
+
+_ACTION_RECEIPT_AND_TICK_SQL = """
+    SELECT (SELECT r.reply FROM world_playeractionreceipt r WHERE r.character_id = %s AND r.request_id = %s),
+           (SELECT w.tick FROM world_worldclock w WHERE w.id = %s)"""
+
+
+def player_action_receipt_and_tick(*, character_id: int, request_id: str) -> tuple[dict | None, int]:
+    """For a player's action: the reply already given to this request id (None if it is new),
+    and the clock's tick (0 before the clock exists), in one query."""
+    reply, tick = _rows(_ACTION_RECEIPT_AND_TICK_SQL, [character_id, request_id, WorldClock.SINGLETON_ID])[0]
+    return _converter(PlayerActionReceipt, "reply")(reply), tick or 0
 
 
 def world_seed_get() -> int:
@@ -335,12 +349,60 @@ def player_surroundings(*, character: Character, characters_limit: int = 50) -> 
     """A player's view of where they stand: `locations_surroundings` for their location,
     without the player in `characters`, plus the clock's tick (None before the clock exists).
     Six queries."""
+    return _surroundings_seen_by(
+        character_id=character.id,
+        location_id=character.location_id,
+        tick=world_tick_get(),
+        characters_limit=characters_limit,
+    )
+
+
+def _surroundings_seen_by(*, character_id: int, location_id: int, tick: int | None, characters_limit: int) -> dict:
     # One more than the cap, so dropping the player still leaves a full list.
-    surroundings = locations_surroundings(location_ids=[character.location_id], characters_limit=characters_limit + 1)[
-        character.location_id
+    surroundings = locations_surroundings(location_ids=[location_id], characters_limit=characters_limit + 1)[
+        location_id
     ]
-    others = [present for present in surroundings["characters"] if present["id"] != character.id]
-    return {"tick": world_tick_get(), **surroundings, "characters": others[:characters_limit]}
+    others = [present for present in surroundings["characters"] if present["id"] != character_id]
+    return {"tick": tick, **surroundings, "characters": others[:characters_limit]}
+
+
+# The player's own character as the REST API shows it, and the clock's tick, in one query.
+_PLAYER_VIEW_SQL = """
+    SELECT c.id, c.name, c.slug, c.kind, c.faction_id, c.location_id, l.slug, l.name,
+           c.emotional_state, c.goals, c.energy,
+           (SELECT w.tick FROM world_worldclock w WHERE w.id = %s) AS tick
+    FROM world_character c
+    JOIN world_location l ON l.id = c.location_id
+    WHERE c.id = %s"""
+
+
+def player_view_get(*, character_id: int, characters_limit: int = 50) -> dict:
+    """What a player's client is sent on connecting and after each move: `player_surroundings`
+    as it stands now, plus `character`, the player's own character exactly as the REST API
+    shows it (`world.api.CharacterOutputSerializer`). Six queries, and no serializer: this
+    runs for every move. Raises Character.DoesNotExist if the character is gone."""
+    rows = _rows(_PLAYER_VIEW_SQL, [WorldClock.SINGLETON_ID, character_id])
+    if not rows:
+        raise Character.DoesNotExist(f"No character {character_id}.")
+    row_id, name, slug, kind, faction_id, location_id, location_slug, location_name, *rest = rows[0]
+    emotional_state, goals, energy, tick = rest
+    character = {
+        "id": row_id,
+        "name": name,
+        "slug": slug,
+        "kind": kind,
+        "faction_id": faction_id,
+        "location_id": location_id,
+        "location": {"id": location_id, "slug": location_slug, "name": location_name},
+        "emotional_state": _converter(Character, "emotional_state")(emotional_state),
+        "goals": _converter(Character, "goals")(goals),
+        "energy": float(energy),
+    }
+    view = _surroundings_seen_by(
+        character_id=row_id, location_id=location_id, tick=tick, characters_limit=characters_limit
+    )
+    view["character"] = character
+    return view
 
 
 # --- Time -----------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from world.models import (
     WorldClock,
     WorldObject,
 )
-from world.selectors import starting_location_get, world_now_get
+from world.selectors import player_action_receipt_and_tick, starting_location_get, world_now_get
 
 User = get_user_model()
 
@@ -267,23 +267,29 @@ def _player_action_once(*, handler, character_id: int, request_id: str, action: 
     # The action writes its own rows and its events; what the events set off in the world
     # (conversations, memories, quests, feelings, answers) runs after commit as mind work of
     # its own (world.locks): the player's transaction stays short and takes no one else's rows.
+    # The reads take no ORDER BY (`.first()` adds one) and the receipt and the tick come in
+    # one query: this runs for every action, and building queries was most of its cost.
     with player_writer(), deferring() as published:
-        character = (
+        character = _first(
             Character.objects.select_for_update()
             .select_related("location")
             .filter(id=character_id, kind=Character.Kind.PLAYER)
-            .first()
         )
         if character is None:
             raise DomainError("This player has no character.", code="no_character", status_code=404)
-        receipt = PlayerActionReceipt.objects.filter(character=character, request_id=request_id).first()
-        if receipt is not None:
-            return {**receipt.reply, "replayed": True}
-        reply = handler(character=character, data=data, tick=world_now_get().tick)
+        replied, tick = player_action_receipt_and_tick(character_id=character.id, request_id=request_id)
+        if replied is not None:
+            return {**replied, "replayed": True}
+        reply = handler(character=character, data=data, tick=tick)
         PlayerActionReceipt.objects.create(character=character, request_id=request_id, action=action, reply=reply)
         if published:
             transaction.on_commit(partial(consequences_schedule, [event.id for event in published]))
     return reply
+
+
+def _first(queryset):
+    """The one row a query by key finds, or None (no ORDER BY, unlike `.first()`)."""
+    return next(iter(queryset.order_by()[:1]), None)
 
 
 def player_move(*, character: Character, data: dict, tick: int) -> dict:
