@@ -7,16 +7,15 @@ datetimes) so the REST views and the WebSocket fan-out send exactly the same sha
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from world import sql
 from world.environment import effective_environment
 from world.models import Character, GameEvent, Location, PlayerActionReceipt, WorldClock
 
@@ -90,7 +89,7 @@ def locations_surroundings(
     The queries are written in SQL (`_SURROUNDINGS_SQL`), not built with the ORM: every
     move and place refresh runs them, and building and compiling their window queries was
     most of the cost of a player's move in the web process. Values pass through the
-    fields' own converters (`_converter`), so they are what the ORM would give.
+    fields' own converters (`world.sql`), so they are what the ORM would give.
     """
     if characters_limit < 1 or events_limit < 1:
         raise ValueError("characters_limit and events_limit must be at least 1.")
@@ -100,9 +99,9 @@ def locations_surroundings(
 
     result: dict[int, dict] = {}
     floors: dict[int, int | None] = {}
-    resonance = _converter(Location, "resonance")
-    for row_id, slug, name, description, region, map_x, map_y, light, color, sound, resonance_value, floor in _rows(
-        _SURROUNDINGS_SQL["locations"].format(ids=_placeholders(ids)), [events_limit - 1, *ids]
+    resonance = sql.converter(Location, "resonance")
+    for row_id, slug, name, description, region, map_x, map_y, light, color, sound, resonance_value, floor in sql.rows(
+        _SURROUNDINGS_SQL["locations"].format(ids=sql.placeholders(ids)), [events_limit - 1, *ids]
     ):
         floors[row_id] = floor
         result[row_id] = {
@@ -129,9 +128,9 @@ def locations_surroundings(
 
     # One query caps every location's list: ROW_NUMBER() per location, filtered in an outer
     # query; COUNT() over the same partition is taken before the cap, so it is the population.
-    emotional_state = _converter(Character, "emotional_state")
-    for row_id, name, kind, location_id, state, population, faction_id, faction_slug, faction_name in _rows(
-        _SURROUNDINGS_SQL["characters"].format(ids=_placeholders(ids)),
+    emotional_state = sql.converter(Character, "emotional_state")
+    for row_id, name, kind, location_id, state, population, faction_id, faction_slug, faction_name in sql.rows(
+        _SURROUNDINGS_SQL["characters"].format(ids=sql.placeholders(ids)),
         [Character.Kind.SPECTRA, Character.Kind.PLAYER, True, *ids, characters_limit],
     ):
         surroundings = result[location_id]
@@ -141,8 +140,8 @@ def locations_surroundings(
             {"id": row_id, "name": name, "kind": kind, "faction": faction, "mood": _mood(emotional_state(state))}
         )
 
-    for row_id, slug, name, kind, description, location_id in _rows(
-        _SURROUNDINGS_SQL["objects"].format(ids=_placeholders(ids)), ids
+    for row_id, slug, name, kind, description, location_id in sql.rows(
+        _SURROUNDINGS_SQL["objects"].format(ids=sql.placeholders(ids)), ids
     ):
         result[location_id]["objects"].append(
             {"id": row_id, "slug": slug, "name": name, "kind": kind, "description": description}
@@ -151,8 +150,8 @@ def locations_surroundings(
     _exits_add(result)
 
     condition, params = _latest_events_condition(floors)
-    timestamp, payload = _converter(GameEvent, "timestamp"), _converter(GameEvent, "payload")
-    for row_id, type_, tick, moment, actor_id, location_id, event_payload in _rows(
+    timestamp, payload = sql.converter(GameEvent, "timestamp"), sql.converter(GameEvent, "payload")
+    for row_id, type_, tick, moment, actor_id, location_id, event_payload in sql.rows(
         _SURROUNDINGS_SQL["events"].format(condition=condition), [*params, events_limit]
     ):
         result[location_id]["events"].append(
@@ -225,31 +224,6 @@ _SURROUNDINGS_SQL = {
 }
 
 
-def _placeholders(values: list) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-def _rows(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _converter(model, field_name: str) -> Callable[[Any], Any]:
-    """What the ORM does to a column's raw value on this database (JSON text to objects,
-    SQLite's datetime text to an aware datetime), as one function."""
-    field = model._meta.get_field(field_name)
-    column = field.get_col(model._meta.db_table)
-    converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-
-    def convert(value):
-        for converter in converters:
-            value = converter(value, column, connection)
-        return value
-
-    return convert
-
-
 # Ranges in the latest-events condition, at most: SQLite refuses expressions nested deeper
 # than 1,000, and a chain of ORs nests one level per term.
 _EVENT_RANGES_MAX = 100
@@ -268,12 +242,12 @@ def _latest_events_condition(floors: dict[int, int | None]) -> tuple[str, list]:
     terms: list[str] = []
     params: list = []
     if unfloored:
-        terms.append(f"e.location_id IN ({_placeholders(unfloored)})")
+        terms.append(f"e.location_id IN ({sql.placeholders(unfloored)})")
         params += unfloored
     group_size = max(1, math.ceil(len(floored) / _EVENT_RANGES_MAX))
     for start in range(0, len(floored), group_size):
         group = floored[start : start + group_size]
-        terms.append(f"(e.location_id IN ({_placeholders(group)}) AND e.id >= %s)")
+        terms.append(f"(e.location_id IN ({sql.placeholders(group)}) AND e.id >= %s)")
         params += [location_id for _, location_id in group]
         params.append(group[0][0])
     return " OR ".join(terms), params
@@ -284,8 +258,8 @@ def _exits_add(result: dict[int, dict]) -> None:
     places, the cheaper walk is the exit."""
     ids = sorted(result)
     exits: dict[int, dict[int, dict]] = {location_id: {} for location_id in ids}
-    for source_id, target_id, two_way, travel_cost, description, *names in _rows(
-        _SURROUNDINGS_SQL["exits"].format(ids=_placeholders(ids)), [*ids, *ids, True]
+    for source_id, target_id, two_way, travel_cost, description, *names in sql.rows(
+        _SURROUNDINGS_SQL["exits"].format(ids=sql.placeholders(ids)), [*ids, *ids, True]
     ):
         source_slug, source_name, target_slug, target_name = names
         ends = [(source_id, target_id, target_slug, target_name)]
@@ -322,8 +296,8 @@ def world_now_get() -> WorldNow:
 def world_tick_get() -> int | None:
     """The number of the last tick completed; None before the world clock exists."""
     # SQL of its own: every player action and snapshot reads it.
-    rows = _rows("SELECT tick FROM world_worldclock WHERE id = %s", [WorldClock.SINGLETON_ID])
-    return rows[0][0] if rows else None
+    found = sql.rows("SELECT tick FROM world_worldclock WHERE id = %s", [WorldClock.SINGLETON_ID])
+    return found[0][0] if found else None
 
 
 _ACTION_RECEIPT_AND_TICK_SQL = """
@@ -334,8 +308,8 @@ _ACTION_RECEIPT_AND_TICK_SQL = """
 def player_action_receipt_and_tick(*, character_id: int, request_id: str) -> tuple[dict | None, int]:
     """For a player's action: the reply already given to this request id (None if it is new),
     and the clock's tick (0 before the clock exists), in one query."""
-    reply, tick = _rows(_ACTION_RECEIPT_AND_TICK_SQL, [character_id, request_id, WorldClock.SINGLETON_ID])[0]
-    return _converter(PlayerActionReceipt, "reply")(reply), tick or 0
+    reply, tick = sql.rows(_ACTION_RECEIPT_AND_TICK_SQL, [character_id, request_id, WorldClock.SINGLETON_ID])[0]
+    return sql.converter(PlayerActionReceipt, "reply")(reply), tick or 0
 
 
 def world_seed_get() -> int:
@@ -381,10 +355,10 @@ def player_view_get(*, character_id: int, characters_limit: int = 50) -> dict:
     as it stands now, plus `character`, the player's own character exactly as the REST API
     shows it (`world.api.CharacterOutputSerializer`). Six queries, and no serializer: this
     runs for every move. Raises Character.DoesNotExist if the character is gone."""
-    rows = _rows(_PLAYER_VIEW_SQL, [WorldClock.SINGLETON_ID, character_id])
-    if not rows:
+    found = sql.rows(_PLAYER_VIEW_SQL, [WorldClock.SINGLETON_ID, character_id])
+    if not found:
         raise Character.DoesNotExist(f"No character {character_id}.")
-    row_id, name, slug, kind, faction_id, location_id, location_slug, location_name, *rest = rows[0]
+    row_id, name, slug, kind, faction_id, location_id, location_slug, location_name, *rest = found[0]
     emotional_state, goals, energy, tick = rest
     character = {
         "id": row_id,
@@ -394,8 +368,8 @@ def player_view_get(*, character_id: int, characters_limit: int = 50) -> dict:
         "faction_id": faction_id,
         "location_id": location_id,
         "location": {"id": location_id, "slug": location_slug, "name": location_name},
-        "emotional_state": _converter(Character, "emotional_state")(emotional_state),
-        "goals": _converter(Character, "goals")(goals),
+        "emotional_state": sql.converter(Character, "emotional_state")(emotional_state),
+        "goals": sql.converter(Character, "goals")(goals),
         "energy": float(energy),
     }
     view = _surroundings_seen_by(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,12 +12,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from htrae.errors import DomainError
-from world import accounts
+from world import accounts, sql
 from world.consequences import consequences_schedule
 from world.events import EventType, deferring, publish
 from world.locks import is_lock_conflict, player_writer, retrying
@@ -267,29 +268,49 @@ def _player_action_once(*, handler, character_id: int, request_id: str, action: 
     # The action writes its own rows and its events; what the events set off in the world
     # (conversations, memories, quests, feelings, answers) runs after commit as mind work of
     # its own (world.locks): the player's transaction stays short and takes no one else's rows.
-    # The reads take no ORDER BY (`.first()` adds one) and the receipt and the tick come in
-    # one query: this runs for every action, and building queries was most of its cost.
     with player_writer(), deferring() as published:
-        character = _first(
-            Character.objects.select_for_update()
-            .select_related("location")
-            .filter(id=character_id, kind=Character.Kind.PLAYER)
-        )
+        character = _player_locked(character_id)
         if character is None:
             raise DomainError("This player has no character.", code="no_character", status_code=404)
         replied, tick = player_action_receipt_and_tick(character_id=character.id, request_id=request_id)
         if replied is not None:
             return {**replied, "replayed": True}
         reply = handler(character=character, data=data, tick=tick)
-        PlayerActionReceipt.objects.create(character=character, request_id=request_id, action=action, reply=reply)
+        sql.insert(
+            PlayerActionReceipt,
+            {
+                "character": character.id,
+                "request_id": request_id,
+                "action": action,
+                "reply": reply,
+                "created_at": timezone.now(),
+            },
+        )
         if published:
             transaction.on_commit(partial(consequences_schedule, [event.id for event in published]))
     return reply
 
 
-def _first(queryset):
-    """The one row a query by key finds, or None (no ORDER BY, unlike `.first()`)."""
-    return next(iter(queryset.order_by()[:1]), None)
+@functools.cache
+def _player_lock_sql(for_update: bool) -> str:
+    return (
+        f"SELECT {sql.columns(Character, 'c')}, {sql.columns(Location, 'l')} FROM world_character c"
+        " JOIN world_location l ON l.id = c.location_id WHERE c.id = %s AND c.kind = %s"
+        + (" FOR UPDATE" if for_update else "")
+    )
+
+
+def _player_locked(character_id: int) -> Character | None:
+    """The player's character with its place, both rows locked for the action (as
+    `select_for_update().select_related("location")` locks them). In SQL of its own
+    (world.sql): every action starts here."""
+    found = sql.rows(_player_lock_sql(connection.features.has_select_for_update), [character_id, Character.Kind.PLAYER])
+    if not found:
+        return None
+    width = len(Character._meta.concrete_fields)
+    character = sql.instance(Character, found[0][:width])
+    character.location = sql.instance(Location, found[0][width:])
+    return character
 
 
 def player_move(*, character: Character, data: dict, tick: int) -> dict:
