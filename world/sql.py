@@ -61,15 +61,21 @@ def instance(model: type[Model], values: Iterable) -> Model:
     return model.from_db(connection.alias, None, converted)
 
 
-def insert(model: type[Model], values: dict[str, Any]) -> None:
-    """Insert one row of `model` (field names to values), prepared as `save()` would."""
+def insert(model: type[Model], values: dict[str, Any]) -> Any:
+    """Insert one row of `model` (field names to values), prepared as `save()` would; returns
+    its primary key."""
     fields = [model._meta.get_field(name) for name in values]
     names = ", ".join(f'"{field.column}"' for field in fields)
+    statement = f"INSERT INTO {model._meta.db_table} ({names}) VALUES ({placeholders(fields)})"
+    returning = connection.features.can_return_columns_from_insert
+    if returning:
+        statement += f' RETURNING "{model._meta.pk.column}"'
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {model._meta.db_table} ({names}) VALUES ({placeholders(fields)})",
+            statement,
             [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)],
         )
+        return cursor.fetchone()[0] if returning else cursor.lastrowid
 
 
 def update(model: type[Model], pk: Any, values: dict[str, Any]) -> None:
