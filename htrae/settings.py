@@ -290,6 +290,11 @@ EMOTION_HALF_LIFE_TICKS = env.float("EMOTION_HALF_LIFE_TICKS", default=4.0)
 RELATIONSHIP_AFFINITY_HALF_LIFE_TICKS = env.float("RELATIONSHIP_AFFINITY_HALF_LIFE_TICKS", default=672.0)
 RELATIONSHIP_FAMILIARITY_HALF_LIFE_TICKS = env.float("RELATIONSHIP_FAMILIARITY_HALF_LIFE_TICKS", default=1344.0)
 RELATIONSHIP_NEAR_FAMILIARITY = env.float("RELATIONSHIP_NEAR_FAMILIARITY", default=0.05)
+# Being told of someone (an NPC's talk turning to a person it knows) adds
+# RELATIONSHIP_HEARSAY_FAMILIARITY to the listener's familiarity with them, and
+# RELATIONSHIP_HEARSAY_SWAY times the teller's affinity for them to the listener's.
+RELATIONSHIP_HEARSAY_FAMILIARITY = env.float("RELATIONSHIP_HEARSAY_FAMILIARITY", default=0.1)
+RELATIONSHIP_HEARSAY_SWAY = env.float("RELATIONSHIP_HEARSAY_SWAY", default=0.2)
 RELATIONSHIP_ACQUAINTED_FAMILIARITY = env.float("RELATIONSHIP_ACQUAINTED_FAMILIARITY", default=0.1)
 
 # --- Dialogue ---------------------------------------------------------------------------

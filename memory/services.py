@@ -242,12 +242,12 @@ def memory_tick(context) -> None:
     """The Memory Cortex's tick phase: remember what the characters did this tick (their own
     events, collected once here rather than per batch), consolidate, and reflect."""
     # Already inside the tick's transaction: a failure here rolls the whole tick back.
-    # Mood changes come from Spectra's phase, after this list was taken: the subscriber
-    # remembers those as they are published.
+    # What the phases publish (mood changes, quests' turns) the subscriber remembers as it is
+    # published (`memory.subscribers`); here, what the characters did.
     own = [
         event
         for event in context.events
-        if event.type in recollection.REMEMBERED_TYPES and event.type not in recollection.EMOTION_EVENTS
+        if event.type in recollection.REMEMBERED_TYPES and event.type not in recollection.PHASE_EVENTS
     ]
     touched = memories_from_events(events=own, world_time=context.world_time, moods=context.moods)
     memories_consolidate(tick=context.tick)

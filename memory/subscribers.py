@@ -3,8 +3,8 @@
 Outside a tick (a player speaks, Spectra answers) the events are remembered as they are
 published. Inside a tick the characters' own actions are remembered once, by the tick phase
 `memory.services.memory_tick`, with all of the tick's events (a constant cost per tick rather
-than per batch); only mood changes, published by Spectra's phase after that list was taken,
-and what the quest engine's phase publishes, are remembered here.
+than per batch); only what the phases publish (mood changes, the quest engine's turns) is
+remembered here, as it is published.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from memory import recollection, services
 from world.events import is_collecting, subscribe
 from world.models import GameEvent
-from world.tick import register_tick_phase
+from world.tick import PHASE_MEMORY, register_tick_phase
 
 
 @subscribe(*sorted(recollection.REMEMBERED_TYPES))
@@ -23,4 +23,4 @@ def remember_events(events: list[GameEvent]) -> None:
         services.memories_from_events(events=events)
 
 
-register_tick_phase(services.memory_tick)
+register_tick_phase(services.memory_tick, stage=PHASE_MEMORY)

@@ -14,10 +14,10 @@ class NarrativeConfig(AppConfig):
         from world.autonomy.intentions import register_intention_source
         from world.autonomy.perception import register_faction_standings
         from world.services import register_player_action
-        from world.tick import register_tick_phase
+        from world.tick import PHASE_STORIES, register_tick_phase
 
-        register_tick_phase(quest_subscribers.quests_tick)
-        register_tick_phase(factions_tick)
+        register_tick_phase(quest_subscribers.quests_tick, stage=PHASE_STORIES)
+        register_tick_phase(factions_tick, stage=PHASE_STORIES)
         notifications_register()
         register_player_action("accept_quest", player_accept_quest)
         register_player_action("abandon_quest", player_abandon_quest)

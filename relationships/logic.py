@@ -6,9 +6,11 @@
 - `event_contacts`: what the events of a tick (or of a player's action) do to the opinions of
   those they join, by the designers' `RelationshipRule`s: the doer about the one it was done
   to and back, with the speaker's mood setting the tone (warm or heated words).
-- `near_contacts`: being at the same place makes people familiar, a little every tick; at a
-  crowded place each gets to know only the handful standing next to it (so the opinions a
-  crowd leaves grow with the people, not with the people squared).
+- `near_contacts`: keeping company makes people familiar, a little every tick; a crowd is not
+  company (strangers in a busy market stay strangers unless they talk), so the opinions a
+  world holds grow with its talk, not with the people squared.
+- `hearsay_contacts`: being told of someone makes them known a little, and the teller's
+  liking for them colours the listener's (gossip: how people come to know of each other).
 - `opinions_after`: the stored opinions after a set of contacts, for one bulk upsert.
 """
 
@@ -32,7 +34,7 @@ MOOD_TONES = {
     "intensity": HEATED,
     "unease": HEATED,
 }
-NEAR_NOTICED = 6  # at a crowded place, each character becomes familiar with the 6 next to it
+COMPANY = 12  # up to this many at a place keep company (a full tavern); more are a crowd
 
 
 @dataclass(frozen=True)
@@ -109,21 +111,35 @@ def event_contacts(
 
 
 def near_contacts(places: Mapping[int, list[int]], *, tick: int, familiarity: float) -> dict[tuple[int, int], Regard]:
-    """Familiarity for being at the same place this tick (`places`: place → character ids)."""
+    """Familiarity for keeping company this tick (`places`: place → character ids): everyone
+    at a place of at most COMPANY people, with each of the others; nobody in a crowd."""
     changes: dict[tuple[int, int], Regard] = {}
     step = Regard(familiarity=familiarity)
     for _, present in sorted(places.items()):
         ids = sorted(present)
-        for position, me in enumerate(ids):
-            if len(ids) > NEAR_NOTICED + 1:
-                # those standing next to it: half on each side in the place's (stable) order
-                reach = range(position - NEAR_NOTICED // 2, position + NEAR_NOTICED - NEAR_NOTICED // 2 + 1)
-                others = [ids[index % len(ids)] for index in reach if index != position]
-            else:
-                others = [other for other in ids if other != me]
-            for other in others:
+        if len(ids) > COMPANY:
+            continue
+        for me in ids:
+            for other in ids:
+                if other == me:
+                    continue
                 changes[(me, other)] = step
     return changes
+
+
+def hearsay_contacts(events: Iterable[EventView], *, familiarity: float, sway: float) -> dict[tuple[int, int], Regard]:
+    """The listener's opinion of whoever the talk was about (`about_id`): familiarity, and
+    `sway` times the teller's affinity for them (`about_affinity`)."""
+    changes: dict[tuple[int, int], list[float]] = {}
+    for event in events:
+        about, listener = event.payload.get("about_id"), other_party(event)
+        if not isinstance(about, int) or listener is None or about in (listener, event.actor_id):
+            continue
+        told = float(event.payload.get("about_affinity") or 0.0)
+        total = changes.setdefault((listener, about), [0.0, 0.0, 0.0])
+        total[0] += sway * told
+        total[2] += familiarity
+    return {pair: Regard(*values) for pair, values in sorted(changes.items())}
 
 
 def combined(*contact_sets: Mapping[tuple[int, int], Regard]) -> dict[tuple[int, int], Regard]:

@@ -9,7 +9,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from htrae.bulk import bulk_upsert_columns
-from relationships.logic import EventView, combined, event_contacts, near_contacts, opinions_after
+from relationships.logic import (
+    EventView,
+    combined,
+    event_contacts,
+    hearsay_contacts,
+    near_contacts,
+    opinions_after,
+)
 from relationships.models import Relationship
 from relationships.selectors import rules_load, stored_for_pairs
 from world.autonomy.state import Regard
@@ -62,8 +69,17 @@ def relationships_tick(context: TickContext) -> None:
     changes = combined(
         event_contacts(_views(context.events), rules_load(), moods=context.moods),
         near_contacts(places, tick=context.tick, familiarity=settings.RELATIONSHIP_NEAR_FAMILIARITY),
+        _hearsay(context.events),
     )
     relationships_write(changes, tick=context.tick)
+
+
+def _hearsay(events) -> dict:
+    return hearsay_contacts(
+        _views(events),
+        familiarity=settings.RELATIONSHIP_HEARSAY_FAMILIARITY,
+        sway=settings.RELATIONSHIP_HEARSAY_SWAY,
+    )
 
 
 def relationships_from_events(events: list[GameEvent]) -> int:
@@ -71,7 +87,10 @@ def relationships_from_events(events: list[GameEvent]) -> int:
     opinions. The moods are the ones stored now."""
     actors = {event.actor_id for event in events if event.actor_id is not None}
     moods = dict(Character.objects.filter(id__in=actors).order_by("id").values_list("id", "emotional_state__mood"))
-    changes = event_contacts(_views(events), rules_load(), moods={k: v or "" for k, v in moods.items()})
+    changes = combined(
+        event_contacts(_views(events), rules_load(), moods={k: v or "" for k, v in moods.items()}),
+        _hearsay(events),
+    )
     return relationships_write(changes, tick=world_now_get().tick)
 
 

@@ -19,7 +19,7 @@ from world.events import EventType, is_collecting, subscribe
 from world.locks import in_mind_work
 from world.models import GameEvent
 from world.selectors import world_now_get
-from world.tick import register_tick_phase
+from world.tick import PHASE_OPINIONS, register_tick_phase
 
 
 @subscribe(*EventType.SPEECH, EventType.PLAYER_INTERACTED)
@@ -36,7 +36,7 @@ def opinions_move(events: list[GameEvent]) -> None:
         transaction.on_commit(partial(run_in_background, relationships_catch_up, event_ids=event_ids))
 
 
-register_tick_phase(relationships_tick)
+register_tick_phase(relationships_tick, stage=PHASE_OPINIONS)
 register_regard_source(regards_for)
 register_intention_source(friend_intentions)
 register_own_character_section(

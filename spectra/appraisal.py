@@ -30,7 +30,6 @@ from collections import defaultdict
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from spectra.emotion import Impulse
@@ -157,6 +156,7 @@ class RuleBook:
         for rule in rules:
             self.index[(rule.event_key, rule.role)].append(rule)
         self.event_keys = {rule.event_key for rule in rules}
+        self.word_cache: dict[str, frozenset[str]] = {}
         self.standards: dict[str, list[Standard]] = defaultdict(list)
         for standard in standards or []:
             self.standards[standard.event_key].append(standard)
@@ -207,17 +207,27 @@ def other_party(event: EventView, me: Perceiver) -> int | None:
     return target.get("id") if target.get("type") == "character" else None
 
 
-_PLACE_NAMES: ContextVar[tuple[tuple[str, int], ...]] = ContextVar("place_names", default=())
+# The rule book being applied: its place names, and its cache of the words of each text (the
+# same goals and names come back for every event of a tick, and for every rule of an event).
+_BOOK: ContextVar[RuleBook | None] = ContextVar("rule_book", default=None)
+WORD_CACHE_LIMIT = 50_000
 
 
 def _words(text: str) -> frozenset[str]:
     """The words that carry meaning in `text`; a place's whole name is one word, its own (so
     "The Glass Market" matches a goal naming "The Glass Market", not one about "market
     traders", and renaming a place changes nothing a character feels)."""
-    return _words_among(text, _PLACE_NAMES.get())
+    book = _BOOK.get()
+    if book is None:
+        return _words_among(text, ())
+    words = book.word_cache.get(text)
+    if words is None:
+        if len(book.word_cache) >= WORD_CACHE_LIMIT:
+            book.word_cache.clear()
+        words = book.word_cache[text] = _words_among(text, book.place_names)
+    return words
 
 
-@lru_cache(maxsize=4096)  # the same goals and names come back for every event of a tick
 def _words_among(text: str, place_names: tuple[tuple[str, int], ...]) -> frozenset[str]:
     text = text.lower()
     places = set()
@@ -258,9 +268,9 @@ def desirability(event: EventView, me: Perceiver) -> float:
 
 def _goal_desirability(event: EventView, me: Perceiver) -> float:
     mine = event.actor_id == me.id
-    if event.type == "QUEST_FAILED" and mine:
+    if event.type in ("QUEST_FAILED", "GOAL_FAILED") and mine:
         return -1.0
-    if event.type == "QUEST_COMPLETED" and mine:
+    if event.type in ("QUEST_COMPLETED", "GOAL_ACHIEVED") and mine:
         return 1.0
     if mine and event.type.endswith("_PURSUED_GOAL"):
         return 0.3  # a step, not the goal
@@ -318,17 +328,20 @@ def appraise(event: EventView, me: Perceiver, rules: RuleBook) -> list[Impulse]:
     role = role_of(event, me)
     if role is None:
         return []
-    names = _PLACE_NAMES.set(rules.place_names)
+    book = _BOOK.set(rules)
     try:
         return _appraise(event, me, rules, role)
     finally:
-        _PLACE_NAMES.reset(names)
+        _BOOK.reset(book)
 
 
 def _appraise(event: EventView, me: Perceiver, rules: RuleBook, role: str) -> list[Impulse]:
     impulses = []
+    strengths: dict[str, float] = {}  # each condition judged once per event, whatever the rules
     for rule in rules.rules_for(event, role, me.kind):
-        strength = condition_strength(rule.condition, event, me, rules)
+        strength = strengths.get(rule.condition)
+        if strength is None:
+            strength = strengths[rule.condition] = condition_strength(rule.condition, event, me, rules)
         if strength > 0:
             impulses.append(
                 Impulse(

@@ -100,6 +100,8 @@ OCC_RULES: list[tuple[str, str, str, str, str, float, str]] = [
     ("QUEST_FAILED", "actor", "any", "goal_threatened", "fears_confirmed", 0.8, "the deadline I dreaded"),
     ("QUEST_FAILED", "actor", "any", "", "disappointment", 0.6, "it came to nothing"),
     ("QUEST_COMPLETED", "actor", "any", "goal_advanced", "joy", 0.8, "done at last"),
+    ("GOAL_ACHIEVED", "actor", "any", "goal_advanced", "satisfaction", 0.8, "what I set out to do is done"),
+    ("GOAL_FAILED", "actor", "any", "goal_threatened", "disappointment", 0.8, "what I set out to do came to nothing"),
     # Actions of agents, against one's standards
     ("*", "actor", "any", "praised", "pride", 0.4, "I did what is right"),
     ("*", "actor", "any", "blamed", "shame", 0.5, "I did what I should not"),
@@ -126,6 +128,9 @@ OCC_RULES: list[tuple[str, str, str, str, str, float, str]] = [
     ("NPC_CREATED", "witness", "any", "disliked", "resentment", 0.5, "a rival made something"),
     ("NPC_PURSUED_GOAL", "witness", "any", "disliked", "resentment", 0.5, "a rival gets on"),
     ("QUEST_FAILED", "witness", "any", "liked", "pity", 0.6, "a friend failed"),
+    ("GOAL_ACHIEVED", "witness", "any", "liked", "happy_for", 0.5, "a friend got what they wanted"),
+    ("GOAL_ACHIEVED", "witness", "any", "disliked", "resentment", 0.5, "a rival got what they wanted"),
+    ("GOAL_FAILED", "witness", "any", "liked", "pity", 0.5, "a friend's hopes came to nothing"),
     ("QUEST_FAILED", "witness", "any", "disliked", "gloating", 0.5, "a rival failed"),
     ("NPC_MOVE_ACTION", "witness", "any", "liked", "disappointment", 0.5, "a friend goes away"),
     # The day's rhythm for NPCs: hope at dawn, winding down at evening, rest at night

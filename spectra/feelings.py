@@ -17,6 +17,7 @@ from relationships.selectors import affinities_between
 from spectra.appraisal import EventView, Perceiver, appraise
 from spectra.emotion import (
     Feeling,
+    Impulse,
     baseline_from_personality,
     feel,
     feeling_from_json,
@@ -98,6 +99,7 @@ def _views_by_concern(views: list[EventView], rules) -> dict:
     (a tick at 10,000 NPCs has some 12,000 events: all-against-all would be 10^8 lookups)."""
     by_person: dict[int, list[int]] = {}
     by_place: dict[tuple[str, int | None], list[int]] = {}
+    spoken: dict[tuple[str, int | None], list[int]] = {}  # players' words, always heard
     for index, view in enumerate(views):
         for person in _people_in(view):
             by_person.setdefault(person, []).append(index)
@@ -107,7 +109,9 @@ def _views_by_concern(views: list[EventView], rules) -> dict:
                 view.type == "PLAYER_SPOKE" and rules.rules_for(view, "addressed", kind)
             ):
                 by_place.setdefault((kind, view.location_id), []).append(index)
-    return {"person": by_person, "place": by_place}
+                if view.type == "PLAYER_SPOKE":
+                    spoken.setdefault((kind, view.location_id), []).append(index)
+    return {"person": by_person, "place": by_place, "spoken": spoken}
 
 
 def _people_in(view: EventView) -> set[int]:
@@ -119,6 +123,9 @@ def _people_in(view: EventView) -> set[int]:
     return {person for person in people if isinstance(person, int)}
 
 
+# An emotion this strong (a rule's intensity times how much its condition holds) is an event
+# and a memory even when the mood holds: achieving one's goal, being wronged, a quest lost.
+STRONGLY_FELT = 0.7
 WITNESS_NOTICED = 16  # in a busy place an NPC takes in this many of the others' deeds a tick
 
 
@@ -131,7 +138,7 @@ def _concerning(index: dict, views: list[EventView], me: Perceiver) -> list[Even
     if me.kind != "spectra" and len(around) > WITNESS_NOTICED:
         start = (me.id * 7) % len(around)  # each notices its own handful, the same in a replay
         noticed = [*around[start:], *around[:start]][:WITNESS_NOTICED]
-        around = {*noticed, *(position for position in around if views[position].type == "PLAYER_SPOKE")}
+        around = {*noticed, *index["spoken"].get((me.kind, me.location_id), ())}
     positions = {*index["person"].get(me.id, ()), *around, *index["place"].get((me.kind, None), ())}
     return [views[position] for position in sorted(positions)]
 
@@ -173,12 +180,14 @@ def _feel_and_record(
         feeling = feel(previous, baseline=baseline, impulses=impulses, tick=tick, half_life_ticks=_half_life())
         feelings[character.id] = feeling
         updates.append((character.id, feeling.as_json(baseline=baseline)))
-        cause = max(impulses, key=lambda impulse: impulse.intensity).cause if impulses else "time"
+        sharpest = max(impulses, key=lambda impulse: impulse.intensity) if impulses else None
+        cause = sharpest.cause if sharpest else "time"
         old_mood = previous.mood if previous else (character.emotional_state or {}).get("mood")
         if feeling.mood != old_mood or character.id in always:
             samples.append(_sample(character.id, feeling, baseline, tick, cause))
-        if feeling.mood != old_mood:
-            drafts.append(_mood_change_draft(character, old_mood, feeling, baseline, tick, cause))
+        strongly_felt = sharpest is not None and sharpest.intensity >= STRONGLY_FELT
+        if feeling.mood != old_mood or strongly_felt:
+            drafts.append(_emotion_draft(character, old_mood, feeling, baseline, tick, sharpest))
         spectra_changed |= character.kind == Character.Kind.SPECTRA
     bulk_update_columns(Character, ["emotional_state"], updates)
     if samples:
@@ -206,11 +215,14 @@ def _sample(character_id, feeling: Feeling, baseline, tick, cause) -> EmotionSam
     )
 
 
-def _mood_change_draft(character, old_mood, feeling: Feeling, baseline, tick, cause) -> EventDraft:
+def _emotion_draft(character, old_mood, feeling: Feeling, baseline, tick, sharpest: Impulse | None) -> EventDraft:
+    """The mood changed, or an emotion was felt strongly (`emotion`, `felt`) though the mood
+    held: a goal achieved by one already glad is still a moment to remember."""
     event_type = (
         EventType.SPECTRA_EMOTION_CHANGED if character.kind == Character.Kind.SPECTRA else EventType.NPC_EMOTION_CHANGED
     )
     strength = intensity(feeling.state, baseline)
+    cause = sharpest.cause if sharpest else "time"
     return EventDraft(
         type=event_type,
         payload={
@@ -225,6 +237,8 @@ def _mood_change_draft(character, old_mood, feeling: Feeling, baseline, tick, ca
             "intensity": round(strength, 4),
             "color": mood_ring(feeling.mood, strength)["hex"],
             "cause": cause,
+            "emotion": sharpest.emotion if sharpest else "",
+            "felt": round(sharpest.intensity, 4) if sharpest else 0.0,
         },
         tick=tick,
         location_id=character.location_id,

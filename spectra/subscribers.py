@@ -18,7 +18,7 @@ from spectra.tasks import mind_catch_up as mind_catch_up_task
 from world.events import ANY_EVENT, EventType, is_collecting, subscribe
 from world.locks import in_mind_work
 from world.models import GameEvent, Location
-from world.tick import register_tick_phase
+from world.tick import PHASE_FEELINGS, register_tick_phase
 
 
 def _mind_work(work: str, events: list[GameEvent]) -> None:
@@ -66,7 +66,7 @@ def advance_goals(events: list[GameEvent]) -> None:
         _mind_work("goals", events)
 
 
-register_tick_phase(services.spectra_tick)
+register_tick_phase(services.spectra_tick, stage=PHASE_FEELINGS)
 
 # A designer's edit of the emotion table applies at once in this process.
 for model in (AppraisalRule, EmotionType, Standard, Location):  # places: their names (appraisal._words)

@@ -9,9 +9,9 @@ class WorldConfig(AppConfig):
         # and goals pull characters through an intention source (world.minds).
         from world import minds
         from world.autonomy.intentions import register_intention_source
-        from world.tick import register_tick_phase
+        from world.tick import PHASE_MINDS, register_tick_phase
 
-        register_tick_phase(minds.minds_tick)
+        register_tick_phase(minds.minds_tick, stage=PHASE_MINDS)
         register_intention_source(minds.plan_intention_source)
 
         from world.player_actions import PLAYER_OBJECT_ACTIONS

@@ -66,15 +66,21 @@ class TickContext:
 
 
 TickPhase = Callable[[TickContext], None]
-_phases: list[TickPhase] = []
+_phases: list[tuple[int, TickPhase]] = []
+
+# The order of the phases, whatever the order the apps are loaded in: minds move goals and
+# plans on; stories (quests, factions) answer the deeds; feelings then appraise everything
+# the tick did, a goal achieved or a quest failed included; memory keeps it; opinions last.
+PHASE_MINDS, PHASE_STORIES, PHASE_FEELINGS, PHASE_MEMORY, PHASE_OPINIONS = 10, 20, 30, 40, 50
 
 
-def register_tick_phase(phase: TickPhase) -> TickPhase:
+def register_tick_phase(phase: TickPhase, *, stage: int) -> TickPhase:
     """Run `phase` in every tick after the characters have acted, inside the tick's
-    transaction (emotion decay, resonance, ...). Other apps register theirs in `ready()`,
-    so the world calls them without importing them."""
-    if phase not in _phases:
-        _phases.append(phase)
+    transaction, at its `stage` (PHASE_*; phases of one stage in registration order). Other
+    apps register theirs in `ready()`, so the world calls them without importing them."""
+    if all(registered is not phase for _, registered in _phases):
+        _phases.append((stage, phase))
+        _phases.sort(key=lambda entry: entry[0])  # stable: registration order within a stage
     return phase
 
 
@@ -181,17 +187,19 @@ def _run_tick_once(
                 batches += 1
             _drill_pause(checkpoint)
             _publish_time_of_day(clock, previous_world_time)
-            context = TickContext(
-                tick=clock.tick,
-                seed=clock.seed,
-                world_time=clock.world_time,
-                previous_world_time=previous_world_time,
-                events=tuple(events),
-                moods=snapshot.moods,
-            )
-            for phase in _phases:
+            for _, phase in _phases:
                 checkpoint()
-                phase(context)
+                # each phase sees every event so far, those of the phases before it included
+                phase(
+                    TickContext(
+                        tick=clock.tick,
+                        seed=clock.seed,
+                        world_time=clock.world_time,
+                        previous_world_time=previous_world_time,
+                        events=tuple(events),
+                        moods=snapshot.moods,
+                    )
+                )
         checkpoint()  # the last moment a stop request can still undo the tick
 
         result = TickResult(

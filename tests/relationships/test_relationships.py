@@ -10,18 +10,19 @@ from django.test import TestCase
 
 from relationships.intentions import SEEK_AFFINITY, friend_intentions
 from relationships.logic import (
-    NEAR_NOTICED,
+    COMPANY,
     EventView,
     Rule,
     Stored,
     event_contacts,
     faded,
+    hearsay_contacts,
     moved,
     near_contacts,
 )
 from relationships.models import Relationship
 from relationships.selectors import NOTABLE, acquaintance_density, regards_for, relationships_of
-from relationships.services import relationships_write
+from relationships.services import relationships_from_events, relationships_write
 from tests.factories import CharacterFactory, LocationFactory, PathFactory, PlayerFactory, WorldClockFactory
 from world.autonomy.actions import apply_decision
 from world.autonomy.decision import MOVE, TALK, Decision, decide, partner_weight, rival_push, score_actions
@@ -67,19 +68,17 @@ def test_moving_an_opinion_stays_in_range():
     assert 0.99 < opinion.affinity <= 1.0 and -1.0 <= opinion.trust < -0.99 and opinion.familiarity <= 1.0
 
 
-def test_company_makes_familiar_but_a_crowd_only_the_handful_standing_near():
+def test_company_makes_familiar_but_a_crowd_does_not():
     small = near_contacts({7: [1, 2, 3]}, tick=1, familiarity=0.05)
     assert set(small) == {(a, b) for a in (1, 2, 3) for b in (1, 2, 3) if a != b}
-    crowd = near_contacts({7: list(range(1, 101))}, tick=1, familiarity=0.05)
-    assert len(crowd) == 100 * NEAR_NOTICED
-    assert all(me != other for me, other in crowd)
-    # the same neighbours while nobody moves: a crowd standing for 100 ticks leaves 6
-    # opinions each, not 99 (the table grows with the people, not their square)
-    later = near_contacts({7: list(range(1, 101))}, tick=100, familiarity=0.05)
-    assert set(crowd) == set(later)
-    # someone arriving changes only the neighbourhoods around where it stands
-    arrived = near_contacts({7: [*range(1, 101), 1000]}, tick=101, familiarity=0.05)
-    assert len(set(arrived) - set(crowd)) <= 2 * NEAR_NOTICED + NEAR_NOTICED
+    assert all(change == Regard(familiarity=0.05) for change in small.values())
+    company = near_contacts({7: list(range(1, COMPANY + 1))}, tick=1, familiarity=0.05)
+    assert len(company) == COMPANY * (COMPANY - 1)
+    # a crowd standing about leaves no opinions: the table grows with talk, not people squared
+    assert near_contacts({7: list(range(1, COMPANY + 2)), 8: [1000, 1001]}, tick=1, familiarity=0.05) == {
+        (1000, 1001): Regard(familiarity=0.05),
+        (1001, 1000): Regard(familiarity=0.05),
+    }
 
 
 # --- Pure: seeking and avoiding in the decision ----------------------------------------------
@@ -171,6 +170,38 @@ def test_fading_is_seen_by_every_reader(town):
     # the next contact starts from the faded opinion, not from the stored one
     relationships_write({(a.pk, b.pk): Regard(familiarity=0.01)}, tick=2000)
     assert Relationship.objects.get(character=a, other=b).affinity == pytest.approx(much_later.affinity, abs=1e-3)
+
+
+def test_being_told_of_someone_makes_them_known_and_the_tellers_liking_colours_it():
+    told = [
+        EventView("NPC_TALKED", 1, {"listener_id": 2, "about_id": 3, "about_affinity": 0.5}),
+        EventView("NPC_TALKED", 4, {"listener_id": 2, "about_id": 3, "about_affinity": -0.5}),
+        EventView("NPC_TALKED", 1, {"listener_id": 5, "about_id": 6, "about_affinity": -0.8}),
+        EventView("NPC_TALKED", 1, {"listener_id": 2, "about_id": 2}),  # of the listener itself
+        EventView("NPC_TALKED", 1, {"listener_id": 2, "about_id": 1}),  # of the teller itself
+        EventView("NPC_TALKED", 1, {"listener_id": 2}),  # of nobody
+    ]
+    changes = hearsay_contacts(told, familiarity=0.1, sway=0.2)
+    assert set(changes) == {(2, 3), (5, 6)}
+    assert changes[(2, 3)] == Regard(affinity=0.0, familiarity=0.2)  # one fond, one cold teller
+    assert changes[(5, 6)].affinity == pytest.approx(-0.16) and changes[(5, 6)].familiarity == 0.1
+
+
+def test_gossip_off_the_tick_reaches_the_listeners_opinion(town):
+    from world.models import GameEvent
+
+    a, b, c = town["people"]
+    event = GameEvent.objects.create(
+        type="NPC_TALKED",
+        actor=a,
+        location=town["square"],
+        tick=1,
+        payload={"listener_id": b.pk, "about_id": town["loner"].pk, "about_affinity": 0.9},
+    )
+    relationships_from_events([event])
+    heard = Relationship.objects.get(character=b, other=town["loner"])
+    assert heard.familiarity > 0 and heard.affinity > 0
+    assert not Relationship.objects.filter(character=c, other=town["loner"]).exists()
 
 
 def test_a_decision_weighs_notable_opinions_and_a_passing_acquaintance_as_a_stranger(town):

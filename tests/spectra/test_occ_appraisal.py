@@ -341,3 +341,40 @@ def test_in_a_crowd_an_npc_takes_in_a_handful_of_deeds_but_all_its_own_and_every
     # and in a quiet place nothing is left out
     quiet = [*deeds[:5], mine]
     assert _concerning(_concern_index(quiet), quiet, npc()) == quiet
+
+
+def test_achieving_or_failing_ones_goal_is_felt(shipped):
+    me = npc()
+    achieved = appraise(event("GOAL_ACHIEVED", actor_id=ME, title="Forge a prism"), me, shipped)
+    failed = appraise(event("GOAL_FAILED", actor_id=ME, title="Forge a prism"), me, shipped)
+    assert "satisfaction" in emotions(achieved) and "disappointment" in emotions(failed)
+    assert max(impulse.intensity for impulse in achieved) >= 0.7
+    # a friend's success gladdens, a rival's galls, a stranger's leaves one cold
+    assert "happy_for" in emotions(appraise(event("GOAL_ACHIEVED", actor_id=FRIEND), me, shipped))
+    assert "resentment" in emotions(appraise(event("GOAL_ACHIEVED", actor_id=RIVAL), me, shipped))
+    assert not appraise(event("GOAL_ACHIEVED", actor_id=STRANGER), me, shipped)
+
+
+def test_a_strong_emotion_is_an_event_and_a_memory_though_the_mood_holds(place, settings):
+    """Already glad, she achieves her goal: the mood stays joy, yet the moment is published
+    (with the emotion felt) and remembered as an emotional memory."""
+    from memory.models import Memory
+    from world.models import GameEvent
+
+    glad = {"mood": "joy", "pleasure": 0.7, "arousal": 0.45, "dominance": 0.35, "tick": 1}
+    me = CharacterFactory(location=place, personality={"extraversion": 0.9, "agreeableness": 0.9}, emotional_state=glad)
+    done = GameEvent.objects.create(
+        type="GOAL_ACHIEVED", actor=me, location=place, tick=1, payload={"title": "Light the lamps"}
+    )
+    feelings_update(events=[done], tick=1)
+    moment = GameEvent.objects.filter(type="NPC_EMOTION_CHANGED", actor=me).get()
+    assert moment.payload["from"] == moment.payload["to"] == "joy"
+    assert moment.payload["emotion"] == "satisfaction"
+    assert moment.payload["felt"] >= settings.MEMORY_EMOTION_INTENSITY_THRESHOLD
+    remembered = Memory.objects.filter(character=me, type="emotional").get()
+    assert remembered.content.startswith("I felt satisfaction")
+
+    # the routine, felt mildly, is neither
+    chat = GameEvent.objects.create(type="NPC_RESTED", actor=me, location=place, tick=2, payload={})
+    feelings_update(events=[chat], tick=2)
+    assert GameEvent.objects.filter(type="NPC_EMOTION_CHANGED", actor=me).count() == 1

@@ -127,3 +127,58 @@ def test_a_player_present_holds_attention():
     talks_alone = sum(decide(seen(), rng=rng_for(seed=4, tick=t, character_id=7)).action == TALK for t in range(60))
     talks_with = sum(decide(with_player, rng=rng_for(seed=4, tick=t, character_id=7)).action == TALK for t in range(60))
     assert talks_with > talks_alone
+
+
+def test_talk_turns_to_people_the_speaker_knows_elsewhere_and_names_them():
+    from world.autonomy.state import Regard
+
+    oren, sela, tam, stranger = (
+        Neighbour(8, "Oren", "npc"),
+        Neighbour(20, "Sela Moss", "npc"),
+        Neighbour(21, "Tam", "npc"),
+        Neighbour(22, "Ketch", "npc"),
+    )
+    me = replace(
+        MIRA,
+        regard={
+            8: Regard(familiarity=0.9),  # here: not talked *of*
+            20: Regard(affinity=-0.6, familiarity=0.5),
+            21: Regard(affinity=0.5, familiarity=0.3),
+            22: Regard(familiarity=0.01),  # barely known: not talked of
+        },
+    )
+    snapshot = WorldSnapshot(
+        location_names={1: "Commons", 2: "Fen"},
+        exits={1: EXITS},
+        objects={},
+        occupants={1: (me_seen := Neighbour(7, "Mira", "npc"), oren), 2: (sela, tam, stranger)},
+        recent_events={},
+        autonomous_ids=(7, 8),
+        whereabouts={7: 1, 8: 1, 20: 2, 21: 2, 22: 2},
+    )
+    assert me_seen.id == me.id
+    perception = perceive(me, snapshot, hour=12, tick=3)
+    assert [person.id for person in perception.known_elsewhere] == [20, 21]  # best known first
+
+    talks = [
+        apply_decision(
+            perception,
+            Decision(TALK, {}, target_id=8, detail="Oren"),
+            tick=3,
+            rng=rng_for(seed=seed, tick=3, character_id=7),
+        )
+        for seed in range(40)
+    ]
+    about = [outcome.events[0].payload for outcome in talks if "about_id" in outcome.events[0].payload]
+    assert 5 < len(about) < 35  # some of the talk, not all
+    for payload in about:
+        assert payload["about_id"] in (20, 21) and payload["about_name"] in payload["text"]
+        assert payload["about_affinity"] == me.regard[payload["about_id"]].affinity
+    cold = [p for p in about if p["about_id"] == 20]
+    assert cold and all(
+        any(
+            thought.format(them="Sela") in p["text"]
+            for thought in ("Keep your distance.", "I wouldn't trust {them}.", "Trouble follows {them}.")
+        )
+        for p in cold
+    )

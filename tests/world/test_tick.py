@@ -275,3 +275,34 @@ def test_a_subscriber_gets_all_its_event_types_in_one_call():
     publish_many([EventDraft("TEST_A"), EventDraft("TEST_C"), EventDraft("TEST_B"), EventDraft("TEST_A")])
 
     assert calls == [["TEST_A", "TEST_B", "TEST_A"]]
+
+
+def test_phases_run_in_their_stage_order_and_each_sees_the_events_before_it(small_world, monkeypatch):
+    """Registered out of order (as apps may load), the phases still run minds, stories,
+    feelings, memory, opinions; a phase sees what the phases before it published."""
+    from world.events import EventDraft, publish_many
+
+    monkeypatch.setattr(tick_module, "_phases", [])
+    ran: list[tuple[str, set[str]]] = []
+
+    def phase(name, publishes=None):
+        def run(context):
+            ran.append((name, {event.type for event in context.events}))
+            if publishes:
+                publish_many([EventDraft(type=publishes, payload={}, tick=context.tick)])
+
+        run.__name__ = name
+        return run
+
+    tick_module.register_tick_phase(phase("opinions"), stage=tick_module.PHASE_OPINIONS)
+    tick_module.register_tick_phase(phase("feelings"), stage=tick_module.PHASE_FEELINGS)
+    minds = phase("minds", publishes="GOAL_ACHIEVED")
+    tick_module.register_tick_phase(minds, stage=tick_module.PHASE_MINDS)
+    tick_module.register_tick_phase(minds, stage=tick_module.PHASE_MINDS)  # once only
+    tick_module.register_tick_phase(phase("stories", publishes="QUEST_COMPLETED"), stage=tick_module.PHASE_STORIES)
+
+    run_tick(force=True)
+    assert [name for name, _ in ran] == ["minds", "stories", "feelings", "opinions"]
+    seen = dict(ran)
+    assert "GOAL_ACHIEVED" not in seen["minds"] and "GOAL_ACHIEVED" in seen["stories"]
+    assert {"GOAL_ACHIEVED", "QUEST_COMPLETED"} <= seen["feelings"]

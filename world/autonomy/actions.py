@@ -27,6 +27,7 @@ from world.autonomy.state import ActionEvent, Decision, ObjectMove, ObjectSeen, 
 
 # Needs grow a little every tick; acting on them brings them down. A tuple, not a set: the
 # order of `needs` reaches stored JSON.
+TALK_OF_SOMEONE = 1 / 2  # the share of talk that turns to someone known who is elsewhere
 NEED_GROWTH = {"social": 0.05, "rest": 0.03, "curiosity": 0.04, "purpose": 0.02}
 EFFECTS = {
     MOVE: {"energy": -3.0, "curiosity": -0.3},
@@ -103,6 +104,11 @@ def apply_decision(perception: Perception, decision: Decision, *, tick: int, rng
     elif decision.action == TALK:
         # A belief about someone or something else may come up (not one about the listener).
         belief = next((i.reason for i in me.intentions if i.belief and i.character_id != decision.target_id), "")
+        # Or the talk turns, one time in two, to someone the speaker knows who is elsewhere:
+        # that is how people come to know of each other (the listener's `heard_of`).
+        talked_of = [person for person in perception.known_elsewhere if person.id != decision.target_id]
+        subject = talked_of[rng.randrange(len(talked_of))] if talked_of and rng.random() < TALK_OF_SOMEONE else None
+        subject_affinity = round(me.regard_of(subject.id).affinity, 3) if subject else 0.0
         text = compose_line(
             mood=me.mood,
             listener=decision.detail,
@@ -110,6 +116,8 @@ def apply_decision(perception: Perception, decision: Decision, *, tick: int, rng
             goals=me.goals,
             rng=rng,
             belief=belief,
+            subject=subject.name if subject else "",
+            subject_affinity=subject_affinity,
         )
         payload = {
             **actor,
@@ -120,6 +128,8 @@ def apply_decision(perception: Perception, decision: Decision, *, tick: int, rng
             "location_name": perception.location_name,
             "text": text,
         }
+        if subject is not None:
+            payload.update(about_id=subject.id, about_name=subject.name, about_affinity=subject_affinity)
         events = (ActionEvent(f"{prefix}_TALKED", here, payload),)
     else:
         payload = {**actor}

@@ -303,8 +303,32 @@ def perceive(
         heading=heading,
         nearby_activity={way.location_id: snapshot.activity.get(way.location_id, 0) for way in exits},
         standings=standings,
+        known_elsewhere=_known_elsewhere(me, snapshot),
         talked_recently=talked_recently,
     )
+
+
+KNOWN_TALKED_OF = 8  # of the people it knows who are elsewhere, talk may turn to the best known of them
+KNOWN_AT_LEAST = 0.05  # familiarity from which someone is known well enough to talk of (heard of)
+
+
+def _known_elsewhere(me: CharacterState, snapshot: WorldSnapshot) -> tuple[Neighbour, ...]:
+    """The few people `me` knows best who stand elsewhere at tick start (best known first)."""
+    known = sorted(
+        (other for other, regard in me.regard.items() if regard.familiarity >= KNOWN_AT_LEAST and other != me.id),
+        key=lambda other: (-me.regard[other].familiarity, other),
+    )
+    found = []
+    for other in known:
+        place = snapshot.whereabouts.get(other)
+        if place is None or place == me.location_id:
+            continue
+        neighbour = snapshot_neighbour(snapshot, place, other)
+        if neighbour is not None:
+            found.append(neighbour)
+            if len(found) == KNOWN_TALKED_OF:
+                break
+    return tuple(found)
 
 
 def snapshot_neighbour(snapshot: WorldSnapshot, location_id: int, character_id: int) -> Neighbour | None:

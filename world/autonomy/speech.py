@@ -35,14 +35,43 @@ BODIES = (
 )
 
 
+# Talk of someone the speaker knows and the listener may not: (what it asks, what it thinks),
+# the thought by the speaker's liking (fond, cool, cold).
+ABOUT_SOMEONE = (
+    "Do you know {subject}?",
+    "Have you met {subject}?",
+    "I was with {subject} not long ago.",
+)
+OPINIONS = {
+    "fond": ("A good soul.", "You'd like {them}.", "I'd trust {them} with anything."),
+    "cool": ("Hard to read, that one.", "We get along, mostly.", "Busy as ever."),
+    "cold": ("Keep your distance.", "I wouldn't trust {them}.", "Trouble follows {them}."),
+}
+FOND, COLD = 0.2, -0.2  # the speaker's affinity from which it speaks well, or ill, of someone
+
+
 def compose_line(
-    *, mood: str, listener: str, place: str, goals: tuple[str, ...], rng: random.Random, belief: str = ""
+    *,
+    mood: str,
+    listener: str,
+    place: str,
+    goals: tuple[str, ...],
+    rng: random.Random,
+    belief: str = "",
+    subject: str = "",
+    subject_affinity: float = 0.0,
 ) -> str:
     """One line of speech, varied by the generator; now and then it voices a `belief` the
-    speaker holds (a reflection's statement) instead of small talk."""
+    speaker holds (a reflection's statement), or talks of a `subject` it knows (and what it
+    thinks of them), instead of small talk."""
     opener = rng.choice(OPENERS.get(mood, OPENERS["calm"])).format(listener=listener)
     if belief and rng.random() < 0.5:
         return f"{opener} {belief}"
+    if subject:
+        tone = "fond" if subject_affinity >= FOND else "cold" if subject_affinity <= COLD else "cool"
+        ask = rng.choice(ABOUT_SOMEONE).format(subject=subject)
+        thought = rng.choice(OPINIONS[tone]).format(them=subject.split()[0])
+        return f"{opener} {ask} {thought}"
     body = rng.choice(BODIES if goals else BODIES[4:])
     goal = rng.choice(goals).rstrip(".") if goals else ""
     if goal:

@@ -149,6 +149,7 @@ class Perception:
     nearby_activity: dict[int, int] = field(default_factory=dict)  # exit's place → recent events there
     standings: dict[int, int] = field(default_factory=dict)  # its faction's standing toward each other faction
     talked_recently: frozenset[int] = frozenset()  # whom it spoke with lately (no need to greet)
+    known_elsewhere: tuple[Neighbour, ...] = ()  # people it knows best who are not here (to talk of)
 
 
 @dataclass(frozen=True)
