@@ -1,7 +1,7 @@
 """What every benchmark needs first: Django set up against a throwaway copy of the database.
 
 The configured database is left alone: `throwaway_database()` creates the test database
-(`test_<name>`), yields the engine's short name, and drops it afterwards.
+(`test_<name>`, or the name given), yields the engine's short name, and drops it afterwards.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "0123456789abcdefghijklm
 
 
 @contextmanager
-def throwaway_database() -> Iterator[str]:
+def throwaway_database(name: str | None = None) -> Iterator[str]:
+    """`name`: the throwaway database's name instead of Django's `test_<configured name>`."""
     import django
 
     warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic needed here
@@ -27,6 +28,8 @@ def throwaway_database() -> Iterator[str]:
     from django.conf import settings
     from django.test.utils import setup_databases, setup_test_environment, teardown_databases
 
+    if name:
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
     setup_test_environment()
     databases = setup_databases(verbosity=0, interactive=False)
     try:

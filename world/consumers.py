@@ -34,10 +34,9 @@ from django.db import DatabaseError, connection
 from htrae.errors import DomainError
 from htrae.outage import OUTAGE_ERRORS, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, log_outage
 from world import services
-from world.api import CharacterOutputSerializer
 from world.broadcast import WORLD_GROUP, character_group, location_group, world_update_frame
 from world.protocol import CLOSE_FLOODING, ClientAction, ProtocolError, RateLimiter, parse_client_message
-from world.selectors import player_character_get, player_surroundings
+from world.selectors import player_character_get, player_view_get
 
 logger = logging.getLogger(__name__)
 
@@ -127,10 +126,8 @@ def _character_for(user):
 
 def _snapshot(character) -> dict[str, Any]:
     """The connect (and after-move) `world_update`: the REST state's shape, own character included."""
-    character.refresh_from_db()
-    surroundings = player_surroundings(character=character)
-    surroundings["character"] = CharacterOutputSerializer(character).data
-    return world_update_frame(tick=surroundings.get("tick") or 0, surroundings=surroundings)
+    view = player_view_get(character_id=character.id)
+    return world_update_frame(tick=view.get("tick") or 0, surroundings=view)
 
 
 def _action_apply(character, action: ClientAction) -> tuple[dict[str, Any], dict[str, Any] | None]:

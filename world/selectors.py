@@ -7,19 +7,17 @@ datetimes) so the REST views and the WebSocket fan-out send exactly the same sha
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import reduce
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Q
 from django.utils import timezone
 
+from world import sql
 from world.environment import effective_environment
-from world.models import Character, GameEvent, Location, Path, WorldClock, WorldObject
+from world.models import Character, GameEvent, Location, PlayerActionReceipt, WorldClock
 
 
 def starting_location_get() -> Location | None:
@@ -58,14 +56,6 @@ def world_overview() -> dict:
 
 _EVENT_FIELDS = ("id", "type", "tick", "timestamp", "actor_id", "location_id", "payload")
 
-# Spectra first, then players, then NPCs: who a player most wants to see in a crowd.
-_KIND_RANK = Case(
-    When(kind=Character.Kind.SPECTRA, then=Value(0)),
-    When(kind=Character.Kind.PLAYER, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-
 
 def _iso(moment: datetime | None) -> str | None:
     """ISO 8601 the way DRF renders datetimes ("Z" for UTC), so REST and WebSocket agree."""
@@ -95,51 +85,35 @@ def locations_surroundings(
     Spectra first, then players, then NPCs, each by name, at most `characters_limit`;
     `population` counts all of them, past the cap. `events` are the latest `events_limit`
     at the location, oldest first.
+
+    The queries are written in SQL (`_SURROUNDINGS_SQL`), not built with the ORM: every
+    move and place refresh runs them, and building and compiling their window queries was
+    most of the cost of a player's move in the web process. Values pass through the
+    fields' own converters (`world.sql`), so they are what the ORM would give.
     """
     if characters_limit < 1 or events_limit < 1:
         raise ValueError("characters_limit and events_limit must be at least 1.")
-    ids = set(location_ids)
+    ids = sorted(set(location_ids))
     if not ids:
         return {}
 
     result: dict[int, dict] = {}
-    # Each location's `events_limit`-th latest event id, read backwards along the
-    # (location, id) index: it lets the events query below skip older events (see there).
-    events_floor = Subquery(
-        GameEvent.objects.filter(location_id=OuterRef("id"))
-        .order_by("-id")
-        .values("id")[events_limit - 1 : events_limit]
-    )
     floors: dict[int, int | None] = {}
-    for row in (
-        Location.objects.filter(id__in=ids)
-        .annotate(events_floor=events_floor)
-        .values(
-            "id",
-            "slug",
-            "name",
-            "description",
-            "region",
-            "map_x",
-            "map_y",
-            "light",
-            "color",
-            "sound",
-            "resonance",
-            "events_floor",
-        )
+    resonance = sql.converter(Location, "resonance")
+    for row_id, slug, name, description, region, map_x, map_y, light, color, sound, resonance_value, floor in sql.rows(
+        _SURROUNDINGS_SQL["locations"].format(ids=sql.placeholders(ids)), [events_limit - 1, *ids]
     ):
-        floors[row["id"]] = row["events_floor"]
-        result[row["id"]] = {
+        floors[row_id] = floor
+        result[row_id] = {
             "location": {
-                "id": row["id"],
-                "slug": row["slug"],
-                "name": row["name"],
-                "description": row["description"],
-                "region": row["region"],
-                "map": {"x": row["map_x"], "y": row["map_y"]},
+                "id": row_id,
+                "slug": slug,
+                "name": name,
+                "description": description,
+                "region": region,
+                "map": {"x": map_x, "y": map_y},
                 "environment": effective_environment(
-                    light=row["light"], color=row["color"], sound=row["sound"], resonance=row["resonance"]
+                    light=light, color=color, sound=sound, resonance=resonance(resonance_value)
                 ),
             },
             "characters": [],
@@ -150,75 +124,104 @@ def locations_surroundings(
         }
     if not result:
         return {}
-    ids = set(result)
+    ids = sorted(result)
 
     # One query caps every location's list: ROW_NUMBER() per location, filtered in an outer
     # query; COUNT() over the same partition is taken before the cap, so it is the population.
-    by_location = [F("location_id")]
-    characters = (
-        Character.objects.filter(location_id__in=ids, is_active=True)
-        .annotate(
-            row_number=Window(
-                RowNumber(),
-                partition_by=by_location,
-                order_by=[_KIND_RANK.asc(), F("name").asc(), F("id").asc()],
-            ),
-            population=Window(Count("id"), partition_by=by_location),
-        )
-        .filter(row_number__lte=characters_limit)
-        .order_by("location_id", "row_number")
-        .values(
-            "id",
-            "name",
-            "kind",
-            "location_id",
-            "emotional_state",
-            "population",
-            "faction_id",
-            "faction__slug",
-            "faction__name",
-        )
-    )
-    for row in characters:
-        surroundings = result[row["location_id"]]
-        surroundings["population"] = row["population"]
-        faction = (
-            {"id": row["faction_id"], "slug": row["faction__slug"], "name": row["faction__name"]}
-            if row["faction_id"] is not None
-            else None
-        )
+    emotional_state = sql.converter(Character, "emotional_state")
+    for row_id, name, kind, location_id, state, population, faction_id, faction_slug, faction_name in sql.rows(
+        _SURROUNDINGS_SQL["characters"].format(ids=sql.placeholders(ids)),
+        [Character.Kind.SPECTRA, Character.Kind.PLAYER, True, *ids, characters_limit],
+    ):
+        surroundings = result[location_id]
+        surroundings["population"] = population
+        faction = {"id": faction_id, "slug": faction_slug, "name": faction_name} if faction_id is not None else None
         surroundings["characters"].append(
-            {
-                "id": row["id"],
-                "name": row["name"],
-                "kind": row["kind"],
-                "faction": faction,
-                "mood": _mood(row["emotional_state"]),
-            }
+            {"id": row_id, "name": name, "kind": kind, "faction": faction, "mood": _mood(emotional_state(state))}
         )
 
-    for row in (
-        WorldObject.objects.filter(location_id__in=ids)
-        .order_by("name", "id")
-        .values("id", "slug", "name", "kind", "description", "location_id")
+    for row_id, slug, name, kind, description, location_id in sql.rows(
+        _SURROUNDINGS_SQL["objects"].format(ids=sql.placeholders(ids)), ids
     ):
-        location_id = row.pop("location_id")
-        result[location_id]["objects"].append(row)
+        result[location_id]["objects"].append(
+            {"id": row_id, "slug": slug, "name": name, "kind": kind, "description": description}
+        )
 
     _exits_add(result)
 
-    events = (
-        GameEvent.objects.filter(_latest_events_condition(floors))
-        .annotate(
-            row_number=Window(RowNumber(), partition_by=[F("location_id")], order_by=F("id").desc()),
+    condition, params = _latest_events_condition(floors)
+    timestamp, payload = sql.converter(GameEvent, "timestamp"), sql.converter(GameEvent, "payload")
+    for row_id, type_, tick, moment, actor_id, location_id, event_payload in sql.rows(
+        _SURROUNDINGS_SQL["events"].format(condition=condition), [*params, events_limit]
+    ):
+        result[location_id]["events"].append(
+            {
+                "id": row_id,
+                "type": type_,
+                "tick": tick,
+                "timestamp": _iso(timestamp(moment)),
+                "actor_id": actor_id,
+                "location_id": location_id,
+                "payload": payload(event_payload),
+            }
         )
-        .filter(row_number__lte=events_limit)
-        .order_by("location_id", "id")
-        .values(*_EVENT_FIELDS)
-    )
-    for row in events:
-        result[row["location_id"]]["events"].append(_event_dict(row))
     return result
+
+
+# The surroundings' queries (see `locations_surroundings`). Tables and columns are the
+# models' (world_*, narrative_faction); `{ids}` is a list of placeholders.
+_SURROUNDINGS_SQL = {
+    # Each location's `events_limit`-th latest event id, read backwards along the
+    # (location, id) index: it lets the events query skip older events.
+    "locations": """
+        SELECT l.id, l.slug, l.name, l.description, l.region, l.map_x, l.map_y, l.light, l.color, l.sound,
+               l.resonance,
+               (SELECT e.id FROM world_gameevent e WHERE e.location_id = l.id
+                ORDER BY e.id DESC LIMIT 1 OFFSET %s) AS events_floor
+        FROM world_location l
+        WHERE l.id IN ({ids})
+        ORDER BY l.name""",
+    # Spectra first, then players, then NPCs: who a player most wants to see in a crowd.
+    "characters": """
+        SELECT id, name, kind, location_id, emotional_state, population, faction_id, faction_slug, faction_name
+        FROM (
+            SELECT c.id, c.name, c.kind, c.location_id, c.emotional_state, c.faction_id,
+                   f.slug AS faction_slug, f.name AS faction_name,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY c.location_id
+                       ORDER BY CASE WHEN c.kind = %s THEN 0 WHEN c.kind = %s THEN 1 ELSE 2 END, c.name, c.id
+                   ) AS row_number,
+                   COUNT(c.id) OVER (PARTITION BY c.location_id) AS population
+            FROM world_character c
+            LEFT OUTER JOIN narrative_faction f ON f.id = c.faction_id
+            WHERE c.is_active = %s AND c.location_id IN ({ids})
+        ) ranked
+        WHERE row_number <= %s
+        ORDER BY location_id, row_number""",
+    "objects": """
+        SELECT o.id, o.slug, o.name, o.kind, o.description, o.location_id
+        FROM world_worldobject o
+        WHERE o.location_id IN ({ids})
+        ORDER BY o.name, o.id""",
+    # Paths leaving a place, and two-way paths arriving at it (stored once, from the other end).
+    "exits": """
+        SELECT p.source_id, p.target_id, p.two_way, p.travel_cost, p.description,
+               s.slug, s.name, t.slug, t.name
+        FROM world_path p
+        JOIN world_location s ON s.id = p.source_id
+        JOIN world_location t ON t.id = p.target_id
+        WHERE p.source_id IN ({ids}) OR (p.target_id IN ({ids}) AND p.two_way = %s)""",
+    "events": """
+        SELECT id, "type", tick, "timestamp", actor_id, location_id, payload
+        FROM (
+            SELECT e.id, e."type", e.tick, e."timestamp", e.actor_id, e.location_id, e.payload,
+                   ROW_NUMBER() OVER (PARTITION BY e.location_id ORDER BY e.id DESC) AS row_number
+            FROM world_gameevent e
+            WHERE {condition}
+        ) latest
+        WHERE row_number <= %s
+        ORDER BY location_id, id""",
+}
 
 
 # Ranges in the latest-events condition, at most: SQLite refuses expressions nested deeper
@@ -226,63 +229,54 @@ def locations_surroundings(
 _EVENT_RANGES_MAX = 100
 
 
-def _latest_events_condition(floors: dict[int, int | None]) -> Q:
-    """Which events the latest-events query reads: at each location, those from its floor
-    (its `events_limit`-th latest id) on, so the cost follows the limit, not the log's size;
-    all of them where there are fewer (no floor).
+def _latest_events_condition(floors: dict[int, int | None]) -> tuple[str, list]:
+    """Which events the latest-events query reads (SQL and its parameters): at each location,
+    those from its floor (its `events_limit`-th latest id) on, so the cost follows the limit,
+    not the log's size; all of them where there are fewer (no floor).
 
     Past `_EVENT_RANGES_MAX` locations, neighbouring floors share one range starting at the
     lowest of them: more rows are read, never fewer, and ROW_NUMBER() still caps each location.
     """
     unfloored = [location_id for location_id, floor in floors.items() if floor is None]
     floored = sorted((floor, location_id) for location_id, floor in floors.items() if floor is not None)
-    terms = [Q(location_id__in=unfloored)] if unfloored else []
+    terms: list[str] = []
+    params: list = []
+    if unfloored:
+        terms.append(f"e.location_id IN ({sql.placeholders(unfloored)})")
+        params += unfloored
     group_size = max(1, math.ceil(len(floored) / _EVENT_RANGES_MAX))
     for start in range(0, len(floored), group_size):
         group = floored[start : start + group_size]
-        terms.append(Q(location_id__in=[location_id for _, location_id in group], id__gte=group[0][0]))
-    return reduce(operator.or_, terms)
+        terms.append(f"(e.location_id IN ({sql.placeholders(group)}) AND e.id >= %s)")
+        params += [location_id for _, location_id in group]
+        params.append(group[0][0])
+    return " OR ".join(terms), params
 
 
 def _exits_add(result: dict[int, dict]) -> None:
-    """Fill each location's exits in one query: paths leaving it, and two-way paths arriving
-    at it (stored once, from the other end). Where two paths join the same pair of places,
-    the cheaper walk is the exit."""
-    ids = set(result)
-    paths = (
-        Path.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids, two_way=True))
-        .order_by()
-        .values(
-            "source_id",
-            "target_id",
-            "two_way",
-            "travel_cost",
-            "description",
-            "source__slug",
-            "source__name",
-            "target__slug",
-            "target__name",
-        )
-    )
+    """Fill each location's exits in one query. Where two paths join the same pair of
+    places, the cheaper walk is the exit."""
+    ids = sorted(result)
     exits: dict[int, dict[int, dict]] = {location_id: {} for location_id in ids}
-    for row in paths:
-        ends = [("source", "target")]
-        if row["two_way"]:
-            ends.append(("target", "source"))
-        for here, there in ends:
-            here_id = row[f"{here}_id"]
+    for source_id, target_id, two_way, travel_cost, description, *names in sql.rows(
+        _SURROUNDINGS_SQL["exits"].format(ids=sql.placeholders(ids)), [*ids, *ids, True]
+    ):
+        source_slug, source_name, target_slug, target_name = names
+        ends = [(source_id, target_id, target_slug, target_name)]
+        if two_way:
+            ends.append((target_id, source_id, source_slug, source_name))
+        for here_id, there_id, slug, name in ends:
             if here_id not in exits:
                 continue
-            exit_ = {
-                "id": row[f"{there}_id"],
-                "slug": row[f"{there}__slug"],
-                "name": row[f"{there}__name"],
-                "travel_cost": row["travel_cost"],
-                "description": row["description"],
-            }
-            known = exits[here_id].get(exit_["id"])
-            if known is None or exit_["travel_cost"] < known["travel_cost"]:
-                exits[here_id][exit_["id"]] = exit_
+            known = exits[here_id].get(there_id)
+            if known is None or travel_cost < known["travel_cost"]:
+                exits[here_id][there_id] = {
+                    "id": there_id,
+                    "slug": slug,
+                    "name": name,
+                    "travel_cost": travel_cost,
+                    "description": description,
+                }
     for location_id, by_destination in exits.items():
         result[location_id]["exits"] = sorted(by_destination.values(), key=lambda e: (e["name"], e["id"]))
 
@@ -301,7 +295,21 @@ def world_now_get() -> WorldNow:
 
 def world_tick_get() -> int | None:
     """The number of the last tick completed; None before the world clock exists."""
-    return WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).values_list("tick", flat=True).first()
+    # SQL of its own: every player action and snapshot reads it.
+    found = sql.rows("SELECT tick FROM world_worldclock WHERE id = %s", [WorldClock.SINGLETON_ID])
+    return found[0][0] if found else None
+
+
+_ACTION_RECEIPT_AND_TICK_SQL = """
+    SELECT (SELECT r.reply FROM world_playeractionreceipt r WHERE r.character_id = %s AND r.request_id = %s),
+           (SELECT w.tick FROM world_worldclock w WHERE w.id = %s)"""
+
+
+def player_action_receipt_and_tick(*, character_id: int, request_id: str) -> tuple[dict | None, int]:
+    """For a player's action: the reply already given to this request id (None if it is new),
+    and the clock's tick (0 before the clock exists), in one query."""
+    reply, tick = sql.rows(_ACTION_RECEIPT_AND_TICK_SQL, [character_id, request_id, WorldClock.SINGLETON_ID])[0]
+    return sql.converter(PlayerActionReceipt, "reply")(reply), tick or 0
 
 
 def world_seed_get() -> int:
@@ -315,12 +323,60 @@ def player_surroundings(*, character: Character, characters_limit: int = 50) -> 
     """A player's view of where they stand: `locations_surroundings` for their location,
     without the player in `characters`, plus the clock's tick (None before the clock exists).
     Six queries."""
+    return _surroundings_seen_by(
+        character_id=character.id,
+        location_id=character.location_id,
+        tick=world_tick_get(),
+        characters_limit=characters_limit,
+    )
+
+
+def _surroundings_seen_by(*, character_id: int, location_id: int, tick: int | None, characters_limit: int) -> dict:
     # One more than the cap, so dropping the player still leaves a full list.
-    surroundings = locations_surroundings(location_ids=[character.location_id], characters_limit=characters_limit + 1)[
-        character.location_id
+    surroundings = locations_surroundings(location_ids=[location_id], characters_limit=characters_limit + 1)[
+        location_id
     ]
-    others = [present for present in surroundings["characters"] if present["id"] != character.id]
-    return {"tick": world_tick_get(), **surroundings, "characters": others[:characters_limit]}
+    others = [present for present in surroundings["characters"] if present["id"] != character_id]
+    return {"tick": tick, **surroundings, "characters": others[:characters_limit]}
+
+
+# The player's own character as the REST API shows it, and the clock's tick, in one query.
+_PLAYER_VIEW_SQL = """
+    SELECT c.id, c.name, c.slug, c.kind, c.faction_id, c.location_id, l.slug, l.name,
+           c.emotional_state, c.goals, c.energy,
+           (SELECT w.tick FROM world_worldclock w WHERE w.id = %s) AS tick
+    FROM world_character c
+    JOIN world_location l ON l.id = c.location_id
+    WHERE c.id = %s"""
+
+
+def player_view_get(*, character_id: int, characters_limit: int = 50) -> dict:
+    """What a player's client is sent on connecting and after each move: `player_surroundings`
+    as it stands now, plus `character`, the player's own character exactly as the REST API
+    shows it (`world.api.CharacterOutputSerializer`). Six queries, and no serializer: this
+    runs for every move. Raises Character.DoesNotExist if the character is gone."""
+    found = sql.rows(_PLAYER_VIEW_SQL, [WorldClock.SINGLETON_ID, character_id])
+    if not found:
+        raise Character.DoesNotExist(f"No character {character_id}.")
+    row_id, name, slug, kind, faction_id, location_id, location_slug, location_name, *rest = found[0]
+    emotional_state, goals, energy, tick = rest
+    character = {
+        "id": row_id,
+        "name": name,
+        "slug": slug,
+        "kind": kind,
+        "faction_id": faction_id,
+        "location_id": location_id,
+        "location": {"id": location_id, "slug": location_slug, "name": location_name},
+        "emotional_state": sql.converter(Character, "emotional_state")(emotional_state),
+        "goals": sql.converter(Character, "goals")(goals),
+        "energy": float(energy),
+    }
+    view = _surroundings_seen_by(
+        character_id=row_id, location_id=location_id, tick=tick, characters_limit=characters_limit
+    )
+    view["character"] = character
+    return view
 
 
 # --- Time -----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,12 +12,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from htrae.errors import DomainError
-from world import accounts
+from world import accounts, sql
 from world.consequences import consequences_schedule
 from world.events import EventType, deferring, publish
 from world.locks import is_lock_conflict, player_writer, retrying
@@ -24,12 +25,10 @@ from world.models import (
     AccountName,
     Character,
     Location,
-    Path,
     PlayerActionReceipt,
     WorldClock,
-    WorldObject,
 )
-from world.selectors import starting_location_get, world_now_get
+from world.selectors import player_action_receipt_and_tick, starting_location_get, world_now_get
 
 User = get_user_model()
 
@@ -268,22 +267,59 @@ def _player_action_once(*, handler, character_id: int, request_id: str, action: 
     # (conversations, memories, quests, feelings, answers) runs after commit as mind work of
     # its own (world.locks): the player's transaction stays short and takes no one else's rows.
     with player_writer(), deferring() as published:
-        character = (
-            Character.objects.select_for_update()
-            .select_related("location")
-            .filter(id=character_id, kind=Character.Kind.PLAYER)
-            .first()
-        )
+        character = _player_locked(character_id)
         if character is None:
             raise DomainError("This player has no character.", code="no_character", status_code=404)
-        receipt = PlayerActionReceipt.objects.filter(character=character, request_id=request_id).first()
-        if receipt is not None:
-            return {**receipt.reply, "replayed": True}
-        reply = handler(character=character, data=data, tick=world_now_get().tick)
-        PlayerActionReceipt.objects.create(character=character, request_id=request_id, action=action, reply=reply)
+        replied, tick = player_action_receipt_and_tick(character_id=character.id, request_id=request_id)
+        if replied is not None:
+            return {**replied, "replayed": True}
+        reply = handler(character=character, data=data, tick=tick)
+        sql.insert(
+            PlayerActionReceipt,
+            {
+                "character": character.id,
+                "request_id": request_id,
+                "action": action,
+                "reply": reply,
+                "created_at": timezone.now(),
+            },
+        )
         if published:
             transaction.on_commit(partial(consequences_schedule, [event.id for event in published]))
     return reply
+
+
+@functools.cache
+def _player_lock_sql(for_update: bool) -> str:
+    return (
+        f"SELECT {sql.columns(Character, 'c')}, {sql.columns(Location, 'l')} FROM world_character c"
+        " JOIN world_location l ON l.id = c.location_id WHERE c.id = %s AND c.kind = %s"
+        + (" FOR UPDATE" if for_update else "")
+    )
+
+
+def _player_locked(character_id: int) -> Character | None:
+    """The player's character with its place, both rows locked for the action (as
+    `select_for_update().select_related("location")` locks them). In SQL of its own
+    (world.sql): every action starts here."""
+    found = sql.rows(_player_lock_sql(connection.features.has_select_for_update), [character_id, Character.Kind.PLAYER])
+    if not found:
+        return None
+    width = len(Character._meta.concrete_fields)
+    character = sql.instance(Character, found[0][:width])
+    character.location = sql.instance(Location, found[0][width:])
+    return character
+
+
+# A move's reads, in SQL of their own (world.sql): the destination, if a path leads there
+# from here (one leaving here, or a two-way one arriving here), and what the mover carries.
+_ADJACENT_PLACE_SQL = f"""
+    SELECT {sql.columns(Location, "l")} FROM world_location l
+    WHERE l.id = %s AND EXISTS (
+        SELECT 1 FROM world_path p
+        WHERE (p.source_id = %s AND p.target_id = l.id) OR (p.source_id = l.id AND p.target_id = %s AND p.two_way = %s)
+    )"""
+_CARRIED_SQL = "SELECT o.id FROM world_worldobject o WHERE o.holder_id = %s ORDER BY o.id"
 
 
 def player_move(*, character: Character, data: dict, tick: int) -> dict:
@@ -296,17 +332,14 @@ def player_move(*, character: Character, data: dict, tick: int) -> dict:
             code="missing_field" if destination_id is None else "invalid_field",
         )
     here = character.location
-    adjacent = (
-        Path.objects.filter(source_id=here.id, target_id=destination_id).exists()
-        or Path.objects.filter(source_id=destination_id, target_id=here.id, two_way=True).exists()
-    )
-    if not adjacent:
+    found = sql.rows(_ADJACENT_PLACE_SQL, [destination_id, here.id, here.id, True])
+    if not found:
         raise DomainError(f"There is no path from {here.name} to location {destination_id}.", code="not_adjacent")
-    destination = Location.objects.get(id=destination_id)
-    character.location = destination
-    character.save(update_fields=["location", "updated_at"])
+    destination = sql.instance(Location, found[0])
+    character.location, character.updated_at = destination, timezone.now()
+    sql.update(Character, character.id, {"location": destination.id, "updated_at": character.updated_at})
     route = {"from_id": here.id, "from_name": here.name, "to_id": destination.id, "to_name": destination.name}
-    carrying = list(character.inventory.order_by("id").values_list("id", flat=True))
+    carrying = [row[0] for row in sql.rows(_CARRIED_SQL, [character.id])]
     if carrying:  # what was brought along (a quest's bring_object step)
         route["carrying"] = carrying
     event = publish(
@@ -341,6 +374,15 @@ def player_speak(*, character: Character, data: dict, tick: int) -> dict:
     return {"action": "speak", "event_id": event.id, "text": text}
 
 
+# What one turns to (in SQL of their own, world.sql): another active character here, a thing lying here.
+_PRESENT_CHARACTER_SQL = """
+    SELECT c.id, c.name, c.kind, c.description, c.emotional_state, f.name
+    FROM world_character c LEFT OUTER JOIN narrative_faction f ON f.id = c.faction_id
+    WHERE c.id = %s AND c.location_id = %s AND c.is_active = %s AND c.id <> %s"""
+_OBJECT_HERE_SQL = """
+    SELECT o.id, o.name, o.kind, o.description FROM world_worldobject o WHERE o.id = %s AND o.location_id = %s"""
+
+
 def player_interact(*, character: Character, data: dict, tick: int) -> dict:
     """Turn to a character or an object at the same location."""
     target = data.get("target")
@@ -354,34 +396,25 @@ def player_interact(*, character: Character, data: dict, tick: int) -> dict:
     if not isinstance(target_id, int) or isinstance(target_id, bool):
         raise _invalid("target.id", "an integer id is required.")
     if target["type"] == "character":
-        other = (
-            Character.objects.filter(id=target_id, location_id=character.location_id, is_active=True)
-            .exclude(id=character.id)
-            .select_related("faction")
-            .first()
-        )
-        if other is None:
+        found = sql.rows(_PRESENT_CHARACTER_SQL, [target_id, character.location_id, True, character.id])
+        if not found:
             raise DomainError(f"No character {target_id} is here.", code="unknown_target")
+        other_id, name, kind, description, emotional_state, faction_name = found[0]
         seen = {
             "type": "character",
-            "id": other.id,
-            "name": other.name,
-            "kind": other.kind,
-            "description": other.description,
-            "mood": (other.emotional_state or {}).get("mood", "calm"),
-            "faction": other.faction.name if other.faction else None,
+            "id": other_id,
+            "name": name,
+            "kind": kind,
+            "description": description,
+            "mood": (sql.converter(Character, "emotional_state")(emotional_state) or {}).get("mood", "calm"),
+            "faction": faction_name,
         }
     else:
-        thing = WorldObject.objects.filter(id=target_id, location_id=character.location_id).first()
-        if thing is None:
+        found = sql.rows(_OBJECT_HERE_SQL, [target_id, character.location_id])
+        if not found:
             raise DomainError(f"No object {target_id} lies here.", code="unknown_target")
-        seen = {
-            "type": "object",
-            "id": thing.id,
-            "name": thing.name,
-            "kind": thing.kind,
-            "description": thing.description,
-        }
+        thing_id, name, kind, description = found[0]
+        seen = {"type": "object", "id": thing_id, "name": name, "kind": kind, "description": description}
     event = publish(
         EventType.PLAYER_INTERACTED,
         {**actor_payload(character), "target": {key: seen[key] for key in ("type", "id", "name")}},
