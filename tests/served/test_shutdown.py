@@ -123,6 +123,40 @@ def test_embedded_serve_stops_within_seconds_at_any_point_of_a_tick(big_embedded
     assert cancelled >= 1, "no signal landed inside a tick: the drill did not test what it should"
 
 
+def _ignore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.fault
+@pytest.mark.embedded
+def test_ctrl_c_stops_a_serve_started_in_the_background(big_embedded_world, tmp_path):
+    """A shell starts a background job (`make run &`, a CI script) with SIGINT ignored; the
+    server must still stop on it, not leave its ticks running."""
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        serve = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "serve", "--port", str(free_port())],
+            cwd=ROOT,
+            env=embedded_env(big_embedded_world),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_ignore_ctrl_c,
+        )
+    try:
+        wait_until(lambda: len(ticks_logged(log)) >= 1, timeout=60, what="a first tick")
+        serve.send_signal(signal.SIGINT)
+        try:
+            serve.wait(EXIT_WITHIN_SECONDS)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"serve ignored Ctrl-C for {EXIT_WITHIN_SECONDS} s:\n{log.read_text()}")
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+            serve.wait(10)
+    assert not [word for word in NOISE if word in log.read_text(errors="replace")]
+
+
 HONCHO_LINES = re.compile(r"(web|worker|beat)\.1 stopped \(rc=(-?\d+)\)")
 
 

@@ -11,6 +11,7 @@ the server's loop give up once it stops (`htrae.background.call_on_server_loop`)
 
 import asyncio
 import os
+import signal
 import sys
 from argparse import BooleanOptionalAction
 
@@ -55,6 +56,10 @@ class Command(BaseCommand):
                 f"WebSocket origins are allowed for port {settings.SERVING_PORT} (PORT), not {port}: "
                 "set PORT or WEBSOCKET_ALLOWED_ORIGINS, or browsers' WebSockets are refused."
             )
+        # Ctrl-C stops the server however it was started: a process started in the background
+        # by a shell (`make run &`, a CI script) inherits SIGINT ignored, and Twisted then leaves
+        # it so; the server's own handler is the one that must answer.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         from twisted.internet import reactor  # daphne.server installed the asyncio reactor
 
         from htrae.background import register_server_loop
