@@ -125,16 +125,15 @@ def _for_event(event, *, bystanders, players, max_witnesses, emotion_threshold, 
     actor_name = payload.get("actor_name") or "Someone"
     if event.type in EMOTION_EVENTS:
         # how strongly the mood moved, or the emotion felt at the moment if that was stronger
-        strength = max(float(payload.get("intensity") or 0.0), float(payload.get("felt") or 0.0))
+        felt = float(payload.get("felt") or 0.0)
+        strength = max(float(payload.get("intensity") or 0.0), felt)
         if event.actor_id is None or strength < emotion_threshold or actor_kind == PLAYER:
             return []
         cause = payload.get("cause")
-        felt = payload.get("emotion") if float(payload.get("felt") or 0.0) >= emotion_threshold else ""
-        content = f"I felt {(felt or payload.get('to', 'changed')).replace('_', ' ')}" + (
-            f" ({cause})." if cause else "."
-        )
-        felt = draft(event.actor_id, content, 3.0 + 7.0 * strength, "emotional")
-        return [replace(felt, feeling=str(payload.get("to") or felt.feeling)[:20])]
+        named = (payload.get("emotion") if felt >= emotion_threshold else "") or payload.get("to", "changed")
+        content = f"I felt {named.replace('_', ' ')}" + (f" ({cause})." if cause else ".")
+        memory = draft(event.actor_id, content, 3.0 + 7.0 * strength, "emotional")
+        return [replace(memory, feeling=str(payload.get("to") or memory.feeling)[:20])]
 
     table = IMPORTANCE.get(event.type)
     if not table:

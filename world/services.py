@@ -16,6 +16,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from htrae.bulk import bulk_insert_columns, bulk_update_columns
 from htrae.errors import DomainError
 from world import accounts, sql
 from world.consequences import consequences_schedule
@@ -274,15 +275,10 @@ def _player_action_once(*, handler, character_id: int, request_id: str, action: 
         if replied is not None:
             return {**replied, "replayed": True}
         reply = handler(character=character, data=data, tick=tick)
-        sql.insert(
+        bulk_insert_columns(
             PlayerActionReceipt,
-            {
-                "character": character.id,
-                "request_id": request_id,
-                "action": action,
-                "reply": reply,
-                "created_at": timezone.now(),
-            },
+            ["character", "request_id", "action", "reply", "created_at"],
+            [(character.id, request_id, action, reply, timezone.now())],
         )
         if published:
             transaction.on_commit(partial(consequences_schedule, [event.id for event in published]))
@@ -337,7 +333,7 @@ def player_move(*, character: Character, data: dict, tick: int) -> dict:
         raise DomainError(f"There is no path from {here.name} to location {destination_id}.", code="not_adjacent")
     destination = sql.instance(Location, found[0])
     character.location, character.updated_at = destination, timezone.now()
-    sql.update(Character, character.id, {"location": destination.id, "updated_at": character.updated_at})
+    bulk_update_columns(Character, ["location", "updated_at"], [(character.id, destination.id, character.updated_at)])
     route = {"from_id": here.id, "from_name": here.name, "to_id": destination.id, "to_name": destination.name}
     carrying = [row[0] for row in sql.rows(_CARRIED_SQL, [character.id])]
     if carrying:  # what was brought along (a quest's bring_object step)

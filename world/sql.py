@@ -76,14 +76,3 @@ def insert(model: type[Model], values: dict[str, Any]) -> Any:
             [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)],
         )
         return cursor.fetchone()[0] if returning else cursor.lastrowid
-
-
-def update(model: type[Model], pk: Any, values: dict[str, Any]) -> None:
-    """Set these fields (names to values) of one row of `model`, prepared as `save()` would."""
-    fields = [model._meta.get_field(name) for name in values]
-    assignments = ", ".join(f'"{field.column}" = %s' for field in fields)
-    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'UPDATE {model._meta.db_table} SET {assignments} WHERE "{model._meta.pk.column}" = %s', [*params, pk]
-        )
