@@ -285,8 +285,9 @@ EMOTION_HALF_LIFE_TICKS = env.float("EMOTION_HALF_LIFE_TICKS", default=4.0)
 # Without contact, affinity and trust halve toward neutral every RELATIONSHIP_AFFINITY_HALF_LIFE_TICKS
 # (a tick is 30 in-world minutes in the seed: 672 ticks = two weeks), familiarity every
 # RELATIONSHIP_FAMILIARITY_HALF_LIFE_TICKS. Being at the same place adds RELATIONSHIP_NEAR_FAMILIARITY
-# a tick. Two characters are acquainted from RELATIONSHIP_ACQUAINTED_FAMILIARITY on (a talk, or
-# an hour in each other's company): the measure of the acquaintance network's density.
+# a tick. Two characters are acquainted from RELATIONSHIP_ACQUAINTED_FAMILIARITY on (a talk, being
+# told of someone, or an hour and a half in each other's company) until it has faded to half that
+# (a familiarity half-life without contact): the measure of the acquaintance network's density.
 RELATIONSHIP_AFFINITY_HALF_LIFE_TICKS = env.float("RELATIONSHIP_AFFINITY_HALF_LIFE_TICKS", default=672.0)
 RELATIONSHIP_FAMILIARITY_HALF_LIFE_TICKS = env.float("RELATIONSHIP_FAMILIARITY_HALF_LIFE_TICKS", default=1344.0)
 RELATIONSHIP_NEAR_FAMILIARITY = env.float("RELATIONSHIP_NEAR_FAMILIARITY", default=0.05)

@@ -99,6 +99,7 @@ def _seed_problems(data: dict[str, Any]) -> Iterator[str]:
         yield from check("location", locations, item.get("to"), "paths")
     for item in data.get("factions") or []:
         yield from check("location", locations, item.get("home"), f"faction '{item.get('slug')}'")
+    yield from seeding_minds.fellowship_problems(data.get("factions") or [])
     seen_pairs = set()
     for item in data.get("faction_relations") or []:
         pair = item.get("between") or []
@@ -342,7 +343,13 @@ def _seed_all(data: dict[str, Any], tally: UpsertTally) -> None:
     seeding_minds.seed_life_goals(data["spectra"], tally, character_id)
 
     _seed_memories(data.get("memories") or [], tally, character_id, world_time=world_clock.world_time)
-    seeding_minds.seed_relationships(data.get("relationships") or [], tally, character_id)
+    seeding_minds.seed_relationships(
+        data.get("relationships") or [],
+        tally,
+        character_id,
+        factions=data.get("factions") or [],
+        npcs=data.get("npcs") or [],
+    )
     seeding_minds.seed_standards(data.get("standards") or [], tally, faction_id)
     _seed_lore(data.get("lore") or [], tally, faction_id, location_id, character_id)
     _seed_quests(data.get("quests") or [], tally, faction_id, location_id, character_id, object_id)

@@ -131,9 +131,42 @@ def relationship_problems(number: int, item: dict, characters: set, check) -> It
                 yield f"{where}: {name} must be a number from {low:g} to {high:g}, got {value!r}"
 
 
-def seed_relationships(rows, tally, character_id) -> None:
-    """Designers' starting opinions, matched by the pair (both ways when `reverse` is given)."""
-    wanted: dict[tuple[int, int], dict] = {}
+def fellowship_problems(factions: list[dict]) -> Iterator[str]:
+    for item in factions:
+        fellowship = item.get("fellowship")
+        if fellowship is None:
+            continue
+        where = f"faction '{item.get('slug')}': fellowship"
+        if not isinstance(fellowship, dict):
+            yield f"{where} must be a mapping of affinity, trust and familiarity"
+            continue
+        for name, (low, high) in _OPINION_RANGES.items():
+            value = fellowship.get(name, 0)
+            if not isinstance(value, int | float) or not low <= value <= high:
+                yield f"{where}: {name} must be a number from {low:g} to {high:g}, got {value!r}"
+
+
+def _fellowship_opinions(factions: list[dict], npcs: list[dict], character_id) -> dict[tuple[int, int], dict]:
+    """What the members of a faction start out thinking of each other (its `fellowship`):
+    fellow guild members, clansfolk and sworn thorns know each other from the first tick."""
+    opinions: dict[tuple[int, int], dict] = {}
+    for faction in factions:
+        fellowship = faction.get("fellowship")
+        if not fellowship:
+            continue
+        members = sorted(character_id[npc["slug"]] for npc in npcs if npc.get("faction") == faction["slug"])
+        fields = {name: float(fellowship.get(name, 0)) for name in _OPINION_RANGES}
+        for holder in members:
+            for other in members:
+                if holder != other:
+                    opinions[(holder, other)] = dict(fields)
+    return opinions
+
+
+def seed_relationships(rows, tally, character_id, *, factions=(), npcs=()) -> None:
+    """Designers' starting opinions: the factions' fellowships, then the pairs given (both
+    ways when `reverse` is given), which override a fellowship; matched by the pair."""
+    wanted = _fellowship_opinions(list(factions), list(npcs), character_id)
     for row in rows:
         ends = (character_id[row["from"]], character_id[row["to"]])
         wanted[ends] = {name: float(row.get(name, 0)) for name in _OPINION_RANGES}

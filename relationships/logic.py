@@ -77,6 +77,17 @@ def faded(stored: Stored, *, tick: int, affinity_half_life: float, familiarity_h
     return Regard(affinity=regard.affinity * keep, trust=regard.trust * keep, familiarity=regard.familiarity * known)
 
 
+def acquainted(stored: Stored, *, tick: int, threshold: float, familiarity_half_life: float) -> bool:
+    """Whether the holder knows the other: its familiarity reached `threshold` at a contact (a
+    talk, being told of them, an hour and a half side by side) and has not since faded below
+    half of it (a familiarity half-life without contact: forgotten). Compared with the faded
+    value alone, someone heard of once would be a stranger again a tick later."""
+    if stored.regard.familiarity < threshold:
+        return False
+    since = max(0, tick - stored.last_contact_tick)
+    return stored.regard.familiarity * 0.5 ** (since / familiarity_half_life) >= threshold / 2
+
+
 def other_party(event: EventView) -> int | None:
     """Whom the event was done to: the listener of speech, the character turned to."""
     listener = event.payload.get("listener_id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Q
 
-from relationships.logic import Rule, Stored, faded
+from relationships.logic import Rule, Stored, acquainted, faded
 from relationships.models import Relationship, RelationshipRule
 from world.autonomy.state import Regard
 from world.models import Character
@@ -130,8 +130,8 @@ def relationships_of(character: Character, *, tick: int) -> list[dict]:
 
 
 def acquaintance_density(*, tick: int | None = None) -> float:
-    """The share of unordered pairs of active NPCs who know each other (either one's
-    familiarity, faded to `tick`, at least RELATIONSHIP_ACQUAINTED_FAMILIARITY)."""
+    """The share of unordered pairs of active NPCs who know each other (either one is
+    `logic.acquainted` with the other at `tick`)."""
     from world.selectors import world_now_get
 
     tick = world_now_get().tick if tick is None else tick
@@ -143,6 +143,11 @@ def acquaintance_density(*, tick: int | None = None) -> float:
     for row in Relationship.objects.filter(character_id__in=npcs, other_id__in=npcs).only(
         "character_id", "other_id", "affinity", "trust", "familiarity", "last_contact_tick"
     ):
-        if fade(_stored(row), tick=tick).familiarity >= threshold:
+        if acquainted(
+            _stored(row),
+            tick=tick,
+            threshold=threshold,
+            familiarity_half_life=settings.RELATIONSHIP_FAMILIARITY_HALF_LIFE_TICKS,
+        ):
             known.add((min(row.character_id, row.other_id), max(row.character_id, row.other_id)))
     return len(known) / (len(npcs) * (len(npcs) - 1) / 2)

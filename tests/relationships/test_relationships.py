@@ -14,6 +14,7 @@ from relationships.logic import (
     EventView,
     Rule,
     Stored,
+    acquainted,
     event_contacts,
     faded,
     hearsay_contacts,
@@ -245,6 +246,24 @@ def test_relationship_writes_take_constant_queries(town, django_assert_max_num_q
     assert Relationship.objects.count() == len(many)
 
 
+def test_an_acquaintance_outlasts_the_contact_and_is_forgotten_after_long_silence():
+    half_life = 1344.0
+
+    def knows(familiarity, *, at, since=0):
+        stored = Stored(Regard(familiarity=familiarity), since)
+        return acquainted(stored, tick=at, threshold=0.1, familiarity_half_life=half_life)
+
+    assert knows(0.1, at=0)  # told of them once: known now ...
+    assert knows(0.1, at=48)  # ... and a day later, though familiarity has begun to fade
+    assert knows(0.1, at=int(half_life) - 1)
+    assert not knows(0.1, at=int(half_life) + 1)  # a familiarity half-life of silence: forgotten
+    assert not knows(0.0975, at=0)  # an hour side by side (two ticks) is not yet an acquaintance
+    three_ticks = moved(
+        moved(moved(Regard(), Regard(familiarity=0.05)), Regard(familiarity=0.05)), Regard(familiarity=0.05)
+    )
+    assert knows(three_ticks.familiarity, at=0)  # an hour and a half is
+
+
 def test_acquaintance_density_counts_pairs_that_know_each_other(town, settings):
     a, b, c = town["people"]
     threshold = settings.RELATIONSHIP_ACQUAINTED_FAMILIARITY
@@ -301,6 +320,39 @@ def test_the_seed_sets_starting_relationships_both_ways(seeded_world):
     from narrative.seeding import seed_world
 
     assert seed_world().changed == 0  # a second run writes nothing
+
+
+def test_a_factions_members_start_out_knowing_each_other(seeded_world):
+    thorns = list(Character.objects.filter(faction__slug="thornwake", kind=Character.Kind.NPC).order_by("id"))
+    assert len(thorns) >= 3
+    for holder in thorns:
+        for other in thorns:
+            if holder != other:
+                assert Relationship.objects.get(character=holder, other=other).familiarity >= 0.5
+    # a pair the designers wrote overrides the fellowship: the thorn-sworn know each other best
+    rhosyn, dace = Character.objects.get(slug="rhosyn-blackthorn"), Character.objects.get(slug="dace-holloway")
+    assert Relationship.objects.get(character=rhosyn, other=dace).familiarity == 0.8
+    # no fellowship across factions
+    kesh = Character.objects.get(slug="varo-kesh")
+    assert not Relationship.objects.filter(character=dace, other=kesh).exists()
+
+
+def test_the_seed_refuses_a_broken_fellowship(tmp_path, db):
+    from narrative.seeding import SeedError, seed_file_load, seed_world
+
+    data = seed_file_load()
+    data["factions"][0]["fellowship"] = {"familiarity": 1.5}
+    data["factions"][1]["fellowship"] = "close"
+    import yaml
+
+    path = tmp_path / "seed.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(SeedError) as refused:
+        seed_world(path=path)
+    message = str(refused.value)
+    assert "fellowship: familiarity must be a number from 0 to 1" in message
+    assert "fellowship must be a mapping" in message
+    assert not Relationship.objects.exists()
 
 
 def test_the_seed_refuses_a_broken_relationship(tmp_path):

@@ -3,7 +3,7 @@ and a world that looks alive."""
 
 import threading
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -27,7 +27,11 @@ def small_world(db):
     for index in range(6):
         CharacterFactory(location=(a, b, c)[index % 3], personality={"openness": 0.8, "extraversion": 0.7})
     CharacterFactory(kind=Character.Kind.SPECTRA, name="Spectra", slug="spectra", location=b)
-    clock = WorldClockFactory(seed=99, time_scale=60, tick_interval_seconds=30)
+    # A fixed hour, not the wall clock's: the first tick turns afternoon into evening (and
+    # publishes that), whenever the tests run.
+    clock = WorldClockFactory(
+        seed=99, time_scale=60, tick_interval_seconds=30, world_time=datetime(1247, 3, 21, 16, 45, tzinfo=UTC)
+    )
     return clock
 
 
@@ -121,10 +125,11 @@ QUERIES_PER_BATCH = 12 + 10 + 2 + 1
 # memories of mood changes (clock, insert); the opinions the tick's people hold of each other
 # (for appraisal), and the relationships phase (who is where, rules, stored pairs, upsert);
 # the appraisal rulebook's places' names when it is (re)loaded (one); on PostgreSQL, the
-# tick's two advisory locks (world.locks: single flight, the world).
+# tick's two advisory locks (world.locks: single flight, the world); the time of day's
+# change, when the part of the day turns (one).
 # Minds: faction standings for perception (two), the goals-and-plans phase (who is
 # reviewed, their goals, titles, routines, objects, places; write goals, characters, events).
-QUERIES_PER_TICK = 36 + 15 + 12 + 5 + 1 + 2
+QUERIES_PER_TICK = 36 + 15 + 12 + 5 + 1 + 2 + 1
 
 
 @pytest.mark.django_db
