@@ -280,6 +280,9 @@ SEED_WORLD_FILE = env.path("SEED_WORLD_FILE", default=BASE_DIR / "seed" / "htrae
 # --- Emotions ---------------------------------------------------------------------------
 # Ticks for a feeling to relax halfway back to a character's baseline (spectra/emotion.py).
 EMOTION_HALF_LIFE_TICKS = env.float("EMOTION_HALF_LIFE_TICKS", default=4.0)
+# How far the hour of the day moves an NPC's resting arousal either way (livelier early in the
+# afternoon, quietest before dawn; spectra/emotion.py `with_the_day`). 0: no daily rhythm.
+EMOTION_DAY_AROUSAL = env.float("EMOTION_DAY_AROUSAL", default=0.25)
 
 # --- Relationships ----------------------------------------------------------------------
 # Without contact, affinity and trust halve toward neutral every RELATIONSHIP_AFFINITY_HALF_LIFE_TICKS

@@ -28,6 +28,7 @@ PERSON, FACTION, PLACE, OBJECT, TOPIC = "person", "faction", "place", "object", 
 MOOD_VALENCE: dict[str, float] = {
     "joy": 0.7,
     "wonder": 0.6,
+    "warmth": 0.45,
     "calm": 0.35,
     "curiosity": 0.2,
     "intensity": -0.2,

@@ -11,7 +11,7 @@ becomes *incidents*, each a short-lived opinion modifier (see `narrative.relatio
 |           | where members of other factions are                  | the maker's                     |          |     |
 | kind word | a member speaks to a member of another faction       | the listener's, toward the      | +2       | +6  |
 |           | (NPC_/SPECTRA_TALKED with `listener_id`) in a warm   | speaker's                       |          |     |
-|           | mood (joy, wonder)                                   |                                 |          |     |
+|           | mood (joy, wonder, warmth)                           |                                 |          |     |
 | clash     | the same in a heated mood (intensity, unease), when  | both, toward each other         | -4       | -12 |
 |           | the speaker's faction already regards the listener's |                                 |          |     |
 |           | as neutral or worse                                  |                                 |          |     |
@@ -77,7 +77,7 @@ INCIDENT_DURATION_TICKS = 60
 INCIDENT_DECAY = 0.03
 INCIDENT_SWING = 30
 
-WARM_MOODS = frozenset({"joy", "wonder"})
+WARM_MOODS = frozenset({"joy", "wonder", "warmth"})
 HEATED_MOODS = frozenset({"intensity", "unease"})
 # The speaker's faction must already regard the listener's as one of these for heated words to clash.
 CLASH_STANCES = frozenset({Stance.NEUTRAL, Stance.WARY, Stance.HOSTILE, Stance.AT_WAR})

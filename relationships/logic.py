@@ -31,6 +31,7 @@ MOOD_TONES = {
     "wonder": WARM,
     "calm": WARM,
     "curiosity": WARM,
+    "warmth": WARM,
     "intensity": HEATED,
     "unease": HEATED,
 }

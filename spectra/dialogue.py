@@ -45,6 +45,8 @@ from typing import Any, Protocol, runtime_checkable
 import httpx
 from django.conf import settings
 
+from spectra.emotion import MOODS
+
 logger = logging.getLogger(__name__)
 
 REPLY_MAX_CHARS = 400
@@ -52,7 +54,6 @@ MAX_SENTENCES = 3
 MEMORY_MAX_CHARS = 160
 RESPONSE_MAX_BYTES = 256 * 1024  # a chat completion of 200 tokens is a few KiB
 SPEAKER_KINDS = ("spectra", "npc")
-MOODS = ("calm", "joy", "intensity", "melancholy", "curiosity", "unease", "wonder")
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class DialogueRequest:
     persona: str  # the character's description
     personality: Mapping[str, float]  # Big Five, 0..1
     goals: tuple[str, ...]
-    mood: str  # calm, joy, intensity, melancholy, curiosity, unease, wonder (others read as calm)
+    mood: str  # one of spectra.emotion.MOODS (others read as calm)
     listener_name: str
     heard: str  # what the player said
     location_name: str
@@ -114,7 +115,8 @@ _QUESTION_OPENERS = frozenset(
     {"who", "what", "when", "where", "why", "how", "which", "is", "are", "do", "does", "did", "can", "could", "will"}
 )
 
-# Spectra perceives in light and colour; each mood has its hue (the lore's "seven colours").
+# Spectra perceives in light and colour; each mood has its hue (the lore's seven colours and
+# the rose of warmth).
 SPECTRA_COLOURS = {
     "calm": ("pale silver-blue", "soft pearl", "the blue of still water"),
     "joy": ("bright gold", "warm amber", "the yellow of new lanterns"),
@@ -123,6 +125,7 @@ SPECTRA_COLOURS = {
     "curiosity": ("shifting teal", "quick green-gold", "the green of light through leaves"),
     "unease": ("flickering green", "bruised ochre", "a colour I have no name for"),
     "wonder": ("opal", "every colour at once", "the violet edge of a rainbow"),
+    "warmth": ("rose", "the pink of a banked fire", "the blush of dawn on glass"),
 }
 
 # Each mood's own phrases (openers and feelings); no phrase is shared between moods, so the mood
@@ -177,6 +180,13 @@ NPC_OPENERS = {
         "{listener}, some days this world astonishes me.",
         "Would you believe it, {listener}?",
     ),
+    "warmth": (
+        "Ah, {listener}, it's good to have you near.",
+        "Come, {listener}, sit by me.",
+        "{listener}, my friend, I'm glad you came by.",
+        "Always a kindness to see you, {listener}.",
+        "You're a comfort, {listener}, you know that?",
+    ),
 }
 NPC_FEELINGS = {
     "calm": ("and I've made my peace with it", "and there's no hurry in it", "plain as the road"),
@@ -190,6 +200,11 @@ NPC_FEELINGS = {
     ),
     "unease": ("but I'd not speak of it too loudly", "and it sets my teeth on edge", "and something about it is wrong"),
     "wonder": ("and it still amazes me", "and it feels almost like a dream", "and there's a marvel in it"),
+    "warmth": (
+        "and I'm glad to share it with you",
+        "and it warms me to think of it",
+        "and you of all people should know",
+    ),
 }
 SPECTRA_OPENERS = {
     "calm": (
@@ -241,6 +256,13 @@ SPECTRA_OPENERS = {
         "Look, {listener}: even the dust is shining.",
         "{listener}, the world is so full of light.",
     ),
+    "warmth": (
+        "{listener}, you make my light go soft and rosy.",
+        "Stay a while, {listener}; I glow warmer when you're here.",
+        "{listener}, I've kept a little light aside for you.",
+        "Oh, {listener}, the lanterns blush when you speak.",
+        "{listener}, come closer; the light here is kind.",
+    ),
 }
 SPECTRA_FEELINGS = {
     "calm": ("and it rests in me like still water", "a slow, even glow", "and the light around it is steady"),
@@ -250,6 +272,7 @@ SPECTRA_FEELINGS = {
     "curiosity": ("and I want to see every facet of it", "a light I keep chasing", "and it glints in new ways"),
     "unease": ("and it flickers like a failing lamp", "a shadow I cannot shake", "and the light around it trembles"),
     "wonder": ("and it glimmers like a dream", "as if the stars came down to look", "and it splits into rainbows"),
+    "warmth": ("and it glows in me like an ember", "a rosy light I want to share", "and the light around it is tender"),
 }
 
 NPC_TOPIC_QUESTION = (

@@ -3,8 +3,8 @@
 A character's feeling is a point in pleasure/arousal/dominance space (each -1..1). Events,
 appraised against the character (`spectra.appraisal`), push it with impulses; between
 events it relaxes toward a baseline set by personality, with a half-life. A discrete mood
-(Calm, Joy, Intensity, Melancholy, Curiosity, Unease, Wonder) is read from the point by the
-nearest prototype, with hysteresis so it does not flicker at a boundary. The Mood Ring is a
+(Calm, Joy, Intensity, Melancholy, Curiosity, Unease, Wonder, Warmth) is read from the point by
+the nearest prototype, with hysteresis so it does not flicker at a boundary. The Mood Ring is a
 colour computed from the mood and its intensity.
 """
 
@@ -14,7 +14,7 @@ import colorsys
 import math
 from dataclasses import dataclass
 
-CALM, JOY, INTENSITY, MELANCHOLY, CURIOSITY, UNEASE, WONDER = (
+CALM, JOY, INTENSITY, MELANCHOLY, CURIOSITY, UNEASE, WONDER, WARMTH = (
     "calm",
     "joy",
     "intensity",
@@ -22,6 +22,7 @@ CALM, JOY, INTENSITY, MELANCHOLY, CURIOSITY, UNEASE, WONDER = (
     "curiosity",
     "unease",
     "wonder",
+    "warmth",
 )
 
 # Where each mood sits in PAD space.
@@ -33,6 +34,10 @@ MOOD_PROTOTYPES: dict[str, tuple[float, float, float]] = {
     CURIOSITY: (0.25, 0.40, 0.10),
     UNEASE: (-0.45, 0.45, -0.40),
     WONDER: (0.50, 0.60, -0.30),
+    # Pleasant, gently stirred, yielding: affection (ALMA's "dependent" octant, where liking,
+    # gratitude and admiration point). Without it, the warmth of friends' company read as
+    # curiosity, the nearest mild pleasant mood, and a sociable town all read as curious.
+    WARMTH: (0.45, 0.15, -0.25),
 }
 MOODS = tuple(MOOD_PROTOTYPES)
 
@@ -45,6 +50,7 @@ MOOD_HUES: dict[str, float] = {
     CURIOSITY: 0.33,  # green
     UNEASE: 0.08,  # rust
     WONDER: 0.83,  # violet
+    WARMTH: 0.95,  # rose
 }
 
 IMPULSES_FELT_PER_TICK = 3  # only the strongest few emotions of a moment move the feeling
@@ -125,6 +131,17 @@ def baseline_from_personality(traits: dict[str, float]) -> PAD:
         dominance=0.25 * openness + 0.17 * conscientiousness + 0.60 * extraversion - 0.32 * agreeableness,
     )
     return pad.clamped()
+
+
+DAY_PEAK_HOUR = 14.0  # the body's day: most awake early in the afternoon, least before dawn
+
+
+def with_the_day(baseline: PAD, *, hour: float, amplitude: float) -> PAD:
+    """The resting state at this hour of the day: arousal rises through the morning, peaks in
+    the early afternoon and falls through the evening to its lowest before dawn (the diurnal
+    rhythm of activated affect, Watson et al. 1999), by `amplitude` either way."""
+    swing = amplitude * math.cos(2 * math.pi * (hour - DAY_PEAK_HOUR) / 24)
+    return PAD(baseline.pleasure, baseline.arousal + swing, baseline.dominance).clamped()
 
 
 def decay(state: PAD, baseline: PAD, *, ticks: float, half_life_ticks: float) -> PAD:

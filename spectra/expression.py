@@ -50,6 +50,12 @@ BEHAVIOURS: dict[str, tuple[tuple[str, str], ...]] = {
         ("sketching", "Spectra sketches a spiral of colour that lingers in the air."),
         ("whispering", "Spectra whispers to the place, and it seems to answer."),
     ),
+    "warmth": (
+        ("glowing", "Spectra's glow softens to rose and spreads to those nearby."),
+        ("humming", "Spectra hums a low, contented tune."),
+        ("leaning", "Spectra leans close to the people here, as if to share their warmth."),
+        ("cupping", "Spectra cups a little light in her hands and offers it out."),
+    ),
 }
 
 BEHAVIOUR_COOLDOWN_TICKS = 8  # the same behaviour, at most this often

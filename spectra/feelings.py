@@ -24,6 +24,7 @@ from spectra.emotion import (
     intensity,
     mood_ring,
     strongest,
+    with_the_day,
 )
 from spectra.models import EmotionSample
 from spectra.selectors import rulebook_get
@@ -52,14 +53,21 @@ def _half_life() -> float:
 
 
 def feelings_update(
-    *, events: list[GameEvent], tick: int, always: frozenset[int] = frozenset(), everyone: bool = False
+    *,
+    events: list[GameEvent],
+    tick: int,
+    always: frozenset[int] = frozenset(),
+    everyone: bool = False,
+    world_time=None,
 ) -> dict[int, Feeling]:
     """Appraise `events` for Spectra and the NPCs they touch and move their feelings.
 
     Characters in `always` are updated (relaxed toward baseline, sampled) even if nothing
     touched them. With `everyone` (the tick), every active NPC and Spectra is updated: feelings
     relax toward the baseline every tick, touched or not, so a mood never sticks for want of
-    news (the tick writes every character's row anyway). Returns the new feelings by id.
+    news (the tick writes every character's row anyway). NPCs rest toward their baseline as
+    the hour of `world_time` (read from the clock if not given) shapes it (`emotion.with_the_day`).
+    Returns the new feelings by id.
     """
     views = [
         EventView(type=event.type, actor_id=event.actor_id, location_id=event.location_id, payload=event.payload)
@@ -91,7 +99,12 @@ def feelings_update(
     candidates = candidates.only(
         "id", "name", "kind", "location_id", "faction_id", "goals", "personality", "emotional_state", "energy", "needs"
     ).order_by("id")
-    return _feel_and_record(list(candidates), views, rules, tick=tick, always=always, everyone=everyone)
+    characters = list(candidates)
+    if world_time is None and characters:
+        world_time = world_now_get().world_time
+    return _feel_and_record(
+        characters, views, rules, tick=tick, always=always, everyone=everyone, world_time=world_time
+    )
 
 
 def _views_by_concern(views: list[EventView], rules) -> dict:
@@ -159,7 +172,7 @@ def _perceiver(character: Character, affinity: dict[int, float]) -> Perceiver:
 
 
 def _feel_and_record(
-    characters, views, rules, *, tick: int, always: frozenset[int], everyone: bool = False
+    characters, views, rules, *, tick: int, always: frozenset[int], everyone: bool = False, world_time=None
 ) -> dict[int, Feeling]:
     updates, samples, drafts = [], [], []
     feelings: dict[int, Feeling] = {}
@@ -176,6 +189,9 @@ def _feel_and_record(
         if not impulses and character.id not in always and not everyone:
             continue
         baseline = baseline_from_personality(character.personality or {})
+        if character.kind == Character.Kind.NPC and world_time is not None:
+            hour = world_time.hour + world_time.minute / 60
+            baseline = with_the_day(baseline, hour=hour, amplitude=settings.EMOTION_DAY_AROUSAL)
         previous = feeling_from_json(character.emotional_state, default_tick=tick)
         feeling = feel(previous, baseline=baseline, impulses=impulses, tick=tick, half_life_ticks=_half_life())
         feelings[character.id] = feeling
@@ -191,7 +207,7 @@ def _feel_and_record(
         spectra_changed |= character.kind == Character.Kind.SPECTRA
     bulk_update_columns(Character, ["emotional_state"], updates)
     if samples:
-        world_time = world_now_get().world_time
+        world_time = world_time or world_now_get().world_time
         for sample in samples:
             sample.world_time = world_time
         EmotionSample.objects.bulk_create(samples)

@@ -25,6 +25,7 @@ MOOD_LIGHT = {
     "curiosity": 0.8,
     "unease": 0.4,
     "wonder": 0.9,
+    "warmth": 0.8,
 }
 MOOD_SOUND = {
     "calm": "a soft hum hangs in the air",
@@ -34,6 +35,7 @@ MOOD_SOUND = {
     "curiosity": "small clicks and whispers",
     "unease": "a brittle, uneven ticking",
     "wonder": "a shimmering choral swell",
+    "warmth": "a low, contented murmur, like a hearth",
 }
 
 

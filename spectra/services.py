@@ -25,7 +25,9 @@ def spectra_tick(context: TickContext) -> None:
     baseline, resonates, expresses, thinks, plans, and publishes her status if it changed."""
     spectra = spectra_get()
     always = frozenset({spectra.id}) if spectra is not None and spectra.is_active else frozenset()
-    feelings = feelings_update(events=list(context.events), tick=context.tick, always=always, everyone=True)
+    feelings = feelings_update(
+        events=list(context.events), tick=context.tick, always=always, everyone=True, world_time=context.world_time
+    )
     if not always:
         return
     feeling = feelings[spectra.id]
@@ -34,9 +36,14 @@ def spectra_tick(context: TickContext) -> None:
     spectra_mind_tick(context, spectra=spectra, feeling=feeling, old_mood=old_mood)
 
 
+def _feelings_now(events: list[GameEvent]) -> None:
+    now = world_now_get()
+    feelings_update(events=events, tick=now.tick, world_time=now.world_time)
+
+
 # Mind work off the tick (world.locks): what a player's action sets off in others' minds.
 MIND_WORK = {
-    "feelings": lambda events: feelings_update(events=events, tick=world_now_get().tick),
+    "feelings": lambda events: _feelings_now(events),
     "goals": lambda events: goals_advance(events=events),
 }
 

@@ -30,6 +30,7 @@ ADJECTIVES = {
     "curiosity": "full of small secrets",
     "unease": "wrong in a way I can't name",
     "wonder": "impossibly bright",
+    "warmth": "soft, like a hand held out",
 }
 
 

@@ -1,8 +1,9 @@
 """factory-boy factories for the world's models."""
 
+from datetime import UTC, datetime
+
 import factory
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from memory.models import Memory
 from narrative.models import Faction, FactionRelation, LoreEntry, Quest, QuestStep
@@ -121,4 +122,6 @@ class WorldClockFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("id",)
 
     id = WorldClock.SINGLETON_ID
-    world_time = factory.LazyFunction(timezone.now)
+    # A fixed mid-morning, not the wall clock: what a tick does depends on the hour (routines,
+    # the part of the day turning), and a test must not pass or fail by when it runs.
+    world_time = datetime(1247, 3, 21, 10, 0, tzinfo=UTC)

@@ -491,6 +491,17 @@ def _talkers(where, faction, count, mood):
     )
 
 
+def _acquainted(where):
+    """Everyone at `where` knows everyone else there (neighbours of long standing, not
+    strangers introducing themselves first)."""
+    from relationships.models import Relationship
+
+    people = list(Character.objects.filter(location=where).values_list("id", flat=True))
+    Relationship.objects.bulk_create(
+        Relationship(character_id=a, other_id=b, familiarity=0.5) for a in people for b in people if a != b
+    )
+
+
 def _hold_moods(mood):
     # Spectra's appraisal moves stored moods every tick, and talking sates the need to talk;
     # the test keeps them in the mood and sociable.
@@ -512,6 +523,7 @@ def test_warm_talk_between_two_factions_brings_them_together_over_ticks(factions
     square = LocationFactory(name="the Square")
     _talkers(square, lum, 6, "joy")
     _talkers(square, acc, 6, "joy")
+    _acquainted(square)
 
     history = []
     for _ in range(20):
@@ -531,6 +543,7 @@ def test_heated_talk_sours_relations_but_only_a_swing_below_their_base(factions)
     square = LocationFactory(name="the Square")
     _talkers(square, lum, 3, "intensity")
     _talkers(square, acc, 3, "intensity")
+    _acquainted(square)
 
     for _ in range(10):
         _hold_moods("intensity")

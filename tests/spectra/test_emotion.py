@@ -84,7 +84,7 @@ def test_feel_relaxes_then_feels_then_names_the_mood():
     later = feel(start, baseline=baseline, impulses=[], tick=40, half_life_ticks=8)
     assert later.state.distance(baseline) < 0.05 and later.mood != "unease"
     cheered = feel(later, baseline=baseline, impulses=[JOY] * 8, tick=40, half_life_ticks=8)
-    assert cheered.mood in {"joy", "curiosity", "wonder"}
+    assert cheered.mood in {"joy", "curiosity", "wonder", "warmth"}
     assert cheered.tick == 40
 
 
@@ -184,3 +184,34 @@ def test_thoughts_come_from_place_company_and_goals():
     for thought in thoughts:
         stream = remember_thought(stream, thought)
     assert len(stream) == MAX_THOUGHTS and stream[-1] == thoughts[-1]
+
+
+def test_every_mood_has_its_colour_light_sound_words_and_ways():
+    """A mood added to the model is a mood everywhere it shows: the ring, the places, what
+    Spectra and the NPCs say and do in it, and how it sways relationships and beliefs."""
+    from memory.insight import MOOD_VALENCE
+    from relationships.logic import MOOD_TONES
+    from spectra import dialogue, expression, resonance, thoughts
+    from spectra.emotion import MOOD_HUES
+    from world.autonomy import speech
+    from world.autonomy.decision import MOOD_LEANINGS
+
+    tables = {
+        "hue": MOOD_HUES,
+        "light": resonance.MOOD_LIGHT,
+        "sound": resonance.MOOD_SOUND,
+        "colours": dialogue.SPECTRA_COLOURS,
+        "npc openers": dialogue.NPC_OPENERS,
+        "npc feelings": dialogue.NPC_FEELINGS,
+        "spectra openers": dialogue.SPECTRA_OPENERS,
+        "spectra feelings": dialogue.SPECTRA_FEELINGS,
+        "thoughts": thoughts.ADJECTIVES,
+        "behaviours": expression.BEHAVIOURS,
+        "talk": speech.OPENERS,
+        "leanings": MOOD_LEANINGS,
+        "valence": MOOD_VALENCE,
+    }
+    missing = {name: sorted(set(MOODS) - set(table)) for name, table in tables.items() if set(MOODS) - set(table)}
+    assert not missing
+    # every pleasant mood but the quiet ones is a warm tone in relationships
+    assert {"joy", "wonder", "warmth"} <= {mood for mood, tone in MOOD_TONES.items() if tone == "warm"}

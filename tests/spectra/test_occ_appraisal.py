@@ -2,6 +2,7 @@
 table reachable; feelings that relax every tick, touched or not; moods read by direction."""
 
 import pytest
+from django.conf import settings
 
 from spectra.appraisal import EventView, Perceiver, RuleBook, Standard, appraise, desirability, praiseworthiness
 from spectra.emotion import (
@@ -12,6 +13,7 @@ from spectra.emotion import (
     classify,
     intensity,
     strongest,
+    with_the_day,
 )
 from spectra.feelings import feelings_update
 from spectra.models import EmotionType
@@ -199,12 +201,44 @@ def test_untouched_feelings_relax_every_tick(place):
 
     feelings_update(events=[], tick=40, everyone=True)
     rested = Character.objects.get(pk=loner.pk).emotional_state
-    assert rested["mood"] == classify(baseline, None) != "joy"
+    at_ten = with_the_day(baseline, hour=10, amplitude=settings.EMOTION_DAY_AROUSAL)  # the clock's hour
+    assert rested["mood"] == classify(at_ten, None) != "joy"
     assert rested["intensity"] < 0.05
 
     # Without `everyone` (mind work after a player's action) the untouched are left alone.
     Character.objects.filter(pk=loner.pk).update(emotional_state=excited)
     assert feelings_update(events=[], tick=41) == {}
+
+
+def test_npcs_rest_livelier_by_day_and_quieter_before_dawn(place, settings):
+    """A sunny innkeeper nothing happens to is joyful in the afternoon and calm in the small
+    hours: the hour of the day moves an NPC's resting arousal (not Spectra's)."""
+    from datetime import UTC, datetime
+
+    settings.EMOTION_DAY_AROUSAL = 0.25
+    sunny = {"extraversion": 0.9, "agreeableness": 0.9, "neuroticism": 0.2, "openness": 0.6}
+    innkeeper = CharacterFactory(location=place, personality=sunny, emotional_state={})
+    moods = {}
+    for tick, hour in ((10, 14), (30, 2), (50, 14)):
+        noon_or_night = datetime(1247, 3, 21, hour, 0, tzinfo=UTC)
+        feelings_update(events=[], tick=tick, everyone=True, world_time=noon_or_night)
+        moods[(tick, hour)] = Character.objects.get(pk=innkeeper.pk).emotional_state
+    assert moods[(10, 14)]["mood"] == "joy" == moods[(50, 14)]["mood"]
+    assert moods[(30, 2)]["mood"] == "calm"
+    assert moods[(30, 2)]["arousal"] < moods[(10, 14)]["arousal"] - 0.4
+    assert moods[(30, 2)]["pleasure"] == pytest.approx(moods[(10, 14)]["pleasure"], abs=1e-6)
+    settings.EMOTION_DAY_AROUSAL = 0.0  # no rhythm: the same by night as by day
+    feelings_update(events=[], tick=70, everyone=True, world_time=datetime(1247, 3, 22, 2, 0, tzinfo=UTC))
+    assert Character.objects.get(pk=innkeeper.pk).emotional_state["mood"] == "joy"
+
+
+def test_the_day_moves_arousal_only_and_by_the_amplitude():
+    rest = PAD(0.2, 0.1, -0.3)
+    peak, trough = with_the_day(rest, hour=14, amplitude=0.25), with_the_day(rest, hour=2, amplitude=0.25)
+    assert peak.arousal == pytest.approx(0.35) and trough.arousal == pytest.approx(-0.15)
+    assert (peak.pleasure, peak.dominance) == (trough.pleasure, trough.dominance) == (0.2, -0.3)
+    assert with_the_day(rest, hour=8, amplitude=0.0) == rest
+    assert with_the_day(PAD(0, 0.9, 0), hour=14, amplitude=0.25).arousal == 1.0  # within the space
 
 
 def test_the_tick_relaxes_everyone(place):

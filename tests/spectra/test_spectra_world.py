@@ -77,7 +77,7 @@ def test_a_player_speaking_to_her_lifts_her_mood(world):
     spectra.refresh_from_db()
     state = spectra.emotional_state
     assert state["pleasure"] > 0.3
-    assert state["mood"] in {"joy", "wonder", "curiosity"}
+    assert state["mood"] in {"joy", "wonder", "curiosity", "warmth"}
     change = GameEvent.objects.filter(type="SPECTRA_EMOTION_CHANGED").last()
     assert change is not None and change.payload["to"] == state["mood"] and change.payload["cause"] == "PLAYER_SPOKE"
     assert EmotionSample.objects.filter(character=spectra, mood=state["mood"]).exists()

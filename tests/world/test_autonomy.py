@@ -7,7 +7,7 @@ import pytest
 from world.autonomy.actions import apply_decision
 from world.autonomy.decision import ACTIONS, MOVE, REST, TALK, decide, rng_for, score_actions
 from world.autonomy.perception import OTHERS_SEEN, WorldSnapshot, perceive
-from world.autonomy.state import CharacterState, Decision, Exit, Heading, Neighbour, ObjectSeen, Perception
+from world.autonomy.state import CharacterState, Decision, Exit, Heading, Neighbour, ObjectSeen, Perception, Regard
 
 MIRA = CharacterState(
     id=7,
@@ -19,6 +19,7 @@ MIRA = CharacterState(
     needs={"social": 0.5, "rest": 0.2, "curiosity": 0.6},
     personality={"openness": 0.7, "extraversion": 0.6, "conscientiousness": 0.5},
     goals=("Map the fen",),
+    regard={8: Regard(familiarity=0.5), 9: Regard(familiarity=0.5)},  # she knows those around her
 )
 EXITS = (Exit(2, "Fen", 1), Exit(3, "Spire", 3))
 CROWD = (Neighbour(8, "Oren", "npc", 3), Neighbour(9, "Spectra", "spectra", None))

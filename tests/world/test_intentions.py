@@ -20,7 +20,7 @@ from tests.factories import (
 )
 from world.autonomy.decision import INTENT_PULL, MOVE, TALK, decide, score_actions
 from world.autonomy.intentions import next_hop, resolve_heading
-from world.autonomy.state import CharacterState, Exit, Heading, Intention, Neighbour, Perception
+from world.autonomy.state import CharacterState, Exit, Heading, Intention, Neighbour, Perception, Regard
 from world.models import GameEvent
 
 # 1 → 2 → 3 → 4, and a shortcut 1 → 5 → 4; 6 is cut off.
@@ -69,7 +69,9 @@ def test_the_strongest_reachable_intention_sets_the_heading():
 
 
 def _perception(heading=None, others=()):
-    me = CharacterState(id=1, name="Oren", kind="npc", location_id=1, needs={"curiosity": 0.3})
+    me = CharacterState(
+        id=1, name="Oren", kind="npc", location_id=1, needs={"curiosity": 0.3}, regard={77: Regard(familiarity=0.5)}
+    )
     return Perception(me=me, location_name="One", others_here=tuple(others), exits=EXITS[1], hour=12, heading=heading)
 
 

@@ -19,6 +19,7 @@ from world.autonomy.state import (
     Neighbour,
     ObjectSeen,
     Perception,
+    Regard,
 )
 
 MIRA = CharacterState(
@@ -30,6 +31,7 @@ MIRA = CharacterState(
     energy=80.0,
     needs={"social": 0.3, "rest": 0.2, "curiosity": 0.3},
     personality={"openness": 0.5, "extraversion": 0.5, "agreeableness": 0.7, "neuroticism": 0.6},
+    regard={8: Regard(familiarity=0.5)},  # she knows Oren
 )
 EXITS = (Exit(2, "Fen", 1), Exit(3, "Spire", 1))
 FRIEND = Neighbour(8, "Oren", "npc", 3)
@@ -82,8 +84,10 @@ def test_a_rival_is_avoided_unless_the_character_is_heated():
     assert [r.action for r in avoided] == [MOVE] and "avoids" in avoided[0].reason
     heated = reactions(seen(me=replace(MIRA, mood="intensity"), others_here=(RIVAL,)))
     assert [r.action for r in heated] == [CONFRONT] and heated[0].target_id == 9
-    # a faction not opposed is no rival
-    assert not reactions(seen(others_here=(Neighbour(12, "Ally", "npc", 6),)))
+    # a faction not opposed is no rival (only a stranger, to be introduced to)
+    ally = reactions(seen(others_here=(Neighbour(12, "Ally", "npc", 6),)))
+    assert [(r.action, r.reason) for r in ally] == [(TALK, "introduces themself to Ally")]
+    assert not [r for r in avoided if r.action == TALK]  # nor to a rival
 
 
 def test_a_friend_just_arrived_is_greeted_once():
@@ -92,6 +96,26 @@ def test_a_friend_just_arrived_is_greeted_once():
     assert share(chosen(greeting), TALK, 8) > share(chosen(seen(others_here=(FRIEND,))), TALK, 8) + 0.2
     already = replace(greeting, talked_recently=frozenset({8}))
     assert not [r for r in reactions(already) if "greets" in r.reason]
+
+
+def test_the_sociable_introduce_themselves_to_strangers_and_say_who_they_are():
+    stranger, player = Neighbour(12, "Tova", "npc", 6), Neighbour(13, "Ash", "player")
+    with_stranger, with_known = seen(others_here=(stranger,)), seen(others_here=(FRIEND,))
+    assert not [r for r in reactions(with_known) if "introduces" in r.reason]
+    assert not [r for r in reactions(seen(others_here=(player,))) if "introduces" in r.reason]
+    shy, sociable = (replace(MIRA, personality={**MIRA.personality, "extraversion": e}) for e in (0.1, 0.9))
+    assert share(chosen(seen(me=sociable, others_here=(stranger,))), TALK, 12) > share(
+        chosen(seen(me=shy, others_here=(stranger,))), TALK, 12
+    )
+    introductions = [d for d in chosen(with_stranger) if d.action == TALK]
+    assert introductions and all(d.purpose == "introduces themself to Tova" for d in introductions)
+    line = apply_decision(with_stranger, introductions[0], tick=1, rng=rng_for(seed=1, tick=1, character_id=7))
+    text = line.events[0].payload["text"]
+    assert "Mira" in text and "Tova" not in text  # her name given; theirs not yet known
+    spectra = Neighbour(1, "Spectra", "spectra")
+    meeting = [d for d in chosen(seen(others_here=(spectra,))) if d.action == TALK and d.purpose.startswith("intro")]
+    said = apply_decision(seen(others_here=(spectra,)), meeting[0], tick=1, rng=rng_for(seed=1, tick=1, character_id=7))
+    assert "Spectra" in said.events[0].payload["text"] and "Mira" in said.events[0].payload["text"]
 
 
 # --- Routines and plans ----------------------------------------------------------------------

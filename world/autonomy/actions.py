@@ -22,6 +22,7 @@ from world.autonomy.decision import (
     TALK,
     USE,
 )
+from world.autonomy.reactions import INTRODUCES
 from world.autonomy.speech import compose_line
 from world.autonomy.state import ActionEvent, Decision, ObjectMove, ObjectSeen, Outcome, Perception
 
@@ -119,6 +120,8 @@ def apply_decision(perception: Perception, decision: Decision, *, tick: int, rng
             subject=subject.name if subject else "",
             subject_affinity=subject_affinity,
             subject_famous=subject is not None and subject.kind == "spectra",
+            introducing=me.name if decision.purpose.startswith(INTRODUCES) else "",
+            listener_famous=any(o.id == decision.target_id and o.kind == "spectra" for o in perception.others_here),
         )
         payload = {
             **actor,

@@ -34,6 +34,7 @@ MOOD_LEANINGS: dict[str, dict[str, float]] = {
     "intensity": {PURSUE_GOAL: 0.25, MOVE: 0.1},
     "wonder": {EXPLORE: 0.2, CREATE: 0.2},
     "calm": {REST: 0.05, PURSUE_GOAL: 0.05},
+    "warmth": {TALK: 0.15, GIVE: 0.1},
 }
 
 CREATIONS = (

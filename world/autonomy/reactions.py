@@ -13,6 +13,7 @@ score and, if that action wins, follows the pull's target.
 | a rival here (its faction opposed to one's own)           | heated: confront them; else avoid     |
 | a friend who just arrived, not spoken with lately         | greet them (talk)                     |
 | a friend here, and a small thing of one's own in hand     | (the agreeable) give it as a gift     |
+| someone here it does not know yet (no rival)              | (the sociable) introduce oneself      |
 
 "Friend" and "rival" are `is_friend` / `is_rival`: today faction membership and faction
 standing; a per-pair opinion (relationships) can replace them without touching the rest.
@@ -43,7 +44,12 @@ PULL = {
     "confront_rival": 0.25,
     "greet": 0.4,
     "gift": 0.2,
+    "introduce": 0.3,
 }
+# Below this familiarity someone is a stranger (the acquaintance threshold's default,
+# RELATIONSHIP_ACQUAINTED_FAMILIARITY): one not yet met, or met only in passing.
+STRANGER_FAMILIARITY = 0.1
+INTRODUCES = "introduces themself to"  # the reason an introduction is given (the line follows it)
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,13 @@ def is_rival(perception: Perception, other: Neighbour) -> bool:
     if perception.me.faction_id is None or other.faction_id is None or other.faction_id == perception.me.faction_id:
         return False
     return perception.standings.get(other.faction_id, 0) <= RIVAL_STANDING
+
+
+def is_stranger(perception: Perception, other: Neighbour) -> bool:
+    """Someone it does not know and has nothing against (one it dislikes, by hearsay or a
+    passing encounter, it does not seek to meet)."""
+    regard = perception.me.regard_of(other.id)
+    return regard.familiarity < STRANGER_FAMILIARITY and regard.affinity >= 0
 
 
 def reactions(perception: Perception) -> list[Reaction]:
@@ -146,6 +159,25 @@ def reactions(perception: Perception) -> list[Reaction]:
             elif quietest is not None:
                 pull = PULL["avoid_rival"] * (0.5 + nervous)
                 found.append(Reaction(MOVE, pull, f"avoids {other.name}", quietest.location_id, quietest.name))
+
+    # Someone here it does not know: the sociable introduce themselves (not in the middle of
+    # a clash), the way a small town comes to know itself (Generative Agents' agents met the
+    # town within two days).
+    stranger = (
+        None
+        if clash is not None
+        else next(
+            (
+                other
+                for other in perception.others_here
+                if other.kind != "player" and is_stranger(perception, other) and not is_rival(perception, other)
+            ),
+            None,
+        )
+    )
+    if stranger is not None:
+        pull = PULL["introduce"] * (0.5 + me.trait("extraversion"))
+        found.append(Reaction(TALK, pull, f"{INTRODUCES} {stranger.name}", stranger.id, stranger.name))
 
     arrived = {event.actor_id for event in perception.recent_events if event.type in ARRIVAL_TYPES}
     for other in perception.others_here:

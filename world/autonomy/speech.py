@@ -20,6 +20,7 @@ OPENERS = {
     ),
     "wonder": ("{listener}, look at the light!", "Can you feel it, {listener}?", "{listener}, it's beautiful."),
     "calm": ("Well met, {listener}.", "Good to see you, {listener}.", "{listener}, how goes it?"),
+    "warmth": ("{listener}, my friend.", "Come sit with me, {listener}.", "Always good to see you, {listener}."),
 }
 
 BODIES = (
@@ -49,6 +50,19 @@ OPINIONS = {
 }
 FOND, COLD = 0.2, -0.2  # the speaker's affinity from which it speaks well, or ill, of someone
 
+# To someone the speaker does not know yet: no name to call them by, its own to give.
+INTRODUCTIONS = (
+    "I don't think we've met. I'm {me}.",
+    "We haven't been introduced, have we? {me}.",
+    "A new face! I'm {me}, and you are?",
+    "Forgive me, I don't know your name. Mine's {me}.",
+)
+# To one everybody knows of (Spectra): their name is known, only one's own is news.
+INTRODUCTIONS_TO_THE_FAMOUS = (
+    "{listener}! I'm {me}. I've heard so much about you.",
+    "So you are {listener}. I'm {me}; we've not met before.",
+)
+
 
 def compose_line(
     *,
@@ -61,11 +75,17 @@ def compose_line(
     subject: str = "",
     subject_affinity: float = 0.0,
     subject_famous: bool = False,
+    introducing: str = "",
+    listener_famous: bool = False,
 ) -> str:
     """One line of speech, varied by the generator; now and then it voices a `belief` the
     speaker holds (a reflection's statement), or talks of a `subject` it knows (and what it
     thinks of them; one everybody knows of, `subject_famous`, is not asked about), instead of
-    small talk."""
+    small talk. To a stranger it gives its name (`introducing`: the speaker's) first, and asks
+    theirs unless everybody knows it (`listener_famous`)."""
+    if introducing:
+        lines = INTRODUCTIONS_TO_THE_FAMOUS if listener_famous else INTRODUCTIONS
+        return rng.choice(lines).format(me=introducing, listener=listener)
     opener = rng.choice(OPENERS.get(mood, OPENERS["calm"])).format(listener=listener)
     if belief and rng.random() < 0.5:
         return f"{opener} {belief}"
