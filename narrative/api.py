@@ -12,9 +12,11 @@ from rest_framework.views import APIView
 from htrae.errors import DomainError
 from htrae.inputs import QueryIntegerField, query_input
 from htrae.schema import error_responses
+from narrative.factions.relations import Stance
+from narrative.factions.selectors import factions_list
+from narrative.lore.selectors import lore_get, lore_list
 from narrative.models import Faction, LoreEntry, QuestAssignment, QuestStep
-from narrative.relations import Stance
-from narrative.selectors import QUEST_OFFERED, character_quests_list, factions_list, lore_get, lore_list
+from narrative.quests.selectors import QUEST_OFFERED, character_quests_list
 from world.models import Character
 from world.selectors import player_character_get
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from htrae.vocabulary import EventType
 from world.autonomy.state import Neighbour, Perception
 
 MOVE, TALK, GIVE, CONFRONT = "move", "talk", "give", "confront"
@@ -30,8 +31,6 @@ COMMOTION_EVENTS = 8  # recent stirring events at a neighbouring place that make
 RIVAL_STANDING = -40  # a faction standing at or below this makes the other's members rivals
 SORROW_MOODS = frozenset({"melancholy", "sadness", "sorrow", "distress", "grief", "despair"})
 HEATED_MOODS = frozenset({"intensity", "unease", "anger"})
-CLASH_TYPES = frozenset({"NPC_CONFRONTED", "SPECTRA_CONFRONTED"})
-ARRIVAL_TYPES = frozenset({"NPC_MOVED", "SPECTRA_MOVED", "PLAYER_MOVED", "PLAYER_JOINED"})
 
 # How strongly each reaction pulls (added to the action's score; a full-weight quest pulls 0.6).
 PULL = {
@@ -97,7 +96,8 @@ def reactions(perception: Perception) -> list[Reaction]:
     )
 
     clash = next(
-        (event for event in perception.recent_events if event.type in CLASH_TYPES and event.actor_id != me.id), None
+        (event for event in perception.recent_events if event.type in EventType.CLASHES and event.actor_id != me.id),
+        None,
     )
     if clash is not None:
         sides = [others.get(clash.actor_id), others.get(clash.target_id)]
@@ -147,7 +147,7 @@ def reactions(perception: Perception) -> list[Reaction]:
                 pull = PULL["avoid_rival"] * (0.5 + nervous)
                 found.append(Reaction(MOVE, pull, f"avoids {other.name}", quietest.location_id, quietest.name))
 
-    arrived = {event.actor_id for event in perception.recent_events if event.type in ARRIVAL_TYPES}
+    arrived = {event.actor_id for event in perception.recent_events if event.type in EventType.ARRIVALS}
     for other in perception.others_here:
         if other.id in arrived and other.id not in perception.talked_recently and is_friend(perception, other):
             pull = PULL["greet"] * (0.5 + me.trait("extraversion"))
