@@ -11,7 +11,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from htrae.errors import DomainError
-from htrae.inputs import QueryIntegerField, query_input
+from htrae.inputs import ID_MAX, QueryIntegerField, query_input
 from htrae.schema import error_responses
 from narrative.conversations.selectors import conversations_visible_qs, conversations_with_lines
 from narrative.factions.relations import Stance
@@ -227,8 +227,6 @@ class CharacterQuestListApi(APIView):
 
 # --- Conversations ---------------------------------------------------------------------------
 
-_BIGINT_MAX = 2**63 - 1  # ids are 64-bit: a larger one would overflow the database's integer
-
 
 @extend_schema_serializer(component_name="ConversationPerson")
 class _PersonSerializer(serializers.Serializer):
@@ -277,7 +275,7 @@ class ConversationListApi(APIView):
 
     @extend_schema_serializer(component_name="ConversationListInput")
     class InputSerializer(serializers.Serializer):
-        place = QueryIntegerField(min_value=1, max_value=_BIGINT_MAX, required=False, help_text="A location's id.")
+        place = QueryIntegerField(min_value=1, max_value=ID_MAX, required=False, help_text="A location's id.")
         limit = QueryIntegerField(min_value=1, max_value=100, default=20, help_text="Conversations per page.")
         lines = QueryIntegerField(min_value=1, max_value=200, default=50, help_text="Latest lines per conversation.")
         cursor = serializers.CharField(required=False, help_text="The `next`/`previous` link's cursor.")
@@ -286,7 +284,7 @@ class ConversationListApi(APIView):
             # `with` is a Python keyword, so it cannot be declared as a class attribute.
             fields = super().get_fields()
             fields["with"] = QueryIntegerField(
-                min_value=1, max_value=_BIGINT_MAX, required=False, help_text="A character's id."
+                min_value=1, max_value=ID_MAX, required=False, help_text="A character's id."
             )
             return fields
 
