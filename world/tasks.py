@@ -59,6 +59,7 @@ def run_world_tick() -> dict:
     return {"tick": result.tick, "skipped": result.skipped, "events": result.events}
 
 
-# Defined beside what schedules it (an import here would be a cycle); named here so that
+# `event_consequences` is defined beside what schedules it (defined here, it would need
+# `world.consequences` to import this module back: a cycle); named here so that
 # Celery, which looks for an app's tasks in its `tasks` module, registers it in workers.
 __all__ = ["EVENT_CONSEQUENCES_TASK", "WORLD_TICK_TASK", "event_consequences", "run_world_tick"]
