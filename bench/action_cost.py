@@ -44,7 +44,7 @@ def main() -> None:
 
     with throwaway_database(name=args.database) as engine, ExitStack() as patches:
         gathered = _served_web_process(patches)
-        from narrative.seeding import seed_world
+        from narrative.seeding.loader import seed_world
 
         seed_world()
         players = _players(args.players)

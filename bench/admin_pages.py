@@ -35,7 +35,7 @@ def populate(npcs: int) -> None:
     from tqdm import tqdm
 
     from memory.models import Memory
-    from narrative.seeding import generated_npcs_add, seed_world
+    from narrative.seeding.loader import generated_npcs_add, seed_world
     from world.models import Character, GameEvent
 
     started = time.perf_counter()

@@ -26,7 +26,7 @@ def main() -> None:
     with throwaway_database() as engine:
         from django.conf import settings
 
-        from narrative.seeding import generated_npcs_add, seed_world
+        from narrative.seeding.loader import generated_npcs_add, seed_world
 
         batch = args.batch_size or settings.TICK_BATCH_SIZE
         print(f"database: {engine}, batch size: {batch}, measured ticks: {args.ticks}")

@@ -65,6 +65,9 @@ def _is_json_type(value: Any, json_types: tuple[type, ...]) -> bool:
     return isinstance(value, json_types)
 
 
+ID_MAX = 2**63 - 1  # ids are 64-bit: a larger one would overflow the database's integer
+
+
 class QueryIntegerField(serializers.IntegerField):
     """An integer query parameter written plainly, as the schema's `integer` says: DRF's
     IntegerField would also take "5.0"."""

@@ -337,7 +337,7 @@ if MEMORY_RELEVANCE_BACKEND not in ("fulltext", "embedding"):
     )
 MEMORY_EMBEDDER = env.str("MEMORY_EMBEDDER", default="memory.embeddings.MiniLMEmbedder")
 
-# --- Quest engine (narrative.quest_services) ---------------------------------------------------
+# --- Quest engine (narrative.quests) ----------------------------------------------------------
 
 QUEST_MAX_ACTIVE_PER_PLAYER = env.int("QUEST_MAX_ACTIVE_PER_PLAYER", default=5)
 QUEST_EMERGENCE_EVERY_TICKS = env.int("QUEST_EMERGENCE_EVERY_TICKS", default=12)

@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from htrae.text import MIN_NAME_LENGTH, bare_name
+
 PERSON, FACTION, PLACE, OBJECT, TOPIC = "person", "faction", "place", "object", "topic"
 
 # How each mood feels (its pleasure, after the PAD prototypes in spectra.emotion); a mood
@@ -224,27 +226,13 @@ def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-_NAME_CACHE: dict[str, re.Pattern] = {}
-
-
-def mentions(content: str, name: str) -> bool:
-    """Whether `content` names `name` (whole words, any case; a leading "The" optional)."""
-    bare = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
-    if len(bare) < 3:
-        return False
-    pattern = _NAME_CACHE.get(bare)
-    if pattern is None:
-        pattern = _NAME_CACHE.setdefault(bare, re.compile(rf"(?<!\w){re.escape(bare)}(?!\w)", re.IGNORECASE))
-    return bool(pattern.search(content))
-
-
 class Lexicon:
     """The names a memory's words may name (places, objects, ...), matched by one pattern."""
 
     def __init__(self, subjects: Iterable[Subject]) -> None:
         self.subjects = tuple(subjects)
-        self._bare = [_bare(subject.name).lower() for subject in self.subjects]
-        names = sorted({name for name in self._bare if len(name) >= 3}, key=lambda n: (-len(n), n))
+        self._bare = [bare_name(subject.name).lower() for subject in self.subjects]
+        names = sorted({name for name in self._bare if len(name) >= MIN_NAME_LENGTH}, key=lambda n: (-len(n), n))
         alternatives = "|".join(re.escape(name) for name in names)
         self._finder = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if names else None
 
@@ -261,10 +249,6 @@ class Lexicon:
             for subject, bare in zip(self.subjects, self._bare, strict=True)
             if bare in said and subject.key not in skipped
         )
-
-
-def _bare(name: str) -> str:
-    return re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
 
 
 def _groups(records: Sequence[MemoryRecord], since: Mapping[str, int]) -> dict[str, tuple[Subject, list[MemoryRecord]]]:

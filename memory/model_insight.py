@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from htrae.text import mentions
 from memory import insight
 from memory.models import Belief
 from memory.reflection import beliefs_held, beliefs_store, insight_records_load
@@ -104,7 +105,7 @@ def insight_draft(found: ModelInsight, records: Sequence[insight.MemoryRecord]) 
     counts: dict[str, tuple[insight.Subject, int]] = {}
     for record in cited:
         for subject in (record.person, record.faction, record.place, record.object, *record.topics):
-            if subject is not None and insight.mentions(
+            if subject is not None and mentions(
                 found.text, subject.name.split()[0] if subject.kind == insight.PERSON else subject.name
             ):
                 counts[subject.key] = (subject, counts.get(subject.key, (subject, 0))[1] + 1)

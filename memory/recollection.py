@@ -19,37 +19,37 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from htrae.vocabulary import EventType
+
 ACTOR, LISTENER, WITNESS = "actor", "listener", "witness"
 PLAYER, SPECTRA = "player", "spectra"
-EMOTION_EVENTS = frozenset({"SPECTRA_EMOTION_CHANGED", "NPC_EMOTION_CHANGED"})
-QUEST_EVENTS = frozenset({"QUEST_STARTED", "QUEST_COMPLETED", "QUEST_FAILED"})
+QUEST_EVENTS = frozenset({EventType.QUEST_STARTED, EventType.QUEST_COMPLETED, EventType.QUEST_FAILED})
 # Published by tick phases, after the tick's own list of events was handed to memory_tick.
-PHASE_EVENTS = EMOTION_EVENTS | QUEST_EVENTS
-SPEECH_EVENTS = frozenset({"NPC_TALKED", "SPECTRA_TALKED", "PLAYER_SPOKE"})
+PHASE_EVENTS = EventType.EMOTION_CHANGES | QUEST_EVENTS
 
 # Importance (0..10) by event type and role; a missing entry means "not remembered".
 IMPORTANCE: dict[str, dict[str, float]] = {
     # Speakers do not remember their own words (the conversation log keeps them): what a
     # character brings to its next reply should be what happened to it, not an echo.
-    "NPC_TALKED": {LISTENER: 4.0},
-    "SPECTRA_TALKED": {LISTENER: 6.0, WITNESS: 4.0},
-    "PLAYER_SPOKE": {LISTENER: 5.0, WITNESS: 4.0},
-    "SPECTRA_MOVED": {ACTOR: 1.0, WITNESS: 4.0},
-    "PLAYER_MOVED": {WITNESS: 2.0},
-    "PLAYER_JOINED": {WITNESS: 3.0},
-    "PLAYER_INTERACTED": {LISTENER: 3.0},
-    "NPC_EXPLORED": {ACTOR: 1.5},
-    "SPECTRA_EXPLORED": {ACTOR: 2.0},
-    "NPC_CREATED": {ACTOR: 4.0},
-    "SPECTRA_CREATED": {ACTOR: 5.0},
-    "NPC_PURSUED_GOAL": {ACTOR: 3.0},
-    "SPECTRA_PURSUED_GOAL": {ACTOR: 3.0},
+    EventType.NPC_TALKED: {LISTENER: 4.0},
+    EventType.SPECTRA_TALKED: {LISTENER: 6.0, WITNESS: 4.0},
+    EventType.PLAYER_SPOKE: {LISTENER: 5.0, WITNESS: 4.0},
+    EventType.SPECTRA_MOVED: {ACTOR: 1.0, WITNESS: 4.0},
+    EventType.PLAYER_MOVED: {WITNESS: 2.0},
+    EventType.PLAYER_JOINED: {WITNESS: 3.0},
+    EventType.PLAYER_INTERACTED: {LISTENER: 3.0},
+    EventType.NPC_EXPLORED: {ACTOR: 1.5},
+    EventType.SPECTRA_EXPLORED: {ACTOR: 2.0},
+    EventType.NPC_CREATED: {ACTOR: 4.0},
+    EventType.SPECTRA_CREATED: {ACTOR: 5.0},
+    EventType.NPC_PURSUED_GOAL: {ACTOR: 3.0},
+    EventType.SPECTRA_PURSUED_GOAL: {ACTOR: 3.0},
     # The holder of a quest (the quest engine's events name it as the actor).
-    "QUEST_STARTED": {ACTOR: 5.0},
-    "QUEST_COMPLETED": {ACTOR: 7.0},
-    "QUEST_FAILED": {ACTOR: 6.0},
+    EventType.QUEST_STARTED: {ACTOR: 5.0},
+    EventType.QUEST_COMPLETED: {ACTOR: 7.0},
+    EventType.QUEST_FAILED: {ACTOR: 6.0},
 }
-REMEMBERED_TYPES = frozenset(IMPORTANCE) | EMOTION_EVENTS
+REMEMBERED_TYPES = frozenset(IMPORTANCE) | EventType.EMOTION_CHANGES
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def _for_event(event, *, bystanders, players, max_witnesses, emotion_threshold, 
 
     actor_kind = payload.get("actor_kind")
     actor_name = payload.get("actor_name") or "Someone"
-    if event.type in EMOTION_EVENTS:
+    if event.type in EventType.EMOTION_CHANGES:
         # how strongly the mood moved, or the emotion felt at the moment if that was stronger
         felt = float(payload.get("felt") or 0.0)
         strength = max(float(payload.get("intensity") or 0.0), felt)
@@ -146,7 +146,7 @@ def _for_event(event, *, bystanders, players, max_witnesses, emotion_threshold, 
         involved.add(event.actor_id)
 
     listener_id = payload.get("listener_id")
-    if event.type == "PLAYER_INTERACTED":
+    if event.type == EventType.PLAYER_INTERACTED:
         target = payload.get("target") or {}
         listener_id = target.get("id") if target.get("type") == "character" else None
     if LISTENER in table and isinstance(listener_id, int) and listener_id not in players:
@@ -166,7 +166,7 @@ def _quote(payload: Mapping[str, Any]) -> str:
 
 
 def _as_actor(event_type: str, payload: Mapping[str, Any]) -> str:
-    if event_type in SPEECH_EVENTS:
+    if event_type in EventType.SPEECH:
         return f"I said to {payload.get('listener_name') or 'no one in particular'}: {_quote(payload)}"
     if event_type.endswith("_MOVED"):
         return f"I arrived at {payload.get('to_name') or 'a new place'}."
@@ -178,9 +178,9 @@ def _as_actor(event_type: str, payload: Mapping[str, Any]) -> str:
     if event_type in QUEST_EVENTS:
         title = payload.get("quest_title") or "a quest"
         return {
-            "QUEST_STARTED": f"I set out on a quest: {title}.",
-            "QUEST_COMPLETED": f"I saw it through: {title}.",
-            "QUEST_FAILED": f"I failed at {title}; time ran out.",
+            EventType.QUEST_STARTED: f"I set out on a quest: {title}.",
+            EventType.QUEST_COMPLETED: f"I saw it through: {title}.",
+            EventType.QUEST_FAILED: f"I failed at {title}; time ran out.",
         }[event_type]
     if event_type.endswith("_PURSUED_GOAL"):
         return f"I worked toward my goal: {payload.get('goal') or 'what matters to me'}."
@@ -188,7 +188,7 @@ def _as_actor(event_type: str, payload: Mapping[str, Any]) -> str:
 
 
 def _as_listener(event_type: str, payload: Mapping[str, Any], actor_name: str) -> str:
-    if event_type == "PLAYER_INTERACTED":
+    if event_type == EventType.PLAYER_INTERACTED:
         return f"{actor_name} turned to me."
     return f"{actor_name} said to me: {_quote(payload)}"
 
@@ -196,10 +196,10 @@ def _as_listener(event_type: str, payload: Mapping[str, Any], actor_name: str) -
 def _as_witness(event_type: str, payload: Mapping[str, Any], actor_name: str) -> str:
     place = payload.get("location_name") or payload.get("to_name")
     at = f" at {place}" if place else ""
-    if event_type in SPEECH_EVENTS:
+    if event_type in EventType.SPEECH:
         listener = payload.get("listener_name")
         to = f" to {listener}" if listener else ""
         return f"I heard {actor_name} say{to}{at}: {_quote(payload)}"
-    if event_type == "PLAYER_JOINED":
+    if event_type == EventType.PLAYER_JOINED:
         return f"I saw {actor_name} appear{at}."
     return f"I saw {actor_name} arrive{at}."

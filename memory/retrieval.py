@@ -17,72 +17,14 @@ from __future__ import annotations
 
 import math
 import operator
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from htrae.text import content_words
+
 RECENCY_DECAY_PER_HOUR = 0.995
 DEFAULT_WEIGHTS = {"recency": 1.0, "importance": 1.0, "relevance": 1.0}
-_WORD = re.compile(r"[\w']+")
-# Words too common to say anything about relevance.
-_STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "he",
-        "her",
-        "his",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "no",
-        "not",
-        "of",
-        "on",
-        "or",
-        "our",
-        "she",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "they",
-        "this",
-        "to",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "will",
-        "with",
-        "you",
-        "your",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -112,17 +54,12 @@ def min_max(values: Sequence[float]) -> list[float]:
     return [(value - low) / (high - low) for value in values]
 
 
-def words(text: str) -> set[str]:
-    """The meaningful lower-case words of a text."""
-    return {word for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS and len(word) > 1}
-
-
 def word_overlap(*, query: str, content: str) -> float:
     """Relevance without a search engine: the share of the query's words the memory holds."""
-    wanted = words(query)
+    wanted = content_words(query)
     if not wanted:
         return 0.0
-    return len(wanted & words(content)) / len(wanted)
+    return len(wanted & content_words(content)) / len(wanted)
 
 
 def cosine_similarity(a: Sequence[float], b: Sequence[float]) -> float:

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from memory import insight, retrieval
+from htrae.text import content_words, mentions
+from memory import retrieval
 from memory.embeddings import embedder_get, embedding_enabled, vector_from_bytes
 from memory.models import Belief, Memory
 from world.models import Character
@@ -49,7 +50,7 @@ def memory_list(
 
 def _text_matches(query: str) -> Q:
     """Memories holding any of the query's words (the plain `query` filter, every database)."""
-    wanted = retrieval.words(query) or {query.strip().lower()}
+    wanted = content_words(query) or {query.strip().lower()}
     condition = Q()
     for word in sorted(wanted)[:8]:  # bounded: a long query must not build a huge WHERE
         condition |= Q(content__icontains=word)
@@ -83,7 +84,7 @@ def memory_candidates(
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
         # Any of the words (OR), like the SQLite fallback; plainto_tsquery would demand all.
-        terms = sorted(retrieval.words(query))[:8] or [query]
+        terms = sorted(content_words(query))[:8] or [query]
         search = SearchQuery(terms[0], config="english")
         for term in terms[1:]:
             search |= SearchQuery(term, config="english")
@@ -160,7 +161,7 @@ def beliefs_touching(*, character: Character, text: str, limit: int = 2) -> list
         names = [belief.subject_name, str((belief.qualifiers or {}).get("topic") or "")]
         if belief.subject_kind == Belief.SubjectKind.PERSON:
             names.append(belief.subject_name.split()[0] if belief.subject_name.split() else "")
-        if any(name and insight.mentions(text, name) for name in names):
+        if any(name and mentions(text, name) for name in names):
             touched.append(belief)
     return touched[:limit]
 

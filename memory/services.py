@@ -21,11 +21,13 @@ from django.utils import timezone
 
 from htrae.background import run_in_background
 from htrae.bulk import bulk_insert_columns
+from htrae.vocabulary import EventType
 from memory import recollection
 from memory.embeddings import embed_contents, embedding_enabled
 from memory.models import Memory
 from memory.reflection import memories_reflect
 from memory.selectors import memories_rank, memory_list
+from memory.tasks import model_insights
 from world.models import Character, GameEvent
 from world.selectors import world_now_get
 
@@ -171,7 +173,7 @@ def _insert_rows(fields: list[str], rows: list[tuple]) -> None:
 
 
 def _listener_id(view: recollection.EventView) -> int | None:
-    if view.type == "PLAYER_INTERACTED":
+    if view.type == EventType.PLAYER_INTERACTED:
         target = view.payload.get("target") or {}
         return target.get("id") if target.get("type") == "character" else None
     listener = view.payload.get("listener_id")
@@ -262,7 +264,5 @@ def _queue_model_insights(*, reflected: list[int], tick: int) -> None:
     budget = settings.MEMORY_MODEL_INSIGHTS_PER_TICK
     if not settings.DIALOGUE_API_BASE or budget <= 0 or not reflected:
         return
-    from memory.tasks import model_insights
-
     chosen = reflected[:budget]
     transaction.on_commit(partial(run_in_background, model_insights, character_ids=chosen, tick=tick))

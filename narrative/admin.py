@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import admin
 
 from htrae.admin_tools import RecentRowsInline, related_count
-from narrative.emergence import CHARACTER_ROLES, LOCATION_ROLES, TEXT_ROLES
 from narrative.models import (
     Conversation,
     ConversationMessage,
@@ -20,6 +19,7 @@ from narrative.models import (
     QuestTemplate,
     RelationModifier,
 )
+from narrative.quests.emergence import CHARACTER_ROLES, LOCATION_ROLES, TEXT_ROLES
 from world.admin import ColorInput
 from world.models import Character
 

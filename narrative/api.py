@@ -1,20 +1,24 @@
 """Thin API views of the narrative app: factions and their current relations, the lore a
-player may read, and a character's quests."""
+player may read, a character's quests, and the conversations a player may read."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from htrae.errors import DomainError
-from htrae.inputs import QueryIntegerField, query_input
+from htrae.inputs import ID_MAX, QueryIntegerField, query_input
 from htrae.schema import error_responses
+from narrative.conversations.selectors import conversations_visible_qs, conversations_with_lines
+from narrative.factions.relations import Stance
+from narrative.factions.selectors import factions_list
+from narrative.lore.selectors import lore_get, lore_list
 from narrative.models import Faction, LoreEntry, QuestAssignment, QuestStep
-from narrative.relations import Stance
-from narrative.selectors import QUEST_OFFERED, character_quests_list, factions_list, lore_get, lore_list
+from narrative.quests.selectors import QUEST_OFFERED, character_quests_list
 from world.models import Character
 from world.selectors import player_character_get
 
@@ -219,3 +223,94 @@ class CharacterQuestListApi(APIView):
             )
         assignments = character_quests_list(character_id=character_id, status=params.validated_data["status"])
         return Response(CharacterQuestOutputSerializer(assignments, many=True).data)
+
+
+# --- Conversations ---------------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="ConversationPerson")
+class _PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Character.Kind.choices)
+
+
+@extend_schema_serializer(component_name="ConversationPlace")
+class _PlaceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="ConversationLine")
+class ConversationLineOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    speaker = _PersonSerializer(allow_null=True, help_text="Null once the speaker is gone from the world.")
+    text = serializers.CharField()
+    tick = serializers.IntegerField()
+
+
+@extend_schema_serializer(component_name="Conversation")
+class ConversationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="conversation.id")
+    topic = serializers.CharField(source="conversation.topic", help_text="Where it began, as a rule.")
+    location = _PlaceSerializer(source="conversation.location", allow_null=True)
+    started_tick = serializers.IntegerField(source="conversation.started_tick")
+    participants = _PersonSerializer(many=True, source="conversation.participants.all")
+    line_count = serializers.IntegerField(help_text="Lines said in all; `lines` holds the latest of them.")
+    lines = ConversationLineOutputSerializer(many=True, help_text="The latest lines, oldest first.")
+
+
+class ConversationCursorPagination(CursorPagination):
+    page_size = 20
+    page_size_query_param = "limit"
+    max_page_size = 100
+    ordering = ("-id",)  # the newest conversation first; ids never change, so cursors hold
+
+
+class ConversationListApi(APIView):
+    """The conversations the player may read: those it took part in, wherever they were, and
+    those held where it stands now; newest first, each with its latest lines. `with` keeps
+    those a character took part in, `place` those held at a location; a filter that matches
+    nothing (an unknown id) gives an empty page."""
+
+    @extend_schema_serializer(component_name="ConversationListInput")
+    class InputSerializer(serializers.Serializer):
+        place = QueryIntegerField(min_value=1, max_value=ID_MAX, required=False, help_text="A location's id.")
+        limit = QueryIntegerField(min_value=1, max_value=100, default=20, help_text="Conversations per page.")
+        lines = QueryIntegerField(min_value=1, max_value=200, default=50, help_text="Latest lines per conversation.")
+        cursor = serializers.CharField(required=False, help_text="The `next`/`previous` link's cursor.")
+
+        def get_fields(self):
+            # `with` is a Python keyword, so it cannot be declared as a class attribute.
+            fields = super().get_fields()
+            fields["with"] = QueryIntegerField(
+                min_value=1, max_value=ID_MAX, required=False, help_text="A character's id."
+            )
+            return fields
+
+    @extend_schema_serializer(component_name="ConversationPage")
+    class OutputSerializer(serializers.Serializer):
+        next = serializers.URLField(allow_null=True)
+        previous = serializers.URLField(allow_null=True)
+        results = ConversationOutputSerializer(many=True)
+
+    @extend_schema(
+        parameters=[InputSerializer],
+        responses={200: OutputSerializer, **error_responses(400, 401, 404, codes={404: ["no_character"]})},
+        operation_id="conversations_list",
+    )
+    def get(self, request):
+        params = self.InputSerializer(data=query_input(request))
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        character = player_character_get(user=request.user)
+        if character is None:
+            raise DomainError("This account has no player character.", code="no_character", status_code=404)
+        conversations = conversations_visible_qs(
+            character=character, with_id=data.get("with"), place_id=data.get("place")
+        )
+        paginator = ConversationCursorPagination()
+        page = paginator.paginate_queryset(conversations, request, view=self)
+        results = conversations_with_lines(conversations=page, per_conversation=data["lines"])
+        body = {"next": paginator.get_next_link(), "previous": paginator.get_previous_link(), "results": results}
+        return Response(self.OutputSerializer(body).data)

@@ -1,24 +1,38 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+
+# Subscribers run in the order they were registered, so this order is part of replay.
+SUBSCRIBER_MODULES = (
+    "narrative.lore.subscribers",
+    "narrative.quests.subscribers",
+    "narrative.conversations.subscribers",
+)
 
 
 class NarrativeConfig(AppConfig):
     name = "narrative"
 
     def ready(self) -> None:
-        from narrative import lore_subscribers, quest_subscribers, subscribers  # noqa: F401  (event subscriptions)
-        from narrative.faction_subscribers import factions_tick
-        from narrative.intentions import quest_intentions
-        from narrative.notifications import notifications_register
-        from narrative.player_actions import player_abandon_quest, player_accept_quest
-        from narrative.selectors import relation_standings
+        for module in SUBSCRIBER_MODULES:
+            import_module(module)
+
+        from narrative.factions.notifications import faction_notifications_register
+        from narrative.factions.selectors import relation_standings
+        from narrative.factions.subscribers import factions_tick
+        from narrative.quests.intentions import quest_intentions
+        from narrative.quests.notifications import quest_notifications_register
+        from narrative.quests.player_actions import player_abandon_quest, player_accept_quest
+        from narrative.quests.subscribers import quests_tick
         from world.autonomy.intentions import register_intention_source
         from world.autonomy.perception import register_faction_standings
         from world.services import register_player_action
         from world.tick import PHASE_STORIES, register_tick_phase
 
-        register_tick_phase(quest_subscribers.quests_tick, stage=PHASE_STORIES)
+        register_tick_phase(quests_tick, stage=PHASE_STORIES)
         register_tick_phase(factions_tick, stage=PHASE_STORIES)
-        notifications_register()
+        faction_notifications_register()
+        quest_notifications_register()
         register_player_action("accept_quest", player_accept_quest)
         register_player_action("abandon_quest", player_abandon_quest)
         register_intention_source(quest_intentions)

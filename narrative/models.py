@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from htrae.models import TimeStampedModel
+from narrative.quests.emergence import template_problems
 from world.models import hex_color_validator
 
 STANDING_MIN, STANDING_MAX = -100, 100
@@ -279,7 +280,7 @@ class RelationModifier(TimeStampedModel):
     Its current value is `value * (1 - decay) ** elapsed` (exponential decay: `decay` is the
     fraction lost per tick, 0 keeps it whole), rounded toward zero, until `duration_ticks`
     have passed (null: it never expires, though it may still decay away).
-    `narrative.relations` computes it; the database only keeps the facts.
+    `narrative.factions.relations` computes it; the database only keeps the facts.
     """
 
     relation = models.ForeignKey(FactionRelation, on_delete=models.CASCADE, related_name="modifiers")
@@ -341,7 +342,7 @@ class LoreDiscovery(models.Model):
 class QuestTemplate(TimeStampedModel):
     """A pattern the world writes emergent quests from, when its trigger holds (a relation
     past a threshold, a character's goal that names a place or a person, a secret someone
-    keeps). Designers edit these; `narrative.emergence` documents the roles each trigger
+    keeps). Designers edit these; `narrative.quests.emergence` documents the roles each trigger
     offers to `title`, `description` and `steps`."""
 
     class Trigger(models.TextChoices):
@@ -383,8 +384,6 @@ class QuestTemplate(TimeStampedModel):
         return self.name
 
     def clean(self) -> None:
-        from narrative.emergence import template_problems
-
         problems = template_problems(
             trigger=self.trigger, title=self.title, description=self.description, steps=self.steps
         )

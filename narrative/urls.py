@@ -10,4 +10,5 @@ urlpatterns = [
     path("lore", api.LoreListApi.as_view(), name="lore"),
     path("lore/<slug:slug>", api.LoreDetailApi.as_view(), name="lore-entry"),
     path("character/<int:character_id>/quests", api.CharacterQuestListApi.as_view(), name="character-quests"),
+    path("conversations", api.ConversationListApi.as_view(), name="conversations"),
 ]

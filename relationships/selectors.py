@@ -9,6 +9,7 @@ from relationships.logic import Rule, Stored, acquainted, faded
 from relationships.models import Relationship, RelationshipRule
 from world.autonomy.state import Regard
 from world.models import Character
+from world.selectors import world_now_get
 
 
 def acquainted_familiarity() -> float:
@@ -132,8 +133,6 @@ def relationships_of(character: Character, *, tick: int) -> list[dict]:
 def acquaintance_density(*, tick: int | None = None) -> float:
     """The share of unordered pairs of active NPCs who know each other (either one is
     `logic.acquainted` with the other at `tick`)."""
-    from world.selectors import world_now_get
-
     tick = world_now_get().tick if tick is None else tick
     npcs = set(Character.objects.filter(kind=Character.Kind.NPC, is_active=True).values_list("id", flat=True))
     if len(npcs) < 2:

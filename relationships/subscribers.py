@@ -8,6 +8,7 @@ from functools import partial
 from django.db import transaction
 
 from htrae.background import run_in_background
+from htrae.vocabulary import EventType
 from relationships.intentions import friend_intentions
 from relationships.selectors import regards_for, relationships_of
 from relationships.services import relationships_from_events, relationships_tick
@@ -15,7 +16,7 @@ from relationships.tasks import relationships_catch_up
 from world.api import register_own_character_section
 from world.autonomy.intentions import register_intention_source
 from world.autonomy.regard import register_regard_source
-from world.events import EventType, is_collecting, subscribe
+from world.events import is_collecting, subscribe
 from world.locks import in_mind_work
 from world.models import GameEvent
 from world.selectors import world_now_get

@@ -25,13 +25,14 @@ A conditioned rule's intensity is scaled by how strongly the condition holds.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from htrae.text import content_words, mentions
+from htrae.vocabulary import EventType
 from spectra.emotion import Impulse
 
 ACTOR, ADDRESSED, WITNESS = "actor", "addressed", "witness"
@@ -47,45 +48,6 @@ LIKING = 0.2  # affinity from which someone is liked (or, negated, disliked)
 STRONG_LIKING = 0.6  # from which liking is love (and disliking hate)
 GOAL_APPEAL = 0.5  # how appealing a place or object one's goals name is
 TRAITS = ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")
-_STOPWORDS = frozenset(
-    [
-        "that",
-        "this",
-        "with",
-        "from",
-        "into",
-        "over",
-        "under",
-        "their",
-        "there",
-        "which",
-        "would",
-        "about",
-        "what",
-        "when",
-        "where",
-        "than",
-        "them",
-        "they",
-        "your",
-        "mine",
-        "ours",
-        "every",
-        "make",
-        "made",
-        "find",
-        "keep",
-        "take",
-        "bring",
-        "before",
-        "after",
-        "once",
-        "more",
-        "most",
-        "much",
-        "very",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -174,8 +136,8 @@ class RuleBook:
 
 
 def _named_in(text: str, name: str) -> bool:
-    names = {name, name.split()[0]} if name else set()
-    return any(re.search(rf"\b{re.escape(part)}\b", text, re.IGNORECASE) for part in names if len(part) >= 3)
+    """Whether `text` names this character, by its whole name or its first."""
+    return bool(name) and (mentions(text, name) or mentions(text, name.split()[0]))
 
 
 def role_of(event: EventView, me: Perceiver) -> str | None:
@@ -187,7 +149,7 @@ def role_of(event: EventView, me: Perceiver) -> str | None:
     if payload.get("listener_id") == me.id or (target.get("type") == "character" and target.get("id") == me.id):
         return ADDRESSED
     here = event.location_id is None or event.location_id == me.location_id
-    if here and event.type == "PLAYER_SPOKE" and _named_in(str(payload.get("text", "")), me.name):
+    if here and event.type == EventType.PLAYER_SPOKE and _named_in(str(payload.get("text", "")), me.name):
         return ADDRESSED
     return WITNESS if here else None
 
@@ -235,9 +197,7 @@ def _words_among(text: str, place_names: tuple[tuple[str, int], ...]) -> frozens
         if name in text:
             text = text.replace(name, " ")
             places.add(f"place:{number}")
-    return frozenset(
-        places | {word for word in re.findall(r"[a-z]+", text) if len(word) >= 4 and word not in _STOPWORDS}
-    )
+    return frozenset(places | content_words(text, min_length=4))
 
 
 def _named_things(event: EventView) -> str:
@@ -268,9 +228,9 @@ def desirability(event: EventView, me: Perceiver) -> float:
 
 def _goal_desirability(event: EventView, me: Perceiver) -> float:
     mine = event.actor_id == me.id
-    if event.type in ("QUEST_FAILED", "GOAL_FAILED") and mine:
+    if event.type in (EventType.QUEST_FAILED, EventType.GOAL_FAILED) and mine:
         return -1.0
-    if event.type in ("QUEST_COMPLETED", "GOAL_ACHIEVED") and mine:
+    if event.type in (EventType.QUEST_COMPLETED, EventType.GOAL_ACHIEVED) and mine:
         return 1.0
     if mine and event.type.endswith("_PURSUED_GOAL"):
         return 0.3  # a step, not the goal

@@ -45,6 +45,7 @@ from typing import Any, Protocol, runtime_checkable
 import httpx
 from django.conf import settings
 
+from htrae.text import APOSTROPHES, STOP_WORDS, is_stop_word
 from spectra.emotion import MOODS
 
 logger = logging.getLogger(__name__)
@@ -93,24 +94,7 @@ def _cap(text: str, limit: int = REPLY_MAX_CHARS) -> str:
 
 # --- The offline provider ----------------------------------------------------------------
 
-_STOPWORDS_TEXT = """
-    a about above after again against all also am an and any anyone anything are aren around as
-    ask at away be because been before being below between both but by can cannot could couldn
-    did didn do does doesn doing don done down during each else ever every few for from further
-    get gets give go goes going gone good got great had hadn has hasn have haven having he hello
-    her here hers herself hey hi him himself his how however i if in into is isn it its itself
-    just know let like look made make many may maybe me mean might mine more most much must my
-    myself need never no nor not nothing now of off oh ok okay on once one only or other our ours
-    ourselves out over own please quite rather really right said same say says see seen shall she
-    should shouldn so some someone something still such sure take tell than thank thanks that the
-    their theirs them themselves then there these they thing things think this those though
-    through to today too under until up upon us very want was wasn way we well went were weren
-    what when where whether which while who whom whose why will with without won would wouldn yes
-    yet you your yours yourself yourselves greetings goodbye bye dear friend
-"""
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-_APOSTROPHES = "'\u2019"
-_WORD = re.compile(rf"[^\W\d_][\w{_APOSTROPHES}-]*")
+_WORD = re.compile(rf"[^\W\d_][\w{APOSTROPHES}-]*")
 _QUESTION_OPENERS = frozenset(
     {"who", "what", "when", "where", "why", "how", "which", "is", "are", "do", "does", "did", "can", "could", "will"}
 )
@@ -390,7 +374,7 @@ def _lower_first(text: str, *, only_common_words: bool = False) -> str:
     """'Learn why the lamps dim' → 'learn why the lamps dim', to follow 'I mean to'. A name
     ("Spectra's ...", or any capitalised word with `only_common_words`) keeps its capital."""
     first = text.split()[0] if text.split() else ""
-    common = first.lower() in STOPWORDS if only_common_words else not any(mark in first for mark in _APOSTROPHES)
+    common = first.lower() in STOP_WORDS if only_common_words else not any(mark in first for mark in APOSTROPHES)
     if len(first) > 1 and first[0].isupper() and first[1:].islower() and common:
         return text[0].lower() + text[1:]
     return text
@@ -399,7 +383,7 @@ def _lower_first(text: str, *, only_common_words: bool = False) -> str:
 def _is_content(word: str, exclude: frozenset[str]) -> bool:
     lowered = word.lower()
     # "it's" is as empty as "it"
-    return len(word) >= 3 and re.split(f"[{_APOSTROPHES}]", lowered)[0] not in STOPWORDS and lowered not in exclude
+    return len(word) >= 3 and not is_stop_word(word) and lowered not in exclude
 
 
 def _named_end(words: list[str], index: int, exclude: frozenset[str]) -> int:
@@ -426,7 +410,7 @@ def topic_candidates(*, heard: str, exclude: frozenset[str] = frozenset()) -> li
     if heard.isupper():  # SHOUTING names nothing
         heard = heard.lower()
     for sentence in re.split(r"(?<=[.!?;:])\s+|\n+", heard):
-        words = [match.group().strip(f"{_APOSTROPHES}-") for match in _WORD.finditer(sentence)]
+        words = [match.group().strip(f"{APOSTROPHES}-") for match in _WORD.finditer(sentence)]
         index = 0
         while index < len(words):
             word = words[index]

@@ -15,8 +15,10 @@ from django.db import transaction
 from django.db.models import Q
 
 from htrae.background import run_in_background
+from htrae.text import mention_at
+from htrae.vocabulary import EventType
 from spectra.tasks import reply_to_player
-from world.events import EventType, subscribe
+from world.events import subscribe
 from world.models import Character, GameEvent
 
 # Words of the lines considered as names (a line is at most 500 characters).
@@ -75,10 +77,10 @@ def _addressed(text: str, npcs: list[dict]) -> dict | None:
     for npc in npcs:
         full = npc["name"].strip()
         for name in {full, full.split()[0]} if full else ():
-            match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)
-            if match:
+            at = mention_at(text, name)
+            if at is not None:
                 # earliest mention; at the same place, the longer (full) name; then the lowest id
-                rank = (match.start(), -len(name), npc["id"])
+                rank = (at, -len(name), npc["id"])
                 if best is None or rank < best:
                     best, chosen = rank, npc
     return chosen

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from htrae.bulk import bulk_update_columns
+from htrae.vocabulary import EventType
 from relationships.selectors import affinities_between
 from spectra.appraisal import EventView, Perceiver, appraise
 from spectra.emotion import (
@@ -29,7 +30,7 @@ from spectra.emotion import (
 from spectra.models import EmotionSample
 from spectra.selectors import rulebook_get
 from spectra.status import spectra_status_publish_if_changed
-from world.events import EventDraft, EventType, is_collecting, publish_many
+from world.events import EventDraft, is_collecting, publish_many
 from world.models import Character, GameEvent
 from world.selectors import world_now_get
 
@@ -119,10 +120,10 @@ def _views_by_concern(views: list[EventView], rules) -> dict:
         for kind in ("spectra", "npc"):
             # witnesses (and players naming someone) matter only where a rule says so
             if rules.rules_for(view, "witness", kind) or (
-                view.type == "PLAYER_SPOKE" and rules.rules_for(view, "addressed", kind)
+                view.type == EventType.PLAYER_SPOKE and rules.rules_for(view, "addressed", kind)
             ):
                 by_place.setdefault((kind, view.location_id), []).append(index)
-                if view.type == "PLAYER_SPOKE":
+                if view.type == EventType.PLAYER_SPOKE:
                     spoken.setdefault((kind, view.location_id), []).append(index)
     return {"person": by_person, "place": by_place, "spoken": spoken}
 

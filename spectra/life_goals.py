@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from htrae.vocabulary import EventType
 from spectra.models import SpectraGoal
 from world.autonomy.state import Intention
-from world.events import EventDraft, EventType, publish_many
+from world.events import EventDraft, publish_many
 from world.models import Character, Location, WorldObject
 
 COUNTED_CEILING = 0.9  # counters alone never finish a goal the world must achieve

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from htrae.vocabulary import EventType
 from spectra import life_goals
 from spectra.emotion import Feeling
 from spectra.expression import choose_expression
@@ -11,7 +12,7 @@ from spectra.models import SpectraGoal, SpectraMind
 from spectra.selectors import spectra_get
 from spectra.status import spectra_status_publish_if_changed
 from spectra.thoughts import compose_thought, remember_thought
-from world.events import EventType, publish
+from world.events import publish
 from world.models import Character, GameEvent
 from world.selectors import world_now_get
 from world.tick import TickContext

@@ -13,11 +13,12 @@ import logging
 
 from django.db import transaction
 
+from htrae.vocabulary import EventType
 from memory.selectors import beliefs_touching
 from memory.services import memories_retrieve
 from spectra.dialogue import DialogueRequest, dialogue_provider_get
 from world.broadcast import event_frames, send_frames
-from world.events import EventType, publish
+from world.events import publish
 from world.locks import mind_writer, retrying
 from world.models import Character, GameEvent
 from world.selectors import world_seed_get

@@ -3,15 +3,15 @@ fading with distance; places she has left relax back to their own base (constant
 
 from __future__ import annotations
 
-from collections import deque
-
 from django.db.models import Q
 
 from htrae.bulk import bulk_update_columns
+from htrae.vocabulary import EventType
 from spectra.emotion import baseline_from_personality, feeling_from_json, intensity, mood_ring
 from world.environment import effective_environment
-from world.events import EventDraft, EventType, publish_many
+from world.events import EventDraft, publish_many
 from world.models import Character, Location, Path
+from world.routes import neighbours_from_paths, place_itself, shortest_routes
 from world.selectors import world_now_get
 
 RESONANCE_REACH = 2  # places this many paths away still feel her mood
@@ -39,25 +39,6 @@ MOOD_SOUND = {
 }
 
 
-def _distances(start: int, paths: list[tuple[int, int, bool]], reach: int) -> dict[int, int]:
-    """Paths away from `start`, up to `reach` (breadth-first over the map graph)."""
-    neighbours: dict[int, set[int]] = {}
-    for source, target, two_way in paths:
-        neighbours.setdefault(source, set()).add(target)
-        if two_way:
-            neighbours.setdefault(target, set()).add(source)
-    distances, frontier = {start: 0}, deque([start])
-    while frontier:
-        here = frontier.popleft()
-        if distances[here] == reach:
-            continue
-        for there in neighbours.get(here, ()):
-            if there not in distances:
-                distances[there] = distances[here] + 1
-                frontier.append(there)
-    return distances
-
-
 def resonance_field(*, location_id: int, mood: str, strength: float, paths) -> dict[int, dict]:
     """The tint Spectra's mood lays on each place within reach (pure)."""
     strength = round(strength * 10) / 10  # in steps, so small drifts don't repaint the map
@@ -66,12 +47,14 @@ def resonance_field(*, location_id: int, mood: str, strength: float, paths) -> d
     return {
         place: {
             "mood": mood,
-            "weight": round(near * RESONANCE_FADE**distance, 2),
+            "weight": round(near * RESONANCE_FADE**route.paths, 2),
             "light": MOOD_LIGHT.get(mood, 0.7),
             "color": color,
             "sound": MOOD_SOUND.get(mood, ""),
         }
-        for place, distance in _distances(location_id, paths, RESONANCE_REACH).items()
+        for place, route in shortest_routes(
+            location_id, neighbours_from_paths(paths), destination=place_itself, reach=RESONANCE_REACH
+        ).items()
     }
 
 

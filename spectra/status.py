@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 
+from htrae.vocabulary import EventType
 from spectra.models import SpectraMind
 from spectra.selectors import spectra_status_get
-from world.events import EventType, is_collecting, publish
+from world.events import is_collecting, publish
 from world.models import GameEvent
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from htrae.background import run_in_background
+from htrae.vocabulary import EventType
 from spectra import services
 from spectra.feelings import NOT_APPRAISED
 from spectra.mind import goals_advance
@@ -15,7 +16,7 @@ from spectra.models import AppraisalRule, EmotionType, Standard
 from spectra.resonance import resonance_apply
 from spectra.selectors import rulebook_forget
 from spectra.tasks import mind_catch_up as mind_catch_up_task
-from world.events import ANY_EVENT, EventType, is_collecting, subscribe
+from world.events import ANY_EVENT, is_collecting, subscribe
 from world.locks import in_mind_work
 from world.models import GameEvent, Location
 from world.tick import PHASE_FEELINGS, register_tick_phase

@@ -23,7 +23,7 @@ def starting_location(db):
 @pytest.fixture
 def seeded_world(db):
     """The Htrae seed world, loaded from seed/htrae.yaml."""
-    from narrative.seeding import seed_world
+    from narrative.seeding.loader import seed_world
 
     return seed_world()
 

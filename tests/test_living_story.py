@@ -9,8 +9,8 @@ import pytest
 from django.db.models import Count
 
 from memory.models import Memory
+from narrative.factions.selectors import relation_standings
 from narrative.models import FactionRelation, Quest, QuestAssignment, RelationModifier
-from narrative.selectors import relation_standings
 from tests.factories import UserFactory
 from world.models import Character, GameEvent, WorldClock
 from world.tick import run_tick

@@ -19,7 +19,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from htrae.errors import DomainError
-from htrae.inputs import JsonInputSerializer
+from htrae.inputs import ID_MAX, JsonInputSerializer
 from htrae.schema import error_responses
 from world import accounts, services
 from world.models import Character
@@ -322,9 +322,6 @@ class WorldTimeApi(APIView):
         return Response(self.OutputSerializer(world_time).data)
 
 
-_BIGINT_MAX = 2**63 - 1
-
-
 class _QueryIntegerField(serializers.IntegerField):
     """An integer written plainly. DRF's IntegerField would also take "5.0", and read an
     empty value ("?after=") as absent; both are refused here."""
@@ -343,8 +340,7 @@ class EventListApi(APIView):
     id, oldest first: how a client catches up on what it missed."""
 
     class InputSerializer(serializers.Serializer):
-        # Ids are 64-bit: a larger `after` would overflow the database's integer.
-        after = _QueryIntegerField(min_value=0, max_value=_BIGINT_MAX, default=0)
+        after = _QueryIntegerField(min_value=0, max_value=ID_MAX, default=0)
         limit = _QueryIntegerField(min_value=1, max_value=500, default=100)
 
     @extend_schema_serializer(component_name="EventPage")

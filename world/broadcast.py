@@ -30,8 +30,9 @@ from channels.layers import get_channel_layer
 
 from htrae.background import Coalescer, ServerLoopGone, call_on_server_loop, server_loop
 from htrae.outage import is_outage, log_outage
-from world.events import EventType
+from htrae.vocabulary import EventType
 from world.models import Character, GameEvent
+from world.selectors import locations_surroundings
 
 logger = logging.getLogger(__name__)
 
@@ -196,8 +197,6 @@ def occupied_location_ids() -> list[int]:
 
 def tick_frames(tick: int, events: list[GameEvent]) -> list[Addressed]:
     """Every frame one tick sends, addressed to its group (a constant number of queries)."""
-    from world.selectors import locations_surroundings
-
     occupied = occupied_location_ids()
     frames: list[Addressed] = []
     for location_id, surroundings in locations_surroundings(location_ids=occupied).items():
@@ -272,8 +271,6 @@ def event_frames(events: Iterable[GameEvent]) -> list[Addressed]:
 
 def place_update_frames(location_ids: Iterable[int], *, tick: int) -> list[Addressed]:
     """A `world_update` for each of these places (five queries for all of them)."""
-    from world.selectors import locations_surroundings
-
     return [
         (location_group(location_id), world_update_frame(tick=tick, surroundings=surroundings))
         for location_id, surroundings in locations_surroundings(location_ids=sorted(location_ids)).items()

@@ -13,6 +13,8 @@ player's actions' consequences in the order they were made).
 
 from __future__ import annotations
 
+from celery import shared_task
+
 from htrae.background import Coalescer, run_in_background
 from world.events import dispatch
 from world.locks import mind_writer, retrying
@@ -30,8 +32,6 @@ def consequences_schedule(event_ids: list[int]) -> None:
 
 
 def _consequences_send(event_ids: list[int]) -> None:
-    from world.tasks import event_consequences
-
     ordered = sorted(event_ids)
     for start in range(0, len(ordered), CONSEQUENCES_PER_TASK):
         run_in_background(event_consequences, event_ids=ordered[start : start + CONSEQUENCES_PER_TASK])
@@ -52,3 +52,12 @@ def event_consequences_apply(*, event_ids: list[int]) -> None:
                 dispatch(events)
 
     retrying(apply, what="the consequences of players' actions")
+
+
+EVENT_CONSEQUENCES_TASK = "world.event_consequences"
+
+
+@shared_task(name=EVENT_CONSEQUENCES_TASK, ignore_result=True)
+def event_consequences(*, event_ids: list[int]) -> None:
+    """The Celery task of `event_consequences_apply` (served mode)."""
+    event_consequences_apply(event_ids=event_ids)

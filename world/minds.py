@@ -29,10 +29,11 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Mod
 
 from htrae.bulk import bulk_update_columns
+from htrae.vocabulary import EventType
 from world.autonomy import planning
 from world.autonomy.planning import GoalFacts, Slot
 from world.autonomy.state import Intention
-from world.events import EventDraft, EventType, publish_many
+from world.events import EventDraft, publish_many
 from world.models import Character, CharacterGoal, Location, RoutineSlot, WorldObject
 
 REVIEW_EVERY = 6  # ticks between two reviews of a character nothing happened to

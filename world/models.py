@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from htrae.models import TimeStampedModel
+from world.environment import effective_environment
 
 hex_color_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a color as #rrggbb, for example #ffcc88.")
 
@@ -61,8 +62,6 @@ class Location(TimeStampedModel):
     @property
     def environment(self) -> dict:
         """The environment as perceived: the base tinted by any resonance."""
-        from world.environment import effective_environment
-
         return effective_environment(light=self.light, color=self.color, sound=self.sound, resonance=self.resonance)
 
 

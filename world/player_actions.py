@@ -15,7 +15,8 @@ from __future__ import annotations
 from django.db.models import Q
 
 from htrae.errors import DomainError
-from world.events import EventType, publish
+from htrae.vocabulary import EventType
+from world.events import publish
 from world.models import Character, WorldObject
 from world.services import actor_payload
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from world import sql
@@ -36,10 +36,6 @@ def world_is_empty() -> bool:
 
 def world_overview() -> dict:
     """Headline numbers of the world, for the landing page (a constant number of queries)."""
-    from django.db.models import Count, Q
-
-    from world.models import WorldClock
-
     counts = Character.objects.aggregate(
         npcs=Count("id", filter=Q(kind=Character.Kind.NPC)),
         players=Count("id", filter=Q(kind=Character.Kind.PLAYER)),

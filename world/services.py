@@ -14,13 +14,15 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from rest_framework.authtoken.models import Token
 
 from htrae.bulk import bulk_insert_columns, bulk_update_columns
 from htrae.errors import DomainError
+from htrae.vocabulary import EventType
 from world import accounts, sql
 from world.consequences import consequences_schedule
-from world.events import EventType, deferring, publish
+from world.events import deferring, publish
 from world.locks import is_lock_conflict, player_writer, retrying
 from world.models import (
     AccountName,
@@ -30,6 +32,7 @@ from world.models import (
     WorldClock,
 )
 from world.selectors import player_action_receipt_and_tick, starting_location_get, world_now_get
+from world.tasks import WORLD_TICK_TASK
 
 User = get_user_model()
 
@@ -92,10 +95,6 @@ def tick_schedule_sync() -> None:
     Creates or updates the one periodic task (never deletes others); Beat's database
     scheduler notices the change without a restart.
     """
-    from django_celery_beat.models import IntervalSchedule, PeriodicTask
-
-    from world.tasks import WORLD_TICK_TASK
-
     clock = WorldClock.objects.filter(pk=WorldClock.SINGLETON_ID).first()
     every = (
         clock.tick_interval_seconds

@@ -21,6 +21,7 @@ import threading
 from celery import shared_task
 
 from htrae.outage import is_outage, log_outage
+from world.consequences import EVENT_CONSEQUENCES_TASK, event_consequences
 from world.tick import run_tick
 
 WORLD_TICK_TASK = "world.run_world_tick"
@@ -58,12 +59,7 @@ def run_world_tick() -> dict:
     return {"tick": result.tick, "skipped": result.skipped, "events": result.events}
 
 
-EVENT_CONSEQUENCES_TASK = "world.event_consequences"
-
-
-@shared_task(name=EVENT_CONSEQUENCES_TASK, ignore_result=True)
-def event_consequences(*, event_ids: list[int]) -> None:
-    """What players' actions set off (see `world.consequences`)."""
-    from world.consequences import event_consequences_apply
-
-    event_consequences_apply(event_ids=event_ids)
+# `event_consequences` is defined beside what schedules it (defined here, it would need
+# `world.consequences` to import this module back: a cycle); named here so that
+# Celery, which looks for an app's tasks in its `tasks` module, registers it in workers.
+__all__ = ["EVENT_CONSEQUENCES_TASK", "WORLD_TICK_TASK", "event_consequences", "run_world_tick"]

@@ -35,15 +35,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from htrae.bulk import bulk_update_columns
+from htrae.vocabulary import EventType
 from world.autonomy.actions import apply_decision
 from world.autonomy.decision import decide, rng_for
 from world.autonomy.intentions import intentions_load
 from world.autonomy.perception import character_states_load, perceive, recent_talks_load, world_snapshot_load
 from world.autonomy.regard import regards_load
 from world.autonomy.state import ActionEvent, Outcome
-from world.events import EventDraft, EventType, collecting, publish_many
+from world.broadcast import broadcast_tick
+from world.events import EventDraft, collecting, publish_many
 from world.locks import retrying, tick_single_flight, world_exclusive
 from world.models import Character, WorldClock, WorldObject
+from world.selectors import time_of_day
 
 logger = logging.getLogger(__name__)
 
@@ -209,8 +212,6 @@ def _run_tick_once(
             batches=batches,
             seconds=time.perf_counter() - started,
         )
-        from world.broadcast import broadcast_tick
-
         transaction.on_commit(lambda: broadcast_tick(clock.tick, events, close_pools=close_channel_pools))
     logger.debug("tick %s: %s characters, %s events", result.tick, result.characters, result.events)
     return result
@@ -231,8 +232,6 @@ def _drill_pause(checkpoint: Callable[[], None]) -> None:
 
 def _publish_time_of_day(clock: WorldClock, previous_world_time: datetime) -> None:
     """Dawn, morning, ...: a world-wide event when the part of the day changes."""
-    from world.selectors import time_of_day
-
     before, now = time_of_day(previous_world_time.hour), time_of_day(clock.world_time.hour)
     if before != now:
         payload = {"from": before, "part": now, "qualifier": now, "world_time": clock.world_time.isoformat()}

@@ -15,7 +15,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from htrae.errors import DomainError
-from narrative.seeding import generated_npcs_add
+from narrative.seeding.loader import generated_npcs_add
 from world import services
 from world.models import Character, GameEvent, Path, WorldClock
 from world.tick import run_tick
@@ -76,7 +76,7 @@ def _player_loop(player_id: int, stop: threading.Event, outcomes: Counter, lock:
 
 @pytest.mark.django_db(transaction=True)
 def test_ticks_and_players_never_deadlock(settings):
-    from narrative.seeding import seed_world
+    from narrative.seeding.loader import seed_world
 
     settings.TICK_BATCH_SIZE = 500
     seed_world()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from htrae.vocabulary import EventType
 from memory import services
 from memory.intentions import belief_intentions
 from memory.models import Belief, Memory
@@ -28,7 +29,6 @@ from world.autonomy.intentions import resolve_heading
 from world.autonomy.perception import perceive, world_snapshot_load
 from world.autonomy.speech import compose_line
 from world.autonomy.state import CharacterState, Exit
-from world.events import EventType
 from world.models import Character, GameEvent
 
 pytestmark = pytest.mark.django_db

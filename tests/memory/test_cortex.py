@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from htrae.vocabulary import EventType
 from memory import services
 from memory.models import Memory
 from tests.factories import CharacterFactory, LocationFactory, MemoryFactory, PlayerFactory, WorldClockFactory
-from world.events import EventType, publish
+from world.events import publish
 from world.models import Character, GameEvent
 from world.tick import TickContext
 

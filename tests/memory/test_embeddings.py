@@ -9,12 +9,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from htrae.vocabulary import EventType
 from memory import retrieval, services
 from memory.embeddings import embedder_get, vector_from_bytes, vector_to_bytes
 from memory.models import Memory
 from tests.factories import CharacterFactory, LocationFactory, MemoryFactory, WorldClockFactory
 from tests.memory.embedders import ConceptEmbedder
-from world.events import EventType, publish
+from world.events import publish
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 TEST_EMBEDDER = "tests.memory.embedders.ConceptEmbedder"

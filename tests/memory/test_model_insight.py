@@ -11,10 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from htrae.vocabulary import EventType
 from memory import model_insight, services
 from memory.models import Belief, Memory
 from tests.factories import CharacterFactory, LocationFactory, MemoryFactory, WorldClockFactory
-from world.events import EventType
 from world.models import GameEvent
 from world.tick import TickContext
 

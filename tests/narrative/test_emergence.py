@@ -1,7 +1,7 @@
 """Emergent quests, pure part: template validation, the three triggers, pacing (cooldown,
 max open, one quest per holder) and determinism."""
 
-from narrative.emergence import (
+from narrative.quests.emergence import (
     CharacterFacts,
     FactionFacts,
     SecretFacts,

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from narrative import faction_logic as logic
-from narrative.faction_logic import (
+from htrae.vocabulary import EventType
+from narrative.factions import logic
+from narrative.factions.logic import (
     CLASH,
     GIFT,
     KIND_WORD,
@@ -19,17 +20,16 @@ from narrative.faction_logic import (
     faction_incidents,
     faction_review,
 )
-from narrative.faction_services import (
-    FACTION_STATUS_CHANGED,
+from narrative.factions.selectors import relation_standings
+from narrative.factions.services import (
+    ModifierChange,
     faction_incidents_apply,
+    faction_modifiers_add_many,
     factions_review,
     relation_modifiers_prune,
 )
-from narrative.faction_subscribers import factions_tick
+from narrative.factions.subscribers import factions_tick
 from narrative.models import Faction, FactionRelation, RelationModifier
-from narrative.quest_services import QUEST_COMPLETED
-from narrative.selectors import relation_standings
-from narrative.services import FACTION_RELATION_CHANGED, ModifierChange, faction_modifiers_add_many
 from tests.factories import (
     CharacterFactory,
     FactionFactory,
@@ -260,7 +260,7 @@ def test_the_statuses_are_the_models():
 
 
 def test_a_told_stance_holds_until_the_standing_leaves_its_band_by_the_margin():
-    from narrative.relations import STANCE_MARGIN, stance_band, stance_held
+    from narrative.factions.relations import STANCE_MARGIN, stance_band, stance_held
 
     assert [stance_band(s) for s in ("allied", "friendly", "neutral", "wary", "hostile", "at_war")] == [
         (75, 100),
@@ -402,7 +402,7 @@ def test_a_stance_already_told_is_not_news_again(factions):
     assert push(1) == 30  # 28 + 2: friendly, told
     assert relation_standings(tick=2)[(acc.id, lum.id)] == 29  # faded: neutral, untold
     assert push(2) == 31  # friendly again: not news
-    told = GameEvent.objects.filter(type=FACTION_RELATION_CHANGED)
+    told = GameEvent.objects.filter(type=EventType.FACTION_RELATION_CHANGED)
     assert [(e.payload["stance_before"], e.payload["stance"], e.tick) for e in told] == [("neutral", "friendly", 1)]
 
 
@@ -412,10 +412,10 @@ def test_a_review_tells_of_stances_that_faded(factions):
     faction_modifiers_add_many(changes=[feast], tick=0)  # told: friendly
     factions_review(tick=30)  # 41 x 0.99^30 = 30: friendly
     factions_review(tick=40)  # 27: below friendly, but within the margin of what was told
-    assert GameEvent.objects.filter(type=FACTION_RELATION_CHANGED).count() == 1
+    assert GameEvent.objects.filter(type=EventType.FACTION_RELATION_CHANGED).count() == 1
 
     factions_review(tick=60)  # 22: neutral
-    news = GameEvent.objects.filter(type=FACTION_RELATION_CHANGED).order_by("id").last()
+    news = GameEvent.objects.filter(type=EventType.FACTION_RELATION_CHANGED).order_by("id").last()
     assert (news.payload["stance_before"], news.payload["stance"], news.payload["standing"], news.tick) == (
         "friendly",
         "neutral",
@@ -424,7 +424,7 @@ def test_a_review_tells_of_stances_that_faded(factions):
     )
     assert news.payload["reason"] == "goodwill fades"
     factions_review(tick=80)
-    assert GameEvent.objects.filter(type=FACTION_RELATION_CHANGED).count() == 2  # told once
+    assert GameEvent.objects.filter(type=EventType.FACTION_RELATION_CHANGED).count() == 2  # told once
 
 
 def test_a_review_sets_status_and_power_and_publishes_status_changes(factions):
@@ -442,8 +442,8 @@ def test_a_review_sets_status_and_power_and_publishes_status_changes(factions):
     Faction.objects.filter(id=acc.id).update(status="stable", power=50)
     quest = QuestFactory(faction=ledger)
     for tick in (5, 10):  # two completions lately, one long ago
-        GameEvent.objects.create(type=QUEST_COMPLETED, tick=tick, payload={"quest": quest.slug})
-    GameEvent.objects.create(type=QUEST_COMPLETED, tick=-500, payload={"quest": quest.slug})
+        GameEvent.objects.create(type=EventType.QUEST_COMPLETED, tick=tick, payload={"quest": quest.slug})
+    GameEvent.objects.create(type=EventType.QUEST_COMPLETED, tick=-500, payload={"quest": quest.slug})
 
     events = factions_review(tick=20)
 
@@ -456,11 +456,11 @@ def test_a_review_sets_status_and_power_and_publishes_status_changes(factions):
     assert by_faction["luminari"]["momentum"] == 17
     assert by_faction["luminari"]["reason"] == "others' regard for them has grown 20 points more than for most"
     assert by_faction["ledger"]["quests_completed"] == 2
-    assert GameEvent.objects.filter(type=FACTION_STATUS_CHANGED).count() == 3
+    assert GameEvent.objects.filter(type=EventType.FACTION_STATUS_CHANGED).count() == 3
 
     factions_review(tick=40)  # still rising: power grows, the status holds, nothing to tell
     assert Faction.objects.get(id=lum.id).power == 52
-    assert GameEvent.objects.filter(type=FACTION_STATUS_CHANGED).count() == 3
+    assert GameEvent.objects.filter(type=EventType.FACTION_STATUS_CHANGED).count() == 3
 
 
 def test_the_tick_phase_reviews_only_every_few_ticks(factions, django_assert_num_queries):
@@ -511,7 +511,7 @@ def _hold_moods(mood):
 
 
 def test_warm_talk_between_two_factions_brings_them_together_over_ticks(factions):
-    from narrative.relations import Stance, stance_band
+    from narrative.factions.relations import Stance, stance_band
 
     lum, acc = factions
     # The Accord's designers made it think a little well of the Luminari: neutral still, but a
@@ -533,7 +533,9 @@ def test_warm_talk_between_two_factions_brings_them_together_over_ticks(factions
 
     assert base < history[2] < history[5] < history[-1]
     assert friendly <= history[-1] <= base + logic.INCIDENT_SWING  # friendly, no further than the swing
-    changed = GameEvent.objects.filter(type=FACTION_RELATION_CHANGED, payload__faction="verdant-accord").first()
+    changed = GameEvent.objects.filter(
+        type=EventType.FACTION_RELATION_CHANGED, payload__faction="verdant-accord"
+    ).first()
     assert changed.payload["stance_before"] == "neutral" and changed.payload["stance"] == "friendly"
     assert changed.payload["reason"].startswith(("kind words at the Square", "a kind word at the Square"))
 
@@ -553,13 +555,13 @@ def test_heated_talk_sours_relations_but_only_a_swing_below_their_base(factions)
     for faction, other in ((lum, acc), (acc, lum)):  # at (or, as the clashes fade, near) a swing below the base
         floor = FactionRelation.objects.get(faction=faction, other=other).standing - logic.INCIDENT_SWING
         assert floor <= standings[(faction.id, other.id)] <= floor + 10, faction.slug
-    changed = GameEvent.objects.filter(type=FACTION_RELATION_CHANGED)
+    changed = GameEvent.objects.filter(type=EventType.FACTION_RELATION_CHANGED)
     assert {(e.payload["stance_before"], e.payload["stance"]) for e in changed} >= {("neutral", "wary")}
     assert {e.payload["stance"] for e in changed} <= {"wary", "neutral"}  # wavering at the edge, no worse
 
 
 def run_tick_number() -> int:
-    from narrative.selectors import current_tick_get
+    from narrative.factions.selectors import current_tick_get
 
     return current_tick_get()
 
@@ -602,8 +604,8 @@ def _phase_queries(factions, per_faction) -> int:
             factions_tick(context)
         # one modifier per (pair, kind): the Accord's gift and kind words, the Luminari's kind words
         assert RelationModifier.objects.filter(started_tick=context.tick).count() == 3
-        assert GameEvent.objects.filter(type=FACTION_RELATION_CHANGED).count() == 1
-        assert GameEvent.objects.filter(type=FACTION_STATUS_CHANGED).count() == 2
+        assert GameEvent.objects.filter(type=EventType.FACTION_RELATION_CHANGED).count() == 1
+        assert GameEvent.objects.filter(type=EventType.FACTION_STATUS_CHANGED).count() == 2
         transaction.set_rollback(True)
     return len(captured.captured_queries)
 

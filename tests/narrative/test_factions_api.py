@@ -3,9 +3,10 @@ service and its event, and GET /api/factions[/{slug}]."""
 
 import pytest
 
+from htrae.vocabulary import EventType
+from narrative.factions.relations import Modifier, Stance, current_standing, modifier_value, stance_for
+from narrative.factions.services import faction_modifier_add
 from narrative.models import FactionRelation, RelationModifier
-from narrative.relations import Modifier, Stance, current_standing, modifier_value, stance_for
-from narrative.services import FACTION_RELATION_CHANGED, faction_modifier_add
 from tests.factories import FactionFactory, FactionRelationFactory, UserFactory, WorldClockFactory
 from world.models import GameEvent
 
@@ -72,11 +73,11 @@ def test_modifier_add_is_mutual_and_publishes_only_when_a_stance_changes():
     FactionRelationFactory(faction=a, other=b, standing=20)
     created = faction_modifier_add(faction=a, other=b, value=5, reason="a gift", tick=3)
     assert len(created) == 2
-    assert not GameEvent.objects.filter(type=FACTION_RELATION_CHANGED).exists()  # 20→25, 0→5: no change
+    assert not GameEvent.objects.filter(type=EventType.FACTION_RELATION_CHANGED).exists()  # 20→25, 0→5: no change
     assert FactionRelation.objects.get(faction=b, other=a).standing == 0  # created at a neutral base
 
     faction_modifier_add(faction=a, other=b, value=-60, reason="a raid", tick=4, duration_ticks=10, decay=0.1)
-    events = list(GameEvent.objects.filter(type=FACTION_RELATION_CHANGED).order_by("id"))
+    events = list(GameEvent.objects.filter(type=EventType.FACTION_RELATION_CHANGED).order_by("id"))
     assert [(e.payload["faction"], e.payload["stance_before"], e.payload["stance"]) for e in events] == [
         ("a", Stance.NEUTRAL, Stance.WARY),
         ("b", Stance.NEUTRAL, Stance.WARY),

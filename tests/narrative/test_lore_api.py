@@ -3,8 +3,8 @@ until discovered, and discovery by visiting or meeting what a secret is linked t
 
 import pytest
 
+from narrative.lore.services import lore_discover
 from narrative.models import LoreDiscovery, LoreEntry
-from narrative.services import lore_discover
 from tests.factories import (
     CharacterFactory,
     LocationFactory,
@@ -171,8 +171,8 @@ def test_meeting_someone_discovers_their_secrets(player):
 
 @pytest.mark.django_db
 def test_discovery_subscriber_queries_are_constant(django_assert_max_num_queries):
-    from narrative.lore_subscribers import discover_secrets
-    from world.events import EventType
+    from htrae.vocabulary import EventType
+    from narrative.lore.subscribers import discover_secrets
     from world.models import GameEvent
 
     places = LocationFactory.create_batch(6)

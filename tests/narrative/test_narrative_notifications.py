@@ -6,17 +6,15 @@ from channels.db import database_sync_to_async
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from narrative.faction_services import FACTION_STATUS_CHANGED
+from htrae.vocabulary import EventType
+from narrative.factions.notifications import relation_changed_message, status_changed_message
 from narrative.models import QuestAssignment, QuestStep
-from narrative.notifications import (
+from narrative.quests.notifications import (
     quest_completed_message,
     quest_failed_message,
     quest_started_message,
     quest_step_message,
-    relation_changed_message,
-    status_changed_message,
 )
-from narrative.services import FACTION_RELATION_CHANGED
 from tests.factories import (
     CharacterFactory,
     FactionFactory,
@@ -37,7 +35,7 @@ from world.tick import run_tick
 
 def test_the_lines():
     relation = GameEvent(
-        type=FACTION_RELATION_CHANGED,
+        type=EventType.FACTION_RELATION_CHANGED,
         payload={
             "faction_name": "The Luminari",
             "other_name": "The Verdant Accord",
@@ -53,7 +51,7 @@ def test_the_lines():
     assert relation_changed_message(war) == "Thornwake now regard Guild as at war (+3)."
 
     status = GameEvent(
-        type=FACTION_STATUS_CHANGED,
+        type=EventType.FACTION_STATUS_CHANGED,
         payload={"faction_name": "The Thornwake", "status": "declining", "power": 29, "reason": "regard fell"},
     )
     assert status_changed_message(status) == "The Thornwake are now declining (power 29): regard fell."
@@ -126,8 +124,8 @@ def _tick_until_relation_changes() -> int:
             emotional_state={"mood": "intensity"}, needs={"social": 1.0}, energy=100
         )
         run_tick(force=True)
-        if GameEvent.objects.filter(type=FACTION_RELATION_CHANGED).exists():
-            return GameEvent.objects.filter(type=FACTION_RELATION_CHANGED).count()
+        if GameEvent.objects.filter(type=EventType.FACTION_RELATION_CHANGED).exists():
+            return GameEvent.objects.filter(type=EventType.FACTION_RELATION_CHANGED).count()
     raise AssertionError("the relation never changed")
 
 
@@ -142,7 +140,7 @@ async def test_a_relation_changed_in_a_tick_is_told_to_every_player(world):
         notices = [
             frame["data"]
             for frame in await frames_for(communicator)
-            if frame["type"] == "notification" and frame["data"]["event_type"] == FACTION_RELATION_CHANGED
+            if frame["type"] == "notification" and frame["data"]["event_type"] == EventType.FACTION_RELATION_CHANGED
         ]
         assert len(notices) == changes
         assert "now regard" in notices[0]["message"] and " as wary (" in notices[0]["message"]

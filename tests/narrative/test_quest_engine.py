@@ -5,7 +5,9 @@ deadlines and failure, completion effects, players accepting and abandoning ques
 import pytest
 
 from htrae.errors import DomainError
+from htrae.vocabulary import EventType
 from memory.models import Memory
+from narrative.factions.selectors import relation_standings
 from narrative.models import (
     FactionRelation,
     LoreDiscovery,
@@ -15,15 +17,8 @@ from narrative.models import (
     QuestTemplate,
     RelationModifier,
 )
-from narrative.quest_services import (
-    QUEST_ACCEPTED,
-    QUEST_FAILED,
-    QUEST_STARTED,
-    emergent_quests_start,
-    quests_advance,
-    quests_fail_overdue,
-)
-from narrative.selectors import relation_standings
+from narrative.quests.emergent import emergent_quests_start
+from narrative.quests.services import quests_advance, quests_fail_overdue
 from tests.factories import (
     CharacterFactory,
     FactionFactory,
@@ -100,7 +95,7 @@ def test_a_wary_relation_starts_an_emergent_quest_held_by_a_member(rivals):
     assignment = QuestAssignment.objects.get(quest=quest)
     assert assignment.character == rivals["oren"] and assignment.status == QuestAssignment.Status.ACTIVE
     assert assignment.current_step.order == 1 and assignment.deadline_tick == 42
-    started = GameEvent.objects.get(type=QUEST_STARTED)
+    started = GameEvent.objects.get(type=EventType.QUEST_STARTED)
     assert started.actor_id == rivals["oren"].id and started.payload["objective"] == "Go to Bramble Court."
 
     assert emergent_quests_start(tick=13, seed=3) == [], "the occasion waits for its cooldown"
@@ -136,7 +131,7 @@ def test_an_overdue_quest_fails_with_its_failure_effects(rivals):
     assert QuestAssignment.objects.get(id=failed_id).status == QuestAssignment.Status.FAILED
     quest.refresh_from_db()
     assert quest.status == Quest.Status.FAILED, "an emergent quest is settled with its holder's errand"
-    failed = GameEvent.objects.get(type=QUEST_FAILED)
+    failed = GameEvent.objects.get(type=EventType.QUEST_FAILED)
     assert failed.payload["reason"] == "deadline" and failed.actor_id == rivals["oren"].id
     relation = FactionRelation.objects.get(faction=rivals["thornwake"], other=rivals["luminari"])
     assert list(relation.modifiers.values_list("value", flat=True)) == [-5]
@@ -200,7 +195,7 @@ def test_a_player_accepts_a_quest_at_the_givers_side_and_completes_its_steps(off
     assert reply["quest"]["slug"] == "dimming-lamps" and reply["step"]["order"] == 1
     assignment = QuestAssignment.objects.get(character=player)
     assert assignment.status == QuestAssignment.Status.ACTIVE and assignment.step_started_tick == 10
-    accepted = GameEvent.objects.get(type=QUEST_ACCEPTED)
+    accepted = GameEvent.objects.get(type=EventType.QUEST_ACCEPTED)
     assert accepted.actor_id == player.id and accepted.location_id == offer["sunspire"].id
 
     player_move(character=player, data={"to": offer["bramble"].id}, tick=11)
@@ -220,7 +215,7 @@ def test_bad_accepts_are_refused_and_write_nothing(offer, data, code):
     with pytest.raises(DomainError) as refused:
         _act(offer["player"], "bad", action="accept_quest", **data)
     assert refused.value.code == code
-    assert not QuestAssignment.objects.exists() and not GameEvent.objects.filter(type=QUEST_ACCEPTED).exists()
+    assert not QuestAssignment.objects.exists() and not GameEvent.objects.filter(type=EventType.QUEST_ACCEPTED).exists()
 
 
 def test_accepting_needs_the_giver_an_open_quest_and_room(offer, settings):

@@ -3,9 +3,10 @@ actions, the tick phase for waits, completion with its rewards and events."""
 
 import pytest
 
+from htrae.vocabulary import EventType
 from narrative.models import FactionRelation, QuestAssignment, QuestStep, RelationModifier
-from narrative.quest_logic import EventFacts, HolderFacts, StepFacts, next_step, step_met
-from narrative.quest_services import QUEST_COMPLETED, QUEST_STEP_COMPLETED, quests_advance
+from narrative.quests.logic import EventFacts, HolderFacts, StepFacts, next_step, step_met
+from narrative.quests.services import quests_advance
 from tests.factories import (
     CharacterFactory,
     FactionFactory,
@@ -151,7 +152,7 @@ def test_a_quest_runs_from_first_step_to_completion(world):
     player_take(character=player, data={"object": world["lamp"].id}, tick=7)
     assert _order(assignment) == 4 and assignment.step_started_tick == 7
 
-    from narrative.quest_subscribers import quests_tick
+    from narrative.quests.subscribers import quests_tick
     from world.tick import TickContext
 
     def tick(n):
@@ -162,15 +163,15 @@ def test_a_quest_runs_from_first_step_to_completion(world):
     tick(9)
     assignment.refresh_from_db()
     assert assignment.status == QuestAssignment.Status.COMPLETED
-    steps_done = GameEvent.objects.filter(type=QUEST_STEP_COMPLETED).values_list("payload__step", flat=True)
+    steps_done = GameEvent.objects.filter(type=EventType.QUEST_STEP_COMPLETED).values_list("payload__step", flat=True)
     assert sorted(steps_done) == [1, 2, 3, 4]
-    completed = GameEvent.objects.get(type=QUEST_COMPLETED)
+    completed = GameEvent.objects.get(type=EventType.QUEST_COMPLETED)
     assert completed.actor_id == player.id and completed.tick == 9
     relation = FactionRelation.objects.get(faction=luminari, other=wanderers)
     assert RelationModifier.objects.get(relation=relation).value == 40
 
     tick(10)  # nothing more happens to a completed quest
-    assert GameEvent.objects.filter(type=QUEST_COMPLETED).count() == 1
+    assert GameEvent.objects.filter(type=EventType.QUEST_COMPLETED).count() == 1
 
 
 @pytest.mark.django_db

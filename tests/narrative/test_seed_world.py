@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from memory.models import Memory
 from narrative.models import Faction, FactionRelation, LoreEntry, Quest
-from narrative.seeding import SeedError, generated_npcs_add, seed_world
+from narrative.seeding.loader import SeedError, generated_npcs_add, seed_world
 from world.models import Character, Location, WorldClock, WorldObject
 from world.models import Path as MapPath
 

@@ -317,7 +317,7 @@ def test_the_seed_sets_starting_relationships_both_ways(seeded_world):
     rhosyn, varo = Character.objects.get(slug="rhosyn-blackthorn"), Character.objects.get(slug="varo-kesh")
     assert Relationship.objects.get(character=rhosyn, other=varo).affinity == -0.7
     assert Relationship.objects.get(character=varo, other=rhosyn).affinity == -0.8
-    from narrative.seeding import seed_world
+    from narrative.seeding.loader import seed_world
 
     assert seed_world().changed == 0  # a second run writes nothing
 
@@ -356,7 +356,7 @@ def test_the_seed_refuses_a_broken_fellowship(tmp_path, db):
 
 
 def test_the_seed_refuses_a_broken_relationship(tmp_path):
-    from narrative.seeding import SeedError, seed_file_load, seed_world
+    from narrative.seeding.loader import SeedError, seed_file_load, seed_world
 
     data = seed_file_load()
     data["relationships"] = [

@@ -21,6 +21,7 @@ from rest_framework.authtoken.models import Token
 
 from htrae import background
 from htrae.asgi import application
+from htrae.vocabulary import EventType
 from narrative.models import ConversationMessage
 from spectra import tasks
 from spectra.dialogue import (
@@ -37,7 +38,7 @@ from spectra.dialogue_subscribers import answer_players
 from spectra.replies import REPLY_MEMORIES, reply_to_player, speaker_memories
 from tests.factories import CharacterFactory, LocationFactory, MemoryFactory, PlayerFactory, WorldClockFactory
 from world import tasks as world_tasks
-from world.events import EventType, publish
+from world.events import publish
 from world.models import Character, GameEvent, WorldClock
 from world.services import player_action_apply
 

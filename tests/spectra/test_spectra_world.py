@@ -240,7 +240,7 @@ def test_spectra_endpoints_need_a_login_and_a_spectra(api_client, db):
 
 
 def test_feelings_update_costs_the_same_for_many_npcs(world, django_assert_max_num_queries):
-    from world.events import EventType
+    from htrae.vocabulary import EventType
 
     def arrivals(count):
         for _ in range(count):

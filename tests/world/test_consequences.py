@@ -6,7 +6,7 @@ import time
 import pytest
 
 from tests.factories import LocationFactory, PlayerFactory, WorldClockFactory
-from world import consequences, tasks
+from world import consequences
 from world.models import GameEvent
 from world.services import player_action_apply
 
@@ -22,7 +22,7 @@ def _speak(player, number):
 @pytest.fixture
 def sent(monkeypatch):
     calls: list[list[int]] = []
-    monkeypatch.setattr(tasks, "event_consequences", lambda *, event_ids: calls.append(event_ids))
+    monkeypatch.setattr(consequences, "event_consequences", lambda *, event_ids: calls.append(event_ids))
     return calls
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from memory.intentions import remembered_place_intentions
-from narrative.intentions import quest_intentions
 from narrative.models import QuestAssignment, QuestStep
+from narrative.quests.intentions import quest_intentions
 from tests.factories import (
     CharacterFactory,
     LocationFactory,

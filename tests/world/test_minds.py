@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from htrae.errors import DomainError
+from htrae.vocabulary import EventType
 from spectra.models import SpectraGoal
 from spectra.services import goals_advance
 from tests.factories import CharacterFactory, LocationFactory, PlayerFactory, WorldClockFactory, WorldObjectFactory
-from world.events import EventType, publish
+from world.events import publish
 from world.minds import minds_tick
 from world.models import Character, CharacterGoal, GameEvent, RoutineSlot, WorldObject
 from world.player_actions import player_drop, player_give, player_take, player_use

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from memory import services as memory_services
 from memory.models import Memory
-from narrative.seeding import generated_npcs_add
+from narrative.seeding.loader import generated_npcs_add
 from spectra import replies
 from tests.factories import (
     CharacterFactory,

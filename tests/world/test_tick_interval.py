@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
-from narrative.seeding import seed_world
+from narrative.seeding.loader import seed_world
 from world.models import WorldClock
 from world.services import TICK_SCHEDULE_NAME, tick_interval_apply
 

@@ -15,12 +15,12 @@ one whose target can be reached, with the next step of the shortest path there.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
 from world.autonomy.state import Exit, Heading, Intention
+from world.routes import shortest_routes
 
 IntentionSource = Callable[..., Mapping[int, Iterable[Intention]]]
 _sources: list[IntentionSource] = []
@@ -49,25 +49,14 @@ def next_hop(
     `goal` cannot be reached or is `start`. Breadth-first, exits in their listed order, so
     the same map gives the same way."""
     key = (start, goal)
-    if key in cache:
-        return cache[key]
-    first: dict[int, Exit] = {}
-    queue = deque([start])
-    seen = {start}
-    found = None
-    while queue and found is None:
-        here = queue.popleft()
-        for way in exits.get(here, ()):
-            if way.location_id in seen:
-                continue
-            seen.add(way.location_id)
-            first[way.location_id] = first.get(here, way)
-            if way.location_id == goal:
-                found = first[way.location_id]
-                break
-            queue.append(way.location_id)
-    cache[key] = found
-    return found
+    if key not in cache:
+        route = shortest_routes(start, exits, destination=_exit_destination, goal=goal).get(goal)
+        cache[key] = route.first if route is not None else None
+    return cache[key]
+
+
+def _exit_destination(way: Exit) -> int:
+    return way.location_id
 
 
 def staged(intention: Intention, *, carried: frozenset[int], object_places: Mapping[int, int]) -> Intention | None:

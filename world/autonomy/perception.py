@@ -17,6 +17,7 @@ from django.db.models import F, Q, Window
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import RowNumber
 
+from htrae.vocabulary import EventType
 from world.autonomy.intentions import resolve_heading
 from world.autonomy.state import (
     CharacterState,
@@ -28,7 +29,6 @@ from world.autonomy.state import (
     Perception,
     Regard,
 )
-from world.events import EventType
 from world.models import Character, GameEvent, Location, Path, WorldObject
 
 OTHERS_SEEN = 12  # a character notices at most this many others at a crowded place

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from htrae.vocabulary import EventType
 from world.autonomy.state import Neighbour, Perception
 
 MOVE, TALK, GIVE, CONFRONT = "move", "talk", "give", "confront"
@@ -31,8 +32,6 @@ COMMOTION_EVENTS = 8  # recent stirring events at a neighbouring place that make
 RIVAL_STANDING = -40  # a faction standing at or below this makes the other's members rivals
 SORROW_MOODS = frozenset({"melancholy", "sadness", "sorrow", "distress", "grief", "despair"})
 HEATED_MOODS = frozenset({"intensity", "unease", "anger"})
-CLASH_TYPES = frozenset({"NPC_CONFRONTED", "SPECTRA_CONFRONTED"})
-ARRIVAL_TYPES = frozenset({"NPC_MOVED", "SPECTRA_MOVED", "PLAYER_MOVED", "PLAYER_JOINED"})
 
 # How strongly each reaction pulls (added to the action's score; a full-weight quest pulls 0.6).
 PULL = {
@@ -110,7 +109,8 @@ def reactions(perception: Perception) -> list[Reaction]:
     )
 
     clash = next(
-        (event for event in perception.recent_events if event.type in CLASH_TYPES and event.actor_id != me.id), None
+        (event for event in perception.recent_events if event.type in EventType.CLASHES and event.actor_id != me.id),
+        None,
     )
     if clash is not None:
         sides = [others.get(clash.actor_id), others.get(clash.target_id)]
@@ -179,7 +179,7 @@ def reactions(perception: Perception) -> list[Reaction]:
         pull = PULL["introduce"] * (0.5 + me.trait("extraversion"))
         found.append(Reaction(TALK, pull, f"{INTRODUCES} {stranger.name}", stranger.id, stranger.name))
 
-    arrived = {event.actor_id for event in perception.recent_events if event.type in ARRIVAL_TYPES}
+    arrived = {event.actor_id for event in perception.recent_events if event.type in EventType.ARRIVALS}
     for other in perception.others_here:
         if other.id in arrived and other.id not in perception.talked_recently and is_friend(perception, other):
             pull = PULL["greet"] * (0.5 + me.trait("extraversion"))

@@ -18,6 +18,7 @@ from datetime import timedelta
 from itertools import pairwise
 from typing import Any
 
+from htrae.vocabulary import EventType
 from world.reporting.history import (  # noqa: F401  (the report's data, re-exported)
     AchievedGoal,
     CharacterSample,
@@ -44,7 +45,6 @@ ROUTINE_MIN_SWING = 1.0  # NPCs between its busiest and quietest part of the day
 ACQUAINTANCE_DAYS = 2  # in-world days within which the acquaintance network must be dense
 ACQUAINTANCE_TARGET = 0.74  # Generative Agents' density after two days (from 0.167)
 OBJECT_VERBS = ("TOOK", "TAKE", "TAKEN", "GAVE", "GIVE", "GIVEN", "USED", "USE", "DROPPED", "DROP", "PICKED")
-TALK_TYPES = ("NPC_TALKED", "SPECTRA_TALKED")
 
 
 def mood_changes(samples: Sequence[TickSample]) -> dict[int, list[int]]:
@@ -202,7 +202,9 @@ def memories_and_goals_section(history: History) -> Section:
         lines.append(f"NPCs whose goals changed: {len(changed)} of {len(npcs)}")
         targets.append(Target("At least 5 NPCs whose goals changed", str(len(changed)), len(changed) >= 5))
     achieved = Counter(
-        event.type for event in history.events if "GOAL_ACHIEVED" in event.type or event.type == "QUEST_COMPLETED"
+        event.type
+        for event in history.events
+        if EventType.GOAL_ACHIEVED in event.type or event.type == EventType.QUEST_COMPLETED
     )
     lines.append(
         "Goals achieved (events): "
@@ -334,7 +336,7 @@ def acquaintance_density(history: History, *, until_tick: int) -> float:
         (min(event.actor_id, event.listener_id), max(event.actor_id, event.listener_id))
         for event in history.events
         if event.tick <= until_tick
-        and event.type in TALK_TYPES
+        and event.type in EventType.TALK
         and event.actor_id in people
         and event.listener_id in people
         and event.actor_id != event.listener_id

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db.models.fields.json import KeyTextTransform
 
+from htrae.vocabulary import EventType
 from world.models import Character, GameEvent, Location, WorldClock
 from world.reporting.history import CharacterSample, EventRow, History, TickSample
 from world.selectors import time_of_day
@@ -158,7 +159,12 @@ def history_from_record(*, ticks: int | None = None) -> History:
     changes = (
         GameEvent.objects.filter(
             tick__gt=first_tick,
-            type__in=["NPC_EMOTION_CHANGED", "SPECTRA_EMOTION_CHANGED", "NPC_MOVED", "SPECTRA_MOVED"],
+            type__in=[
+                EventType.NPC_EMOTION_CHANGED,
+                EventType.SPECTRA_EMOTION_CHANGED,
+                EventType.NPC_MOVED,
+                EventType.SPECTRA_MOVED,
+            ],
         )
         .order_by("-id")
         .annotate(

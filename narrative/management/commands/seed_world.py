@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from narrative.seeding import SeedError, generated_npcs_add, seed_world
+from narrative.seeding.loader import SeedError, generated_npcs_add, seed_world
 from world.selectors import world_is_empty
 
 

@@ -77,7 +77,7 @@ class Command(BaseCommand):
     def _run_copy(self, *, ticks, seed, seed_file) -> None:
         if settings.SETTINGS_MODULE != THROWAWAY_SETTINGS:
             raise CommandError("--in-throwaway is world_report's own: it runs only under htrae.throwaway_settings.")
-        from narrative.seeding import seed_world
+        from narrative.seeding.loader import seed_world
         from world.models import WorldClock
         from world.reporting.sampling import HistoryRecorder
         from world.tick import run_tick

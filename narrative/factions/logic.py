@@ -1,9 +1,9 @@
 """How factions' relations, status and power move with what their members do: pure
-functions over plain facts, no ORM. `narrative.faction_services` loads the facts and writes the
-results; `narrative.faction_subscribers.factions_tick` runs both every tick.
+functions over plain facts, no ORM. `narrative.factions.services` loads the facts and writes the
+results; `narrative.factions.subscribers.factions_tick` runs both every tick.
 
 **Incidents.** Each tick, what members of one faction did to or before members of another
-becomes *incidents*, each a short-lived opinion modifier (see `narrative.relations`):
+becomes *incidents*, each a short-lived opinion modifier (see `narrative.factions.relations`):
 
 | incident  | when                                                 | who warms or cools, toward whom | per deed | cap |
 | --------- | ---------------------------------------------------- | ------------------------------- | -------- | --- |
@@ -61,7 +61,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from narrative.relations import Stance, stance_for, stance_held
+from htrae.vocabulary import EventType
+from narrative.factions.relations import Stance, stance_for, stance_held
 
 # --- Incidents: the table in the module docstring ----------------------------------------------
 
@@ -82,8 +83,6 @@ HEATED_MOODS = frozenset({"intensity", "unease"})
 # The speaker's faction must already regard the listener's as one of these for heated words to clash.
 CLASH_STANCES = frozenset({Stance.NEUTRAL, Stance.WARY, Stance.HOSTILE, Stance.AT_WAR})
 
-TALK_EVENTS = frozenset({"NPC_TALKED", "SPECTRA_TALKED"})
-CREATE_EVENTS = frozenset({"NPC_CREATED", "SPECTRA_CREATED"})
 
 # --- Reviews: the second table in the module docstring ------------------------------------------
 
@@ -139,12 +138,12 @@ def deed_from_event(*, type: str, actor_id: int | None, location_id: int | None,
     """The deed an event records, if it is one that can move relations."""
     if actor_id is None:
         return None
-    if type in TALK_EVENTS:
+    if type in EventType.TALK:
         listener_id = payload.get("listener_id")
         if not isinstance(listener_id, int) or listener_id == actor_id:
             return None
         return Deed(kind="talk", actor_id=actor_id, location_id=location_id, listener_id=listener_id)
-    if type in CREATE_EVENTS and location_id is not None:
+    if type in EventType.CREATIONS and location_id is not None:
         return Deed(kind="create", actor_id=actor_id, location_id=location_id)
     return None
 

@@ -23,11 +23,11 @@ from django.db import transaction
 
 from htrae.upsert import Outcome, UpsertTally, upsert
 from memory.models import Memory
-from narrative import seeding_minds
-from narrative.emergence import template_problems
 from narrative.models import Faction, FactionRelation, LoreEntry, Quest, QuestStep, QuestTemplate
+from narrative.quests.emergence import template_problems
+from narrative.seeding import minds
 from world.models import Character, Location, Path, WorldObject
-from world.selectors import world_seed_get
+from world.selectors import world_is_empty, world_seed_get
 from world.services import world_clock_get_or_create
 
 GENERATED_SLUG_PREFIX = "gen-"
@@ -99,7 +99,7 @@ def _seed_problems(data: dict[str, Any]) -> Iterator[str]:
         yield from check("location", locations, item.get("to"), "paths")
     for item in data.get("factions") or []:
         yield from check("location", locations, item.get("home"), f"faction '{item.get('slug')}'")
-    yield from seeding_minds.fellowship_problems(data.get("factions") or [])
+    yield from minds.fellowship_problems(data.get("factions") or [])
     seen_pairs = set()
     for item in data.get("faction_relations") or []:
         pair = item.get("between") or []
@@ -161,7 +161,7 @@ def _seed_problems(data: dict[str, Any]) -> Iterator[str]:
         if not isinstance(praise, int | float) or not -1 <= praise <= 1:
             yield f"standard {number}: praise must be a number from -1 to 1, got {praise!r}"
     for number, item in enumerate(data.get("relationships") or [], start=1):
-        yield from seeding_minds.relationship_problems(number, item, characters, check)
+        yield from minds.relationship_problems(number, item, characters, check)
     for item in data.get("lore") or []:
         where = f"lore '{item.get('slug')}'"
         for slug in item.get("factions") or []:
@@ -209,8 +209,6 @@ class _Upserter:
 
 def seed_world(*, path: FilePath | str | None = None, only_if_empty: bool = False) -> SeedReport:
     """Load the seed file into the database in one transaction (upsert by slug)."""
-    from world.selectors import world_is_empty
-
     report = SeedReport()
     if only_if_empty and not world_is_empty():
         report.skipped = True
@@ -314,7 +312,7 @@ def _seed_all(data: dict[str, Any], tally: UpsertTally) -> None:
                 "location_id": location_id[row["location"]],
                 "description": row.get("description", "").strip(),
                 "personality": dict(row.get("personality") or {}),
-                "goals": [seeding_minds.goal_title(goal) for goal in row.get("goals") or []],
+                "goals": [minds.goal_title(goal) for goal in row.get("goals") or []],
                 "emotional_state": dict(row.get("emotional_state") or {"mood": "calm"}),
                 "needs": dict(row.get("needs") or {}),
                 "energy": float(row.get("energy", 100)),
@@ -333,24 +331,24 @@ def _seed_all(data: dict[str, Any], tally: UpsertTally) -> None:
                 "description": row.get("description", "").strip(),
                 "location_id": location_id.get(row.get("location")),
                 "holder_id": character_id.get(row.get("holder")),
-                "properties": seeding_minds.object_properties(row, character_id),
+                "properties": minds.object_properties(row, character_id),
             },
         )
     object_id = {slug: obj.id for slug, obj in objects.by_slug.items()}
 
-    routine_places = seeding_minds.seed_routines(data, tally, location_id, character_id)
-    seeding_minds.seed_goals(data["npcs"], tally, location_id, character_id, object_id, routine_places)
-    seeding_minds.seed_life_goals(data["spectra"], tally, character_id)
+    routine_places = minds.seed_routines(data, tally, location_id, character_id)
+    minds.seed_goals(data["npcs"], tally, location_id, character_id, object_id, routine_places)
+    minds.seed_life_goals(data["spectra"], tally, character_id)
 
     _seed_memories(data.get("memories") or [], tally, character_id, world_time=world_clock.world_time)
-    seeding_minds.seed_relationships(
+    minds.seed_relationships(
         data.get("relationships") or [],
         tally,
         character_id,
         factions=data.get("factions") or [],
         npcs=data.get("npcs") or [],
     )
-    seeding_minds.seed_standards(data.get("standards") or [], tally, faction_id)
+    minds.seed_standards(data.get("standards") or [], tally, faction_id)
     _seed_lore(data.get("lore") or [], tally, faction_id, location_id, character_id)
     _seed_quests(data.get("quests") or [], tally, faction_id, location_id, character_id, object_id)
     _seed_quest_templates(data.get("quest_templates") or [], tally)

@@ -17,13 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-MOVED_TYPES = frozenset({"PLAYER_MOVED", "NPC_MOVED", "SPECTRA_MOVED", "PLAYER_JOINED"})
-SPEECH_TYPES = frozenset({"PLAYER_SPOKE", "NPC_TALKED", "SPECTRA_TALKED"})
-INTERACTED = "PLAYER_INTERACTED"
-_KINDS = ("NPC", "SPECTRA", "PLAYER")
-TOOK_TYPES = frozenset(f"{kind}_TOOK_OBJECT" for kind in _KINDS)
-GAVE_TYPES = frozenset(f"{kind}_GAVE_OBJECT" for kind in _KINDS)
-USED_TYPES = frozenset(f"{kind}_USED_OBJECT" for kind in _KINDS)
+from htrae.vocabulary import EventType
 
 
 @dataclass(frozen=True)
@@ -78,7 +72,7 @@ def step_met(
 def _reached(holder: HolderFacts, event: EventFacts, locations: Mapping[int, int | None]) -> bool:
     return (
         event.actor_id == holder.character_id
-        and event.type in MOVED_TYPES
+        and event.type in EventType.ARRIVALS
         and event.location_id is not None
         and event.location_id == holder.step.target_location_id
     )
@@ -89,13 +83,13 @@ def _talked(holder: HolderFacts, event: EventFacts, locations: Mapping[int, int 
     if not target:
         return False
     if event.actor_id == target:
-        return event.type in SPEECH_TYPES and event.listener_id == holder.character_id
+        return event.type in EventType.SPEECH and event.listener_id == holder.character_id
     if event.actor_id != holder.character_id:
         return False
-    if event.type == INTERACTED:
+    if event.type == EventType.PLAYER_INTERACTED:
         return event.target_type == "character" and event.target_id == target
     same_place = event.location_id is not None and locations.get(target) == event.location_id
-    return event.type in SPEECH_TYPES and (event.listener_id == target or same_place)
+    return event.type in EventType.SPEECH and (event.listener_id == target or same_place)
 
 
 def _brought(holder: HolderFacts, event: EventFacts, locations: Mapping[int, int | None]) -> bool:
@@ -104,13 +98,17 @@ def _brought(holder: HolderFacts, event: EventFacts, locations: Mapping[int, int
     if event.actor_id != holder.character_id or thing is None:
         return False
     if step.target_character_id is not None:
-        return event.type in GAVE_TYPES and event.object_id == thing and event.receiver_id == step.target_character_id
+        return (
+            event.type in EventType.OBJECT_GIVEN
+            and event.object_id == thing
+            and event.receiver_id == step.target_character_id
+        )
     if step.target_location_id is not None:
         if event.location_id != step.target_location_id:
             return False
-        arrived = event.type in MOVED_TYPES and thing in event.carrying
-        return arrived or (event.type in TOOK_TYPES | USED_TYPES and event.object_id == thing)
-    return event.type in TOOK_TYPES and event.object_id == thing
+        arrived = event.type in EventType.ARRIVALS and thing in event.carrying
+        return arrived or (event.type in EventType.OBJECT_TAKEN | EventType.OBJECT_USED and event.object_id == thing)
+    return event.type in EventType.OBJECT_TAKEN and event.object_id == thing
 
 
 def _witnessed(holder: HolderFacts, event: EventFacts, locations: Mapping[int, int | None]) -> bool:

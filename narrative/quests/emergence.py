@@ -1,5 +1,5 @@
 """Emergent quests: which quests the world's state gives rise to, written from designers'
-templates. Pure functions over plain facts, no ORM; `narrative.services.emergent_quests_start`
+templates. Pure functions over plain facts, no ORM; `narrative.quests.emergent.emergent_quests_start`
 loads the facts and writes the plans.
 
 A template has a trigger; each trigger finds *occasions* in the world and offers *roles* to the
@@ -20,7 +20,7 @@ An occasion is used again only after the template's `cooldown_ticks`; a template
 quest (and which member of the other faction to seek) is drawn from a generator seeded by the
 world seed, the tick and the occasion, so the same world gives the same quests.
 
-Effects (carried out by `narrative.services`): completing grants `rewards.standing` (how those
+Effects (carried out by `narrative.quests.services`): completing grants `rewards.standing` (how those
 factions regard the holder's faction) and `rewards.discover` (lore the holder learns); failing
 (the deadline passes) applies `rewards.failure_standing`.
 """
@@ -28,10 +28,11 @@ factions regard the holder's faction) and `rewards.discover` (lore the holder le
 from __future__ import annotations
 
 import random
-import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from htrae.text import mentions
 
 STEP_TYPES = ("reach_location", "talk_to", "wait", "witness_event")
 MAX_STEPS = 8
@@ -289,13 +290,6 @@ def _someone(member_ids: tuple[int, ...]):
     return ("", None, tuple(member_ids)) if member_ids else ("", None, None)
 
 
-def _mentions(text: str, name: str) -> bool:
-    bare = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
-    if len(bare) < 4:
-        return False
-    return re.search(rf"\b{re.escape(bare)}\b", text, flags=re.IGNORECASE) is not None
-
-
 def _goal_occasions(template: TemplateFacts, world: WorldFacts) -> list[_Occasion]:
     occasions = []
     for character_id in sorted(world.characters):
@@ -305,7 +299,7 @@ def _goal_occasions(template: TemplateFacts, world: WorldFacts) -> list[_Occasio
                 (
                     (name, location_id)
                     for location_id, name in sorted(world.locations.items())
-                    if location_id != character.location_id and _mentions(goal, name)
+                    if location_id != character.location_id and mentions(goal, name)
                 ),
                 None,
             )
@@ -313,7 +307,7 @@ def _goal_occasions(template: TemplateFacts, world: WorldFacts) -> list[_Occasio
                 (
                     other
                     for other_id, other in sorted(world.characters.items())
-                    if other_id != character.id and _mentions(goal, other.name)
+                    if other_id != character.id and mentions(goal, other.name)
                 ),
                 None,
             )

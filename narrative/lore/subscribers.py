@@ -4,8 +4,9 @@ it discovers the secret lore entries linked to that location or that character."
 
 from __future__ import annotations
 
-from narrative.services import lore_discover_linked
-from world.events import EventType, subscribe
+from htrae.vocabulary import EventType
+from narrative.lore.services import lore_discover_linked
+from world.events import subscribe
 from world.models import Character, GameEvent
 
 

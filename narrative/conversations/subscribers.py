@@ -1,4 +1,4 @@
-"""Narrative's subscriptions to the world's events.
+"""Conversations kept from the world's events.
 
 Speech (NPCs, Spectra, players) is kept as conversation history: one open conversation per
 location, which a quiet spell of CONVERSATION_GAP_TICKS closes; the next words start a new one.
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.db.models import Max
 
+from htrae.vocabulary import EventType
 from narrative.models import Conversation, ConversationMessage
-from world.events import EventType, subscribe
+from world.events import subscribe
 from world.models import GameEvent
 
 CONVERSATION_GAP_TICKS = 10

@@ -1,5 +1,5 @@
 """The minds' part of the seed file: NPCs' routines and goals, Spectra's life goals,
-starting relationships and factions' standards (called by `narrative.seeding`, which checks
+starting relationships and factions' standards (called by `narrative.seeding.loader`, which checks
 the file first)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from htrae.upsert import upsert
 from relationships.models import Relationship
-from spectra.models import Standard
+from spectra.models import SpectraGoal, Standard
 from world.models import CharacterGoal, RoutineSlot
 
 LIFE_GOALS_AT_START = 3
@@ -94,8 +94,6 @@ def seed_goals(rows, tally, location_id, character_id, object_id, routine_places
 
 def seed_life_goals(row, tally, character_id) -> None:
     """Spectra's life goals (spectra.SpectraGoal), each achieved by a change in the world."""
-    from spectra.models import SpectraGoal
-
     spectra = character_id[row["slug"]]
     existing = {goal.title: goal for goal in SpectraGoal.objects.filter(character_id=spectra)}
     for rank, goal in enumerate(row.get("life_goals") or []):

@@ -1,26 +1,19 @@
-"""Reads of the narrative app: factions with their current relations, lore a reader may see,
-a character's quests. Each function costs a constant number of queries."""
+"""Reads of faction affairs: relations' standings now, the stances last told, what faction
+dynamics need of members and places, factions with their relations. Each function costs a
+constant number of queries."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import RowNumber
 
-from narrative.models import (
-    Faction,
-    FactionRelation,
-    LoreDiscovery,
-    LoreEntry,
-    Quest,
-    QuestAssignment,
-    QuestStep,
-    RelationModifier,
-)
-from narrative.relations import Modifier, current_standing, modifier_value, stance_for
+from htrae.vocabulary import EventType
+from narrative.factions.relations import Modifier, current_standing, modifier_value, stance_for
+from narrative.models import Faction, FactionRelation, Quest, RelationModifier
 from world.models import Character, GameEvent, WorldClock
 
 
@@ -31,8 +24,6 @@ def current_tick_get() -> int:
 
 def active_modifiers_qs(*, tick: int) -> QuerySet[RelationModifier]:
     """Modifiers whose duration has not run out at `tick`."""
-    from django.db.models import F
-
     return RelationModifier.objects.filter(
         Q(duration_ticks__isnull=True) | Q(started_tick__gt=tick - F("duration_ticks"))
     )
@@ -85,9 +76,7 @@ def modifiers_faded_ids(*, tick: int) -> list[int]:
 def relation_stances_told(*, faction_slugs: Iterable[str] | None = None) -> dict[tuple[str, str], str]:
     """(faction slug, other slug) → the stance last announced in a FACTION_RELATION_CHANGED,
     for the relations of `faction_slugs` (None: all) that ever had one (one query)."""
-    from narrative.services import FACTION_RELATION_CHANGED  # it imports this module
-
-    events = GameEvent.objects.filter(type=FACTION_RELATION_CHANGED).annotate(
+    events = GameEvent.objects.filter(type=EventType.FACTION_RELATION_CHANGED).annotate(
         faction_slug=KeyTextTransform("faction", "payload"),
         other_slug=KeyTextTransform("other", "payload"),
         told=KeyTextTransform("stance", "payload"),
@@ -145,10 +134,8 @@ def factions_present_get(*, location_ids: set[int]) -> dict[int, set[int]]:
 def quests_completed_by_faction(*, after_tick: int, up_to_tick: int) -> dict[int, int]:
     """Faction id → how many of its quests were completed in ticks (after_tick, up_to_tick]
     (two queries: the QUEST_COMPLETED events by quest, then the quests' factions)."""
-    from narrative.quest_services import QUEST_COMPLETED  # it imports this module
-
     per_quest = dict(
-        GameEvent.objects.filter(type=QUEST_COMPLETED, tick__gt=after_tick, tick__lte=up_to_tick)
+        GameEvent.objects.filter(type=EventType.QUEST_COMPLETED, tick__gt=after_tick, tick__lte=up_to_tick)
         .annotate(quest_slug=KeyTextTransform("quest", "payload"))
         .values("quest_slug")
         .annotate(completed=Count("id"))
@@ -189,88 +176,3 @@ def factions_list(*, slug: str | None = None) -> list[FactionView]:
             relations.append({"faction": other, "standing": standing, "stance": stance_for(standing)})
         views.append(FactionView(faction=faction, relations=relations))
     return views
-
-
-# --- Lore ------------------------------------------------------------------------------------
-
-
-def lore_visible_qs(*, user, character: Character | None) -> QuerySet[LoreEntry]:
-    """The entries `user` may read: everything for staff; for others, all but the secrets
-    their character has not discovered."""
-    entries = LoreEntry.objects.all()
-    if user.is_staff or user.is_superuser:
-        return entries
-    if character is None:
-        return entries.exclude(category=LoreEntry.Category.SECRET)
-    known = LoreDiscovery.objects.filter(entry_id=OuterRef("pk"), character_id=character.id)
-    return entries.filter(~Q(category=LoreEntry.Category.SECRET) | Exists(known))
-
-
-def lore_list(*, user, character: Character | None, search: str = "", category: str = "") -> QuerySet[LoreEntry]:
-    """Visible entries matching `search` (title, summary or body) and `category`, by title."""
-    entries = lore_visible_qs(user=user, character=character)
-    if category:
-        entries = entries.filter(category=category)
-    if search:
-        entries = entries.filter(Q(title__icontains=search) | Q(summary__icontains=search) | Q(body__icontains=search))
-    return entries.prefetch_related(
-        Prefetch("factions", queryset=Faction.objects.only("id", "slug", "name")),
-        Prefetch("locations", queryset=_locations_only()),
-    ).order_by("title", "id")
-
-
-def _locations_only():
-    from world.models import Location
-
-    return Location.objects.only("id", "slug", "name")
-
-
-def lore_get(*, user, character: Character | None, slug: str) -> LoreEntry | None:
-    return lore_list(user=user, character=character).filter(slug=slug).first()
-
-
-# --- Quests ----------------------------------------------------------------------------------
-
-
-QUEST_OFFERED = "available"  # the `status` that lists quests on offer rather than held ones
-
-
-@dataclass(frozen=True)
-class QuestOffer:
-    """A quest the character could accept, shaped like an assignment that does not exist yet."""
-
-    quest: Quest
-    id: None = None
-    status: str = QUEST_OFFERED
-    step_started_tick: None = None
-    deadline_tick: None = None
-    current_step: None = None
-
-
-def character_quests_list(*, character_id: int, status: str) -> list[QuestAssignment] | list[QuestOffer]:
-    """The character's quest assignments with `status`, their quest, faction, giver and steps
-    (two queries); with status "available", the quests on offer that it does not hold or
-    has not completed, newest first."""
-    quests_related = ("quest__faction", "quest__giver__location")
-    steps = Prefetch("quest__steps", queryset=QuestStep.objects.order_by("order"))
-    if status == QUEST_OFFERED:
-        held = QuestAssignment.objects.filter(
-            character_id=character_id,
-            quest_id=OuterRef("pk"),
-            status__in=[QuestAssignment.Status.ACTIVE, QuestAssignment.Status.COMPLETED],
-        )
-        offered = (
-            Quest.objects.filter(status=Quest.Status.AVAILABLE)
-            .exclude(Exists(held))
-            .exclude(giver_id=character_id)
-            .select_related("faction", "giver__location")
-            .prefetch_related(Prefetch("steps", queryset=QuestStep.objects.order_by("order")))
-            .order_by("-created_tick", "title", "id")
-        )
-        return [QuestOffer(quest=quest) for quest in offered]
-    return list(
-        QuestAssignment.objects.filter(character_id=character_id, status=status)
-        .select_related(*quests_related, "current_step")
-        .prefetch_related(steps)
-        .order_by("-updated_at", "-id")
-    )

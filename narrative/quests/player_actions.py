@@ -7,7 +7,7 @@ world in `NarrativeConfig.ready` so the world never imports narrative:
 
 from __future__ import annotations
 
-from narrative.quest_services import quest_abandon, quest_accept
+from narrative.quests.services import quest_abandon, quest_accept
 from world.models import Character
 
 

@@ -1,9 +1,11 @@
-"""Faction dynamics at work on the world: relations that move with what members do, and
-factions' status and power that follow (the rules are `narrative.faction_logic`).
+"""Writes of faction affairs: opinion modifiers on relations, and faction dynamics at work on
+the world, relations that move with what members do and factions' status and power that
+follow (the rules are `narrative.factions.logic`).
 
+- `faction_modifiers_add_many` / `faction_modifier_add`: opinion modifiers, publishing
+  FACTION_RELATION_CHANGED when a stance changes to another than the one last told.
 - `faction_incidents_apply`: the tick's gifts, kind words and clashes become opinion
-  modifiers (`narrative.services.faction_modifiers_add_many`, which publishes
-  FACTION_RELATION_CHANGED when a stance changes).
+  modifiers.
 - `factions_review`: every faction's status and power reviewed; FACTION_STATUS_CHANGED when a
   status changes; FACTION_RELATION_CHANGED for stances that moved as modifiers faded;
   modifiers that no longer count are pruned.
@@ -14,11 +16,14 @@ Each costs a constant number of queries, whatever the world's size.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from narrative.faction_logic import (
+from htrae.vocabulary import EventType
+from narrative.factions.logic import (
     INCIDENT_DECAY,
     INCIDENT_DURATION_TICKS,
     QUEST_WINDOW_TICKS,
@@ -29,20 +34,163 @@ from narrative.faction_logic import (
     faction_reviews,
     stance_drifts,
 )
-from narrative.models import Faction, RelationModifier
-from narrative.selectors import (
+from narrative.factions.relations import stance_for
+from narrative.factions.selectors import (
     factions_present_get,
     members_facts_get,
     modifiers_faded_ids,
     quests_completed_by_faction,
     relation_bases_and_standings,
     relation_stances_told,
+    relation_standings,
 )
-from narrative.services import ModifierChange, faction_modifiers_add_many, relation_changed_draft
+from narrative.models import Faction, FactionRelation, RelationModifier
 from world.events import EventDraft, publish_many
 from world.models import GameEvent
 
-FACTION_STATUS_CHANGED = "FACTION_STATUS_CHANGED"
+# --- Opinion modifiers -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModifierChange:
+    """Add `value` to how `faction_id` regards `other_id`."""
+
+    faction_id: int
+    other_id: int
+    value: int
+    reason: str
+    duration_ticks: int | None = None
+    decay: float = 0.0
+
+
+def faction_modifiers_add_many(*, changes: list[ModifierChange], tick: int) -> list[RelationModifier]:
+    """Add many opinion modifiers at once (a constant number of queries): missing relation
+    rows are created at a neutral base of 0; FACTION_RELATION_CHANGED is published for each
+    relation whose stance changed, to another than the one last told."""
+    if not changes:
+        return []
+    for change in changes:
+        if change.faction_id == change.other_id:
+            raise ValueError("A faction has no relation to itself.")
+    with transaction.atomic():
+        return _modifiers_add(changes=changes, tick=tick)
+
+
+def _modifiers_add(*, changes: list[ModifierChange], tick: int) -> list[RelationModifier]:
+    pairs = {(change.faction_id, change.other_id) for change in changes}
+    pair_filter = Q()
+    for faction_id, other_id in pairs:
+        pair_filter |= Q(faction_id=faction_id, other_id=other_id)
+    relations = {(r.faction_id, r.other_id): r for r in FactionRelation.objects.filter(pair_filter)}
+    missing = sorted(pairs - relations.keys())
+    if missing:
+        created = FactionRelation.objects.bulk_create([FactionRelation(faction_id=f, other_id=o) for f, o in missing])
+        relations.update({(r.faction_id, r.other_id): r for r in created})
+    relation_ids = [relation.id for relation in relations.values()]
+    before = relation_standings(tick=tick, relation_ids=relation_ids)
+
+    modifiers = [
+        RelationModifier(
+            relation=relations[(change.faction_id, change.other_id)],
+            reason=change.reason[:200],
+            value=change.value,
+            started_tick=tick,
+            duration_ticks=change.duration_ticks,
+            decay=change.decay,
+        )
+        for change in changes
+    ]
+    for modifier in modifiers:
+        # The fields' validators say the same as the check constraints, without a query per
+        # constraint and modifier (the database still enforces them).
+        modifier.full_clean(exclude=["relation"], validate_constraints=False)
+    modifiers = RelationModifier.objects.bulk_create(modifiers)
+
+    after = relation_standings(tick=tick, relation_ids=relation_ids)
+    moved = [pair for pair in sorted(pairs) if stance_for(before.get(pair, 0)) != stance_for(after.get(pair, 0))]
+    if moved:
+        ids = {faction_id for pair in moved for faction_id in pair}
+        factions = {f.id: f for f in Faction.objects.filter(id__in=ids).only("id", "slug", "name")}
+        # News is a stance other than the one last told: a standing that decayed across a
+        # threshold unannounced and is pushed back is not news.
+        told = relation_stances_told(faction_slugs={factions[f].slug for f, _ in moved})
+        reasons = {(c.faction_id, c.other_id): c.reason[:200] for c in changes}
+        drafts = []
+        for faction_id, other_id in moved:
+            faction, other = factions[faction_id], factions[other_id]
+            last = told.get((faction.slug, other.slug), stance_for(before.get((faction_id, other_id), 0)))
+            standing = after[(faction_id, other_id)]
+            if stance_for(standing) == last:
+                continue
+            drafts.append(
+                relation_changed_draft(
+                    faction=faction,
+                    other=other,
+                    standing_before=before.get((faction_id, other_id), 0),
+                    standing=standing,
+                    stance_before=last,
+                    stance=stance_for(standing),
+                    reason=reasons[(faction_id, other_id)],
+                    tick=tick,
+                )
+            )
+        if drafts:
+            publish_many(drafts)
+    return modifiers
+
+
+def relation_changed_draft(
+    *,
+    faction: Faction,
+    other: Faction,
+    standing_before: int | None,
+    standing: int,
+    stance_before: str,
+    stance: str,
+    reason: str,
+    tick: int,
+) -> EventDraft:
+    """A FACTION_RELATION_CHANGED event: how `faction` regards `other` is now `stance`
+    (`stance_before`: the stance last told)."""
+    return EventDraft(
+        type=EventType.FACTION_RELATION_CHANGED,
+        payload={
+            "faction": faction.slug,
+            "faction_name": faction.name,
+            "other": other.slug,
+            "other_name": other.name,
+            "standing_before": standing_before,
+            "standing": standing,
+            "stance_before": stance_before,
+            "stance": stance,
+            "reason": reason,
+        },
+        tick=tick,
+    )
+
+
+def faction_modifier_add(
+    *,
+    faction: Faction,
+    other: Faction,
+    value: int,
+    reason: str,
+    duration_ticks: int | None = None,
+    decay: float = 0.0,
+    tick: int,
+    mutual: bool = True,
+) -> list[RelationModifier]:
+    """Add an opinion modifier to how `faction` regards `other` (and, if `mutual`, the
+    reverse); publishes FACTION_RELATION_CHANGED for each direction whose stance changed."""
+    directions = [(faction.id, other.id)] + ([(other.id, faction.id)] if mutual else [])
+    changes = [
+        ModifierChange(faction_id=f, other_id=o, value=value, reason=reason, duration_ticks=duration_ticks, decay=decay)
+        for f, o in directions
+    ]
+    return faction_modifiers_add_many(changes=changes, tick=tick)
+
+
+# --- Faction dynamics ------------------------------------------------------------------------
 
 
 def faction_incidents_apply(
@@ -107,7 +255,7 @@ def factions_review(*, tick: int) -> list[GameEvent]:
     """Prune the modifiers that no longer count; tell of the stances that moved as modifiers
     faded (FACTION_RELATION_CHANGED); review every faction's status and power from how the
     others' regard for it has moved and the quests completed for it lately, each against the
-    average faction's, store what changed and publish FACTION_STATUS_CHANGED for each status
+    average faction's, store what changed and publish EventType.FACTION_STATUS_CHANGED for each status
     that changed. About ten queries; returns the events published."""
     relation_modifiers_prune(tick=tick)
     factions = list(Faction.objects.only("id", "slug", "name", "status", "power").order_by("id"))
@@ -136,7 +284,7 @@ def factions_review(*, tick: int) -> list[GameEvent]:
         if review.status != faction.status:
             drafts.append(
                 EventDraft(
-                    type=FACTION_STATUS_CHANGED,
+                    type=EventType.FACTION_STATUS_CHANGED,
                     payload={
                         "faction": faction.slug,
                         "faction_name": faction.name,

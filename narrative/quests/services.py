@@ -1,7 +1,6 @@
 """Writes of the quest engine: steps advanced by what happens in the world, quests completed
-or failed with their effects, quests players accept and abandon, and emergent quests the
-world starts from its state (`narrative.emergence` decides which; this module loads the
-facts and writes the result).
+or failed with their effects, quests players accept and abandon (emergent quests are started
+by `narrative.quests.emergent`).
 
 Events published here:
 
@@ -20,41 +19,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Q, Window
-from django.db.models.functions import Mod, RowNumber
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from htrae.errors import DomainError
-from narrative import emergence
-from narrative.faction_services import FACTION_STATUS_CHANGED
-from narrative.models import (
-    Faction,
-    LoreDiscovery,
-    LoreEntry,
-    Quest,
-    QuestAssignment,
-    QuestStep,
-    QuestTemplate,
-)
-from narrative.quest_logic import EventFacts, HolderFacts, StepFacts, next_step, step_met
-from narrative.selectors import relation_standings
-from narrative.services import FACTION_RELATION_CHANGED, ModifierChange, faction_modifiers_add_many
+from htrae.vocabulary import EventType
+from narrative.factions.services import ModifierChange, faction_modifiers_add_many
+from narrative.models import Faction, LoreDiscovery, LoreEntry, Quest, QuestAssignment, QuestStep
+from narrative.quests.logic import EventFacts, HolderFacts, StepFacts, next_step, step_met
 from world.events import EventDraft, publish, publish_many
-from world.models import Character, GameEvent, Location
+from world.models import Character, GameEvent
 from world.services import actor_payload
 
-QUEST_STARTED = "QUEST_STARTED"
-QUEST_ACCEPTED = "QUEST_ACCEPTED"
-QUEST_ABANDONED = "QUEST_ABANDONED"
-QUEST_STEP_COMPLETED = "QUEST_STEP_COMPLETED"
-QUEST_COMPLETED = "QUEST_COMPLETED"
-QUEST_FAILED = "QUEST_FAILED"
-QUEST_EVENT_TYPES = frozenset(
-    {QUEST_STARTED, QUEST_ACCEPTED, QUEST_ABANDONED, QUEST_STEP_COMPLETED, QUEST_COMPLETED, QUEST_FAILED}
-)
 # Events of the quest engine itself never meet a step (a step is met by the world).
-NARRATIVE_EVENT_TYPES = QUEST_EVENT_TYPES | {FACTION_RELATION_CHANGED, FACTION_STATUS_CHANGED}
+NARRATIVE_EVENT_TYPES = EventType.QUESTS | EventType.FACTIONS
 
 OPEN_QUEST = (Quest.Status.AVAILABLE, Quest.Status.ACTIVE)
 QUEST_STANDING_DECAY = 0.005  # a quest's effect on standing halves in about 140 ticks
@@ -88,7 +66,7 @@ _ASSIGNMENT_FIELDS = (
 )
 
 
-def _quest_payload(
+def quest_payload(
     *, assignment_id: int, character_id: int, quest_slug: str, quest_title: str, character_kind: str
 ) -> dict:
     return {
@@ -101,8 +79,8 @@ def _quest_payload(
 
 
 def _assignment_payload(row: dict) -> dict:
-    """`_quest_payload` from an assignment row read with its quest and character."""
-    return _quest_payload(
+    """`quest_payload` from an assignment row read with its quest and character."""
+    return quest_payload(
         assignment_id=row["id"],
         character_id=row["character_id"],
         quest_slug=row["quest__slug"],
@@ -202,7 +180,9 @@ def _quest_steps_complete(*, met: list[HolderFacts], rows: dict[int, dict], tick
         row = rows[holder.assignment_id]
         following = next_step(steps=steps, current=holder.step)
         payload = {**_assignment_payload(row), "step": holder.step.order}
-        drafts.append(_draft(QUEST_STEP_COMPLETED, payload, tick, holder.character_id, holder.location_id))
+        drafts.append(
+            quest_event_draft(EventType.QUEST_STEP_COMPLETED, payload, tick, holder.character_id, holder.location_id)
+        )
         done = following is None
         updates.append(
             QuestAssignment(
@@ -216,8 +196,8 @@ def _quest_steps_complete(*, met: list[HolderFacts], rows: dict[int, dict], tick
         if done:
             finished.append(_Outcome.from_row(row, succeeded=True))
             drafts.append(
-                _draft(
-                    QUEST_COMPLETED,
+                quest_event_draft(
+                    EventType.QUEST_COMPLETED,
                     {**payload, "rewards": row["quest__rewards"] or {}},
                     tick,
                     holder.character_id,
@@ -230,7 +210,7 @@ def _quest_steps_complete(*, met: list[HolderFacts], rows: dict[int, dict], tick
     return [holder.assignment_id for holder in met]
 
 
-def _draft(event_type: str, payload: dict, tick: int, actor_id: int, location_id: int | None) -> EventDraft:
+def quest_event_draft(event_type: str, payload: dict, tick: int, actor_id: int, location_id: int | None) -> EventDraft:
     return EventDraft(type=event_type, payload=payload, tick=tick, location_id=location_id, actor_id=actor_id)
 
 
@@ -334,8 +314,8 @@ def quests_fail_overdue(*, tick: int) -> list[int]:
     _outcomes_apply(outcomes, tick=tick)
     publish_many(
         [
-            _draft(
-                QUEST_FAILED,
+            quest_event_draft(
+                EventType.QUEST_FAILED,
                 {**_assignment_payload(row), "reason": "deadline"},
                 tick,
                 row["character_id"],
@@ -363,7 +343,7 @@ def _player_quest_publish(
     event_type: str, *, character: Character, quest: Quest, assignment: QuestAssignment, tick: int, **extra
 ) -> GameEvent:
     """A player's quest event, at the player's place."""
-    payload = _quest_payload(
+    payload = quest_payload(
         assignment_id=assignment.id,
         character_id=character.id,
         quest_slug=quest.slug,
@@ -411,7 +391,12 @@ def quest_accept(*, character: Character, slug, tick: int) -> dict:
     assignment.deadline_tick = tick + limit if limit else None
     assignment.save()
     event = _player_quest_publish(
-        QUEST_ACCEPTED, character=character, quest=quest, assignment=assignment, tick=tick, objective=first.objective
+        EventType.QUEST_ACCEPTED,
+        character=character,
+        quest=quest,
+        assignment=assignment,
+        tick=tick,
+        objective=first.objective,
     )
     return {
         "action": "accept_quest",
@@ -432,244 +417,7 @@ def quest_abandon(*, character: Character, slug, tick: int) -> dict:
         raise DomainError(f"You do not hold {quest.title}.", code="not_holding_quest")
     held.status = QuestAssignment.Status.ABANDONED
     held.save(update_fields=["status", "updated_at"])
-    event = _player_quest_publish(QUEST_ABANDONED, character=character, quest=quest, assignment=held, tick=tick)
+    event = _player_quest_publish(
+        EventType.QUEST_ABANDONED, character=character, quest=quest, assignment=held, tick=tick
+    )
     return {"action": "abandon_quest", "event_id": event.id, "quest": {"slug": quest.slug, "title": quest.title}}
-
-
-# --- Emergent quests -------------------------------------------------------------------------
-
-CANDIDATES_PER_FACTION = 24  # NPCs looked at per faction in one pass, a different handful each pass
-
-
-def emergence_facts_load(*, tick: int) -> tuple[list[emergence.TemplateFacts], emergence.WorldFacts]:
-    """What `narrative.emergence` needs, in a constant number of queries whatever the size
-    of the world: the templates, the places, a rotating sample of NPCs from each faction
-    (and those tied to secrets), the factions, every relation's standing, the secrets, and
-    the occasions already used."""
-    templates = [
-        emergence.TemplateFacts(
-            id=t.id,
-            slug=t.slug,
-            trigger=t.trigger,
-            title=t.title,
-            description=t.description,
-            steps=tuple(t.steps if isinstance(t.steps, list) else ()),
-            standing_at_most=t.standing_at_most,
-            standing_at_least=t.standing_at_least,
-            reward_standing=t.reward_standing,
-            failure_standing=t.failure_standing,
-            time_limit_ticks=t.time_limit_ticks,
-            cooldown_ticks=t.cooldown_ticks,
-            max_active=t.max_active,
-            active=t.open_quests,
-        )
-        for t in QuestTemplate.objects.filter(enabled=True)
-        .annotate(open_quests=Count("quests", filter=Q(quests__status__in=OPEN_QUEST)))
-        .order_by("id")
-        # A template a designer broke is skipped rather than breaking the tick.
-        if not emergence.template_problems(trigger=t.trigger, title=t.title, description=t.description, steps=t.steps)
-    ]
-    if not templates:
-        return [], emergence.WorldFacts(locations={}, characters={}, factions={}, standings={})
-
-    locations = dict(Location.objects.order_by("id").values_list("id", "name"))
-    secrets = list(
-        LoreEntry.objects.filter(category=LoreEntry.Category.SECRET).values_list("id", "slug", "title").order_by("id")
-    )
-    secret_ids = [row[0] for row in secrets]
-    tied_places = _grouped(
-        LoreEntry.locations.through.objects.filter(loreentry_id__in=secret_ids).values_list(
-            "loreentry_id", "location_id"
-        )
-    )
-    tied_people = _grouped(
-        LoreEntry.characters.through.objects.filter(
-            loreentry_id__in=secret_ids, character__kind=Character.Kind.NPC, character__is_active=True
-        ).values_list("loreentry_id", "character_id")
-    )
-    tied_factions = _grouped(
-        LoreEntry.factions.through.objects.filter(loreentry_id__in=secret_ids).values_list("loreentry_id", "faction_id")
-    )
-
-    # A different sample each pass: rank each faction's NPCs by a hash that moves with the tick.
-    shuffle = Mod(F("id") * 7919 + tick * 104729, 1000003)
-    sample = list(
-        Character.objects.filter(kind=Character.Kind.NPC, is_active=True)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("faction_id")], order_by=shuffle.asc()))
-        .filter(rank__lte=CANDIDATES_PER_FACTION)
-        .values_list("id", flat=True)
-    )
-    tied = {cid for people in tied_people.values() for cid in people}
-    busy = set(
-        QuestAssignment.objects.filter(
-            status=QuestAssignment.Status.ACTIVE, quest__is_emergent=True, character__kind=Character.Kind.NPC
-        ).values_list("character_id", flat=True)
-    )
-    characters = {
-        row.id: emergence.CharacterFacts(
-            id=row.id,
-            name=row.name,
-            location_id=row.location_id,
-            faction_id=row.faction_id,
-            goals=tuple(str(goal) for goal in (row.goals or []) if goal),
-            busy=row.id in busy,
-        )
-        for row in Character.objects.filter(id__in=set(sample) | tied)
-        .only("id", "name", "location_id", "faction_id", "goals")
-        .order_by("id")
-    }
-    members: dict[int, list[int]] = {}
-    for character in characters.values():
-        if character.faction_id is not None:
-            members.setdefault(character.faction_id, []).append(character.id)
-    factions = {
-        f.id: emergence.FactionFacts(
-            id=f.id, slug=f.slug, name=f.name, home_id=f.home_id, member_ids=tuple(sorted(members.get(f.id, ())))
-        )
-        for f in Faction.objects.only("id", "slug", "name", "home_id").order_by("id")
-    }
-    known: dict[int, set[int]] = {}
-    for entry_id, character_id in LoreDiscovery.objects.filter(
-        entry_id__in=secret_ids, character_id__in=list(characters)
-    ).values_list("entry_id", "character_id"):
-        known.setdefault(entry_id, set()).add(character_id)
-    last_started: dict[str, int] = {}
-    completed: set[str] = set()
-    for origin_key, status, last in (
-        Quest.objects.filter(is_emergent=True)
-        .exclude(origin_key="")
-        .values("origin_key", "status")
-        .annotate(last=Max("created_tick"))
-        .values_list("origin_key", "status", "last")
-    ):
-        last_started[origin_key] = max(last, last_started.get(origin_key, last))
-        if status == Quest.Status.COMPLETED:
-            completed.add(origin_key)
-    world = emergence.WorldFacts(
-        locations=locations,
-        characters=characters,
-        factions=factions,
-        standings=relation_standings(tick=tick),
-        secrets=tuple(
-            emergence.SecretFacts(
-                id=entry_id,
-                slug=slug,
-                title=title,
-                location_ids=tuple(sorted(tied_places.get(entry_id, ()))),
-                character_ids=tuple(sorted(tied_people.get(entry_id, ()))),
-                faction_ids=tuple(sorted(tied_factions.get(entry_id, ()))),
-                known_by=frozenset(known.get(entry_id, ())),
-            )
-            for entry_id, slug, title in secrets
-        ),
-        last_started=last_started,
-        completed_origins=frozenset(completed),
-    )
-    return templates, world
-
-
-def _grouped(pairs) -> dict[int, list[int]]:
-    """(key, value) pairs → {key: [values]}."""
-    grouped: dict[int, list[int]] = {}
-    for key, value in pairs:
-        grouped.setdefault(key, []).append(value)
-    return grouped
-
-
-def emergent_quests_start(*, tick: int, seed: int, limit: int | None = None) -> list[Quest]:
-    """Start the quests the world's state gives rise to now (see `narrative.emergence`):
-    each is created on offer to players, held by the NPC it concerns, and announced with
-    QUEST_STARTED. A constant number of queries."""
-    templates, world = emergence_facts_load(tick=tick)
-    if not templates:
-        return []
-    plans = emergence.plan_emergent_quests(
-        templates=templates, world=world, tick=tick, seed=seed, limit=limit or settings.QUEST_EMERGENT_PER_PASS
-    )
-    if not plans:
-        return []
-    template_slugs = {template.id: template.slug for template in templates}
-    quests = Quest.objects.bulk_create(
-        [
-            Quest(
-                title=plan.title,
-                slug=slugify(f"{plan.origin_key.replace(':', '-')}-{tick}")[:160],
-                description=plan.description,
-                status=Quest.Status.AVAILABLE,
-                giver_id=plan.giver_id,
-                faction_id=plan.faction_id,
-                rewards=plan.rewards,
-                is_emergent=True,
-                template_id=plan.template_id,
-                origin_key=plan.origin_key[:120],
-                created_tick=tick,
-            )
-            for plan in plans
-        ]
-    )
-    steps = QuestStep.objects.bulk_create(
-        [
-            QuestStep(
-                quest=quest,
-                order=step.order,
-                objective=step.objective,
-                objective_type=step.objective_type,
-                target_location_id=step.target_location_id,
-                target_character_id=step.target_character_id,
-                wait_ticks=step.wait_ticks,
-                event_type=step.event_type,
-            )
-            for quest, plan in zip(quests, plans, strict=True)
-            for step in plan.steps
-        ]
-    )
-    first_steps = {step.quest_id: step for step in reversed(steps)}  # reversed: the lowest order wins
-    assignments = QuestAssignment.objects.bulk_create(
-        [
-            QuestAssignment(
-                character_id=plan.holder_id,
-                quest=quest,
-                current_step=first_steps[quest.id],
-                step_started_tick=tick,
-                deadline_tick=plan.deadline_tick,
-            )
-            for quest, plan in zip(quests, plans, strict=True)
-        ]
-    )
-    publish_many(
-        [
-            _draft(
-                QUEST_STARTED,
-                {
-                    **_quest_payload(
-                        assignment_id=assignment.id,
-                        character_id=plan.holder_id,
-                        quest_slug=quest.slug,
-                        quest_title=quest.title,
-                        character_kind=Character.Kind.NPC,
-                    ),
-                    "actor_id": plan.holder_id,
-                    "actor_name": world.characters[plan.holder_id].name,
-                    "template": template_slugs[plan.template_id],
-                    "origin": plan.origin_key,
-                    "objective": plan.steps[0].objective,
-                    "deadline_tick": plan.deadline_tick,
-                },
-                tick,
-                plan.holder_id,
-                world.characters[plan.holder_id].location_id,
-            )
-            for quest, plan, assignment in zip(quests, plans, assignments, strict=True)
-        ]
-    )
-    return quests
-
-
-def quests_tick_run(*, tick: int, seed: int, events: list[GameEvent]) -> None:
-    """The quest engine's share of a tick: advance steps on the tick's events and on time,
-    fail what is overdue, and every QUEST_EMERGENCE_EVERY_TICKS ticks start emergent quests."""
-    quests_advance(events=events, tick=tick, include_waits=True)
-    quests_fail_overdue(tick=tick)
-    every = settings.QUEST_EMERGENCE_EVERY_TICKS
-    if every and tick % every == 0:
-        emergent_quests_start(tick=tick, seed=seed)

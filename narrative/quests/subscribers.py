@@ -1,0 +1,34 @@
+"""Quest steps advanced by what happens in the world.
+
+Outside a tick (players' actions, answers to them), every published event is looked at
+right away. Inside a tick the `quests_tick` phase looks at all the tick's events at once,
+at `wait` steps whose time has come and at deadlines, and now and then starts emergent
+quests; the subscriber then stays out of the way, so the tick's per-batch cost does not grow.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from narrative.quests.emergent import emergent_quests_start
+from narrative.quests.services import quests_advance, quests_fail_overdue
+from world.events import ANY_EVENT, is_collecting, subscribe
+from world.models import GameEvent
+from world.tick import TickContext
+
+
+@subscribe(ANY_EVENT)
+def advance_quests(events: list[GameEvent]) -> None:
+    if is_collecting():
+        return
+    quests_advance(events=events, tick=max(event.tick for event in events))
+
+
+def quests_tick(context: TickContext) -> None:
+    """The quest engine's share of a tick: advance steps on the tick's events and on time,
+    fail what is overdue, and every QUEST_EMERGENCE_EVERY_TICKS ticks start emergent quests."""
+    quests_advance(events=list(context.events), tick=context.tick, include_waits=True)
+    quests_fail_overdue(tick=context.tick)
+    every = settings.QUEST_EMERGENCE_EVERY_TICKS
+    if every and context.tick % every == 0:
+        emergent_quests_start(tick=context.tick, seed=context.seed)
