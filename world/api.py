@@ -274,13 +274,16 @@ class ExitOutputSerializer(_IdSlugNameSerializer):
 
 
 class WorldStateApi(APIView):
-    """The player's immediate surroundings: the place, who and what is there, the exits, and
-    the latest events there (the same shapes as the WebSocket's `world_update`)."""
+    """The player's immediate surroundings: the place, who and what is there (the player
+    too), the exits, and the latest events there: exactly the data of the WebSocket's
+    `world_update`. The player's own character is `GET /api/auth/me`."""
 
     @extend_schema_serializer(component_name="WorldState")
     class OutputSerializer(serializers.Serializer):
         tick = serializers.IntegerField()
-        character = CharacterOutputSerializer()
+        event_id = serializers.IntegerField(
+            help_text="The event log's last id when this was read: catch up with GET /api/events?after=<event_id>."
+        )
         location = SurroundingLocationOutputSerializer()
         characters = PresentCharacterOutputSerializer(many=True)
         population = serializers.IntegerField()
@@ -294,7 +297,7 @@ class WorldStateApi(APIView):
         surroundings = player_surroundings(character=character)
         if surroundings["tick"] is None:
             raise _world_not_ready()
-        return Response(self.OutputSerializer({**surroundings, "character": character}).data)
+        return Response(self.OutputSerializer(surroundings).data)
 
 
 class WorldTimeApi(APIView):
