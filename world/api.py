@@ -22,6 +22,7 @@ from htrae.errors import DomainError
 from htrae.inputs import JsonInputSerializer
 from htrae.schema import error_responses
 from world import accounts, services
+from world.frame_schema import websocket_schema
 from world.models import Character
 from world.selectors import (
     player_character_get,
@@ -375,3 +376,14 @@ class EventListApi(APIView):
             next_url = replace_query_param(next_url, "limit", limit)
         body = {"results": page.events, "next": next_url, "last_id": last_id}
         return Response(self.OutputSerializer(body).data)
+
+
+class WebSocketSchemaApi(APIView):
+    """The WebSocket protocol as JSON Schema (world.frame_schema): public, like /api/schema/."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(exclude=True)  # a schema document, not an endpoint of the world
+    def get(self, request):
+        return Response(websocket_schema(), content_type="application/schema+json")

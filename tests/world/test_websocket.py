@@ -443,7 +443,8 @@ async def test_frames_reach_clients_while_the_shared_sync_thread_is_busy(world):
     holder = asyncio.ensure_future(sync_to_async(hold_the_sync_thread)())
     await asyncio.sleep(0.1)
     try:
-        frame = {"type": "notification", "data": {"message": "The bell tolls."}}
+        bell = {"event_id": 1, "tick": 0, "event_type": "BELL_RANG", "location_id": world["ash"].id}
+        frame = {"type": "notification", "tick": 0, "event_id": 1, "data": {**bell, "message": "The bell tolls."}}
         await get_channel_layer().group_send(location_group(world["ash"].id), frame_message(frame))
         assert await wren.receive_json_from(timeout=2) == frame
     finally:
