@@ -128,7 +128,10 @@ def test_the_origins_come_from_the_environment_and_may_open_the_websocket_too():
 
 
 def test_an_explicit_websocket_list_wins_over_the_cors_origins():
-    code = "import django; django.setup(); from django.conf import settings as s; import json; print(json.dumps(s.WEBSOCKET_ALLOWED_ORIGINS))"
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps(s.WEBSOCKET_ALLOWED_ORIGINS))"
+    )
     result = run_settings(
         code,
         CORS_ALLOWED_ORIGINS="http://localhost:5173",
