@@ -467,6 +467,7 @@ def test_events_shows_only_what_the_player_may_see(player_client, event_log):
     assert response.json() == {
         "results": [event_json(event) for event in event_log],
         "next": None,
+        "next_cursor": None,
         "last_id": event_log[-1].id,
     }
 
@@ -495,7 +496,7 @@ def test_paging_walks_through_every_visible_event_once(player_client, event_log,
         url, pages = body["next"], pages + 1
         if url:
             query = parse_qs(urlsplit(url).query)
-            assert query == {"after": [str(body["last_id"])], "limit": [str(limit)]}
+            assert query == {"cursor": [body["next_cursor"]], "limit": [str(limit)]}
         assert pages <= len(event_log)
 
     assert seen == [event.id for event in event_log]
@@ -506,7 +507,7 @@ def test_events_after_the_last_one_are_none(player_client, event_log):
 
     body = player_client.get(f"/api/events?after={after}").json()
 
-    assert body == {"results": [], "next": None, "last_id": after}
+    assert body == {"results": [], "next": None, "next_cursor": None, "last_id": after}
 
 
 def test_events_after_an_id(player_client, event_log):
@@ -525,7 +526,9 @@ def test_events_default_limit_is_100(player_client, world):
     body = player_client.get("/api/events").json()
 
     assert len(body["results"]) == 100
-    assert parse_qs(urlsplit(body["next"]).query) == {"after": [str(body["last_id"])], "limit": ["100"]}
+    assert parse_qs(urlsplit(body["next"]).query) == {"cursor": [body["next_cursor"]]}  # the query as sent, moved on
+    following = player_client.get(f"/api/events?cursor={body['next_cursor']}").json()
+    assert [event["tick"] for event in following["results"]] == list(range(100, 105))
 
 
 @pytest.mark.parametrize(
