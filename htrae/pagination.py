@@ -6,8 +6,9 @@ following page (the same query, with `cursor=`), `next_cursor` the cursor alone;
 on the last page. A list may add fields of its own (the event log adds `last_id`).
 
 A cursor is the position of the last result of its page (its sort keys), signed: a client
-cannot forge one, so what it holds is always a position this API gave, and a tampered or
-foreign cursor is a 400 naming `cursor`. Positions, not offsets: rows added or removed while a
+cannot forge one, so what it holds is always a position this API gave; a tampered or foreign
+cursor is a 404 `not_found` (no such page; DRF's own cursor pagination answers so, and any
+string is a well-formed cursor, so it is not a 400). Positions, not offsets: rows added or removed while a
 client pages never make it skip or repeat one (keyset pagination). A cursor belongs to its
 list (its `scope`, which includes the ordering where a list has several).
 """
@@ -25,6 +26,7 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from htrae.errors import DomainError
 from htrae.inputs import QueryIntegerField
 
 _SALT = "htrae.pagination"
@@ -36,10 +38,12 @@ class Page:
     next_position: list | None  # the sort keys of the last result, when more follow
 
 
-class CursorField(serializers.CharField):
-    """The `cursor` query parameter: a `next_cursor` this list gave; its value is the position."""
+_UNKNOWN = "No page has this cursor: use a `next_cursor` (or `next`) this list gave."
 
-    default_error_messages = {"invalid": "Not a cursor of this list: use the `next_cursor` (or `next`) it gave."}
+
+class CursorField(serializers.CharField):
+    """The `cursor` query parameter: a `next_cursor` this list gave; its value is the position
+    (a 404 `not_found` for any other text)."""
 
     def __init__(self, *, scope: str, **kwargs):
         self.scope = scope
@@ -49,26 +53,19 @@ class CursorField(serializers.CharField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data) -> list:
-        text = super().to_internal_value(data)
-        try:
-            position = signing.loads(text, salt=f"{_SALT}:{self.scope}")
-        except signing.BadSignature:
-            self.fail("invalid")
-        if not isinstance(position, list):
-            self.fail("invalid")
-        return position
-
-
-_INVALID = CursorField.default_error_messages["invalid"]
+        return cursor_decode(super().to_internal_value(data), scope=self.scope)
 
 
 def cursor_decode(text: str, *, scope: str) -> list:
-    """The position in a cursor of the list `scope`; a 400 naming `cursor` for any other text
-    (for a list whose scope depends on other parameters, decoded in its serializer's validate())."""
+    """The position in a cursor of the list `scope` (for a list whose scope depends on other
+    parameters, call it from its serializer's validate())."""
     try:
-        return CursorField(scope=scope).to_internal_value(text)
-    except serializers.ValidationError as error:
-        raise serializers.ValidationError({"cursor": [_INVALID]}) from error
+        position = signing.loads(text, salt=f"{_SALT}:{scope}")
+    except signing.BadSignature:
+        position = None
+    if not isinstance(position, list):
+        raise DomainError(_UNKNOWN, code="not_found", status_code=404)
+    return position
 
 
 def cursor_encode(position: list, *, scope: str) -> str:
@@ -97,8 +94,8 @@ def queryset_page(queryset: QuerySet, *, ordering: Sequence[str], after: list | 
 
 def _past(queryset: QuerySet, ordering: Sequence[str], position: list) -> Q:
     """Rows after `position` in `ordering`: (a > x) or (a = x and b > y) or ... ('<' where descending)."""
-    if len(position) != len(ordering):
-        raise serializers.ValidationError({"cursor": [_INVALID]})
+    if len(position) != len(ordering):  # signed by this list, so never; but never a 500 either
+        raise DomainError(_UNKNOWN, code="not_found", status_code=404)
     model = queryset.model
     values = [
         model._meta.get_field(field.lstrip("-")).to_python(value)

@@ -63,7 +63,7 @@ class FactionListApi(APIView):
         parameters=[InputSerializer],
         responses={
             200: page_serializer("FactionPage", FactionOutputSerializer(many=True)),
-            **error_responses(400, 401),
+            **error_responses(400, 401, 404),
         },
         operation_id="factions_list",
     )
@@ -127,7 +127,10 @@ class LoreListApi(APIView):
 
     @extend_schema(
         parameters=[InputSerializer],
-        responses={200: page_serializer("LorePage", LoreEntryOutputSerializer(many=True)), **error_responses(400, 401)},
+        responses={
+            200: page_serializer("LorePage", LoreEntryOutputSerializer(many=True)),
+            **error_responses(400, 401, 404),
+        },
         operation_id="lore_list",
     )
     def get(self, request):

@@ -1,7 +1,7 @@
 """One pagination shape for every list of the API (htrae.pagination): `results`, `next`,
 `next_cursor`; `cursor` and `limit` to ask. Each list walked one row a page gives what one big
 page gives, in the same order, each row once; a cursor that is forged, tampered with or from
-another list is a 400 naming `cursor`; the OpenAPI schema says so for every list, and has no
+another list is a 404 `not_found` (no such page); the OpenAPI schema says so for every list, and has no
 bare list left."""
 
 from urllib.parse import parse_qs, urlsplit
@@ -128,7 +128,7 @@ def test_walking_a_list_one_row_a_page_gives_the_whole_list_once(lists, name):
 
 
 @pytest.mark.parametrize("name", list(list_urls(PlayerFactory.build(id=1))))
-def test_a_forged_tampered_or_foreign_cursor_is_a_400_naming_it(lists, name):
+def test_a_forged_tampered_or_foreign_cursor_finds_no_page(lists, name):
     client, urls = lists["client"], list_urls(lists["player"])
     url = urls[name]
     genuine = client.get(with_query(url, limit=1)).json()["next_cursor"]
@@ -137,10 +137,12 @@ def test_a_forged_tampered_or_foreign_cursor_is_a_400_naming_it(lists, name):
     tampered = genuine[:-3] + ("AAA" if not genuine.endswith("AAA") else "BBB")
     position_of_another_list = cursor_encode([1, 2, 3, 4, 5, 6], scope="some-other-list")
 
-    for cursor in ("forged", tampered, foreign, position_of_another_list, ""):
+    for cursor in ("forged", tampered, foreign, position_of_another_list):
         response = client.get(with_query(url, cursor=cursor))
-        assert response.status_code == 400, (cursor, response.content)
-        assert set(response.json()["errors"]) == {"cursor"}
+        assert response.status_code == 404, (cursor, response.content)
+        assert response.json()["code"] == "not_found"
+    empty = client.get(with_query(url, cursor=""))  # not even a cursor: bad input
+    assert empty.status_code == 400 and set(empty.json()["errors"]) == {"cursor"}
 
 
 def test_events_keep_after_and_a_cursor_wins_over_it(lists):
