@@ -48,7 +48,7 @@ def test_the_error_codes_are_those_docs_websocket_md_lists():
     )
     documented -= {"code"}
 
-    assert set(ERROR_CODES) - {"no_character"} == documented
+    assert set(ERROR_CODES) == documented
 
 
 # Frames the server refuses for their shape (not for the world's state) are not client frames.
