@@ -203,27 +203,31 @@ class Coalescer:
         self.name = name
         self.lock = threading.Lock()
         self.items: list = []
-        self.scheduled = False
+        self.scheduled_on: asyncio.AbstractEventLoop | None = None  # the loop a flush is due on
 
     def add(self, items) -> bool:
         loop = server_loop()
         if loop is None or not loop.is_running():
             return False
         with self.lock:
+            if self.scheduled_on is not None and self.scheduled_on is not loop:
+                # A flush was due on a server that has stopped since: it will never run, and
+                # what it held went with that server. Start afresh on this one.
+                self.items, self.scheduled_on = [], None
             self.items.extend(items)
-            if self.scheduled:
+            if self.scheduled_on is loop:
                 return True
-            self.scheduled = True
+            self.scheduled_on = loop
         try:
             loop.call_soon_threadsafe(loop.call_later, self.delay, start_in_worker_thread, loop, self.flush, self.name)
         except RuntimeError:  # the loop closed in between: nothing will run anyway
             with self.lock:
-                self.scheduled = False
+                self.scheduled_on = None
         return True
 
     def flush(self) -> None:
         """Hand over what has gathered (in a worker thread; it may read the database)."""
         with self.lock:
-            items, self.items, self.scheduled = self.items, [], False
+            items, self.items, self.scheduled_on = self.items, [], None
         if items:
             self.flush_items(items)

@@ -72,9 +72,20 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # WebSocket handshakes are accepted only from these origins, matched by scheme, host and port
 # (htrae/asgi.py). Default: every allowed host on the serving port, over http and https, the
-# same hosts over https on its default port (behind a TLS-terminating proxy), and
-# CSRF_TRUSTED_ORIGINS.
+# same hosts over https on its default port (behind a TLS-terminating proxy),
+# CSRF_TRUSTED_ORIGINS and CORS_ALLOWED_ORIGINS.
 SERVING_PORT = env.int("PORT", default=8000)
+
+
+# Browser apps on other origins (a frontend's dev server, say http://localhost:5173) allowed to
+# call the REST API: exact scheme://host[:port] values, matched like the WebSocket's. Default:
+# none. They may open the WebSocket too (WEBSOCKET_ALLOWED_ORIGINS' default includes them).
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+# Cross-origin clients authenticate with their token (Authorization header), never the
+# session cookie: a page elsewhere must not act with a logged-in browser's cookies.
+CORS_ALLOW_CREDENTIALS = False
+CORS_PREFLIGHT_MAX_AGE = env.int("CORS_PREFLIGHT_MAX_AGE", default=86400)
 
 
 def _default_websocket_origins() -> list[str]:
@@ -83,7 +94,8 @@ def _default_websocket_origins() -> list[str]:
         if host == "*" or host.startswith("."):
             continue  # a wildcard is no origin: list such origins in WEBSOCKET_ALLOWED_ORIGINS
         origins += [f"http://{host}:{SERVING_PORT}", f"https://{host}:{SERVING_PORT}", f"https://{host}"]
-    return origins + [origin for origin in CSRF_TRUSTED_ORIGINS if "*" not in origin]
+    trusted = [origin for origin in CSRF_TRUSTED_ORIGINS if "*" not in origin]
+    return list(dict.fromkeys(origins + trusted + CORS_ALLOWED_ORIGINS))
 
 
 WEBSOCKET_ALLOWED_ORIGINS = env.list("WEBSOCKET_ALLOWED_ORIGINS", default=_default_websocket_origins())
@@ -105,6 +117,7 @@ INSTALLED_APPS = [
     "channels",
     "django_celery_beat",
     "axes",
+    "corsheaders",
     "htrae",
     "world",
     "spectra",
@@ -115,6 +128,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that answers on its own (an outage's 503, a 404): those answers carry
+    # the CORS headers too, and a preflight OPTIONS is answered here, without authentication.
+    "corsheaders.middleware.CorsMiddleware",
     # PostgreSQL or Redis down: 503, not 500 (htrae/outage.py).
     "htrae.outage.OutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -1,10 +1,12 @@
-"""Top-level URLs: the admin, the REST API under /api/, and its OpenAPI schema and docs."""
+"""Top-level URLs: the admin, the REST API under /api/, its OpenAPI schema and docs, and the
+WebSocket's JSON Schema."""
 
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from htrae.health import HealthApi
+from world.api import WebSocketSchemaApi
 from world.views import index
 
 admin.site.site_header = "Htrae world administration"
@@ -16,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/health", HealthApi.as_view(), name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/websocket.json", WebSocketSchemaApi.as_view(), name="websocket-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/", include("world.urls")),
     path("api/", include("spectra.urls")),

@@ -7,15 +7,15 @@ An unknown character is a 404 `unknown_character` on both endpoints.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from htrae.designers import DESIGNERS_GROUP
 from htrae.errors import DomainError
-from htrae.inputs import JsonInputSerializer, QueryIntegerField, query_input
+from htrae.inputs import JsonInputSerializer, query_input
+from htrae.pagination import Page, cursor_decode, cursor_scope, limit_field, page_body, page_serializer, queryset_page
 from htrae.schema import error_responses
 from memory import services
 from memory.models import IMPORTANCE_MAX, IMPORTANCE_MIN, Memory
@@ -91,13 +91,6 @@ class MemoryCreateApi(APIView):
         return Response(MemoryOutputSerializer(memory).data, status=status.HTTP_201_CREATED)
 
 
-class MemoryCursorPagination(CursorPagination):
-    page_size = 20
-    page_size_query_param = "limit"
-    max_page_size = 100
-    ordering = ("-timestamp", "-id")
-
-
 class CharacterMemoryListApi(APIView):
     """A character's memories, filtered, newest first (or by importance, or by relevance to
     `query` in the manner of Generative Agents: recency, importance and relevance; then the
@@ -118,17 +111,16 @@ class CharacterMemoryListApi(APIView):
             max_length=200, required=False, help_text="Words the memory holds; with `relevance`, what to recall."
         )
         ordering = serializers.ChoiceField(choices=ORDERINGS, default="-timestamp", required=False)
-        limit = QueryIntegerField(min_value=1, max_value=100, default=20, required=False)
-        cursor = serializers.CharField(required=False, help_text="The `next`/`previous` link's cursor.")
+        limit = limit_field(default=20, maximum=100)
+        cursor = serializers.CharField(required=False, max_length=1000, help_text="The previous page's `next_cursor`.")
 
-    _Page = inline_serializer(
-        "MemoryPage",
-        fields={
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": MemoryOutputSerializer(many=True),
-        },
-    )
+        def validate(self, attrs):
+            # A cursor belongs to one ordering: its position is in that ordering's keys.
+            if "cursor" in attrs:
+                attrs["cursor"] = cursor_decode(attrs["cursor"], scope=_memories_scope(attrs["ordering"]))
+            return attrs
+
+    _Page = page_serializer("MemoryPage", MemoryOutputSerializer(many=True))
 
     @extend_schema(
         parameters=[FilterSerializer],
@@ -140,16 +132,20 @@ class CharacterMemoryListApi(APIView):
         filters = self.FilterSerializer(data=query_input(request))
         filters.is_valid(raise_exception=True)
         params = dict(filters.validated_data)
-        ordering, limit = params.pop("ordering"), params.pop("limit")
-        params.pop("cursor", None)
+        ordering, limit, after = params.pop("ordering"), params.pop("limit"), params.pop("cursor", None)
         character = _character_for(user=request.user, character_id=character_id)
-        if ordering == "relevance":
+        scope = _memories_scope(ordering)
+        if ordering == "relevance":  # the best `limit`, ranked in Python: one page only
             query = params.pop("query", None)
             memories = memory_list(character=character, **params)
             ranked = memories_rank(memories=memories, query=query, now=world_now_get().world_time, limit=limit)
-            body = {"next": None, "previous": None, "results": MemoryOutputSerializer(ranked, many=True).data}
-            return Response(body)
-        paginator = MemoryCursorPagination()
-        paginator.ordering = (ordering, "-id" if ordering.startswith("-") else "id")
-        page = paginator.paginate_queryset(memory_list(character=character, **params), request, view=self)
-        return paginator.get_paginated_response(MemoryOutputSerializer(page, many=True).data)
+            page = Page(results=ranked, next_position=None)
+        else:
+            keys = (ordering, "-id" if ordering.startswith("-") else "id")
+            page = queryset_page(memory_list(character=character, **params), ordering=keys, after=after, limit=limit)
+        results = MemoryOutputSerializer(page.results, many=True).data
+        return Response(page_body(request, page, scope=scope, results=results))
+
+
+def _memories_scope(ordering: str) -> str:
+    return cursor_scope("memories", ordering)

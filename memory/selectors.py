@@ -146,11 +146,17 @@ def memories_rank(*, memories: QuerySet[Memory], query: str | None, now: datetim
     return [by_id[memory_id] for memory_id in best]
 
 
+BELIEF_ORDER = ("-confidence", "-tick", "-id")  # surest first, then latest
+
+
+def beliefs_current_qs(*, character: Character) -> QuerySet[Belief]:
+    """A character's current beliefs, unordered (the caller pages them in BELIEF_ORDER)."""
+    return Belief.objects.filter(character=character, is_current=True)
+
+
 def beliefs_current(*, character: Character, limit: int = 50) -> list[Belief]:
     """A character's current beliefs, surest first (one query, by the current-belief index)."""
-    return list(
-        Belief.objects.filter(character=character, is_current=True).order_by("-confidence", "-tick", "-id")[:limit]
-    )
+    return list(beliefs_current_qs(character=character).order_by(*BELIEF_ORDER)[:limit])
 
 
 def beliefs_touching(*, character: Character, text: str, limit: int = 2) -> list[Belief]:

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from htrae.errors import DomainError
 from htrae.inputs import ID_MAX, QueryIntegerField, query_input
+from htrae.pagination import (
+    CursorField,
+    cursor_decode,
+    cursor_scope,
+    limit_field,
+    list_page,
+    page_body,
+    page_serializer,
+    queryset_page,
+)
 from htrae.schema import error_responses
 from narrative.conversations.selectors import conversations_visible_qs, conversations_with_lines
 from narrative.factions.relations import Stance
@@ -48,13 +56,29 @@ class FactionOutputSerializer(serializers.Serializer):
 
 
 class FactionListApi(APIView):
-    """Every faction and how it regards each of the others right now."""
+    """Every faction and how it regards each of the others right now, by name."""
+
+    class InputSerializer(serializers.Serializer):
+        limit = limit_field(default=50, maximum=100)
+        cursor = CursorField(scope="factions")
 
     @extend_schema(
-        responses={200: FactionOutputSerializer(many=True), **error_responses(401)}, operation_id="factions_list"
+        parameters=[InputSerializer],
+        responses={
+            200: page_serializer("FactionPage", FactionOutputSerializer(many=True)),
+            **error_responses(400, 401, 404),
+        },
+        operation_id="factions_list",
     )
     def get(self, request):
-        return Response(FactionOutputSerializer(factions_list(), many=True).data)
+        params = self.InputSerializer(data=query_input(request))
+        params.is_valid(raise_exception=True)
+        after, limit = params.validated_data.get("cursor"), params.validated_data["limit"]
+        page = list_page(
+            factions_list(), key=lambda view: (view.faction.name, view.faction.id), after=after, limit=limit
+        )
+        results = FactionOutputSerializer(page.results, many=True).data
+        return Response(page_body(request, page, scope="factions", results=results))
 
 
 class FactionDetailApi(APIView):
@@ -101,19 +125,15 @@ class LoreListApi(APIView):
     class InputSerializer(serializers.Serializer):
         search = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
         category = serializers.ChoiceField(choices=LoreEntry.Category.choices, required=False)
-        page = QueryIntegerField(min_value=1, max_value=1_000_000, default=1)
-        page_size = QueryIntegerField(min_value=1, max_value=100, default=20)
-
-    @extend_schema_serializer(component_name="LorePage")
-    class OutputSerializer(serializers.Serializer):
-        count = serializers.IntegerField()
-        next = serializers.URLField(allow_null=True)
-        previous = serializers.URLField(allow_null=True)
-        results = LoreEntryOutputSerializer(many=True)
+        limit = limit_field(default=20, maximum=100)
+        cursor = CursorField(scope="lore")
 
     @extend_schema(
         parameters=[InputSerializer],
-        responses={200: OutputSerializer, **error_responses(400, 401)},
+        responses={
+            200: page_serializer("LorePage", LoreEntryOutputSerializer(many=True)),
+            **error_responses(400, 401, 404),
+        },
         operation_id="lore_list",
     )
     def get(self, request):
@@ -126,17 +146,9 @@ class LoreListApi(APIView):
             search=data["search"].strip(),
             category=data.get("category", ""),
         )
-        page, size = data["page"], data["page_size"]
-        count = entries.count()
-        results = list(entries[(page - 1) * size : page * size])
-        url = request.build_absolute_uri()
-        body = {
-            "count": count,
-            "next": replace_query_param(url, "page", page + 1) if page * size < count else None,
-            "previous": replace_query_param(url, "page", page - 1) if page > 1 else None,
-            "results": results,
-        }
-        return Response(self.OutputSerializer(body).data)
+        page = queryset_page(entries, ordering=("title", "id"), after=data.get("cursor"), limit=data["limit"])
+        results = LoreEntryOutputSerializer(page.results, many=True).data
+        return Response(page_body(request, page, scope="lore", results=results))
 
 
 class LoreDetailApi(APIView):
@@ -205,10 +217,21 @@ class CharacterQuestListApi(APIView):
     @extend_schema_serializer(component_name="CharacterQuestListInput")
     class InputSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=QUEST_LIST_STATUSES, default=QuestAssignment.Status.ACTIVE)
+        limit = limit_field(default=50, maximum=100)
+        cursor = serializers.CharField(required=False, max_length=1000, help_text="The previous page's `next_cursor`.")
+
+        def validate(self, attrs):
+            # A cursor belongs to the list of one status: those lists are in different orders.
+            if "cursor" in attrs:
+                attrs["cursor"] = cursor_decode(attrs["cursor"], scope=_quests_scope(attrs["status"]))
+            return attrs
 
     @extend_schema(
         parameters=[InputSerializer],
-        responses={200: CharacterQuestOutputSerializer(many=True), **error_responses(400, 401, 403, 404)},
+        responses={
+            200: page_serializer("CharacterQuestPage", CharacterQuestOutputSerializer(many=True)),
+            **error_responses(400, 401, 403, 404),
+        },
         operation_id="character_quests_list",
     )
     def get(self, request, character_id: int):
@@ -221,8 +244,23 @@ class CharacterQuestListApi(APIView):
             raise DomainError(
                 "You may read only your own character's quests.", code="permission_denied", status_code=403
             )
-        assignments = character_quests_list(character_id=character_id, status=params.validated_data["status"])
-        return Response(CharacterQuestOutputSerializer(assignments, many=True).data)
+        status, after = params.validated_data["status"], params.validated_data.get("cursor")
+        scope = _quests_scope(status)
+        assignments = character_quests_list(character_id=character_id, status=status)
+        page = list_page(assignments, key=_quest_order(status), after=after, limit=params.validated_data["limit"])
+        results = CharacterQuestOutputSerializer(page.results, many=True).data
+        return Response(page_body(request, page, scope=scope, results=results))
+
+
+def _quests_scope(status: str) -> str:
+    return cursor_scope("quests", status)
+
+
+def _quest_order(status: str):
+    """The order of `character_quests_list` as a key: offers newest first, assignments latest changed first."""
+    if status == QUEST_OFFERED:
+        return lambda offer: (-offer.quest.created_tick, offer.quest.title, offer.quest.id)
+    return lambda held: (-held.updated_at.timestamp(), -held.id)
 
 
 # --- Conversations ---------------------------------------------------------------------------
@@ -260,11 +298,7 @@ class ConversationOutputSerializer(serializers.Serializer):
     lines = ConversationLineOutputSerializer(many=True, help_text="The latest lines, oldest first.")
 
 
-class ConversationCursorPagination(CursorPagination):
-    page_size = 20
-    page_size_query_param = "limit"
-    max_page_size = 100
-    ordering = ("-id",)  # the newest conversation first; ids never change, so cursors hold
+CONVERSATIONS_SCOPE = "conversations"
 
 
 class ConversationListApi(APIView):
@@ -276,9 +310,9 @@ class ConversationListApi(APIView):
     @extend_schema_serializer(component_name="ConversationListInput")
     class InputSerializer(serializers.Serializer):
         place = QueryIntegerField(min_value=1, max_value=ID_MAX, required=False, help_text="A location's id.")
-        limit = QueryIntegerField(min_value=1, max_value=100, default=20, help_text="Conversations per page.")
+        limit = limit_field(default=20, maximum=100)
         lines = QueryIntegerField(min_value=1, max_value=200, default=50, help_text="Latest lines per conversation.")
-        cursor = serializers.CharField(required=False, help_text="The `next`/`previous` link's cursor.")
+        cursor = CursorField(scope=CONVERSATIONS_SCOPE)
 
         def get_fields(self):
             # `with` is a Python keyword, so it cannot be declared as a class attribute.
@@ -288,15 +322,12 @@ class ConversationListApi(APIView):
             )
             return fields
 
-    @extend_schema_serializer(component_name="ConversationPage")
-    class OutputSerializer(serializers.Serializer):
-        next = serializers.URLField(allow_null=True)
-        previous = serializers.URLField(allow_null=True)
-        results = ConversationOutputSerializer(many=True)
-
     @extend_schema(
         parameters=[InputSerializer],
-        responses={200: OutputSerializer, **error_responses(400, 401, 404, codes={404: ["no_character"]})},
+        responses={
+            200: page_serializer("ConversationPage", ConversationOutputSerializer(many=True)),
+            **error_responses(400, 401, 404, codes={404: ["no_character", "not_found"]}),
+        },
         operation_id="conversations_list",
     )
     def get(self, request):
@@ -309,8 +340,8 @@ class ConversationListApi(APIView):
         conversations = conversations_visible_qs(
             character=character, with_id=data.get("with"), place_id=data.get("place")
         )
-        paginator = ConversationCursorPagination()
-        page = paginator.paginate_queryset(conversations, request, view=self)
-        results = conversations_with_lines(conversations=page, per_conversation=data["lines"])
-        body = {"next": paginator.get_next_link(), "previous": paginator.get_previous_link(), "results": results}
-        return Response(self.OutputSerializer(body).data)
+        # newest first: ids never change, so a cursor holds while conversations are added
+        page = queryset_page(conversations, ordering=("-id",), after=data.get("cursor"), limit=data["limit"])
+        results = conversations_with_lines(conversations=page.results, per_conversation=data["lines"])
+        body = ConversationOutputSerializer(results, many=True).data
+        return Response(page_body(request, page, scope=CONVERSATIONS_SCOPE, results=body))

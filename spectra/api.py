@@ -8,13 +8,17 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from htrae.errors import DomainError
-from htrae.inputs import QueryIntegerField, query_input
+from htrae.inputs import query_input
+from htrae.pagination import CursorField, limit_field, page_body, page_serializer, queryset_page
 from htrae.schema import error_responses
-from memory.selectors import belief_citations, beliefs_current
-from spectra.selectors import HISTORY_LIMIT, emotion_history_list, spectra_get, spectra_status_get
+from memory.selectors import BELIEF_ORDER, belief_citations, beliefs_current_qs
+from spectra.selectors import HISTORY_LIMIT, emotion_history_qs, spectra_get, spectra_status_get
+
+HISTORY_SCOPE = "spectra-history"
 
 
 def _no_spectra() -> DomainError:
@@ -100,7 +104,8 @@ class SpectraHistoryApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         since = serializers.DateTimeField(required=False, help_text="ISO 8601; default: 24 hours ago.")
-        limit = QueryIntegerField(required=False, min_value=1, max_value=HISTORY_LIMIT, default=HISTORY_LIMIT)
+        limit = limit_field(default=HISTORY_LIMIT, maximum=HISTORY_LIMIT)
+        cursor = CursorField(scope=HISTORY_SCOPE)
 
     @extend_schema_serializer(component_name="EmotionSample")
     class SampleSerializer(serializers.Serializer):
@@ -117,9 +122,10 @@ class SpectraHistoryApi(APIView):
     @extend_schema(
         parameters=[InputSerializer],
         responses={
-            200: inline_serializer(
+            200: page_serializer(
                 "SpectraHistoryPage",
-                fields={"since": serializers.DateTimeField(), "samples": SampleSerializer(many=True)},
+                SampleSerializer(many=True),
+                since=serializers.DateTimeField(help_text="The start of the arc (the next page keeps it)."),
             ),
             **error_responses(400, 401, 404, codes={404: ["no_spectra"]}),
         },
@@ -131,14 +137,21 @@ class SpectraHistoryApi(APIView):
         spectra = spectra_get()
         if spectra is None:
             raise _no_spectra()
-        since = query.validated_data.get("since") or timezone.now() - timedelta(hours=24)
-        samples = emotion_history_list(character=spectra, since=since, limit=query.validated_data["limit"])
-        return Response(
-            {
-                "since": serializers.DateTimeField().to_representation(since),
-                "samples": self.SampleSerializer(samples, many=True).data,
-            }
+        data = query.validated_data
+        since = data.get("since") or timezone.now() - timedelta(hours=24)
+        page = queryset_page(
+            emotion_history_qs(character=spectra, since=since),
+            ordering=("timestamp", "id"),
+            after=data.get("cursor"),
+            limit=data["limit"],
         )
+        since_text = serializers.DateTimeField().to_representation(since)
+        results = self.SampleSerializer(page.results, many=True).data
+        # The next page starts where this one began, not 24 hours before whenever it is asked for.
+        body = page_body(request, page, scope=HISTORY_SCOPE, results=results, since=since_text)
+        if body["next"]:
+            body["next"] = replace_query_param(body["next"], "since", since_text)
+        return Response(body)
 
 
 class SpectraBeliefsApi(APIView):
@@ -163,18 +176,31 @@ class SpectraBeliefsApi(APIView):
             fields={"id": serializers.IntegerField(), "content": serializers.CharField()},
         )
 
+    class InputSerializer(serializers.Serializer):
+        limit = limit_field(default=50, maximum=100)
+        cursor = CursorField(scope="spectra-beliefs")
+
     @extend_schema(
+        parameters=[InputSerializer],
         responses={
-            200: inline_serializer("SpectraBeliefs", fields={"beliefs": BeliefSerializer(many=True)}),
-            **error_responses(401, 404, codes={404: ["no_spectra"]}),
+            200: page_serializer("SpectraBeliefs", BeliefSerializer(many=True)),
+            **error_responses(400, 401, 404, codes={404: ["no_spectra"]}),
         },
         operation_id="spectra_beliefs",
     )
     def get(self, request):
+        query = self.InputSerializer(data=query_input(request))
+        query.is_valid(raise_exception=True)
         spectra = spectra_get()
         if spectra is None:
             raise _no_spectra()
-        beliefs = beliefs_current(character=spectra)
+        page = queryset_page(
+            beliefs_current_qs(character=spectra),
+            ordering=BELIEF_ORDER,
+            after=query.validated_data.get("cursor"),
+            limit=query.validated_data["limit"],
+        )
+        beliefs = page.results
         cited = belief_citations(beliefs=beliefs)
         rows = [
             {
@@ -183,4 +209,6 @@ class SpectraBeliefsApi(APIView):
             }
             for belief in beliefs
         ]
-        return Response({"beliefs": self.BeliefSerializer(rows, many=True).data})
+        return Response(
+            page_body(request, page, scope="spectra-beliefs", results=self.BeliefSerializer(rows, many=True).data)
+        )

@@ -66,6 +66,7 @@ def answer_players(events: list[GameEvent]) -> None:
                 location_id=line.location_id,
                 tick=line.tick,
                 in_reply_to=line.id,
+                in_reply_to_request_id=line.payload.get("request_id"),
             )
         )
 

@@ -45,6 +45,7 @@ def reply_to_player(
     location_id: int,
     tick: int,
     in_reply_to: int | None = None,
+    in_reply_to_request_id: str | None = None,
     close_channel_pools: bool = False,
 ) -> GameEvent | None:
     """Have Spectra or an NPC answer what a player said at `location_id`; returns the event,
@@ -93,7 +94,8 @@ def reply_to_player(
         "listener_name": player.name,
         "location_name": speaker.location.name,
         "text": text,
-        "in_reply_to": in_reply_to,
+        "in_reply_to": in_reply_to,  # the line's event id
+        "in_reply_to_request_id": in_reply_to_request_id,  # the speaker's client's id for it
         "provider": provider.name,
     }
     return retrying(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+from django.db.models import QuerySet
+
 from spectra.appraisal import Rule, RuleBook, Standard
 from spectra.emotion import baseline_from_personality, feeling_from_json, intensity, mood_ring
 from spectra.models import AppraisalRule, EmotionSample, SpectraGoal, SpectraMind
@@ -117,11 +119,9 @@ def spectra_status_get() -> dict | None:
     }
 
 
-def emotion_history_list(*, character: Character, since: datetime, limit: int = HISTORY_LIMIT) -> list[dict]:
-    """A character's emotional arc since a moment, oldest first."""
-    samples = EmotionSample.objects.filter(character=character, timestamp__gte=since).order_by("timestamp", "id")
-    return list(
-        samples.values(
-            "tick", "world_time", "timestamp", "mood", "pleasure", "arousal", "dominance", "intensity", "cause"
-        )[:limit]
+def emotion_history_qs(*, character: Character, since: datetime) -> QuerySet:
+    """A character's emotional arc since a moment, one row per sample (with its `id`), for
+    paging oldest first by (`timestamp`, `id`)."""
+    return EmotionSample.objects.filter(character=character, timestamp__gte=since).values(
+        "id", "tick", "world_time", "timestamp", "mood", "pleasure", "arousal", "dominance", "intensity", "cause"
     )

@@ -18,6 +18,7 @@ def reply_to_player(
     location_id: int,
     tick: int,
     in_reply_to: int | None = None,
+    in_reply_to_request_id: str | None = None,
 ) -> None:
     """Answer a player (see `spectra.replies.reply_to_player`)."""
     replies.reply_to_player(
@@ -27,6 +28,7 @@ def reply_to_player(
         location_id=location_id,
         tick=tick,
         in_reply_to=in_reply_to,
+        in_reply_to_request_id=in_reply_to_request_id,
         # In a worker each send runs on a fresh event loop: close its Redis pools after. Called
         # directly (the server's thread, inline), the sends share the caller's loop: keep them.
         close_channel_pools=not self.request.called_directly,

@@ -62,6 +62,38 @@ def full_text_relevance(settings):
     settings.MEMORY_RELEVANCE_BACKEND = "fulltext"
 
 
+@pytest.fixture(autouse=True)
+def websocket_frames_follow_the_schema(monkeypatch):
+    """Every frame a test's WebsocketCommunicator receives must be valid against the
+    protocol's JSON Schema (GET /api/schema/websocket.json), and so must every action the
+    server acknowledged: a client that trusts the schema is never refused for its shape,
+    and never surprised by a frame."""
+    from channels.testing import WebsocketCommunicator
+
+    from tests.frames import frame_check, parsed, server_frame_check
+
+    receive_from, send_to = WebsocketCommunicator.receive_from, WebsocketCommunicator.send_to
+
+    async def checked_send(self, text_data=None, bytes_data=None):
+        frame = parsed(text_data)
+        if isinstance(frame, dict) and isinstance(frame.get("request_id"), str):
+            self.__dict__.setdefault("htrae_sent", {})[frame["request_id"]] = frame
+        await send_to(self, text_data=text_data, bytes_data=bytes_data)
+
+    async def checked_receive(self, timeout=1):
+        text = await receive_from(self, timeout)
+        frame = parsed(text)
+        server_frame_check(frame)
+        if frame["type"] == "ack" and not frame["data"].get("replayed"):
+            sent = self.__dict__.get("htrae_sent", {}).get(frame["request_id"])
+            assert sent is not None, f"an ack for {frame['request_id']!r}, which this client never sent"
+            frame_check(sent, "client_frame")
+        return text
+
+    monkeypatch.setattr(WebsocketCommunicator, "send_to", checked_send)
+    monkeypatch.setattr(WebsocketCommunicator, "receive_from", checked_receive)
+
+
 @pytest.fixture
 def in_memory_channel_layer(settings):
     """WebSocket tests run on the in-memory layer in every mode, so they do not depend on

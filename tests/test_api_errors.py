@@ -74,7 +74,7 @@ def test_a_form_body_to_a_json_endpoint_is_a_json_415(api_client, settings, debu
     assert response.json()["code"] == "unsupported_media_type"
 
 
-@pytest.mark.parametrize("path", ["/api/lore?category=", "/api/spectra/history?since=", "/api/lore?page=2.0"])
+@pytest.mark.parametrize("path", ["/api/lore?category=", "/api/spectra/history?since=", "/api/lore?limit=2.0"])
 def test_an_empty_or_loose_query_value_is_refused_naming_it(api_client, path):
     api_client.force_authenticate(PlayerFactory().user)
 

@@ -15,13 +15,14 @@ from rest_framework import serializers, status
 from rest_framework.fields import empty
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from htrae.errors import DomainError
-from htrae.inputs import ID_MAX, JsonInputSerializer
+from htrae.inputs import ID_MAX, JsonInputSerializer, query_input
+from htrae.pagination import CursorField, Page, limit_field, page_body, page_serializer
 from htrae.schema import error_responses
 from world import accounts, services
+from world.frame_schema import websocket_schema
 from world.models import Character
 from world.selectors import (
     player_character_get,
@@ -274,13 +275,16 @@ class ExitOutputSerializer(_IdSlugNameSerializer):
 
 
 class WorldStateApi(APIView):
-    """The player's immediate surroundings: the place, who and what is there, the exits, and
-    the latest events there (the same shapes as the WebSocket's `world_update`)."""
+    """The player's immediate surroundings: the place, who and what is there (the player
+    too), the exits, and the latest events there: exactly the data of the WebSocket's
+    `world_update`. The player's own character is `GET /api/auth/me`."""
 
     @extend_schema_serializer(component_name="WorldState")
     class OutputSerializer(serializers.Serializer):
         tick = serializers.IntegerField()
-        character = CharacterOutputSerializer()
+        event_id = serializers.IntegerField(
+            help_text="The event log's last id when this was read: catch up with GET /api/events?after=<event_id>."
+        )
         location = SurroundingLocationOutputSerializer()
         characters = PresentCharacterOutputSerializer(many=True)
         population = serializers.IntegerField()
@@ -294,7 +298,7 @@ class WorldStateApi(APIView):
         surroundings = player_surroundings(character=character)
         if surroundings["tick"] is None:
             raise _world_not_ready()
-        return Response(self.OutputSerializer({**surroundings, "character": character}).data)
+        return Response(self.OutputSerializer(surroundings).data)
 
 
 class WorldTimeApi(APIView):
@@ -322,6 +326,9 @@ class WorldTimeApi(APIView):
         return Response(self.OutputSerializer(world_time).data)
 
 
+EVENTS_SCOPE = "events"
+
+
 class _QueryIntegerField(serializers.IntegerField):
     """An integer written plainly. DRF's IntegerField would also take "5.0", and read an
     empty value ("?after=") as absent; both are refused here."""
@@ -337,34 +344,48 @@ class _QueryIntegerField(serializers.IntegerField):
 
 class EventListApi(APIView):
     """The events the player may see (at their location, world-wide, or their own) after an
-    id, oldest first: how a client catches up on what it missed."""
+    id, oldest first: how a client catches up on what it missed. `after` is the first page's
+    position (an event id, e.g. a frame's `event_id`); `last_id` is where to poll from next."""
 
     class InputSerializer(serializers.Serializer):
+        # Ids are 64-bit: a larger `after` would overflow the database's integer.
         after = _QueryIntegerField(min_value=0, max_value=ID_MAX, default=0)
-        limit = _QueryIntegerField(min_value=1, max_value=500, default=100)
-
-    @extend_schema_serializer(component_name="EventPage")
-    class OutputSerializer(serializers.Serializer):
-        results = GameEventOutputSerializer(many=True)
-        next = serializers.URLField(allow_null=True)
-        last_id = serializers.IntegerField()
+        limit = limit_field(default=100, maximum=500)
+        cursor = CursorField(scope=EVENTS_SCOPE, help_text="A `next_cursor`; it wins over `after`.")
 
     @extend_schema(
         parameters=[InputSerializer],
-        responses={200: OutputSerializer, **error_responses(400, 401, 404, codes={404: ["no_character"]})},
+        responses={
+            200: page_serializer(
+                "EventPage",
+                GameEventOutputSerializer(many=True),
+                last_id=serializers.IntegerField(
+                    help_text="The last event's id here (else `after`): the `after` of the next poll."
+                ),
+            ),
+            **error_responses(400, 401, 404, codes={404: ["no_character"]}),
+        },
         operation_id="events_list",
     )
     def get(self, request):
-        params = self.InputSerializer(data=request.query_params)
+        params = self.InputSerializer(data=query_input(request))
         params.is_valid(raise_exception=True)
-        after, limit = params.validated_data["after"], params.validated_data["limit"]
+        data = params.validated_data
+        after = data["cursor"][0] if "cursor" in data else data["after"]
         character = _player_character_or_404(request.user)
 
-        page = player_events_list(character=character, after=after, limit=limit)
-        last_id = page.events[-1]["id"] if page.events else after
-        next_url = None
-        if page.has_more:
-            next_url = replace_query_param(request.build_absolute_uri(), "after", last_id)
-            next_url = replace_query_param(next_url, "limit", limit)
-        body = {"results": page.events, "next": next_url, "last_id": last_id}
-        return Response(self.OutputSerializer(body).data)
+        found = player_events_list(character=character, after=after, limit=data["limit"])
+        last_id = found.events[-1]["id"] if found.events else after
+        page = Page(results=found.events, next_position=[last_id] if found.has_more else None)
+        return Response(page_body(request, page, scope=EVENTS_SCOPE, results=found.events, last_id=last_id))
+
+
+class WebSocketSchemaApi(APIView):
+    """The WebSocket protocol as JSON Schema (world.frame_schema): public, like /api/schema/."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(exclude=True)  # a schema document, not an endpoint of the world
+    def get(self, request):
+        return Response(websocket_schema(), content_type="application/schema+json")

@@ -66,7 +66,11 @@ def frame_message(frame: Frame) -> dict[str, Any]:
 
 
 def world_update_frame(*, tick: int, surroundings: dict[str, Any]) -> Frame:
-    return {"type": "world_update", "tick": tick, "data": {**surroundings, "tick": tick}}
+    """A place as everyone there sees it (`world.selectors.locations_surroundings`): the same
+    data for the snapshot on connect, the tick's frame and `GET /api/world/state`, so it is
+    written once per group."""
+    event_id = surroundings["event_id"]
+    return {"type": "world_update", "tick": tick, "event_id": event_id, "data": {**surroundings, "tick": tick}}
 
 
 def chat_frame(event: GameEvent) -> Frame:
@@ -85,6 +89,10 @@ def chat_frame(event: GameEvent) -> Frame:
             "speaker": {"id": event.actor_id, "name": payload.get("actor_name", ""), "kind": payload.get("actor_kind")},
             "listener": listener,
             "text": payload.get("text", ""),
+            # An answer to a player's `speak`: its request id (for the asker's client) and the
+            # line's event id (for everyone else there); null for lines nobody asked for.
+            "in_reply_to": payload.get("in_reply_to_request_id"),
+            "in_reply_to_event_id": payload.get("in_reply_to"),
         },
     }
 
@@ -251,15 +259,13 @@ def event_frames(events: Iterable[GameEvent]) -> list[Addressed]:
     for event in events:
         if event.type in EventType.SPEECH:
             frames.append((location_group(event.location_id), chat_frame(event)))
-        elif event.type in {
-            EventType.PLAYER_MOVED,
-            EventType.PLAYER_INTERACTED,
-            EventType.PLAYER_JOINED,
-            EventType.ENVIRONMENT_UPDATE,  # Spectra's mood repainted the place: show it now
-        }:
+        # Whatever happens at a place changes what it shows (its people, things, latest
+        # events): a `world_update` follows, so a client's copy of the place always catches up
+        # with `GET /api/world/state` (tests/world/test_world_update_contract.py).
+        if event.location_id is not None:
             refresh.add(event.location_id)
-            if event.payload.get("from_id"):
-                refresh.add(event.payload["from_id"])
+        if event.payload.get("from_id"):
+            refresh.add(event.payload["from_id"])
     frames += notification_frames(events)
     frames += _spectra_frames(events)
     if refresh:

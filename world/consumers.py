@@ -125,7 +125,7 @@ def _character_for(user):
 
 
 def _snapshot(character) -> dict[str, Any]:
-    """The connect (and after-move) `world_update`: the REST state's shape, own character included."""
+    """The connect (and after-move) `world_update`: the REST state, as every `world_update` is."""
     view = player_view_get(character_id=character.id)
     return world_update_frame(tick=view.get("tick") or 0, surroundings=view)
 

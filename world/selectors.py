@@ -80,7 +80,9 @@ def locations_surroundings(
     calls this once for every occupied location. `characters` lists active characters only,
     Spectra first, then players, then NPCs, each by name, at most `characters_limit`;
     `population` counts all of them, past the cap. `events` are the latest `events_limit`
-    at the location, oldest first.
+    at the location, oldest first. `event_id` is the last id in the whole event log when it
+    was read: a client that holds this view asks `GET /api/events?after=<event_id>` for what
+    came after it.
 
     The queries are written in SQL (`_SURROUNDINGS_SQL`), not built with the ORM: every
     move and place refresh runs them, and building and compiling their window queries was
@@ -96,11 +98,11 @@ def locations_surroundings(
     result: dict[int, dict] = {}
     floors: dict[int, int | None] = {}
     resonance = sql.converter(Location, "resonance")
-    for row_id, slug, name, description, region, map_x, map_y, light, color, sound, resonance_value, floor in sql.rows(
-        _SURROUNDINGS_SQL["locations"].format(ids=sql.placeholders(ids)), [events_limit - 1, *ids]
-    ):
+    for row in sql.rows(_SURROUNDINGS_SQL["locations"].format(ids=sql.placeholders(ids)), [events_limit - 1, *ids]):
+        row_id, slug, name, description, region, map_x, map_y, light, color, sound, resonance_value, floor, last = row
         floors[row_id] = floor
         result[row_id] = {
+            "event_id": last or 0,
             "location": {
                 "id": row_id,
                 "slug": slug,
@@ -168,12 +170,14 @@ def locations_surroundings(
 # models' (world_*, narrative_faction); `{ids}` is a list of placeholders.
 _SURROUNDINGS_SQL = {
     # Each location's `events_limit`-th latest event id, read backwards along the
-    # (location, id) index: it lets the events query skip older events.
+    # (location, id) index: it lets the events query skip older events. The log's last id
+    # (the primary key's end, read once) is the frame's resync point.
     "locations": """
         SELECT l.id, l.slug, l.name, l.description, l.region, l.map_x, l.map_y, l.light, l.color, l.sound,
                l.resonance,
                (SELECT e.id FROM world_gameevent e WHERE e.location_id = l.id
-                ORDER BY e.id DESC LIMIT 1 OFFSET %s) AS events_floor
+                ORDER BY e.id DESC LIMIT 1 OFFSET %s) AS events_floor,
+               (SELECT MAX(e.id) FROM world_gameevent e) AS last_event_id
         FROM world_location l
         WHERE l.id IN ({ids})
         ORDER BY l.name""",
@@ -316,63 +320,35 @@ def world_seed_get() -> int:
 
 
 def player_surroundings(*, character: Character, characters_limit: int = 50) -> dict:
-    """A player's view of where they stand: `locations_surroundings` for their location,
-    without the player in `characters`, plus the clock's tick (None before the clock exists).
-    Six queries."""
-    return _surroundings_seen_by(
-        character_id=character.id,
-        location_id=character.location_id,
-        tick=world_tick_get(),
-        characters_limit=characters_limit,
-    )
+    """A player's view of where they stand, the `world_update` shape (docs/websocket.md):
+    `locations_surroundings` for their location (the player among its `characters`, as
+    everyone there sees them), plus the clock's tick (None before the clock exists). Six
+    queries."""
+    return _place_view(location_id=character.location_id, tick=world_tick_get(), characters_limit=characters_limit)
 
 
-def _surroundings_seen_by(*, character_id: int, location_id: int, tick: int | None, characters_limit: int) -> dict:
-    # One more than the cap, so dropping the player still leaves a full list.
-    surroundings = locations_surroundings(location_ids=[location_id], characters_limit=characters_limit + 1)[
-        location_id
-    ]
-    others = [present for present in surroundings["characters"] if present["id"] != character_id]
-    return {"tick": tick, **surroundings, "characters": others[:characters_limit]}
+def _place_view(*, location_id: int, tick: int | None, characters_limit: int) -> dict:
+    surroundings = locations_surroundings(location_ids=[location_id], characters_limit=characters_limit)[location_id]
+    return {"tick": tick, **surroundings}
 
 
-# The player's own character as the REST API shows it, and the clock's tick, in one query.
-_PLAYER_VIEW_SQL = """
-    SELECT c.id, c.name, c.slug, c.kind, c.faction_id, c.location_id, l.slug, l.name,
-           c.emotional_state, c.goals, c.energy,
-           (SELECT w.tick FROM world_worldclock w WHERE w.id = %s) AS tick
+# Where the player stands and the clock's tick, in one query.
+_PLAYER_PLACE_SQL = """
+    SELECT c.location_id, (SELECT w.tick FROM world_worldclock w WHERE w.id = %s) AS tick
     FROM world_character c
-    JOIN world_location l ON l.id = c.location_id
     WHERE c.id = %s"""
 
 
 def player_view_get(*, character_id: int, characters_limit: int = 50) -> dict:
     """What a player's client is sent on connecting and after each move: `player_surroundings`
-    as it stands now, plus `character`, the player's own character exactly as the REST API
-    shows it (`world.api.CharacterOutputSerializer`). Six queries, and no serializer: this
-    runs for every move. Raises Character.DoesNotExist if the character is gone."""
-    found = sql.rows(_PLAYER_VIEW_SQL, [WorldClock.SINGLETON_ID, character_id])
+    as it stands now (the same shape as every `world_update` and `GET /api/world/state`). Six
+    queries, and no serializer: this runs for every move. Raises Character.DoesNotExist if
+    the character is gone."""
+    found = sql.rows(_PLAYER_PLACE_SQL, [WorldClock.SINGLETON_ID, character_id])
     if not found:
         raise Character.DoesNotExist(f"No character {character_id}.")
-    row_id, name, slug, kind, faction_id, location_id, location_slug, location_name, *rest = found[0]
-    emotional_state, goals, energy, tick = rest
-    character = {
-        "id": row_id,
-        "name": name,
-        "slug": slug,
-        "kind": kind,
-        "faction_id": faction_id,
-        "location_id": location_id,
-        "location": {"id": location_id, "slug": location_slug, "name": location_name},
-        "emotional_state": sql.converter(Character, "emotional_state")(emotional_state),
-        "goals": sql.converter(Character, "goals")(goals),
-        "energy": float(energy),
-    }
-    view = _surroundings_seen_by(
-        character_id=row_id, location_id=location_id, tick=tick, characters_limit=characters_limit
-    )
-    view["character"] = character
-    return view
+    location_id, tick = found[0]
+    return _place_view(location_id=location_id, tick=tick, characters_limit=characters_limit)
 
 
 # --- Time -----------------------------------------------------------------------------------

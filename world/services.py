@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -211,6 +212,11 @@ def location_set_starting(*, location: Location) -> Location:
 SPEECH_MAX_CHARS = 500
 
 PlayerActionHandler = Callable[..., dict]  # (*, character, data, tick) -> the ack's reply
+
+# The client's `request_id` of the action being applied: a spoken line keeps it, so the answer
+# to it can say which message it answers (`chat_message.in_reply_to`). A context variable
+# rather than a handler argument: registered actions keep their signature.
+_action_request_id: ContextVar[str | None] = ContextVar("action_request_id", default=None)
 _extra_actions: dict[str, PlayerActionHandler] = {}
 
 
@@ -273,7 +279,11 @@ def _player_action_once(*, handler, character_id: int, request_id: str, action: 
         replied, tick = player_action_receipt_and_tick(character_id=character.id, request_id=request_id)
         if replied is not None:
             return {**replied, "replayed": True}
-        reply = handler(character=character, data=data, tick=tick)
+        token = _action_request_id.set(request_id)
+        try:
+            reply = handler(character=character, data=data, tick=tick)
+        finally:
+            _action_request_id.reset(token)
         bulk_insert_columns(
             PlayerActionReceipt,
             ["character", "request_id", "action", "reply", "created_at"],
@@ -361,7 +371,12 @@ def player_speak(*, character: Character, data: dict, tick: int) -> dict:
         raise _invalid("text", f"at most {SPEECH_MAX_CHARS} characters.", code="text_too_long")
     event = publish(
         EventType.PLAYER_SPOKE,
-        {**actor_payload(character), "text": text, "location_name": character.location.name},
+        {
+            **actor_payload(character),
+            "text": text,
+            "location_name": character.location.name,
+            "request_id": _action_request_id.get(),
+        },
         tick=tick,
         location_id=character.location_id,
         actor_id=character.id,
@@ -428,7 +443,6 @@ def player_wait(*, character: Character, data: dict, tick: int) -> dict:
         tick=tick,
         location_id=character.location_id,
         actor_id=character.id,
-        broadcast=False,  # nothing for anyone to see
     )
     return {"action": "wait", "event_id": event.id}
 

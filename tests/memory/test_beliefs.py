@@ -255,7 +255,7 @@ def test_spectras_beliefs_endpoint(market, api_client):
 
     assert api_client.get("/api/spectra/beliefs").status_code == 401
     api_client.force_authenticate(player.user)
-    (belief,) = api_client.get("/api/spectra/beliefs").json()["beliefs"]
+    (belief,) = api_client.get("/api/spectra/beliefs").json()["results"]
     assert belief["statement"] == "I have come to trust Oren Vael." and belief["stance"] == "trust"
     assert belief["revision"] == "formed" and belief["previous_id"] is None
     assert sorted(c["id"] for c in belief["citations"]) == sorted(m.id for m in cited)

@@ -257,7 +257,18 @@ def test_cursor_pagination_walks_every_memory_once(as_player, player, ordering):
 
 def test_a_bad_cursor_is_a_404_error_body(as_player, player):
     response = _list(as_player, player, cursor="not-a-cursor")
-    assert response.status_code == 404 and "code" in response.json()
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_a_cursor_of_one_ordering_is_refused_in_another(as_player, player):
+    MemoryFactory.create_batch(3, character=player)
+    first = _list(as_player, player, limit=1, ordering="-timestamp").json()
+
+    by_importance = _list(as_player, player, limit=1, ordering="importance_score", cursor=first["next_cursor"])
+    same = _list(as_player, player, limit=1, ordering="-timestamp", cursor=first["next_cursor"])
+
+    assert by_importance.status_code == 404 and by_importance.json()["code"] == "not_found"
+    assert same.status_code == 200 and same.json()["results"][0]["id"] != first["results"][0]["id"]
 
 
 def test_relevance_ordering_ranks_by_the_query_and_returns_the_top_limit(as_player, player):

@@ -161,8 +161,9 @@ def test_pages_follow_the_cursor_newest_first_without_repeats(player_client, pla
 
     pages = [[found["id"] for found in page["results"]] for page in (first, second, third)]
     assert pages == [[made[4].id, made[3].id], [made[2].id, made[1].id], [made[0].id]]
-    assert first["previous"] is None and third["next"] is None
-    assert [found["id"] for found in player_client.get(third["previous"]).json()["results"]] == pages[1]
+    assert third["next"] is None and third["next_cursor"] is None
+    by_cursor = player_client.get(URL, {"limit": 2, "cursor": first["next_cursor"]}).json()
+    assert [found["id"] for found in by_cursor["results"]] == pages[1]
 
 
 @pytest.mark.django_db

@@ -121,7 +121,7 @@ def test_factions_list_shows_current_standing_and_stance(player_client):
 
     response = player_client.get("/api/factions")
     assert response.status_code == 200
-    body = {f["slug"]: f for f in response.json()}
+    body = {f["slug"]: f for f in response.json()["results"]}
     assert set(body) == {"a", "b", "c"}
     first = body["a"]
     assert {k: first[k] for k in ("name", "status", "goals", "power", "ethos", "color")} == {
@@ -156,8 +156,8 @@ def test_factions_list_queries_are_constant(player_client, django_assert_max_num
     with django_assert_max_num_queries(5):
         response = player_client.get("/api/factions")
     assert response.status_code == 200
-    assert len(response.json()) == count
-    assert all(r["standing"] == 8 for f in response.json() for r in f["relations"])
+    assert len(response.json()["results"]) == count
+    assert all(r["standing"] == 8 for f in response.json()["results"] for r in f["relations"])
 
 
 @pytest.mark.django_db

@@ -1,6 +1,8 @@
 """GET /api/lore and /api/lore/{slug}: search, category filter, pagination, secrets hidden
 until discovered, and discovery by visiting or meeting what a secret is linked to."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from narrative.lore.services import lore_discover
@@ -52,19 +54,28 @@ def test_search_and_category(player_client):
 def test_pagination(player_client):
     for n in range(5):
         LoreEntryFactory(slug=f"e{n}", title=f"Entry {n}")
-    first = player_client.get("/api/lore", {"page_size": 2})
+    first = player_client.get("/api/lore", {"limit": 2})
     assert _slugs(first) == ["e0", "e1"]
-    assert first.json()["count"] == 5 and first.json()["previous"] is None
-    assert "page=2" in first.json()["next"]
-    last = player_client.get("/api/lore", {"page_size": 2, "page": 3})
-    assert _slugs(last) == ["e4"] and last.json()["next"] is None
-    assert _slugs(player_client.get("/api/lore", {"page": 9})) == []
+    assert set(first.json()) == {"results", "next", "next_cursor"}
+    query = parse_qs(urlsplit(first.json()["next"]).query)
+    assert query == {"cursor": [first.json()["next_cursor"]], "limit": ["2"]}
+    second = player_client.get(first.json()["next"])
+    assert _slugs(second) == ["e2", "e3"]
+    # A row added before the position does not shift the pages after it (a cursor, not an offset).
+    LoreEntryFactory(slug="early", title="Entry 0a")
+    last = player_client.get(second.json()["next"])
+    assert _slugs(last) == ["e4"] and last.json()["next"] is None and last.json()["next_cursor"] is None
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"category": "gossip"}, "category"), ({"page": "0"}, "page"), ({"page_size": "1000"}, "page_size")],
+    [
+        ({"category": "gossip"}, "category"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "1000"}, "limit"),
+        ({"cursor": ""}, "cursor"),
+    ],
 )
 def test_bad_input_is_400(player_client, params, field):
     response = player_client.get("/api/lore", params)
@@ -133,7 +144,7 @@ def test_list_queries_are_constant(player_client, player, django_assert_max_num_
             lore_discover(character=player, entry=entry, tick=0)
     with django_assert_max_num_queries(8):
         response = player_client.get("/api/lore")
-    assert response.json()["count"] == 6
+    assert len(response.json()["results"]) == 6
 
 
 # --- Discovery through the event bus -------------------------------------------------------

@@ -286,7 +286,7 @@ def test_the_api_lists_quests_on_offer_then_the_accepted_one_as_active(offer, ap
     player = offer["player"]
     api_client.force_authenticate(player.user)
     url = f"/api/character/{player.id}/quests"
-    offered = api_client.get(url, {"status": "available"}).json()
+    offered = api_client.get(url, {"status": "available"}).json()["results"]
     assert [quest["quest"] for quest in offered] == ["dimming-lamps"]
     assert offered[0]["id"] is None and offered[0]["status"] == "available"
     assert offered[0]["giver"] == {
@@ -295,8 +295,8 @@ def test_the_api_lists_quests_on_offer_then_the_accepted_one_as_active(offer, ap
         "location": {"id": offer["sunspire"].id, "name": "Sunspire"},
     }
     _act(player, "e1", action="accept_quest", quest="dimming-lamps")
-    assert api_client.get(url, {"status": "available"}).json() == []
-    [active] = api_client.get(url).json()
+    assert api_client.get(url, {"status": "available"}).json()["results"] == []
+    [active] = api_client.get(url).json()["results"]
     assert active["quest"] == "dimming-lamps" and active["current_step"]["order"] == 1
     assert api_client.get(url, {"status": "lost"}).status_code == 400
 

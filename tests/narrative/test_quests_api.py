@@ -44,7 +44,7 @@ def test_active_quests_by_default_with_steps(player_client, player):
 
     response = player_client.get(url(player))
     assert response.status_code == 200
-    [quest] = response.json()
+    [quest] = response.json()["results"]
     assert quest["id"] == held.id
     assert quest["title"] == "Lamps" and quest["description"] == "Go and do."
     assert quest["faction"] == {"slug": "luminari", "name": "The Luminari"}
@@ -57,9 +57,9 @@ def test_active_quests_by_default_with_steps(player_client, player):
 def test_status_filter_and_no_faction(player_client, player):
     _quest(player, title="Now")
     _quest(player, status=COMPLETED, current=None, title="Done")
-    body = player_client.get(url(player), {"status": "completed"}).json()
+    body = player_client.get(url(player), {"status": "completed"}).json()["results"]
     assert [(q["title"], q["faction"], q["current_step"]) for q in body] == [("Done", None, None)]
-    assert player_client.get(url(player), {"status": "failed"}).json() == []
+    assert player_client.get(url(player), {"status": "failed"}).json()["results"] == []
 
 
 @pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_another_character_is_403_and_unknown_is_404(player_client):
 def test_staff_read_anyone(api_client, player):
     _quest(player)
     api_client.force_authenticate(UserFactory(is_staff=True))
-    assert len(api_client.get(url(player)).json()) == 1
+    assert len(api_client.get(url(player)).json()["results"]) == 1
 
 
 @pytest.mark.django_db
@@ -98,4 +98,4 @@ def test_queries_are_constant(player_client, player, django_assert_max_num_queri
         _quest(player, faction=FactionFactory(), steps=3, title=f"Q{n}")
     with django_assert_max_num_queries(6):
         response = player_client.get(url(player))
-    assert len(response.json()) == count
+    assert len(response.json()["results"]) == count

@@ -662,6 +662,7 @@ def test_served_mode_a_player_line_becomes_a_task(place, settings, monkeypatch, 
             "location_id": place["ash"].id,
             "tick": 4,
             "in_reply_to": ack["event_id"],
+            "in_reply_to_request_id": "r1",
         }
     ]
     assert talked() == []  # the worker will answer

@@ -40,10 +40,14 @@ def token(db):
     return Token.objects.create(user=player.user).key
 
 
-async def frames_until(communicator, wanted: set[str], limit=20):
+def _tinted(seen) -> bool:
+    return any("resonance" in frame["data"]["location"]["environment"] for frame in seen.get("world_update", []))
+
+
+async def frames_until(communicator, wanted: set[str], limit=20, *, until=lambda seen: True):
     seen = {}
     for _ in range(limit):
-        if wanted <= set(seen):
+        if wanted <= set(seen) and until(seen):
             break
         try:
             frame = await communicator.receive_json_from(timeout=5)
@@ -64,7 +68,8 @@ async def test_speaking_to_her_moves_her_mood_and_the_light_at_once(token):
     await communicator.send_json_to(
         {"type": "player_action", "request_id": "1", "data": {"action": "speak", "text": "Spectra, you glow!"}}
     )
-    seen = await frames_until(communicator, {"ack", "spectra_status_update", "world_update"})
+    # The line itself refreshes the place first; the tint follows once her mood moved.
+    seen = await frames_until(communicator, {"ack", "spectra_status_update", "world_update"}, until=_tinted)
 
     status = seen["spectra_status_update"][-1]["data"]
     assert status["emotional_state"]["pleasure"] > 0

@@ -214,13 +214,18 @@ def test_history_endpoint(world, api_client):
         run_tick(force=True)
     api_client.force_authenticate(world["player"].user)
 
-    samples = api_client.get("/api/spectra/history").json()["samples"]
+    samples = api_client.get("/api/spectra/history").json()["results"]
     assert [s["tick"] for s in samples] == [1, 2, 3]
     assert set(samples[0]) >= {"tick", "world_time", "mood", "pleasure", "arousal", "dominance", "intensity", "cause"}
 
     future = (timezone.now() + timedelta(hours=1)).isoformat()
-    assert api_client.get("/api/spectra/history", {"since": future}).json()["samples"] == []
-    assert len(api_client.get("/api/spectra/history", {"limit": 2}).json()["samples"]) == 2
+    assert api_client.get("/api/spectra/history", {"since": future}).json()["results"] == []
+    first = api_client.get("/api/spectra/history", {"limit": 2}).json()
+    assert [s["tick"] for s in first["results"]] == [1, 2]
+    # The next page keeps the first page's start (a default `since` would move on with the clock).
+    assert f"since={first['since'][:10]}" in first["next"]
+    following = api_client.get(first["next"]).json()
+    assert [s["tick"] for s in following["results"]] == [3] and following["next"] is None
 
 
 @pytest.mark.parametrize("query", [{"since": "yesterday"}, {"limit": "0"}, {"limit": "x"}, {"limit": "999999"}])

@@ -45,3 +45,41 @@ def test_without_a_server_each_action_refreshes_its_places_at_once(monkeypatch):
     player_action_apply(character_id=player.id, request_id="m", action="move", data={"to": birch.id})
     updates = [group for batch in sent for group, frame in batch if frame["type"] == "world_update"]
     assert sorted(updates) == sorted([f"location.{ash.id}", f"location.{birch.id}"])
+
+
+def test_a_refresh_due_on_a_stopped_server_does_not_stall_the_next_one():
+    """A flush scheduled on a server loop that stops before it fires never runs; the next
+    server's refreshes must not wait behind it forever (they once did, for the whole process)."""
+    import asyncio
+    import threading
+
+    from htrae.background import Coalescer, register_server_loop
+
+    flushed: list[list] = []
+    refresher = Coalescer(flushed.append, delay=0.05, name="test refresh")
+
+    def serve_then(work, *, stop_first: bool) -> None:
+        loop = asyncio.new_event_loop()
+        runner = threading.Thread(target=loop.run_forever, daemon=True)
+        runner.start()
+        register_server_loop(loop)
+        try:
+            work()
+            if stop_first:  # the server stops before the delay is up
+                loop.call_soon_threadsafe(loop.stop)
+                runner.join(5)
+            else:
+                deadline = time.monotonic() + 5
+                while not flushed and time.monotonic() < deadline:
+                    time.sleep(0.02)
+        finally:
+            register_server_loop(None)
+            if loop.is_running():
+                loop.call_soon_threadsafe(loop.stop)
+            runner.join(5)
+            loop.close()
+
+    serve_then(lambda: refresher.add([("ash", 1)]), stop_first=True)
+    serve_then(lambda: refresher.add([("birch", 2)]), stop_first=False)
+
+    assert flushed == [[("birch", 2)]]  # the stopped server's item went with it

@@ -107,9 +107,9 @@ async def test_connect_with_a_token_sends_a_snapshot_of_the_surroundings(world):
     assert snapshot["type"] == "world_update"
     data = snapshot["data"]
     assert data["location"]["name"] == "Ash"
-    assert data["character"]["name"] == "wren"
     assert {exit["name"] for exit in data["exits"]} == {"Birch"}
-    assert {c["name"] for c in data["characters"]} == {"Oren", "tam"}
+    assert {c["name"] for c in data["characters"]} == {"Oren", "tam", "wren"}  # the player too, as others see it
+    assert "character" not in data
     assert data["tick"] == 0 and snapshot["tick"] == 0
     await communicator.disconnect()
 
@@ -121,7 +121,11 @@ async def test_connect_with_a_session_cookie(world, client):
     communicator, connected = await connect(headers=(ORIGIN, (b"cookie", cookie)))
 
     assert connected
-    assert (await communicator.receive_json_from(timeout=5))["data"]["character"]["name"] == "tam"
+    snapshot = await communicator.receive_json_from(timeout=5)
+    assert snapshot["type"] == "world_update" and snapshot["data"]["location"]["name"] == "Ash"
+    await action(communicator, "who", action="wait")
+    assert (await receive_until(communicator, "ack"))["request_id"] == "who"
+    assert await count(PlayerActionReceipt, character=world["players"]["tam"], request_id="who") == 1
     await communicator.disconnect()
 
 
@@ -306,6 +310,7 @@ async def test_bad_messages_get_an_error_change_nothing_and_keep_the_connection(
         await wren.send_to(text_data=variant(request_id=f"good-{number}"))
         assert (await receive_until(wren, "ack"))["request_id"] == f"good-{number}"
         await receive_until(wren, "chat_message")  # its speech, heard by wren too
+        await receive_until(wren, "world_update")  # and the place with the line among its events
         await asyncio.sleep(0.25)  # stay under the rate limit
 
     assert await count(GameEvent) == len(BAD_MESSAGES)  # only the good messages' speech
@@ -438,7 +443,8 @@ async def test_frames_reach_clients_while_the_shared_sync_thread_is_busy(world):
     holder = asyncio.ensure_future(sync_to_async(hold_the_sync_thread)())
     await asyncio.sleep(0.1)
     try:
-        frame = {"type": "notification", "data": {"message": "The bell tolls."}}
+        bell = {"event_id": 1, "tick": 0, "event_type": "BELL_RANG", "location_id": world["ash"].id}
+        frame = {"type": "notification", "tick": 0, "event_id": 1, "data": {**bell, "message": "The bell tolls."}}
         await get_channel_layer().group_send(location_group(world["ash"].id), frame_message(frame))
         assert await wren.receive_json_from(timeout=2) == frame
     finally:

@@ -20,7 +20,6 @@ from tests.factories import (
     WorldClockFactory,
     WorldObjectFactory,
 )
-from world.api import CharacterOutputSerializer
 from world.models import Character, GameEvent
 from world.selectors import locations_surroundings, time_of_day
 
@@ -160,15 +159,15 @@ def test_the_schema_lists_the_world_endpoints(client):
 def test_state_shows_every_field_of_the_surroundings(player_client, world):
     here = world["here"]
     seen = [event_at(here, actor=world["aldo"], tick=41, to="sunspire"), event_at(here, type="BELL_RANG", tick=42)]
-    event_at(world["market"])
+    elsewhere = event_at(world["market"])
 
     response = player_client.get("/api/world/state")
 
     assert response.status_code == 200, response.content
     body = response.json()
-    assert set(body) == {"tick", "character", "location", "characters", "population", "objects", "exits", "events"}
+    assert set(body) == {"tick", "event_id", "location", "characters", "population", "objects", "exits", "events"}
     assert body["tick"] == 42
-    assert body["character"] == json.loads(json.dumps(CharacterOutputSerializer(world["player"]).data))
+    assert body["event_id"] == elsewhere.id  # the log's last id, wherever it happened: the resync point
     assert body["location"] == {
         "id": here.id,
         "slug": "sunspire",
@@ -181,6 +180,7 @@ def test_state_shows_every_field_of_the_surroundings(player_client, world):
     luminari = world["luminari"]
     assert body["characters"] == [
         {"id": world["spectra"].id, "name": "Spectra", "kind": "spectra", "faction": None, "mood": "joy"},
+        {"id": world["player"].id, "name": "Wren", "kind": "player", "faction": None, "mood": "calm"},
         {"id": world["zed"].id, "name": "Zed", "kind": "player", "faction": None, "mood": "calm"},
         {
             "id": world["aldo"].id,
@@ -229,12 +229,13 @@ def test_state_caps_characters_at_fifty_and_counts_everyone(player_client, world
     body = player_client.get("/api/world/state").json()
 
     assert len(body["characters"]) == 50
-    assert world["player"].id not in {present["id"] for present in body["characters"]}
+    assert world["player"].id in {present["id"] for present in body["characters"]}  # players before NPCs
     assert body["population"] == 5 + 60
 
 
-def test_state_fills_the_cap_when_the_player_sorts_last(player_client, world):
-    # Players whose names sort before Wren's push her out of the first fifty: still fifty others.
+def test_state_shows_the_first_fifty_even_when_the_player_sorts_past_them(player_client, world):
+    # The place as everyone sees it: players whose names sort before Wren's push her out of
+    # the first fifty, as they would anyone's (population still counts her).
     for n in range(55):
         PlayerFactory(name=f"Ash {n:02}", location=world["here"])
 
@@ -466,6 +467,7 @@ def test_events_shows_only_what_the_player_may_see(player_client, event_log):
     assert response.json() == {
         "results": [event_json(event) for event in event_log],
         "next": None,
+        "next_cursor": None,
         "last_id": event_log[-1].id,
     }
 
@@ -494,7 +496,7 @@ def test_paging_walks_through_every_visible_event_once(player_client, event_log,
         url, pages = body["next"], pages + 1
         if url:
             query = parse_qs(urlsplit(url).query)
-            assert query == {"after": [str(body["last_id"])], "limit": [str(limit)]}
+            assert query == {"cursor": [body["next_cursor"]], "limit": [str(limit)]}
         assert pages <= len(event_log)
 
     assert seen == [event.id for event in event_log]
@@ -505,7 +507,7 @@ def test_events_after_the_last_one_are_none(player_client, event_log):
 
     body = player_client.get(f"/api/events?after={after}").json()
 
-    assert body == {"results": [], "next": None, "last_id": after}
+    assert body == {"results": [], "next": None, "next_cursor": None, "last_id": after}
 
 
 def test_events_after_an_id(player_client, event_log):
@@ -524,7 +526,9 @@ def test_events_default_limit_is_100(player_client, world):
     body = player_client.get("/api/events").json()
 
     assert len(body["results"]) == 100
-    assert parse_qs(urlsplit(body["next"]).query) == {"after": [str(body["last_id"])], "limit": ["100"]}
+    assert parse_qs(urlsplit(body["next"]).query) == {"cursor": [body["next_cursor"]]}  # the query as sent, moved on
+    following = player_client.get(f"/api/events?cursor={body['next_cursor']}").json()
+    assert [event["tick"] for event in following["results"]] == list(range(100, 105))
 
 
 @pytest.mark.parametrize(
