@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from htrae.pagination import cursor_encode
 from memory.models import Belief
-from narrative.models import QuestAssignment
+from narrative.models import Conversation, ConversationMessage, QuestAssignment
 from spectra.models import EmotionSample
 from tests.factories import (
     CharacterFactory,
@@ -53,6 +53,8 @@ def lists(db):
             character=spectra, tick=n, world_time=timezone.now(), mood="calm", pleasure=0, arousal=0, dominance=0,
             intensity=0,
         )  # fmt: skip
+        talk = Conversation.objects.create(topic=f"talk {n}", location=here, started_tick=n)
+        ConversationMessage.objects.create(conversation=talk, speaker=giver, text=f"line {n}", tick=n)
         Belief.objects.create(
             character=spectra, subject_kind="topic", subject_name=f"topic {n}", subject_key=f"topic:{n}",
             stance="trust", confidence=0.5, statement=f"Belief {n}", tick=1,
@@ -73,6 +75,7 @@ def list_urls(player) -> dict[str, str]:
         "character_quests_list (available)": f"/api/character/{player.id}/quests?status=available",
         "spectra_history": "/api/spectra/history",
         "spectra_beliefs": "/api/spectra/beliefs",
+        "conversations_list": "/api/conversations",
     }
 
 
