@@ -134,13 +134,26 @@ def baseline_from_personality(traits: dict[str, float]) -> PAD:
 
 
 DAY_PEAK_HOUR = 14.0  # the body's day: most awake early in the afternoon, least before dawn
+CHRONOTYPE_HOURS = 3.0  # how far a lark's or an owl's day runs ahead of or behind it
 
 
-def with_the_day(baseline: PAD, *, hour: float, amplitude: float) -> PAD:
+def chronotype(traits: dict[str, float]) -> float:
+    """Hours by which this personality's day runs late (> 0, an owl) or early (< 0, a lark):
+    the conscientious rise early, the outgoing and open stay up late (Randler 2008)."""
+
+    def lean(name: str) -> float:
+        return 2.0 * float(traits.get(name, 0.5)) - 1.0
+
+    late = (lean("extraversion") + lean("openness")) / 2 - lean("conscientiousness")
+    return CHRONOTYPE_HOURS * max(-1.0, min(1.0, late))
+
+
+def with_the_day(baseline: PAD, *, hour: float, amplitude: float, late_by: float = 0.0) -> PAD:
     """The resting state at this hour of the day: arousal rises through the morning, peaks in
-    the early afternoon and falls through the evening to its lowest before dawn (the diurnal
-    rhythm of activated affect, Watson et al. 1999), by `amplitude` either way."""
-    swing = amplitude * math.cos(2 * math.pi * (hour - DAY_PEAK_HOUR) / 24)
+    the early afternoon (`late_by` hours later for an owl, earlier for a lark) and falls
+    through the evening to its lowest before dawn (the diurnal rhythm of activated affect,
+    Watson et al. 1999), by `amplitude` either way."""
+    swing = amplitude * math.cos(2 * math.pi * (hour - DAY_PEAK_HOUR - late_by) / 24)
     return PAD(baseline.pleasure, baseline.arousal + swing, baseline.dominance).clamped()
 
 

@@ -20,6 +20,7 @@ from spectra.emotion import (
     Feeling,
     Impulse,
     baseline_from_personality,
+    chronotype,
     feel,
     feeling_from_json,
     intensity,
@@ -192,7 +193,12 @@ def _feel_and_record(
         baseline = baseline_from_personality(character.personality or {})
         if character.kind == Character.Kind.NPC and world_time is not None:
             hour = world_time.hour + world_time.minute / 60
-            baseline = with_the_day(baseline, hour=hour, amplitude=settings.EMOTION_DAY_AROUSAL)
+            baseline = with_the_day(
+                baseline,
+                hour=hour,
+                amplitude=settings.EMOTION_DAY_AROUSAL,
+                late_by=chronotype(character.personality or {}),
+            )
         previous = feeling_from_json(character.emotional_state, default_tick=tick)
         feeling = feel(previous, baseline=baseline, impulses=impulses, tick=tick, half_life_ticks=_half_life())
         feelings[character.id] = feeling

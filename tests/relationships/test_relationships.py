@@ -338,7 +338,7 @@ def test_a_factions_members_start_out_knowing_each_other(seeded_world):
 
 
 def test_the_seed_refuses_a_broken_fellowship(tmp_path, db):
-    from narrative.seeding import SeedError, seed_file_load, seed_world
+    from narrative.seeding.loader import SeedError, seed_file_load, seed_world
 
     data = seed_file_load()
     data["factions"][0]["fellowship"] = {"familiarity": 1.5}

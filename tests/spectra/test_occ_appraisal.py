@@ -6,10 +6,12 @@ from django.conf import settings
 
 from spectra.appraisal import EventView, Perceiver, RuleBook, Standard, appraise, desirability, praiseworthiness
 from spectra.emotion import (
+    CHRONOTYPE_HOURS,
     MOOD_PROTOTYPES,
     PAD,
     Impulse,
     baseline_from_personality,
+    chronotype,
     classify,
     intensity,
     strongest,
@@ -201,7 +203,9 @@ def test_untouched_feelings_relax_every_tick(place):
 
     feelings_update(events=[], tick=40, everyone=True)
     rested = Character.objects.get(pk=loner.pk).emotional_state
-    at_ten = with_the_day(baseline, hour=10, amplitude=settings.EMOTION_DAY_AROUSAL)  # the clock's hour
+    at_ten = with_the_day(  # the clock's hour, for his temperament's day
+        baseline, hour=10, amplitude=settings.EMOTION_DAY_AROUSAL, late_by=chronotype(personality)
+    )
     assert rested["mood"] == classify(at_ten, None) != "joy"
     assert rested["intensity"] < 0.05
 
@@ -239,6 +243,20 @@ def test_the_day_moves_arousal_only_and_by_the_amplitude():
     assert (peak.pleasure, peak.dominance) == (trough.pleasure, trough.dominance) == (0.2, -0.3)
     assert with_the_day(rest, hour=8, amplitude=0.0) == rest
     assert with_the_day(PAD(0, 0.9, 0), hour=14, amplitude=0.25).arousal == 1.0  # within the space
+
+
+def test_larks_wake_early_and_owls_late():
+    lark = {"conscientiousness": 0.95, "extraversion": 0.2, "openness": 0.3}
+    owl = {"conscientiousness": 0.2, "extraversion": 0.9, "openness": 0.8}
+    assert chronotype(lark) < 0 < chronotype(owl)
+    assert chronotype({}) == 0 and abs(chronotype(owl)) <= CHRONOTYPE_HOURS
+    rest = PAD(0.2, 0.0, 0.0)
+
+    def arousal(traits, hour):
+        return with_the_day(rest, hour=hour, amplitude=0.25, late_by=chronotype(traits)).arousal
+
+    assert arousal(lark, 9) > arousal(owl, 9)  # the lark is up and about in the morning
+    assert arousal(owl, 21) > arousal(lark, 21)  # the owl in the evening
 
 
 def test_the_tick_relaxes_everyone(place):
