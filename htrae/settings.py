@@ -296,7 +296,7 @@ SEED_WORLD_FILE = env.path("SEED_WORLD_FILE", default=BASE_DIR / "seed" / "htrae
 # --- Emotions ---------------------------------------------------------------------------
 # Ticks for a feeling to relax halfway back to a character's baseline (spectra/emotion.py).
 EMOTION_HALF_LIFE_TICKS = env.float("EMOTION_HALF_LIFE_TICKS", default=4.0)
-# How far the hour of the day moves an NPC's resting arousal either way (livelier early in the
+# How far the hour of the day moves a character's resting arousal either way (livelier early in the
 # afternoon, quietest before dawn; an owl's day later, a lark's earlier; spectra/emotion.py
 # `with_the_day`, `chronotype`). 0: no daily rhythm. At 0.25 the town's afternoons went curious
 # in lockstep (up to 62% of NPCs in one mood); 0.15 is a gentler swing.

@@ -68,7 +68,8 @@ def feelings_update(
     touched them. With `everyone` (the tick), every active NPC and Spectra is updated: feelings
     relax toward the baseline every tick, touched or not, so a mood never sticks for want of
     news (the tick writes every character's row anyway). NPCs rest toward their baseline as
-    the hour of `world_time` (read from the clock if not given) shapes it (`emotion.with_the_day`).
+    the hour of `world_time` (read from the clock if not given) shapes it (`emotion.with_the_day`;
+    Spectra too: she is made of light, and the daylight stirs her).
     Returns the new feelings by id.
     """
     views = [
@@ -191,7 +192,7 @@ def _feel_and_record(
         if not impulses and character.id not in always and not everyone:
             continue
         baseline = baseline_from_personality(character.personality or {})
-        if character.kind == Character.Kind.NPC and world_time is not None:
+        if world_time is not None:
             hour = world_time.hour + world_time.minute / 60
             baseline = with_the_day(
                 baseline,

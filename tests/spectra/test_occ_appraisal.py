@@ -216,7 +216,7 @@ def test_untouched_feelings_relax_every_tick(place):
 
 def test_npcs_rest_livelier_by_day_and_quieter_before_dawn(place, settings):
     """A sunny innkeeper nothing happens to is joyful in the afternoon and calm in the small
-    hours: the hour of the day moves an NPC's resting arousal (not Spectra's)."""
+    hours: the hour of the day moves a character's resting arousal."""
     from datetime import UTC, datetime
 
     settings.EMOTION_DAY_AROUSAL = 0.25
