@@ -126,10 +126,11 @@ QUERIES_PER_BATCH = 12 + 10 + 2 + 1
 # (for appraisal), and the relationships phase (who is where, rules, stored pairs, upsert);
 # the appraisal rulebook's places' names when it is (re)loaded (one); on PostgreSQL, the
 # tick's two advisory locks (world.locks: single flight, the world); the time of day's
-# change, when the part of the day turns (one).
+# change, when the part of the day turns (one); Spectra adopting a life goal, on a tick she
+# has too few (the places a new goal may name: one).
 # Minds: faction standings for perception (two), the goals-and-plans phase (who is
 # reviewed, their goals, titles, routines, objects, places; write goals, characters, events).
-QUERIES_PER_TICK = 36 + 15 + 12 + 5 + 1 + 2 + 1
+QUERIES_PER_TICK = 36 + 15 + 12 + 5 + 1 + 2 + 1 + 1
 
 
 @pytest.mark.django_db
