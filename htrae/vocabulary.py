@@ -1,4 +1,4 @@
-"""The names every app shares: the event types published on the bus.
+"""The names every app shares: the event types published on the bus, and the moods.
 
 Plain Python that imports nothing from the project, so any module may use it, pure logic
 included, without an import cycle: an app that publishes an event and one that reads it
@@ -83,3 +83,22 @@ class EventType:
         {QUEST_STARTED, QUEST_ACCEPTED, QUEST_ABANDONED, QUEST_STEP_COMPLETED, QUEST_COMPLETED, QUEST_FAILED}
     )
     FACTIONS = frozenset({FACTION_RELATION_CHANGED, FACTION_STATUS_CHANGED})
+
+
+class Mood:
+    """Every mood a feeling is read as (spectra.emotion places each in PAD space). Every app
+    names moods from here; each mood table (hue, light, words, leanings) has an entry for all
+    of them (tests/spectra/test_emotion.py)."""
+
+    CALM = "calm"
+    JOY = "joy"
+    INTENSITY = "intensity"
+    MELANCHOLY = "melancholy"
+    CURIOSITY = "curiosity"
+    UNEASE = "unease"
+    WONDER = "wonder"
+    WARMTH = "warmth"  # affection: where liking, gratitude and admiration point
+
+    ALL = (CALM, JOY, INTENSITY, MELANCHOLY, CURIOSITY, UNEASE, WONDER, WARMTH)
+    WARM = frozenset({JOY, WONDER, WARMTH})  # kind words come from these
+    HEATED = frozenset({INTENSITY, UNEASE})  # quarrels and clashes from these

@@ -21,19 +21,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from htrae.vocabulary import Mood
 from world.autonomy.state import Regard
 
 ACTOR, OTHER = "actor", "other"
 ANY, WARM, HEATED = "any", "warm", "heated"
 # The tone of what a character does in a mood (the mood it acted in, at tick start).
 MOOD_TONES = {
-    "joy": WARM,
-    "wonder": WARM,
-    "calm": WARM,
-    "curiosity": WARM,
-    "warmth": WARM,
-    "intensity": HEATED,
-    "unease": HEATED,
+    Mood.JOY: WARM,
+    Mood.WONDER: WARM,
+    Mood.CALM: WARM,
+    Mood.CURIOSITY: WARM,
+    Mood.WARMTH: WARM,
+    Mood.INTENSITY: HEATED,
+    Mood.UNEASE: HEATED,
 }
 COMPANY = 12  # up to this many at a place keep company (a full tavern); more are a crowd
 

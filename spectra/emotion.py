@@ -14,16 +14,9 @@ import colorsys
 import math
 from dataclasses import dataclass
 
-CALM, JOY, INTENSITY, MELANCHOLY, CURIOSITY, UNEASE, WONDER, WARMTH = (
-    "calm",
-    "joy",
-    "intensity",
-    "melancholy",
-    "curiosity",
-    "unease",
-    "wonder",
-    "warmth",
-)
+from htrae.vocabulary import Mood
+
+CALM, JOY, INTENSITY, MELANCHOLY, CURIOSITY, UNEASE, WONDER, WARMTH = Mood.ALL
 
 # Where each mood sits in PAD space.
 MOOD_PROTOTYPES: dict[str, tuple[float, float, float]] = {
@@ -39,7 +32,7 @@ MOOD_PROTOTYPES: dict[str, tuple[float, float, float]] = {
     # curiosity, the nearest mild pleasant mood, and a sociable town all read as curious.
     WARMTH: (0.45, 0.15, -0.25),
 }
-MOODS = tuple(MOOD_PROTOTYPES)
+MOODS = Mood.ALL
 
 # The Mood Ring's hue per mood (0..1 around the colour wheel).
 MOOD_HUES: dict[str, float] = {

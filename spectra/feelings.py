@@ -67,8 +67,8 @@ def feelings_update(
     Characters in `always` are updated (relaxed toward baseline, sampled) even if nothing
     touched them. With `everyone` (the tick), every active NPC and Spectra is updated: feelings
     relax toward the baseline every tick, touched or not, so a mood never sticks for want of
-    news (the tick writes every character's row anyway). NPCs rest toward their baseline as
-    the hour of `world_time` (read from the clock if not given) shapes it (`emotion.with_the_day`;
+    news (the tick writes every character's row anyway). Everyone rests toward a baseline the
+    hour of `world_time` (read from the clock if not given) shapes (`emotion.with_the_day`;
     Spectra too: she is made of light, and the daylight stirs her).
     Returns the new feelings by id.
     """

@@ -61,7 +61,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from htrae.vocabulary import EventType
+from htrae.vocabulary import EventType, Mood
 from narrative.factions.relations import Stance, stance_for, stance_held
 
 # --- Incidents: the table in the module docstring ----------------------------------------------
@@ -78,8 +78,8 @@ INCIDENT_DURATION_TICKS = 60
 INCIDENT_DECAY = 0.03
 INCIDENT_SWING = 30
 
-WARM_MOODS = frozenset({"joy", "wonder", "warmth"})
-HEATED_MOODS = frozenset({"intensity", "unease"})
+WARM_MOODS = Mood.WARM
+HEATED_MOODS = Mood.HEATED
 # The speaker's faction must already regard the listener's as one of these for heated words to clash.
 CLASH_STANCES = frozenset({Stance.NEUTRAL, Stance.WARY, Stance.HOSTILE, Stance.AT_WAR})
 

@@ -192,11 +192,12 @@ def test_every_mood_has_its_colour_light_sound_words_and_ways():
     from memory.insight import MOOD_VALENCE
     from relationships.logic import MOOD_TONES
     from spectra import dialogue, expression, resonance, thoughts
-    from spectra.emotion import MOOD_HUES
+    from spectra.emotion import MOOD_HUES, MOOD_PROTOTYPES
     from world.autonomy import speech
     from world.autonomy.decision import MOOD_LEANINGS
 
     tables = {
+        "place in PAD space": MOOD_PROTOTYPES,
         "hue": MOOD_HUES,
         "light": resonance.MOOD_LIGHT,
         "sound": resonance.MOOD_SOUND,

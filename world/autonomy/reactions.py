@@ -23,15 +23,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from htrae.vocabulary import EventType
+from htrae.vocabulary import EventType, Mood
 from world.autonomy.state import Neighbour, Perception
 
 MOVE, TALK, GIVE, CONFRONT = "move", "talk", "give", "confront"
 
 COMMOTION_EVENTS = 8  # recent stirring events at a neighbouring place that make a commotion
 RIVAL_STANDING = -40  # a faction standing at or below this makes the other's members rivals
-SORROW_MOODS = frozenset({"melancholy", "sadness", "sorrow", "distress", "grief", "despair"})
-HEATED_MOODS = frozenset({"intensity", "unease", "anger"})
+SORROW_MOODS = frozenset({Mood.MELANCHOLY})
+HEATED_MOODS = Mood.HEATED
 
 # How strongly each reaction pulls (added to the action's score; a full-weight quest pulls 0.6).
 PULL = {
