@@ -56,7 +56,7 @@ def test_five_hundred_ticks_of_the_seed_world(five_hundred_ticks, api_client):
     moved = [pair for pair, base in bases.items() if standings[pair] != base]
     assert moved
     assert GameEvent.objects.filter(type="FACTION_RELATION_CHANGED").exists()
-    factions = api_client.get("/api/factions").json()
+    factions = api_client.get("/api/factions", {"limit": 100}).json()["results"]
     shown_standings = {
         (faction["slug"], other["other"]): other["standing"] for faction in factions for other in faction["relations"]
     }
@@ -72,6 +72,6 @@ def test_five_hundred_ticks_of_the_seed_world(five_hundred_ticks, api_client):
     assert completed is not None
     assert GameEvent.objects.filter(type="QUEST_COMPLETED", payload__assignment_id=completed.id).exists()
     holder = Character.objects.get(id=completed.character_id)
-    listed = api_client.get(f"/api/character/{holder.id}/quests", {"status": "completed"}).json()
-    assert completed.id in [quest["id"] for quest in listed]
+    listed = api_client.get(f"/api/character/{holder.id}/quests", {"status": "completed", "limit": 100}).json()
+    assert completed.id in [quest["id"] for quest in listed["results"]]
     assert Memory.objects.filter(character=holder, content__startswith="I saw it through").exists()
