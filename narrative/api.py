@@ -28,7 +28,7 @@ from narrative.lore.selectors import lore_get, lore_list
 from narrative.models import Faction, LoreEntry, QuestAssignment, QuestStep
 from narrative.quests.selectors import QUEST_OFFERED, character_quests_list
 from world.models import Character
-from world.selectors import player_character_get
+from world.selectors import player_character_get, player_character_required
 
 # --- Factions --------------------------------------------------------------------------------
 
@@ -334,9 +334,7 @@ class ConversationListApi(APIView):
         params = self.InputSerializer(data=query_input(request))
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        character = player_character_get(user=request.user)
-        if character is None:
-            raise DomainError("This account has no player character.", code="no_character", status_code=404)
+        character = player_character_required(user=request.user)
         conversations = conversations_visible_qs(
             character=character, with_id=data.get("with"), place_id=data.get("place")
         )

@@ -181,6 +181,7 @@ def _feel_and_record(
     feelings: dict[int, Feeling] = {}
     spectra_changed = False
     index = _views_by_concern(views, rules)
+    hour = world_time.hour + world_time.minute / 60 if world_time is not None else None
     # What each thinks of the others, for appraising people it likes or dislikes (one query).
     people = sorted({person for view in views for person in _people_in(view)})
     affinities = affinities_between([character.id for character in characters], people, tick=tick)
@@ -192,8 +193,7 @@ def _feel_and_record(
         if not impulses and character.id not in always and not everyone:
             continue
         baseline = baseline_from_personality(character.personality or {})
-        if world_time is not None:
-            hour = world_time.hour + world_time.minute / 60
+        if hour is not None:
             baseline = with_the_day(
                 baseline,
                 hour=hour,
@@ -215,8 +215,7 @@ def _feel_and_record(
         spectra_changed |= character.kind == Character.Kind.SPECTRA
     bulk_update_columns(Character, ["emotional_state"], updates)
     if samples:
-        world_time = world_time or world_now_get().world_time
-        for sample in samples:
+        for sample in samples:  # feelings_update read the clock when it was given no time
             sample.world_time = world_time
         EmotionSample.objects.bulk_create(samples)
     publish_many(drafts)

@@ -3,7 +3,6 @@ surroundings, the world's time, and the event log."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from htrae.errors import DomainError
-from htrae.inputs import ID_MAX, JsonInputSerializer, query_input
+from htrae.inputs import ID_MAX, JsonInputSerializer, QueryIntegerField, query_input
 from htrae.pagination import CursorField, Page, limit_field, page_body, page_serializer
 from htrae.schema import error_responses
 from world import accounts, services
@@ -26,6 +25,7 @@ from world.frame_schema import websocket_schema
 from world.models import Character
 from world.selectors import (
     player_character_get,
+    player_character_required,
     player_events_list,
     player_surroundings,
     world_time_get,
@@ -157,10 +157,7 @@ class MeApi(APIView):
         operation_id="auth_me",
     )
     def get(self, request):
-        character = player_character_get(user=request.user)
-        if character is None:
-            raise DomainError("This account has no player character.", code="no_character", status_code=404)
-        return Response(CharacterOutputSerializer(character).data)
+        return Response(CharacterOutputSerializer(player_character_required(user=request.user)).data)
 
 
 # --- One character ------------------------------------------------------------------------
@@ -194,13 +191,6 @@ class CharacterDetailApi(APIView):
 
 
 # --- The player's world: surroundings, time, events --------------------------------------
-
-
-def _player_character_or_404(user) -> Character:
-    character = player_character_get(user=user)
-    if character is None:
-        raise DomainError("This account has no player character.", code="no_character", status_code=404)
-    return character
 
 
 # What the reads of the player's world can answer besides 200.
@@ -294,7 +284,7 @@ class WorldStateApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer, **_WORLD_ERRORS}, operation_id="world_state")
     def get(self, request):
-        character = _player_character_or_404(request.user)
+        character = player_character_required(user=request.user)
         surroundings = player_surroundings(character=character)
         if surroundings["tick"] is None:
             raise _world_not_ready()
@@ -319,7 +309,7 @@ class WorldTimeApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer, **_WORLD_ERRORS}, operation_id="world_time")
     def get(self, request):
-        _player_character_or_404(request.user)
+        player_character_required(user=request.user)
         world_time = world_time_get()
         if world_time is None:
             raise _world_not_ready()
@@ -329,17 +319,12 @@ class WorldTimeApi(APIView):
 EVENTS_SCOPE = "events"
 
 
-class _QueryIntegerField(serializers.IntegerField):
-    """An integer written plainly. DRF's IntegerField would also take "5.0", and read an
-    empty value ("?after=") as absent; both are refused here."""
+class _QueryIntegerField(QueryIntegerField):
+    """An integer written plainly, and an empty value ("?after=") refused rather than read
+    as absent."""
 
     def get_value(self, dictionary):
         return dictionary.get(self.field_name, empty)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or not re.fullmatch(r"-?[0-9]{1,20}", data):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class EventListApi(APIView):
@@ -372,7 +357,7 @@ class EventListApi(APIView):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         after = data["cursor"][0] if "cursor" in data else data["after"]
-        character = _player_character_or_404(request.user)
+        character = player_character_required(user=request.user)
 
         found = player_events_list(character=character, after=after, limit=data["limit"])
         last_id = found.events[-1]["id"] if found.events else after

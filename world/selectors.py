@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from htrae.errors import DomainError
 from world import sql
 from world.environment import effective_environment
 from world.models import Character, GameEvent, Location, PlayerActionReceipt, WorldClock
@@ -27,6 +28,14 @@ def starting_location_get() -> Location | None:
 
 def player_character_get(*, user) -> Character | None:
     return Character.objects.select_related("location", "faction").filter(user=user, kind=Character.Kind.PLAYER).first()
+
+
+def player_character_required(*, user) -> Character:
+    """The account's player character; a 404 `no_character` for an account without one."""
+    character = player_character_get(user=user)
+    if character is None:
+        raise DomainError("This account has no player character.", code="no_character", status_code=404)
+    return character
 
 
 def world_is_empty() -> bool:

@@ -123,10 +123,14 @@ def relationship_problems(number: int, item: dict, characters: set, check) -> It
     if item.get("from") == item.get("to"):
         yield f"{where}: 'from' and 'to' must be two different characters"
     for values in (item, item.get("reverse") or {}):
-        for name, (low, high) in _OPINION_RANGES.items():
-            value = values.get(name, 0)
-            if not isinstance(value, int | float) or not low <= value <= high:
-                yield f"{where}: {name} must be a number from {low:g} to {high:g}, got {value!r}"
+        yield from _opinion_problems(values, where)
+
+
+def _opinion_problems(values: dict, where: str) -> Iterator[str]:
+    for name, (low, high) in _OPINION_RANGES.items():
+        value = values.get(name, 0)
+        if not isinstance(value, int | float) or not low <= value <= high:
+            yield f"{where}: {name} must be a number from {low:g} to {high:g}, got {value!r}"
 
 
 def fellowship_problems(factions: list[dict]) -> Iterator[str]:
@@ -138,10 +142,7 @@ def fellowship_problems(factions: list[dict]) -> Iterator[str]:
         if not isinstance(fellowship, dict):
             yield f"{where} must be a mapping of affinity, trust and familiarity"
             continue
-        for name, (low, high) in _OPINION_RANGES.items():
-            value = fellowship.get(name, 0)
-            if not isinstance(value, int | float) or not low <= value <= high:
-                yield f"{where}: {name} must be a number from {low:g} to {high:g}, got {value!r}"
+        yield from _opinion_problems(fellowship, where)
 
 
 def _fellowship_opinions(factions: list[dict], npcs: list[dict], character_id) -> dict[tuple[int, int], dict]:
