@@ -41,6 +41,10 @@ PLAN_HOUR = 5  # the hour from which a character makes the day's plan
 NEED_DEADLINE_TICKS = 24
 FACTION_DEADLINE_TICKS = 96
 RECLAIM_DEADLINE_TICKS = 48
+# A faction's causes are never done for good: a member takes one up again a day after it last
+# ended (achieved or failed). Held once for ever, a faction's three goals ran out within a few
+# hundred ticks, and every NPC was left with no goal at all and its purpose unanswerable.
+GOAL_TAKEN_UP_AGAIN_AFTER_TICKS = 48
 
 # How much an action moves the goal it was done for, by the action's event (prefix dropped).
 PROGRESS = {
@@ -102,8 +106,16 @@ def minds_tick(context) -> None:
     goal_rows = list(
         CharacterGoal.objects.filter(character_id__in=ids, status=CharacterGoal.Status.ACTIVE).order_by("id")
     )
-    titles_held = defaultdict(set)
-    for character_id, title in CharacterGoal.objects.filter(character_id__in=ids).values_list("character_id", "title"):
+    titles_held = defaultdict(set)  # goals it holds, or ended too lately to take up again
+    for character_id, title in (
+        CharacterGoal.objects.filter(character_id__in=ids)
+        .filter(
+            Q(status=CharacterGoal.Status.ACTIVE)
+            | Q(ended_tick__isnull=True)
+            | Q(ended_tick__gt=tick - GOAL_TAKEN_UP_AGAIN_AFTER_TICKS)
+        )
+        .values_list("character_id", "title")
+    ):
         titles_held[character_id].add(title)
     slots: dict[int, list[Slot]] = defaultdict(list)
     for character_id, start, end, location_id, activity in (

@@ -10,9 +10,16 @@ from htrae.errors import DomainError
 from htrae.vocabulary import EventType
 from spectra.models import SpectraGoal
 from spectra.services import goals_advance
-from tests.factories import CharacterFactory, LocationFactory, PlayerFactory, WorldClockFactory, WorldObjectFactory
+from tests.factories import (
+    CharacterFactory,
+    FactionFactory,
+    LocationFactory,
+    PlayerFactory,
+    WorldClockFactory,
+    WorldObjectFactory,
+)
 from world.events import publish
-from world.minds import minds_tick
+from world.minds import GOAL_TAKEN_UP_AGAIN_AFTER_TICKS, minds_tick
 from world.models import Character, CharacterGoal, GameEvent, RoutineSlot, WorldObject
 from world.player_actions import player_drop, player_give, player_take, player_use
 from world.tick import TickContext, run_tick
@@ -102,6 +109,26 @@ def test_an_urgent_need_gives_rise_to_a_goal_served_by_the_routine(npc):
     assert adopted.payload["goal_id"] == goal.id
     minds_tick(context(2, [npc_event(npc, "TALKED", 2)]))
     assert CharacterGoal.objects.filter(character=npc, need="rest").count() == 1  # not twice
+
+
+def test_a_factions_cause_is_taken_up_again_a_day_after_it_ended_never_sooner(npc):
+    """Purpose gives rise to one of the faction's goals; once it has ended, the member takes it
+    up again GOAL_TAKEN_UP_AGAIN_AFTER_TICKS later, not before (held once for ever, the
+    faction's goals ran out and every NPC was left with none)."""
+    faction = FactionFactory(goals=["Keep the lamps lit"], home=npc.location)
+    Character.objects.filter(id=npc.id).update(needs={"purpose": 0.9}, faction=faction)
+    minds_tick(context(1, [npc_event(npc, "TALKED", 1)]))
+    first = CharacterGoal.objects.get(character=npc, need="purpose")
+    assert first.title == "Keep the lamps lit" and first.source == CharacterGoal.Source.FACTION
+    CharacterGoal.objects.filter(id=first.id).update(status=CharacterGoal.Status.ACHIEVED, ended_tick=2)
+    soon = 2 + GOAL_TAKEN_UP_AGAIN_AFTER_TICKS - 1
+    minds_tick(context(soon, [npc_event(npc, "TALKED", soon)]))
+    assert CharacterGoal.objects.filter(character=npc, need="purpose").count() == 1  # too soon
+    minds_tick(context(soon + 1, [npc_event(npc, "TALKED", soon + 1)]))
+    again = CharacterGoal.objects.filter(character=npc, need="purpose", status=CharacterGoal.Status.ACTIVE).get()
+    assert again.id != first.id and again.title == first.title and again.started_tick == soon + 1
+    npc.refresh_from_db()
+    assert npc.goals == ["Keep the lamps lit"]
 
 
 def test_the_day_is_planned_in_the_morning_and_re_planned_when_something_important_happens(npc):
