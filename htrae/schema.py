@@ -52,6 +52,7 @@ CODE_MEANINGS = {
     "unsupported_media_type": "The body is not `application/json` (a form or multipart upload, say).",
     "throttled": "Too many requests; `Retry-After` says when to try again.",
     "world_not_ready": "The world has not started yet (no clock, or no starting location).",
+    "resync": "The position is older than the history kept (its retention window): fetch the state afresh.",
     "unavailable": "The database or Redis is down (`htrae/outage.py`); `Retry-After` says when to try again.",
 }
 
@@ -62,6 +63,7 @@ DEFAULT_CODES: dict[int, tuple[str, ...]] = {
     403: ("permission_denied",),
     404: ("not_found",),
     409: (),
+    410: ("resync",),
     406: ("not_acceptable",),
     415: ("unsupported_media_type",),
     429: ("throttled",),
@@ -74,6 +76,7 @@ STATUS_SUMMARIES = {
     403: "Forbidden",
     404: "Not found",
     409: "Conflict",
+    410: "Gone",
     406: "Not acceptable",
     415: "Unsupported media type",
     429: "Too many requests",

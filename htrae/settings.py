@@ -287,6 +287,14 @@ if TICK_INTERVAL_SECONDS is not None and TICK_INTERVAL_SECONDS < 1:
     raise ImproperlyConfigured(f"TICK_INTERVAL_SECONDS must be at least 1, not {TICK_INTERVAL_SECONDS}.")
 DEFAULT_TICK_INTERVAL_SECONDS = 30
 TICK_BATCH_SIZE = env.int("TICK_BATCH_SIZE", default=500)
+# Ticks of history kept (world.history): events, emotion samples and conversation lines older
+# than this are dropped after each tick. 20,160 ticks: 7 days at the default 30 s. A designer's
+# value on the world clock (admin) wins; neither may go below the world's longest look back.
+HISTORY_RETENTION_TICKS = env.int("HISTORY_RETENTION_TICKS", default=20160)
+if HISTORY_RETENTION_TICKS < 1000:  # world.models.HISTORY_RETENTION_FLOOR_TICKS
+    raise ImproperlyConfigured(
+        f"HISTORY_RETENTION_TICKS must be at least 1000 (the world's longest look back), not {HISTORY_RETENTION_TICKS}."
+    )
 WORLD_SEED = env.int("WORLD_SEED", default=20261126)
 # Fault drills only (tests/served): hold every tick open this long, mid-way, inside its
 # transaction, so a drill can kill a worker or stop a server during a tick. Never set it in use.

@@ -268,7 +268,10 @@ class ConversationMessage(models.Model):
 
     class Meta:
         ordering = ["conversation", "id"]
-        indexes = [models.Index(fields=["conversation", "id"], name="conversation_message_order")]
+        indexes = [
+            models.Index(fields=["conversation", "id"], name="conversation_message_order"),
+            models.Index(fields=["tick"], name="conversation_message_tick"),  # the retention policy's cut
+        ]
 
     def __str__(self) -> str:
         return f"{self.speaker}: {self.text[:40]}"

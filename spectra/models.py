@@ -153,7 +153,10 @@ class EmotionSample(models.Model):
 
     class Meta:
         ordering = ["character", "tick", "id"]
-        indexes = [models.Index(fields=["character", "timestamp"], name="emotion_sample_char_time")]
+        indexes = [
+            models.Index(fields=["character", "timestamp"], name="emotion_sample_char_time"),
+            models.Index(fields=["tick"], name="emotion_sample_tick"),  # the retention policy's cut
+        ]
 
     def __str__(self) -> str:
         return f"{self.character_id} @ {self.tick}: {self.mood}"

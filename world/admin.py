@@ -226,16 +226,18 @@ class WorldClockAdmin(admin.ModelAdmin):
     """Designers pause and resume the world and set its pace here; the tick schedule follows."""
 
     list_display = ["__str__", "tick", "world_time", "time_scale", "tick_interval_seconds", "paused", "last_tick_at"]
-    readonly_fields = ["tick", "seed", "last_tick_at"]
+    readonly_fields = ["tick", "seed", "last_tick_at", "history_pruned_through"]
     fields = [
         "world_time",
         "time_scale",
         "tick_interval_seconds",
         "tick_interval_set_by_designer",
         "paused",
+        "history_retention_ticks",
         "tick",
         "seed",
         "last_tick_at",
+        "history_pruned_through",
     ]
     actions = ["pause_world", "resume_world"]
 

@@ -22,6 +22,7 @@ from htrae.pagination import CursorField, Page, limit_field, page_body, page_ser
 from htrae.schema import error_responses
 from world import accounts, services
 from world.frame_schema import websocket_schema
+from world.history import history_lost_before
 from world.models import Character
 from world.selectors import (
     player_character_get,
@@ -348,7 +349,7 @@ class EventListApi(APIView):
                     help_text="The last event's id here (else `after`): the `after` of the next poll."
                 ),
             ),
-            **error_responses(400, 401, 404, codes={404: ["no_character"]}),
+            **error_responses(400, 401, 404, 410, codes={404: ["no_character"]}),
         },
         operation_id="events_list",
     )
@@ -358,6 +359,13 @@ class EventListApi(APIView):
         data = params.validated_data
         after = data["cursor"][0] if "cursor" in data else data["after"]
         character = player_character_required(user=request.user)
+        if after < history_lost_before():
+            raise DomainError(
+                "Events after this position are no longer kept (the history's retention window): fetch "
+                "GET /api/world/state and catch up from its event_id.",
+                code="resync",
+                status_code=status.HTTP_410_GONE,
+            )
 
         found = player_events_list(character=character, after=after, limit=data["limit"])
         last_id = found.events[-1]["id"] if found.events else after

@@ -298,6 +298,11 @@ class CharacterGoal(TimeStampedModel):
         return f"{self.title} ({self.status}, {self.progress:.0%})"
 
 
+# The longest look back of any rule of the world (quests' "recently", greetings after a day,
+# deadlines): a retention window shorter than this would change the world, not only its logs.
+HISTORY_RETENTION_FLOOR_TICKS = 1000
+
+
 class WorldClock(TimeStampedModel):
     """The one row that says where the world is in time; the tick locks it."""
 
@@ -324,6 +329,18 @@ class WorldClock(TimeStampedModel):
     seed = models.BigIntegerField(default=0, help_text="The world seed: same seed, same world.")
     paused = models.BooleanField(default=False)
     last_tick_at = models.DateTimeField(null=True, blank=True, help_text="When the last tick finished.")
+    # The retention policy (world.history): the designer's window wins over the environment's.
+    history_retention_ticks = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(HISTORY_RETENTION_FLOOR_TICKS)],
+        help_text="Ticks of history kept (events, emotion samples, conversation lines); older rows are dropped "
+        "after each tick. Empty: HISTORY_RETENTION_TICKS from the environment. "
+        f"At least {HISTORY_RETENTION_FLOOR_TICKS}.",
+    )
+    history_pruned_through = models.BigIntegerField(
+        default=0, editable=False, help_text="The last event id the retention policy dropped (0: none yet)."
+    )
 
     class Meta:
         verbose_name = "world clock"

@@ -125,7 +125,9 @@ def world_clock_update(*, clock: WorldClock, by_designer: bool = False, **change
     for name, value in changes.items():
         setattr(clock, name, value)
     clock.full_clean()
-    clock.save()
+    # Only what changed: the tick and the retention policy write their own columns meanwhile
+    # (a form loaded before a tick must not write an older tick or pruning mark back).
+    clock.save(update_fields=None if clock._state.adding or not changes else [*changes, "updated_at"])
     if changes.get("tick_interval_set_by_designer") is False:  # handed back: the environment's applies now
         clock = tick_interval_apply() or clock
     tick_schedule_sync()

@@ -22,6 +22,7 @@ from celery import shared_task
 
 from htrae.outage import is_outage, log_outage
 from world.consequences import EVENT_CONSEQUENCES_TASK, event_consequences
+from world.history import history_prune_after_tick
 from world.tick import run_tick
 
 WORLD_TICK_TASK = "world.run_world_tick"
@@ -50,6 +51,8 @@ def run_world_tick() -> dict:
     try:
         with _sigterm_rolls_back_the_tick():
             result = run_tick(close_channel_pools=True, should_stop=_stop_tick.is_set)
+            if result.ran and not _stop_tick.is_set():
+                history_prune_after_tick()  # after the tick's commit, in its own transaction
     except Exception as error:
         if not is_outage(error):
             raise

@@ -26,6 +26,7 @@ from channels.db import database_sync_to_async
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
+from world.history import history_prune_after_tick
 from world.models import WorldClock
 from world.tick import TickResult, run_tick
 
@@ -123,6 +124,8 @@ async def _tick_in_thread() -> TickResult:
         close_old_connections()
         try:
             result = run_tick(should_stop=_stopping.is_set)
+            if result.ran and not _stopping.is_set():
+                history_prune_after_tick()
         except BaseException as error:
             outcome = (done.set_exception, error)
         else:

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from world.history import history_prune_after_tick
 from world.tick import run_tick
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
                 result = run_tick(force=True, batch_size=batch_size)
             if not result.ran:
                 raise CommandError(f"The tick did not run: {result.skipped}.")
+            history_prune_after_tick()  # the retention policy, as after every tick
             total += result.seconds
             self.stdout.write(
                 f"tick {result.tick}: {result.seconds * 1000:.0f} ms, {result.characters} characters, "

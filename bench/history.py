@@ -1,0 +1,75 @@
+"""Benchmark: does the tick slow down as history grows, and does the retention policy bound it?
+
+Builds a throwaway copy of the seed world (the configured database is left alone), runs
+`--ticks` ticks as the world runs them (each followed by the retention policy,
+`world.history.history_prune_after_tick`) and prints, every `--every` ticks, the median tick
+time of the last window, the prune's time, and the rows kept in each log. The retention window
+is `--retention` ticks (at least the world's floor, 1000), so a run longer than it shows the
+logs stop growing. Against PostgreSQL set DATABASE_URL; without it, SQLite:
+
+    .venv/bin/python bench/history.py --ticks 5000 --retention 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from _setup import throwaway_database
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ticks", type=int, default=5000)
+    parser.add_argument("--retention", type=int, default=1000, help="Ticks of history kept (at least 1000).")
+    parser.add_argument("--every", type=int, default=200, help="Ticks per printed window.")
+    args = parser.parse_args()
+
+    with throwaway_database() as engine:
+        from memory.models import Memory
+        from narrative.models import ConversationMessage
+        from narrative.seeding.loader import seed_world
+        from spectra.models import EmotionSample
+        from world.history import history_prune_after_tick
+        from world.models import GameEvent, WorldClock
+        from world.tick import run_tick
+
+        seed_world()
+        WorldClock.objects.update(history_retention_ticks=args.retention)
+        print(f"database: {engine}; seed world; retention {args.retention} ticks; {args.ticks} ticks")
+        print(
+            f"{'ticks':>11} {'median tick ms':>14} {'p90 ms':>7} {'prune ms':>9} "
+            f"{'events':>8} {'samples':>8} {'lines':>7} {'memories':>9}"
+        )
+        first_window = last_window = None
+        timings, prunes = [], []
+        for number in range(1, args.ticks + 1):
+            started = time.perf_counter()
+            result = run_tick(force=True)
+            ticked = time.perf_counter()
+            history_prune_after_tick()
+            timings.append((ticked - started) * 1000)
+            prunes.append((time.perf_counter() - ticked) * 1000)
+            if not result.ran:
+                raise SystemExit(f"the tick did not run: {result.skipped}")
+            if number % args.every == 0:
+                median = statistics.median(timings)
+                p90 = statistics.quantiles(timings, n=10)[-1]
+                print(
+                    f"{number - args.every + 1:>5}-{number:<5} {median:>14.0f} {p90:>7.0f} "
+                    f"{statistics.median(prunes):>9.1f} {GameEvent.objects.count():>8} "
+                    f"{EmotionSample.objects.count():>8} {ConversationMessage.objects.count():>7} "
+                    f"{Memory.objects.count():>9}",
+                    flush=True,
+                )
+                if number - args.every >= 200:  # the issue's yardstick: the tick at 200 (after warm-up)
+                    first_window = first_window or median
+                last_window = median
+                timings, prunes = [], []
+        if first_window and last_window:
+            print(f"last window / the window from tick 201: {last_window / first_window:.2f}")
+
+
+if __name__ == "__main__":
+    main()

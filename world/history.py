@@ -1,0 +1,134 @@
+"""Bounded history: the retention policy of the world's logs.
+
+The event log, emotion samples and conversation lines grow with every tick (41 events a tick
+in the seed world, some 15,000 at 10,000 NPCs: about 36 million a day). What is older than
+the retention window (`HISTORY_RETENTION_TICKS`, or the designer's value on the world clock)
+is dropped, a bounded batch per table after each tick, so the first run over a long history
+never stalls the world and, once caught up, each run drops about one tick's worth: the cost
+stays that of writing the history, whatever its age.
+
+Nothing the world reads lies that far back (the longest window any rule reads is
+`world.models.HISTORY_RETENTION_FLOOR_TICKS`). Memories keep what they remember; only their link to the dropped
+event is cleared. A client catching up from before the window is told to `resync`
+(`GET /api/events` answers 410 `resync`; `history_lost_before`) instead of silently missing
+events: the clock keeps the last event id dropped.
+
+Pruning runs as mind work (`world.locks.mind_writer`): never inside a tick, never beside
+another writer of minds, so it adds no new lock order.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Max
+
+from memory.models import Memory
+from narrative.models import Conversation, ConversationMessage
+from spectra.models import EmotionSample
+from world.locks import mind_writer, retrying
+from world.models import HISTORY_RETENTION_FLOOR_TICKS, GameEvent, WorldClock
+
+logger = logging.getLogger(__name__)
+
+# Rows of each table dropped per run at most: a first run over months of history catches up
+# over several ticks instead of holding one long transaction.
+PRUNE_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What one run dropped, and the tick before which history is no longer kept."""
+
+    before_tick: int
+    events: int = 0
+    emotion_samples: int = 0
+    conversation_lines: int = 0
+    conversations: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.events + self.emotion_samples + self.conversation_lines + self.conversations
+
+
+def retention_ticks(clock: WorldClock) -> int:
+    """Ticks of history kept: the designer's value on the clock, else the environment's."""
+    wanted = clock.history_retention_ticks or settings.HISTORY_RETENTION_TICKS
+    return max(HISTORY_RETENTION_FLOOR_TICKS, int(wanted))
+
+
+def history_prune(*, batch: int = PRUNE_BATCH) -> Pruned | None:
+    """Drop up to `batch` rows of each log older than the retention window. None if there is
+    no world yet. Runs its own transaction (mind work), once more after a lock conflict."""
+    return retrying(lambda: _prune_once(batch), what="pruning history")
+
+
+def _prune_once(batch: int) -> Pruned | None:
+    with mind_writer():
+        clock = WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).first()
+        if clock is None:
+            return None
+        before = clock.tick - retention_ticks(clock) + 1  # ticks before this are dropped
+        if before <= 0:
+            return Pruned(before_tick=0)
+        event_ids = list(GameEvent.objects.filter(tick__lt=before).order_by("id").values_list("id", flat=True)[:batch])
+        if event_ids:
+            # Memories outlive the events they were formed from (SET_NULL, done here because
+            # the rows go without Django's collector, which would load every event first).
+            Memory.objects.filter(source_event_id__in=event_ids).update(source_event=None)
+            GameEvent.objects.filter(id__in=event_ids)._raw_delete(GameEvent.objects.db)
+            last_dropped = max(event_ids)
+            if last_dropped > clock.history_pruned_through:
+                WorldClock.objects.filter(id=clock.id).update(history_pruned_through=last_dropped)
+        samples = _drop(EmotionSample.objects.filter(tick__lt=before), batch)
+        lines = _drop(ConversationMessage.objects.filter(tick__lt=before), batch)
+        # A conversation whose every line is gone goes too (its participants with it).
+        empty = Conversation.objects.filter(started_tick__lt=before, messages__isnull=True)
+        conversations = _drop(empty, batch, raw=False)
+        return Pruned(
+            before_tick=before,
+            events=len(event_ids),
+            emotion_samples=samples,
+            conversation_lines=lines,
+            conversations=conversations,
+        )
+
+
+def _drop(queryset, batch: int, *, raw: bool = True) -> int:
+    """Delete the oldest `batch` rows of `queryset` (by id); how many went."""
+    ids = list(queryset.order_by("id").values_list("id", flat=True)[:batch])
+    if not ids:
+        return 0
+    rows = queryset.model.objects.filter(id__in=ids)
+    if raw:  # nothing refers to these rows: no need for the collector's reads
+        return rows._raw_delete(rows.db)
+    return rows.delete()[1].get(queryset.model._meta.label, 0)
+
+
+def history_prune_after_tick() -> None:
+    """After a tick: prune, never letting a failure reach the tick's caller (the world goes on;
+    the next tick's run catches up)."""
+    try:
+        pruned = history_prune()
+    except Exception:
+        logger.exception("pruning history failed; the next tick tries again")
+        return
+    if pruned is not None and pruned.total:
+        logger.info(
+            "history before tick %s pruned: %s events, %s emotion samples, %s conversation lines, %s conversations",
+            pruned.before_tick,
+            pruned.events,
+            pruned.emotion_samples,
+            pruned.conversation_lines,
+            pruned.conversations,
+        )
+
+
+def history_lost_before() -> int:
+    """The last event id dropped by the retention policy (0: none yet). A client whose
+    position is below it may have missed events: it must resync from the world's state."""
+    return (
+        WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).aggregate(last=Max("history_pruned_through"))["last"] or 0
+    )
