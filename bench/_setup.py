@@ -1,7 +1,8 @@
 """What every benchmark needs first: Django set up against a throwaway copy of the database.
 
-The configured database is left alone: `throwaway_database()` creates the test database
-(`test_<name>`, or the name given), yields the engine's short name, and drops it afterwards.
+The configured database is left alone: `throwaway_database()` creates a database of the
+benchmark's own (`test_bench_<script>`, `.bench-<script>.sqlite3` on SQLite, or the name
+given), yields the engine's short name, and drops it afterwards.
 """
 
 from __future__ import annotations
@@ -28,8 +29,11 @@ def throwaway_database(name: str | None = None) -> Iterator[str]:
     from django.conf import settings
     from django.test.utils import setup_databases, setup_test_environment, teardown_databases
 
-    if name:
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
+    if not name:  # a database of its own: never the test suite's, nor another benchmark's
+        script = Path(sys.argv[0]).stem or "bench"
+        sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+        name = str(Path(settings.BASE_DIR) / f".bench-{script}.sqlite3") if sqlite else f"test_bench_{script}"
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
     setup_test_environment()
     databases = setup_databases(verbosity=0, interactive=False)
     try:

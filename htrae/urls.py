@@ -6,6 +6,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from htrae.health import HealthApi
+from htrae.metrics import metrics_view
+from htrae.probes import healthz, readyz
 from world.api import WebSocketSchemaApi
 from world.views import index
 
@@ -16,6 +18,9 @@ admin.site.index_title = "The world of Htrae"
 urlpatterns = [
     path("", index, name="index"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/health", HealthApi.as_view(), name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/schema/websocket.json", WebSocketSchemaApi.as_view(), name="websocket-schema"),

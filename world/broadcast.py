@@ -29,6 +29,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from htrae.background import Coalescer, ServerLoopGone, call_on_server_loop, server_loop
+from htrae.metrics import FRAME_SENDS_FAILED, FRAMES_SENT
 from htrae.outage import is_outage, log_outage
 from htrae.vocabulary import EventType
 from world.models import Character, GameEvent
@@ -311,6 +312,7 @@ def broadcast_events(events: list[GameEvent]) -> None:
 
 def _log_send_failure(error: Exception, what: str) -> None:
     """An outage or a shutdown is one warning line; anything else is a bug, with its traceback."""
+    FRAME_SENDS_FAILED.inc()
     if isinstance(error, ServerLoopGone | TimeoutError):
         logger.warning("%s abandoned: %s", what, error)
     elif is_outage(error):
@@ -349,6 +351,7 @@ def send_frames(frames: list[Addressed], *, close_pools: bool = False) -> None:
             async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
                 for group, frame in frames:
                     await layer.group_send(group, frame_message(frame))
+                    FRAMES_SENT.labels(type=frame.get("type", "")).inc()
         finally:
             if close_pools and hasattr(layer, "close_pools"):
                 await layer.close_pools()

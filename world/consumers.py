@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 
 from htrae.errors import DomainError
+from htrae.metrics import ACK_SECONDS, WS_CONNECTIONS, WS_ERRORS
 from htrae.outage import OUTAGE_ERRORS, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, log_outage
 from world import services
 from world.broadcast import WORLD_GROUP, character_group, location_group, world_update_frame
@@ -177,7 +178,7 @@ class SimulationConsumer(AsyncWebsocketConsumer):
             await self.close()  # refuses the handshake: HTTP 403
             return
         self.rate = RateLimiter()
-        self.actions: asyncio.Queue[ClientAction] = asyncio.Queue(maxsize=settings.WS_ACTION_QUEUE)
+        self.actions: asyncio.Queue[tuple[ClientAction, float]] = asyncio.Queue(maxsize=settings.WS_ACTION_QUEUE)
         self.location_id = self.character.location_id
         try:
             for group in self._groups():
@@ -190,6 +191,7 @@ class SimulationConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_TRY_AGAIN_LATER)
             return
         self.applier = asyncio.ensure_future(self._apply_actions())
+        WS_CONNECTIONS.inc()
 
     def _groups(self) -> tuple[str, ...]:
         return (location_group(self.location_id), character_group(self.character.id), WORLD_GROUP)
@@ -199,6 +201,7 @@ class SimulationConsumer(AsyncWebsocketConsumer):
             return
         applier = getattr(self, "applier", None)
         if applier is not None:
+            WS_CONNECTIONS.dec()
             applier.cancel()  # queued actions are dropped unapplied; nothing can ack them now
             BACKLOG.pending -= self.actions.qsize()
             self.own_pending -= self.actions.qsize()
@@ -243,17 +246,17 @@ class SimulationConsumer(AsyncWebsocketConsumer):
             return
         BACKLOG.pending += 1
         self.own_pending += 1
-        self.actions.put_nowait(action)
+        self.actions.put_nowait((action, time.monotonic()))
 
     async def _apply_actions(self) -> None:
         """This connection's actions, in the order sent, each acknowledged or refused."""
         while True:
-            action = await self.actions.get()
+            action, arrived = await self.actions.get()
             # Frames the action itself sets off arrive while it commits: hold them until the
             # ack (and after a move, the new place's snapshot) has gone out, as a client expects.
             self.held_frames = []
             try:
-                await self._apply(action)
+                await self._apply(action, arrived=arrived)
             except asyncio.CancelledError:
                 raise
             except Exception:  # never let one action end the connection's applier
@@ -266,7 +269,7 @@ class SimulationConsumer(AsyncWebsocketConsumer):
             for frame in held:
                 await self._relay(frame)
 
-    async def _apply(self, action: ClientAction) -> None:
+    async def _apply(self, action: ClientAction, *, arrived: float) -> None:
         try:
             reply, snapshot = await _in_action_thread(BACKLOG.timed(_action_apply))(self.character, action)
         except DomainError as error:
@@ -284,6 +287,7 @@ class SimulationConsumer(AsyncWebsocketConsumer):
             await self.send_error("invalid_field", "A value was refused.", request_id=action.request_id)
             return
         await self.send_json({"type": "ack", "request_id": action.request_id, "data": reply})
+        ACK_SECONDS.observe(time.monotonic() - arrived)
         if action.action == "move" and not reply.get("replayed"):
             destination = reply["location"]["id"]
             try:
@@ -334,6 +338,7 @@ class SimulationConsumer(AsyncWebsocketConsumer):
     async def send_error(
         self, code: str, message: str, *, request_id: str | None = None, retry_after: float | None = None
     ) -> None:
+        WS_ERRORS.labels(code=code).inc()
         frame: dict[str, Any] = {"type": "error", "data": {"code": code, "message": message}}
         if retry_after is not None:
             frame["data"]["retry_after"] = retry_after

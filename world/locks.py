@@ -36,6 +36,8 @@ from typing import TypeVar
 
 from django.db import OperationalError, connection, transaction
 
+from htrae.metrics import LOCK_CONFLICTS
+
 logger = logging.getLogger(__name__)
 
 # Advisory lock keys (any stable 64-bit numbers unique to Htrae).
@@ -115,7 +117,11 @@ def retrying(work: Callable[[], T], *, attempts: int = 2, what: str = "transacti
         try:
             return work()
         except OperationalError as error:
-            if attempt == attempts or not is_lock_conflict(error) or connection.in_atomic_block:
+            conflict = is_lock_conflict(error)
+            if attempt == attempts or not conflict or connection.in_atomic_block:
+                if conflict:
+                    LOCK_CONFLICTS.labels(outcome="gave_up").inc()
                 raise
+            LOCK_CONFLICTS.labels(outcome="retried").inc()
             logger.warning("%s met a lock conflict (%s); running it again", what, str(error).splitlines()[0])
     raise AssertionError("unreachable")

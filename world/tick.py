@@ -35,6 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from htrae.bulk import bulk_update_columns
+from htrae.metrics import tick_observe
 from htrae.vocabulary import EventType
 from world.autonomy.actions import apply_decision
 from world.autonomy.decision import decide, rng_for
@@ -131,7 +132,7 @@ def run_tick(
             raise TickCancelled
 
     try:
-        return retrying(
+        result = retrying(
             lambda: _run_tick_once(
                 started=started,
                 force=force,
@@ -144,7 +145,9 @@ def run_tick(
         )
     except TickCancelled:
         logger.info("tick cancelled before commit; rolled back")
-        return TickResult(tick=None, skipped="cancelled")
+        result = TickResult(tick=None, skipped="cancelled")
+    tick_observe(result)
+    return result
 
 
 def _never() -> bool:

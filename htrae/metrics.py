@@ -1,0 +1,101 @@
+"""Prometheus metrics (`GET /metrics`, text exposition format), for operators and the benchmarks.
+
+Two kinds:
+- this process's own counters and histograms (`prometheus_client`'s default registry), bumped
+  where things happen: actions acknowledged and their latency, errors sent by code, WebSockets
+  open, frames sent and frames that failed to go, lock conflicts, ticks run here and their time;
+- the world's state read from the database at each scrape (`WorldCollector`, three queries):
+  the tick, seconds since it ran, paused or not, characters by kind, the event log's last id
+  and what the retention policy dropped. Every process shows the same world; scrape each web
+  process for its own counters (in served mode the tick runs in Celery workers, whose figures
+  reach operators through the world's state here).
+
+`METRICS_TOKEN`, when set, must come as `Authorization: Bearer <token>`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+
+from django.conf import settings
+from django.db.models import Count, Max
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+ACK_SECONDS = Histogram(
+    "htrae_action_ack_seconds",
+    "From a player_action's arrival to its ack, in this web process.",
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+WS_ERRORS = Counter("htrae_websocket_errors_total", "error frames sent to clients, by code", ["code"])
+WS_CONNECTIONS = Gauge("htrae_websocket_connections", "WebSockets open in this process")
+FRAMES_SENT = Counter("htrae_frames_sent_total", "frames handed to the channel layer, by type", ["type"])
+FRAME_SENDS_FAILED = Counter("htrae_frame_sends_failed_total", "batches of frames that could not be sent")
+LOCK_CONFLICTS = Counter(
+    "htrae_lock_conflicts_total", "deadlocks and serialisation failures met, by outcome", ["outcome"]
+)
+TICKS = Counter("htrae_ticks_total", "tick attempts in this process, by outcome", ["outcome"])
+TICK_SECONDS = Histogram(
+    "htrae_tick_seconds", "the ticks this process ran", buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+)
+TICK_EVENTS = Gauge("htrae_tick_events", "events of the last tick this process ran")
+TICK_CHARACTERS = Gauge("htrae_tick_characters", "characters of the last tick this process ran")
+
+
+def tick_observe(result) -> None:
+    """A `world.tick.TickResult`: counted, and timed if it ran."""
+    TICKS.labels(outcome="ran" if result.ran else (result.skipped or "skipped")).inc()
+    if result.ran:
+        TICK_SECONDS.observe(result.seconds)
+        TICK_EVENTS.set(result.events)
+        TICK_CHARACTERS.set(result.characters)
+
+
+class WorldCollector:
+    """The world's state, read at each scrape (three queries)."""
+
+    def describe(self):
+        return []  # registering must not query the database (it collects to learn names otherwise)
+
+    def collect(self):
+        from world.models import Character, GameEvent, WorldClock
+
+        clock = WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).first()
+        if clock is not None:
+            yield GaugeMetricFamily("htrae_world_tick", "the last tick completed", value=clock.tick)
+            yield GaugeMetricFamily("htrae_world_paused", "1 while the world is paused", value=int(clock.paused))
+            if clock.last_tick_at is not None:
+                age = time.time() - clock.last_tick_at.timestamp()
+                yield GaugeMetricFamily("htrae_world_tick_age_seconds", "seconds since the last tick", value=age)
+            yield GaugeMetricFamily(
+                "htrae_world_tick_interval_seconds", "the tick interval", value=clock.tick_interval_seconds
+            )
+            yield GaugeMetricFamily(
+                "htrae_history_pruned_through",
+                "the last event id dropped by retention",
+                value=clock.history_pruned_through,
+            )
+        characters = GaugeMetricFamily("htrae_world_characters", "active characters, by kind", labels=["kind"])
+        for kind, count in Character.objects.filter(is_active=True).values_list("kind").annotate(n=Count("id")):
+            characters.add_metric([kind], count)
+        yield characters
+        last = GameEvent.objects.aggregate(last=Max("id"))["last"] or 0
+        yield GaugeMetricFamily("htrae_events_last_id", "the event log's last id", value=last)
+
+
+_WORLD = WorldCollector()
+REGISTRY.register(_WORLD)
+
+
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    token = settings.METRICS_TOKEN
+    if token:
+        sent = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
+            return JsonResponse(
+                {"code": "not_authenticated", "message": "Send Authorization: Bearer <METRICS_TOKEN>."}, status=401
+            )
+    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)

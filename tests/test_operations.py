@@ -1,0 +1,111 @@
+"""What operators see: /healthz, /readyz, /metrics, JSON logs in served mode."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+import htrae.health
+from tests.factories import CharacterFactory, LocationFactory, WorldClockFactory
+from tests.test_settings_safety import STRONG_KEY, run_settings
+from world.models import Character, WorldClock
+from world.tick import run_tick
+
+
+@pytest.fixture
+def ticking(db):
+    clock = WorldClockFactory(tick=7, last_tick_at=timezone.now(), tick_interval_seconds=30)
+    place = LocationFactory(is_starting_location=True)
+    CharacterFactory(location=place)
+    CharacterFactory(location=place, kind=Character.Kind.SPECTRA, name="Spectra")
+    return clock
+
+
+def test_healthz_answers_without_touching_anything(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_readyz_is_ready_while_the_world_ticks(client, ticking):
+    response = client.get("/readyz")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["ready"] is True and body["database"] == "ok" and body["tick"] == "fresh"
+
+
+def test_readyz_is_not_ready_when_the_tick_has_stopped(client, ticking):
+    WorldClock.objects.update(last_tick_at=timezone.now() - timedelta(seconds=3 * 30 + 5))
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503 and response["Retry-After"]
+    assert response.json()["ready"] is False and response.json()["tick"] == "stale"
+
+
+def test_readyz_is_ready_when_paused_on_purpose_and_not_without_a_world(client, ticking):
+    WorldClock.objects.update(paused=True, last_tick_at=timezone.now() - timedelta(days=1))
+    assert client.get("/readyz").json()["tick"] == "paused"
+    assert client.get("/readyz").status_code == 200
+
+    WorldClock.objects.all().delete()
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.json()["tick"] == "no world"
+
+
+def test_readyz_is_not_ready_when_redis_does_not_answer(client, ticking, settings, monkeypatch):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there: a real refused connection
+    monkeypatch.setattr(htrae.health, "_redis_client", None)
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["redis"] == "down" and response.json()["ready"] is False
+
+
+def _metric(text: str, name: str) -> float:
+    for line in text.splitlines():
+        if line.startswith(name + " ") or line.startswith(name + "{"):
+            return float(line.rsplit(" ", 1)[1])
+    raise AssertionError(f"{name} not in the metrics")
+
+
+def test_metrics_show_the_world_and_this_processs_ticks(client, ticking):
+    before = client.get("/metrics").content.decode()
+    ran_before = _metric(before, 'htrae_ticks_total{outcome="ran"}') if 'outcome="ran"' in before else 0.0
+
+    assert run_tick(force=True).ran
+    response = client.get("/metrics")
+
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert _metric(text, "htrae_world_tick") == 8
+    assert _metric(text, "htrae_world_paused") == 0
+    assert _metric(text, 'htrae_world_characters{kind="npc"}') == 1
+    assert _metric(text, 'htrae_ticks_total{outcome="ran"}') == ran_before + 1
+    assert "htrae_action_ack_seconds_bucket" in text and "htrae_lock_conflicts_total" in text
+
+
+def test_metrics_need_the_token_when_one_is_set(client, ticking, settings):
+    settings.METRICS_TOKEN = "scrape-secret"
+
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-secret").status_code == 200
+
+
+def test_served_mode_logs_one_json_object_a_line():
+    code = "import django, logging; django.setup(); logging.getLogger('htrae.check').warning('the tick is late')"
+    result = run_settings(code, SECRET_KEY=STRONG_KEY)
+
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["message"] == "the tick is late" and line["level"] == "WARNING" and line["logger"] == "htrae.check"
+
+
+def test_log_format_refuses_what_it_does_not_know():
+    result = run_settings(SECRET_KEY=STRONG_KEY, LOG_FORMAT="xml")
+
+    assert result.returncode != 0 and "LOG_FORMAT must be json or plain" in result.stderr
