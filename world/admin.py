@@ -8,14 +8,17 @@ characters.
 
 from __future__ import annotations
 
+import functools
 import json
 
 from django import forms
 from django.contrib import admin
+from django.urls import path
 from django.utils.html import format_html
 
 from htrae.admin_tools import ReadOnlyAdmin, RecentRowsInline, related_count, see_all_link
 from world import services
+from world.admin_dashboard import DASHBOARD_URL_NAME, world_dashboard_view
 from world.models import Character, CharacterGoal, GameEvent, Location, Path, RoutineSlot, WorldClock, WorldObject
 
 
@@ -238,6 +241,11 @@ class WorldClockAdmin(admin.ModelAdmin):
         "last_tick_at",
     ]
     actions = ["pause_world", "resume_world"]
+    change_list_template = "admin/world/worldclock_change_list.html"  # links the dashboard
+
+    def get_urls(self):
+        dashboard = self.admin_site.admin_view(functools.partial(world_dashboard_view, self))
+        return [path("dashboard/", dashboard, name=DASHBOARD_URL_NAME), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
