@@ -416,3 +416,14 @@ def test_relationship_list_filters_and_the_character_inline(designer_client, sma
     page = designer_client.get(reverse("admin:world_character_change", args=[npc.pk]))
     inlines = {formset.formset.model.__name__: formset.formset for formset in page.context["inline_admin_formsets"]}
     assert list(inlines["Relationship"].queryset.values_list("other__name", flat=True)) == ["Spectra"]
+
+
+def test_the_quest_steps_inline_has_narrow_columns(designer_client, small_world):
+    """Measured in Chromium at 1,400 px: the steps table is 1,006 px (it was 2,170), inside
+    the content beside the sidebar. Here: the widths that make it so stay set."""
+    quest = Quest.objects.get()
+    page = designer_client.get(reverse("admin:narrative_quest_change", args=[quest.pk])).content.decode()
+    assert 'name="steps-0-objective"' in page and '<textarea name="steps-0-objective" cols="40" rows="2"' in page
+    assert 'style="width:8em"' in page and 'style="width:3em"' in page
+    assert 'id="add_id_steps-0-target_location"' not in page  # no add/change/delete buttons a column
+    assert 'id="change_id_steps-0-target_location"' not in page

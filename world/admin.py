@@ -17,7 +17,7 @@ from django.contrib import admin
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 
-from htrae.admin_tools import ReadOnlyAdmin, RecentRowsInline, related_count, see_all_link
+from htrae.admin_tools import CompactInline, ReadOnlyAdmin, RecentRowsInline, related_count, see_all_link
 from htrae.vocabulary import PERSONALITY_TRAITS
 from world import services
 from world.admin_dashboard import DASHBOARD_URL_NAME, world_dashboard_view
@@ -210,10 +210,21 @@ class RoutineSlotInline(admin.TabularInline):
     fields = ["start_hour", "end_hour", "location", "activity"]
 
 
-class CharacterGoalInline(admin.TabularInline):
+class CharacterGoalInline(CompactInline):
     model = CharacterGoal
     fk_name = "character"
     extra = 0
+    column_widths = {
+        "title": "10em",
+        "status": "6em",
+        "progress": "4em",
+        "priority": "4em",
+        "verb": "6em",
+        "location": "7.5em",
+        "target_object": "7.5em",
+        "partner": "7.5em",
+        "deadline_tick": "4em",
+    }
     autocomplete_fields = ["location", "target_object", "partner"]
     fields = [
         "title",
