@@ -101,8 +101,9 @@ def world_export(stream: IO[str], *, progress: Progress | None = None) -> int:
     """Write the world to `stream` (one row a line, so diffs stay readable); returns the rows written.
     Read in one repeatable-read transaction, so the snapshot is of one moment."""
     count = 0
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if outermost and connection.vendor == "postgresql":  # (the first statement of the transaction)
             connection.cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         stream.write(json.dumps({"format": FORMAT, "version": VERSION})[:-1] + ', "rows": [\n')
         for label, queryset in _sources():
@@ -194,8 +195,12 @@ def _world_delete() -> None:
     every table is empty or loaded again."""
     players = list(_player_users().values_list("pk", flat=True))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # TRUNCATE refuses tables with foreign key checks pending
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in connection.ops.sql_flush(no_style(), _tables()):
             cursor.execute(statement)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     get_user_model()._base_manager.filter(pk__in=players, is_staff=False).delete()
 
 

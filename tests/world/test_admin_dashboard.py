@@ -20,6 +20,12 @@ pytestmark = pytest.mark.django_db
 URL = "/admin/world/worldclock/dashboard/"
 
 
+@pytest.fixture(autouse=True)
+def ticks_in_this_process(settings):
+    """The server ticks the world itself (embedded), unless a test says Celery does."""
+    settings.REDIS_URL = ""
+
+
 @pytest.fixture
 def little_world(db):
     home = LocationFactory(name="Ash", is_starting_location=True)
