@@ -16,14 +16,17 @@ from django import forms
 from django.contrib import admin
 from django.urls import path
 from django.utils.html import format_html, format_html_join
+from import_export.admin import ImportExportModelAdmin
 
 from htrae.admin_tools import CompactInline, ReadOnlyAdmin, RecentRowsInline, related_count, see_all_link
+from htrae.resources import FILE_FORMATS
 from htrae.vocabulary import PERSONALITY_TRAITS
 from world import services
 from world.admin_dashboard import DASHBOARD_URL_NAME, world_dashboard_view
 from world.admin_forms import CharacterAdminForm, mood_badge, need_field_name, trait_field_name
 from world.autonomy.state import NEED_NAMES
 from world.models import Character, CharacterGoal, GameEvent, Location, Path, RoutineSlot, WorldClock, WorldObject
+from world.resources import NpcResource
 
 
 class RegionFilter(admin.SimpleListFilter):
@@ -154,7 +157,9 @@ class WorldObjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Character)
-class CharacterAdmin(admin.ModelAdmin):
+class CharacterAdmin(ImportExportModelAdmin):
+    resource_classes = [NpcResource]  # import and export NPCs (CSV, JSON)
+    formats = FILE_FORMATS
     list_display = ["name", "kind", "faction", "location", "mood", "energy", "is_active"]
     list_select_related = ["faction", "location"]
     list_filter = ["kind", "is_active", "faction", RegionFilter]
