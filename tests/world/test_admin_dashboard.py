@@ -175,3 +175,10 @@ def test_the_duration_plot_puts_the_slowest_tick_at_the_top():
     assert plot.points == "0.0,37.5 50.0,0.0 100.0,25.0"
     assert plot.max_ms == 40
     assert duration_plot([]) is None
+
+
+def test_every_admin_page_links_the_dashboard_for_those_who_may_see_it(designer_client, client, little_world):
+    assert f'href="{URL}" id="world-dashboard-link"' in designer_client.get("/admin/").content.decode()
+    stranger = UserFactory(is_staff=True)
+    client.force_login(stranger)
+    assert "world-dashboard-link" not in client.get("/admin/").content.decode()
