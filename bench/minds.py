@@ -16,6 +16,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from tqdm import tqdm
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -66,7 +68,7 @@ def measure(ticks: int, every: int) -> None:
     npc_moods_seen: Counter = Counter()
     spectra_moods: Counter = Counter()
     worst_share_after_200 = 0.0
-    for tick in range(1, ticks + 1):
+    for tick in tqdm(range(1, ticks + 1), unit="tick", file=sys.stderr, disable=None, leave=False):
         run_tick(force=True)
         moods = dict(Character.objects.filter(id__in=[*npcs, spectra_id]).values_list("id", "emotional_state__mood"))
         spectra_moods[moods.pop(spectra_id)] += 1

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 
 from _setup import throwaway_database
+from tqdm import tqdm
 
 
 def main() -> None:
@@ -33,7 +35,8 @@ def main() -> None:
         print(f"{'world':<28} {'characters':>10} {'median ms':>10} {'max ms':>8} {'queries':>8} {'events':>7}")
         seed_world()
         measure("seed world", args.ticks, batch)
-        generated_npcs_add(count=args.npcs, batch_size=5000)
+        with tqdm(total=args.npcs, unit="npc", desc="NPCs", file=sys.stderr, disable=None, leave=False) as bar:
+            generated_npcs_add(count=args.npcs, batch_size=5000, on_batch=bar.update)
         measure(f"seed world + {args.npcs} NPCs", args.ticks, batch)
 
 
@@ -45,7 +48,7 @@ def measure(label: str, ticks: int, batch_size: int) -> None:
 
     run_tick(force=True, batch_size=batch_size)  # warm-up
     timings, queries, events, characters = [], [], [], 0
-    for _ in range(ticks):
+    for _ in tqdm(range(ticks), unit="tick", desc=label, file=sys.stderr, disable=None, leave=False):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             result = run_tick(force=True, batch_size=batch_size)

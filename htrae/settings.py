@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "corsheaders",
+    "import_export",
     "htrae",
     "world",
     "spectra",
@@ -515,3 +516,11 @@ if not SECURE_SSL_REDIRECT:
     SILENCED_SYSTEM_CHECKS.append("security.W008")
 if not SECURE_HSTS_SECONDS:
     SILENCED_SYSTEM_CHECKS.append("security.W004")
+
+# --- The admin's import and export (django-import-export) --------------------------------
+# An import is one transaction: a file with any bad row imports nothing (see the resources).
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Importing changes rows (designers' "change"); exporting reads them ("view").
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

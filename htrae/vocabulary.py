@@ -102,3 +102,7 @@ class Mood:
     ALL = (CALM, JOY, INTENSITY, MELANCHOLY, CURIOSITY, UNEASE, WONDER, WARMTH)
     WARM = frozenset({JOY, WONDER, WARMTH})  # kind words come from these
     HEATED = frozenset({INTENSITY, UNEASE})  # quarrels and clashes from these
+
+
+# A character's personality: the Big Five, each 0..1 (0.5 when unset).
+PERSONALITY_TRAITS = ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")

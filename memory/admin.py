@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html_join
 
-from htrae.admin_tools import ReadOnlyAdmin, RecentRowsInline
+from htrae.admin_tools import ReadOnlyAdmin, RecentRowsInline, see_all_link
 from memory.models import Belief, Memory
 from world.admin import CharacterAdmin
 
@@ -24,17 +24,6 @@ class MemoryAdmin(admin.ModelAdmin):
     @admin.display(description="content")
     def short_content(self, memory: Memory) -> str:
         return memory.content if len(memory.content) <= 80 else memory.content[:77] + "…"
-
-
-class RecentMemoryInline(RecentRowsInline):
-    model = Memory
-    fk_name = "character"
-    fields = ["content", "type", "importance_score", "timestamp"]
-    max_rows = 20
-    verbose_name_plural = "recent memories (the 20 newest)"
-
-    def get_ordering(self, request):
-        return ["-timestamp", "-id"]
 
 
 @admin.register(Belief)
@@ -76,5 +65,11 @@ class RecentBeliefInline(RecentRowsInline):
         return ["-tick", "-id"]
 
 
-# The memory app adds its inline to the world's character page (world knows nothing of memory).
-CharacterAdmin.inlines = [*CharacterAdmin.inlines, RecentMemoryInline, RecentBeliefInline]
+def character_memories_link(character) -> str:
+    return see_all_link(Memory, "memories (newest first, a page at a time)", character__id__exact=character.pk)
+
+
+# The memory app adds to the world's character page (world knows nothing of memory): a link
+# to the character's memories (a character may hold thousands) and its newest beliefs.
+CharacterAdmin.inlines = [*CharacterAdmin.inlines, RecentBeliefInline]
+CharacterAdmin.character_links = [*CharacterAdmin.character_links, character_memories_link]

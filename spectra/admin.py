@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.contrib import admin
 
 from htrae.admin_tools import ReadOnlyAdmin
+from spectra.emotion import mood_ring
 from spectra.models import AppraisalRule, EmotionSample, EmotionType, SpectraGoal, SpectraMind, Standard
+from world.admin_forms import register_mood_color
 
 
 @admin.register(EmotionType)
@@ -62,3 +64,12 @@ class EmotionSampleAdmin(ReadOnlyAdmin):
     search_fields = ["=tick", "cause"]
     raw_id_fields = ["character"]
     show_full_result_count = False
+
+
+def _mood_ring_color(emotional_state: dict) -> str:
+    """A stored feeling's Mood Ring colour, as the viewer shows it."""
+    return mood_ring(emotional_state["mood"], float(emotional_state.get("intensity") or 0.0))["hex"]
+
+
+# The world's admin shows each character's mood in its colour (world knows nothing of spectra).
+register_mood_color(_mood_ring_color)

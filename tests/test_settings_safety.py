@@ -104,3 +104,15 @@ def test_the_deploy_check_silences_only_what_a_tls_proxy_does():
 
     assert result.stdout.strip() == "['security.W004', 'security.W008']"
     assert on_here.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("secure_cookies", "expected"), [(None, "True True"), ("false", "False False")])
+def test_served_mode_cookies_are_secure_unless_turned_off_for_local_http(secure_cookies, expected):
+    """The README's point: a browser or script logging in to a served admin over plain http
+    never sends the Secure session and CSRF cookies back, so the login fails; locally,
+    SECURE_COOKIES=false turns them off."""
+    env = {"SECRET_KEY": STRONG_KEY} | ({"SECURE_COOKIES": secure_cookies} if secure_cookies else {})
+    code = "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    result = run_settings(SETUP + "; " + code, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected

@@ -8,15 +8,25 @@ characters.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin
-from django.utils.html import format_html
+from django.urls import path
+from django.utils.html import format_html, format_html_join
+from import_export.admin import ImportExportModelAdmin
 
-from htrae.admin_tools import ReadOnlyAdmin, RecentRowsInline, related_count, see_all_link
+from htrae.admin_tools import CompactInline, ReadOnlyAdmin, RecentRowsInline, related_count, see_all_link
+from htrae.resources import FILE_FORMATS
+from htrae.vocabulary import PERSONALITY_TRAITS
 from world import services
+from world.admin_dashboard import DASHBOARD_URL_NAME, world_dashboard_view
+from world.admin_forms import CharacterAdminForm, mood_badge, need_field_name, trait_field_name
+from world.autonomy.state import NEED_NAMES
 from world.models import Character, CharacterGoal, GameEvent, Location, Path, RoutineSlot, WorldClock, WorldObject
+from world.resources import NpcResource
 
 
 class RegionFilter(admin.SimpleListFilter):
@@ -147,27 +157,53 @@ class WorldObjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Character)
-class CharacterAdmin(admin.ModelAdmin):
+class CharacterAdmin(ImportExportModelAdmin):
+    resource_classes = [NpcResource]  # import and export NPCs (CSV, JSON)
+    formats = FILE_FORMATS
     list_display = ["name", "kind", "faction", "location", "mood", "energy", "is_active"]
     list_select_related = ["faction", "location"]
     list_filter = ["kind", "is_active", "faction", RegionFilter]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["faction", "location"]
+    form = CharacterAdminForm
     # Players are made by registration; their accounts are not the designers' to reassign.
-    readonly_fields = ["user", "created_at", "updated_at"]
+    # The feeling and the day's plan are the tick's to write; designers read them.
+    readonly_fields = ["user", "feeling", "plan", "created_at", "updated_at", "see_also"]
     show_full_result_count = False
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "user", "faction", "location", "is_active", "description"]}),
-        ("Mind", {"fields": ["personality", "goals", "emotional_state", "needs", "energy", "plan"]}),
+        ("Personality", {"fields": [trait_field_name(trait) for trait in PERSONALITY_TRAITS]}),
+        ("Needs and energy", {"fields": [*(need_field_name(need) for need in NEED_NAMES), "energy"]}),
+        ("Mind", {"fields": ["goals_text", "feeling", "see_also", "plan"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-    inlines: list = []  # other apps append theirs (memory adds recent memories)
+    inlines: list = []  # other apps append theirs (memory adds recent beliefs)
+    character_links: list[Callable[[Character], str]] = []  # other apps append theirs (memory: memories)
 
     @admin.display(description="mood")
-    def mood(self, character: Character) -> str:
-        return str((character.emotional_state or {}).get("mood", "—"))
+    def mood(self, character: Character):
+        return mood_badge(character.emotional_state)
+
+    @admin.display(description="feeling")
+    def feeling(self, character: Character):
+        state = character.emotional_state or {}
+        figures = ", ".join(
+            f"{name} {state[name]:+.2f}"
+            for name in ("pleasure", "arousal", "dominance", "intensity")
+            if isinstance(state.get(name), int | float)
+        )
+        return format_html('{} <span class="help">{}</span>', mood_badge(state), figures)
+
+    @admin.display(description="see also")
+    def see_also(self, character: Character):
+        """Links to the character's rows in other apps (its memories, a page at a time: an
+        inline of them made the page thousands of pixels tall). Apps add theirs to
+        `character_links`."""
+        if character.pk is None:
+            return "—"
+        return format_html_join(" · ", "{}", ((link(character),) for link in self.character_links)) or "—"
 
 
 class RoutineSlotInline(admin.TabularInline):
@@ -179,10 +215,21 @@ class RoutineSlotInline(admin.TabularInline):
     fields = ["start_hour", "end_hour", "location", "activity"]
 
 
-class CharacterGoalInline(admin.TabularInline):
+class CharacterGoalInline(CompactInline):
     model = CharacterGoal
     fk_name = "character"
     extra = 0
+    column_widths = {
+        "title": "10em",
+        "status": "6em",
+        "progress": "4em",
+        "priority": "4em",
+        "verb": "6em",
+        "location": "7.5em",
+        "target_object": "7.5em",
+        "partner": "7.5em",
+        "deadline_tick": "4em",
+    }
     autocomplete_fields = ["location", "target_object", "partner"]
     fields = [
         "title",
@@ -240,6 +287,11 @@ class WorldClockAdmin(admin.ModelAdmin):
         "history_pruned_through",
     ]
     actions = ["pause_world", "resume_world"]
+    change_list_template = "admin/world/worldclock_change_list.html"  # links the dashboard
+
+    def get_urls(self):
+        dashboard = self.admin_site.admin_view(functools.partial(world_dashboard_view, self))
+        return [path("dashboard/", dashboard, name=DASHBOARD_URL_NAME), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         changes = {name: form.cleaned_data[name] for name in form.changed_data}

@@ -34,7 +34,7 @@ from django.db import DatabaseError, connection
 from htrae.errors import DomainError
 from htrae.metrics import ACK_SECONDS, WS_CONNECTIONS, WS_ERRORS
 from htrae.outage import OUTAGE_ERRORS, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, log_outage
-from world import services
+from world import presence, services
 from world.broadcast import WORLD_GROUP, character_group, location_group, world_update_frame
 from world.protocol import CLOSE_FLOODING, ClientAction, ProtocolError, RateLimiter, parse_client_message
 from world.selectors import player_character_get, player_view_get
@@ -192,6 +192,7 @@ class SimulationConsumer(AsyncWebsocketConsumer):
             return
         self.applier = asyncio.ensure_future(self._apply_actions())
         WS_CONNECTIONS.inc()
+        presence.connection_opened(self.character.id)
 
     def _groups(self) -> tuple[str, ...]:
         return (location_group(self.location_id), character_group(self.character.id), WORLD_GROUP)
@@ -202,6 +203,7 @@ class SimulationConsumer(AsyncWebsocketConsumer):
         applier = getattr(self, "applier", None)
         if applier is not None:
             WS_CONNECTIONS.dec()
+            presence.connection_closed(self.character.id)  # opened exactly when the applier started
             applier.cancel()  # queued actions are dropped unapplied; nothing can ack them now
             BACKLOG.pending -= self.actions.qsize()
             self.own_pending -= self.actions.qsize()

@@ -413,3 +413,22 @@ class AccountName(models.Model):
 
     def __str__(self) -> str:
         return self.skeleton
+
+
+class TickRecord(models.Model):
+    """How one tick went (the admin's world dashboard plots these). Only the newest
+    `KEPT` are kept: the tick prunes older ones as it writes its own."""
+
+    KEPT = 200
+
+    tick = models.BigIntegerField(unique=True)
+    finished_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(help_text="From the tick's start to just before its commit.")
+    characters = models.PositiveIntegerField(default=0, help_text="NPCs and Spectra who acted.")
+    events = models.PositiveIntegerField(default=0, help_text="Events the tick published.")
+
+    class Meta:
+        ordering = ["-tick"]
+
+    def __str__(self) -> str:
+        return f"Tick {self.tick}: {self.duration_ms} ms, {self.events} events"

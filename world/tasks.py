@@ -26,6 +26,7 @@ from world.history import history_prune_after_tick
 from world.tick import run_tick
 
 WORLD_TICK_TASK = "world.run_world_tick"
+WORLD_STEP_TASK = "world.step_world_tick"
 
 _stop_tick = threading.Event()
 
@@ -62,7 +63,25 @@ def run_world_tick() -> dict:
     return {"tick": result.tick, "skipped": result.skipped, "events": result.events}
 
 
+@shared_task(name=WORLD_STEP_TASK, ignore_result=True)
+def step_world_tick(expected_tick: int) -> dict:
+    """A designer's "run one tick now" (world.clock_control): exactly tick `expected_tick`,
+    paused or not; if the world already reached it, nothing."""
+    with _sigterm_rolls_back_the_tick():
+        result = run_tick(
+            force=True, expected_tick=expected_tick, close_channel_pools=True, should_stop=_stop_tick.is_set
+        )
+    return {"tick": result.tick, "skipped": result.skipped, "events": result.events}
+
+
 # `event_consequences` is defined beside what schedules it (defined here, it would need
 # `world.consequences` to import this module back: a cycle); named here so that
 # Celery, which looks for an app's tasks in its `tasks` module, registers it in workers.
-__all__ = ["EVENT_CONSEQUENCES_TASK", "WORLD_TICK_TASK", "event_consequences", "run_world_tick"]
+__all__ = [
+    "EVENT_CONSEQUENCES_TASK",
+    "WORLD_STEP_TASK",
+    "WORLD_TICK_TASK",
+    "event_consequences",
+    "run_world_tick",
+    "step_world_tick",
+]

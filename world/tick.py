@@ -46,7 +46,7 @@ from world.autonomy.state import ActionEvent, Outcome
 from world.broadcast import broadcast_tick
 from world.events import EventDraft, collecting, publish_many
 from world.locks import retrying, tick_single_flight, world_exclusive
-from world.models import Character, WorldClock, WorldObject
+from world.models import Character, TickRecord, WorldClock, WorldObject
 from world.selectors import time_of_day
 
 logger = logging.getLogger(__name__)
@@ -215,9 +215,23 @@ def _run_tick_once(
             batches=batches,
             seconds=time.perf_counter() - started,
         )
+        _tick_record(result, finished_at=clock.last_tick_at)
         transaction.on_commit(lambda: broadcast_tick(clock.tick, events, close_pools=close_channel_pools))
     logger.debug("tick %s: %s characters, %s events", result.tick, result.characters, result.events)
     return result
+
+
+def _tick_record(result: TickResult, *, finished_at: datetime) -> None:
+    """Keep how long this tick took, in its own transaction (two queries): a tick that rolls
+    back leaves no record. Older records than the newest `TickRecord.KEPT` go."""
+    TickRecord.objects.create(
+        tick=result.tick,
+        finished_at=finished_at,
+        duration_ms=round(result.seconds * 1000),
+        characters=result.characters,
+        events=result.events,
+    )
+    TickRecord.objects.filter(tick__lte=result.tick - TickRecord.KEPT).delete()
 
 
 def _drill_pause(checkpoint: Callable[[], None]) -> None:

@@ -130,7 +130,8 @@ QUERIES_PER_BATCH = 12 + 10 + 2 + 1
 # has too few (the places a new goal may name: one).
 # Minds: faction standings for perception (two), the goals-and-plans phase (who is
 # reviewed, their goals, titles, routines, objects, places; write goals, characters, events).
-QUERIES_PER_TICK = 36 + 15 + 12 + 5 + 1 + 2 + 1 + 1
+# The tick's record for the admin's dashboard (insert, prune).
+QUERIES_PER_TICK = 36 + 15 + 12 + 5 + 1 + 2 + 1 + 1 + 2
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from tests.factories import (
     WorldClockFactory,
     WorldObjectFactory,
 )
+from world import presence
 from world.models import Character, GameEvent, PlayerActionReceipt
 from world.protocol import CLOSE_FLOODING, MAX_MESSAGE_BYTES
 from world.tick import run_tick
@@ -112,6 +113,18 @@ async def test_connect_with_a_token_sends_a_snapshot_of_the_surroundings(world):
     assert "character" not in data
     assert data["tick"] == 0 and snapshot["tick"] == 0
     await communicator.disconnect()
+
+
+async def test_the_dashboard_counts_connected_players_once_each(world):
+    before = presence.players_connected()
+    first, second = await joined(world, "wren"), await joined(world, "wren")  # two tabs
+    third = await joined(world, "tam")
+    assert presence.players_connected() == before + 2
+    await first.disconnect()
+    assert presence.players_connected() == before + 2
+    await second.disconnect()
+    await third.disconnect()
+    assert presence.players_connected() == before
 
 
 async def test_connect_with_a_session_cookie(world, client):

@@ -1,8 +1,11 @@
 """`manage.py run_ticks N`: run N world ticks back to back, printing each tick's figures."""
 
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from tqdm import tqdm
 
 from world.history import history_prune_after_tick
 from world.tick import run_tick
@@ -21,7 +24,8 @@ class Command(BaseCommand):
         if batch_size is not None and batch_size < 1:
             raise CommandError("--batch-size takes a positive number.")
         total = 0.0
-        for _ in range(count):
+        # A progress bar on a terminal (stderr; none when piped), beside each tick's line.
+        for _ in tqdm(range(count), unit="tick", desc="Ticking", file=sys.stderr, disable=None, leave=False):
             with CaptureQueriesContext(connection) as queries:
                 result = run_tick(force=True, batch_size=batch_size)
             if not result.ran:
