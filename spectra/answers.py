@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from spectra.dialogue import DialogueRequest
 
 REPLY_MAX_CHARS = 400
+MAX_SENTENCES = 3
 MEMORY_MAX_CHARS = 200
 MINUTES_PER_TRAVEL_TICK = 30  # a path's cost in ticks, at the seed's pace (30 s of 60x time)
 _THIRD_PERSON = re.compile(r"\b(?:she|her|hers|herself|he|him|his|himself)\b", re.IGNORECASE)
@@ -131,9 +132,7 @@ class _Composer:
         self.listener = request.listener_name.strip() or "traveller"
         self.place = request.location_name or "this place"
         self.colour = self.rng.choice(voices.SPECTRA_COLOURS[self.mood])
-        self.said_before = [
-            line for turn in request.history if not turn.by_player for line in sentences_of(turn.text)
-        ]
+        self.said_before = [line for turn in request.history if not turn.by_player for line in sentences_of(turn.text)]
         self.met_before = any(not turn.by_player for turn in request.history)
         goals = [goal.strip().rstrip(".!") for goal in request.goals if goal.strip()]
         # Goals are written about the character ("...who neither fears her"): quote only those
@@ -230,12 +229,23 @@ class _Composer:
             told = self._where(fact) if entity.kind in (Kind.PLACE, Kind.PERSON) else self._about(fact)
             return [self.pick(self.voice(voices.NPC_CANT, voices.SPECTRA_CANT)), *told[:1]]
         if intent == Intent.WHERE:
-            told = self._where(fact)
-        elif intent == Intent.OPINION or (intent == Intent.CHAT and not isinstance(fact, LoreFact)):
+            return self._as_said_before(self._where(fact))
+        if intent == Intent.OPINION or (intent == Intent.CHAT and not isinstance(fact, LoreFact)):
             told = self._opinion(fact)
         else:
             told = self._about(fact)
-        return self._as_said_before(told)
+        told = self._as_said_before(told)
+        if self.request.beliefs:
+            # What the speaker has come to believe of it is its considered view: said first
+            # when asked its opinion, after the first fact otherwise.
+            at = 0 if intent in (Intent.OPINION, Intent.CHAT) else 1
+            told = [*told[:at], self._belief(), *told[at:]]
+        return told
+
+    def _belief(self) -> str:
+        belief = sentence(self.request.beliefs[0])
+        table = self.voice(voices.NPC_BELIEF, voices.SPECTRA_BELIEF)
+        return self.pick(table, belief=belief, belief_lower=lower_first(belief))
 
     def _as_said_before(self, told: list[str]) -> list[str]:
         """Asked the same again: "as I said", the same fact."""
@@ -290,19 +300,20 @@ class _Composer:
             return self.pick(voices.NPC_WHERE_HERE, place=name)
         found = route_between(self.knowledge.paths, here, place_id)
         if found is None:
-            return f"There's no road from here to {name} that I know of."
+            return self.pick(voices.NO_ROUTE, name=name)
         way, cost = found
         hours = cost * MINUTES_PER_TRAVEL_TICK / 60
         walk = "under an hour's walk" if hours < 1 else f"about {_hours(hours)} on foot"
         stops = [self.knowledge.place_name(stop) for stop in way[:-1]]
         if not stops:
-            return f"From here the road leads straight to {name}, {walk}."
-        return f"From here, go by {_listed(stops)} to reach {name}, {walk}."
+            return self.pick(voices.ROUTE_STRAIGHT, name=name, walk=walk)
+        return self.pick(voices.ROUTE_VIA, stops=_listed(stops), name=name, walk=walk)
 
     def _where(self, fact) -> list[str]:
         knowledge = self.knowledge
         if isinstance(fact, PlaceFact):
-            told = [f"{fact.name} lies in {fact.region}." if fact.region else "", self._route(fact.id)]
+            region = self.pick(voices.PLACE_REGION, name=fact.name, region=fact.region) if fact.region else ""
+            told = [region, self._route(fact.id)]
             if fact.id != knowledge.speaker_place_id and fact.description:
                 told.append(sentences_of(fact.description)[0])
             return [line for line in told if line]
@@ -312,7 +323,7 @@ class _Composer:
             place = knowledge.place_name(fact.place_id)
             if fact.place_id == knowledge.speaker_place_id:
                 return [self.pick(voices.NPC_PERSON_HERE, name=fact.name, place=place)]
-            return [f"{fact.name} is at {place} these days.", self._route(fact.place_id)]
+            return [self.pick(voices.PERSON_AT, name=fact.name, place=place), self._route(fact.place_id)]
         if isinstance(fact, ObjectFact):
             if fact.holder_id is not None:
                 holder = knowledge.get(Kind.PERSON, fact.holder_id)
@@ -354,11 +365,15 @@ class _Composer:
     def _who(self, person: PersonFact) -> list[str]:
         knowledge = self.knowledge
         what = predicate(person.description)
-        told = [f"{person.name} is {what}." if what else f"{person.name} lives hereabouts."]
+        told = [
+            self.pick(voices.WHO_IS, name=person.name, what=what, What=what[:1].upper() + what[1:])
+            if what
+            else f"{person.name} lives hereabouts."
+        ]
         faction = knowledge.get(Kind.FACTION, person.faction_id)
         place = knowledge.place_name(person.place_id)
         if faction and place:
-            told.append(f"One of {faction.name}; you'll find them at {place} these days.")
+            told.append(self.pick(voices.MEMBER_AT, faction=faction.name, Faction=faction.name, place=place))
         elif place:
             told.append(f"You'll find them at {place} these days.")
         if person.regard is not None:
@@ -379,9 +394,9 @@ class _Composer:
             liking = f"I can't abide {name}"
         warm = regard.affinity > -0.15
         if regard.trust >= 0.4:
-            trust = ("and I trust them" if warm else "though I'll grant I trust them")
+            trust = "and I trust them" if warm else "though I'll grant I trust them"
         elif regard.trust <= -0.3:
-            trust = ("but I don't trust them" if warm else "and I don't trust them an inch")
+            trust = "but I don't trust them" if warm else "and I don't trust them an inch"
         else:
             trust = ""
         return sentence(f"{liking}, {trust}" if trust else liking)
@@ -437,17 +452,18 @@ class _Composer:
     def _quest_told(self, quest: QuestFact) -> list[str]:
         knowledge = self.knowledge
         if quest.held_step:
-            return [f"On {quest.title}, your next step is this: {lower_first(quest.held_step)}"]
+            return [self.pick(voices.NEXT_STEP, title=quest.title, step=lower_first(quest.held_step))]
         told = sentences_of(quest.description)[:1]
         if quest.giver_id == knowledge.speaker_id:
-            told = [f"I've a task for you: {quest.title}.", *told]
+            told = [self.pick(voices.TASK_OFFERED, title=quest.title), *told]
             if quest.steps:
-                told.append(f"Start here: {lower_first(quest.steps[0])}")
+                told.append(self.pick(voices.TASK_START, step=lower_first(quest.steps[0])))
             return told
         giver = knowledge.get(Kind.PERSON, quest.giver_id)
         if giver is not None:
             where = knowledge.place_name(giver.place_id)
-            return [f"{giver.name} wants help with {quest.title}" + (f"; ask at {where}." if where else "."), *told]
+            at = f"; ask at {where}." if where else "."
+            return [self.pick(voices.OTHER_GIVER, giver=giver.name, title=quest.title, where=at), *told]
         return [f"{quest.title}: {lower_first(told[0])}" if told else f"There's {quest.title}, if you're willing."]
 
     def _next_steps(self) -> list[str]:
@@ -501,9 +517,7 @@ class _Composer:
         """Nothing known was named: a belief or a memory the words call up, else honesty."""
         told: list[str] = []
         if self.request.beliefs:
-            belief = sentence(self.request.beliefs[0])
-            table = self.voice(voices.NPC_BELIEF, voices.SPECTRA_BELIEF)
-            told.append(self.pick(table, belief=belief, belief_lower=lower_first(belief)))
+            told.append(self._belief())
         asked = content_words(self.request.heard, min_length=3)
         memories = self.request.memories
         relevant = [memory for memory in memories[:3] if asked & content_words(memory, min_length=3)]
@@ -527,7 +541,7 @@ class _Composer:
         facts = [sentence(names_mid_sentence(line)) for line in facts if line and line.strip()]
         parts = [*(sentence(line) for line in lead), *facts, *(sentence(line) for line in closers)]
         optional = [*closers, *lead]
-        while len(" ".join(parts)) > REPLY_MAX_CHARS and len(parts) > 1:
+        while (len(" ".join(parts)) > REPLY_MAX_CHARS or len(parts) > MAX_SENTENCES) and len(parts) > 1:
             dropped = next((sentence(line) for line in optional if sentence(line) in parts), None)
             if dropped is not None:
                 parts.remove(dropped)

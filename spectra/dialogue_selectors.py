@@ -87,7 +87,9 @@ def speaker_knowledge_get(*, speaker: Character, player: Character, heard: str, 
     )
     objects = tuple(
         ObjectFact(id=row[0], name=row[1], description=row[2], place_id=row[3], holder_id=row[4])
-        for row in WorldObject.objects.order_by("id").values_list("id", "name", "description", "location_id", "holder_id")
+        for row in WorldObject.objects.order_by("id").values_list(
+            "id", "name", "description", "location_id", "holder_id"
+        )
     )
     quests, giver_ids = _quests(player=player)
     people, player_trust = _people(

@@ -61,7 +61,9 @@ def knowledge_lines(knowledge: Knowledge, *, speaker_id: int, listener_id: int) 
             if quest.held_step:
                 lines.append(f"- {quest.title}: the traveller holds it; next step: {quest.held_step}")
             elif quest.giver_id == speaker_id:
-                lines.append(f"- {quest.title} (you offer it): {quest.description} First step: {quest.steps[0] if quest.steps else 'ask you'}")
+                lines.append(
+                    f"- {quest.title} (you offer it): {quest.description} First step: {quest.steps[0] if quest.steps else 'ask you'}"
+                )
             else:
                 lines.append(f"- {quest.title}: offered by {giver.name if giver else 'someone'}")
     return lines

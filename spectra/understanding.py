@@ -151,7 +151,7 @@ _SELF_WHO = _patterns(
     r"\bwhat do you do\b",
     r"\bwho might you be\b",
 )
-_QUOTE = re.compile(f"[\"“”{APOSTROPHES}]")
+_QUOTE = re.compile(f'["“”{APOSTROPHES}]')
 _SPACES = re.compile(r"\s+")
 
 
@@ -325,11 +325,16 @@ def understand(
         if not entities and previous.entities:
             entities = previous.entities
             follow_up = True
-        if intent in (Intent.CHAT, Intent.ABOUT) and _FOLLOW_UP.search(text) and previous.intent not in (
-            Intent.GREETING,
-            Intent.FAREWELL,
-            Intent.THANKS,
-            Intent.CHAT,
+        if (
+            intent in (Intent.CHAT, Intent.ABOUT)
+            and _FOLLOW_UP.search(text)
+            and previous.intent
+            not in (
+                Intent.GREETING,
+                Intent.FAREWELL,
+                Intent.THANKS,
+                Intent.CHAT,
+            )
         ):
             intent = previous.intent
             follow_up = True

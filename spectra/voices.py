@@ -266,7 +266,10 @@ SPECTRA_AGAIN = ("{listener}, you came back; my light lifts.", "I know your colo
 NPC_OFFERS = ("What can I do for you?", "What brings you to {place}?", "Ask what you like.")
 SPECTRA_OFFERS = ("Ask me anything; I will answer in colours.", "What would you like to know?")
 NPC_FAREWELLS = ("Safe roads, {listener}.", "Go well, {listener}, and come back in one piece.", "Until next time.")
-SPECTRA_FAREWELLS = ("Go gently, {listener}; I will keep a light for you.", "Farewell, {listener}; I shine a little for you.")
+SPECTRA_FAREWELLS = (
+    "Go gently, {listener}; I will keep a light for you.",
+    "Farewell, {listener}; I shine a little for you.",
+)
 NPC_THANKS = ("Glad to help.", "Think nothing of it.", "Any time, {listener}.")
 SPECTRA_THANKS = ("It is a joy to help you.", "You make my light warm, {listener}.")
 NPC_DONT_KNOW = (
@@ -295,9 +298,39 @@ FACTION_STANCES = {
     "friendly": ("{Faction} are friends to us, mostly.", "We get on well with {faction}; friends, you might say."),
     "neutral": ("We've no quarrel with {faction}, nor much love either.", "{Faction}? Neither friend nor foe to us."),
     "wary": ("We're wary of {faction}, and with reason.", "I don't trust {faction}; few of us do."),
-    "hostile": ("{Faction} are enemies of ours, near enough.", "We've bad blood with {faction}; they're no friends of ours."),
+    "hostile": (
+        "{Faction} are enemies of ours, near enough.",
+        "We've bad blood with {faction}; they're no friends of ours.",
+    ),
     "at_war": ("{Faction} are our sworn enemies.", "It's all but open war between us and {faction}."),
 }
 OWN_FACTION = ("I'm one of {faction} myself.", "{Faction} are my own people.")
 NPC_WHERE_HERE = ("You're standing in {place}.", "This is {place}, right here.")
 NPC_PERSON_HERE = ("{name}'s right here in {place}.",)
+# How facts are framed (the facts themselves come from the world).
+PLACE_REGION = ("{name} lies in {region}.", "You'll find {name} in {region}.", "{name}? That's in {region}.")
+PERSON_AT = (
+    "{name} is at {place} these days.",
+    "You'll find {name} at {place} just now.",
+    "Last I knew, {name} was at {place}.",
+)
+ROUTE_VIA = (
+    "From here, go by {stops} to reach {name}, {walk}.",
+    "Take the road by {stops} and you'll come to {name}, {walk}.",
+    "Your way runs by {stops}, then on to {name}; {walk}.",
+)
+ROUTE_STRAIGHT = ("From here the road leads straight to {name}, {walk}.", "It's the next place along the road, {walk}.")
+NO_ROUTE = ("There's no road from here to {name} that I know of.",)
+WHO_IS = ("{name} is {what}.", "{name}? {What}.")
+MEMBER_AT = (
+    "One of {faction}; you'll find them at {place} these days.",
+    "{Faction} claim them; they're at {place} now.",
+)
+TASK_OFFERED = (
+    "I've a task for you: {title}.",
+    "There's something you could do for me: {title}.",
+    "If you want work, there's {title}.",
+)
+TASK_START = ("Start here: {step}", "First, {step}")
+NEXT_STEP = ("On {title}, your next step is this: {step}", "For {title}, what comes next is this: {step}")
+OTHER_GIVER = ("{giver} wants help with {title}{where}", "Ask {giver} about {title}{where}")

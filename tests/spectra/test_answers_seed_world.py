@@ -94,9 +94,7 @@ def ask(seeded_world):
         player = PlayerFactory(name=f"Tamar{asked['count']}", slug=f"tamar-{asked['count']}", location=speaker.location)
         if holds is not None:
             quest = Quest.objects.get(slug=holds[0])
-            QuestAssignment.objects.create(
-                character=player, quest=quest, current_step=quest.steps.get(order=holds[1])
-            )
+            QuestAssignment.objects.create(character=player, quest=quest, current_step=quest.steps.get(order=holds[1]))
         event = reply_to_player(
             speaker_id=speaker.id,
             player_id=player.id,
