@@ -165,9 +165,8 @@ class _Composer:
         lead: list[str] = []
         if heard.intent == Intent.GREETING or (heard.greets and not self.met_before):
             lead.append(self._greeting())
-        elif not self.met_before and heard.intent not in (Intent.FAREWELL, Intent.THANKS):
-            if self.rng.random() < 0.5:
-                lead.append(self.pick(self.voice(voices.NPC_OPENERS[self.mood], voices.SPECTRA_OPENERS[self.mood])))
+        elif not self.met_before and heard.intent not in (Intent.FAREWELL, Intent.THANKS) and self.rng.random() < 0.5:
+            lead.append(self.pick(self.voice(voices.NPC_OPENERS[self.mood], voices.SPECTRA_OPENERS[self.mood])))
         closers: list[str] = []
         if heard.intent in (Intent.CHAT, Intent.FEELINGS, Intent.GREETING) and self.rng.random() < 0.5:
             closers.append(self._closer())

@@ -22,10 +22,9 @@ def knowledge_lines(knowledge: Knowledge, *, speaker_id: int, listener_id: int) 
             if path.two_way:
                 roads.setdefault(path.target_id, []).append(name_of(path.source_id))
         lines.append("Places you know (region; roads lead to):")
-        lines += [
-            f"- {place.name} ({place.region or 'no region'}; roads to {', '.join(sorted(roads.get(place.id, []))) or 'nowhere'})"
-            for place in knowledge.places[:PROMPT_LINES_PER_KIND]
-        ]
+        for place in knowledge.places[:PROMPT_LINES_PER_KIND]:
+            leads_to = ", ".join(sorted(roads.get(place.id, []))) or "nowhere"
+            lines.append(f"- {place.name} ({place.region or 'no region'}; roads to {leads_to})")
     people = [person for person in knowledge.people if person.id not in (speaker_id, listener_id)]
     if people:
         lines.append("People you know of (who they are; faction; where they are now; what you think of them):")
@@ -61,9 +60,8 @@ def knowledge_lines(knowledge: Knowledge, *, speaker_id: int, listener_id: int) 
             if quest.held_step:
                 lines.append(f"- {quest.title}: the traveller holds it; next step: {quest.held_step}")
             elif quest.giver_id == speaker_id:
-                lines.append(
-                    f"- {quest.title} (you offer it): {quest.description} First step: {quest.steps[0] if quest.steps else 'ask you'}"
-                )
+                first = quest.steps[0] if quest.steps else "ask you"
+                lines.append(f"- {quest.title} (you offer it): {quest.description} First step: {first}")
             else:
                 lines.append(f"- {quest.title}: offered by {giver.name if giver else 'someone'}")
     return lines

@@ -269,9 +269,9 @@ def entities_named(text: str, catalogue: Sequence[Entity], *, exclude: Iterable[
     chosen: list[tuple[int, int, Entity]] = []
     for start, end, _, entity in spans:
         overlaps = [(s, e) for s, e, _ in chosen if s < end and start < e]
-        if not overlaps or all((s, e) == (start, end) for s, e in overlaps):
-            if all(other.id != entity.id or other.kind != entity.kind for _, _, other in chosen):
-                chosen.append((start, end, entity))
+        fits = not overlaps or all((s, e) == (start, end) for s, e in overlaps)
+        if fits and all(other.id != entity.id or other.kind != entity.kind for _, _, other in chosen):
+            chosen.append((start, end, entity))
     return tuple(entity for _, _, entity in chosen)
 
 

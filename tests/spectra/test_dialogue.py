@@ -34,8 +34,8 @@ from spectra.dialogue import (
 )
 from spectra.dialogue_subscribers import answer_players
 from spectra.knowledge import Knowledge, PersonFact, PlaceFact
-from spectra.voices import NPC_DONT_KNOW, NPC_MOOD_STATES, SPECTRA_MOOD_STATES
 from spectra.replies import REPLY_MEMORIES, reply_to_player, speaker_memories
+from spectra.voices import NPC_DONT_KNOW, NPC_MOOD_STATES, SPECTRA_MOOD_STATES
 from tests.factories import CharacterFactory, LocationFactory, MemoryFactory, PlayerFactory, WorldClockFactory
 from world import tasks as world_tasks
 from world.events import publish
