@@ -155,12 +155,18 @@ class _Composer:
 
     def reply(self) -> str:
         catalogue = catalogue_of(self._entities())
-        previous = None
-        for turn in reversed(self.request.history):
+        names = self._names()
+        earlier: list[Understanding] = []
+        for turn in self.request.history:
             if turn.by_player:
-                previous = understand(turn.text, catalogue=catalogue, speaker_names=self._names())
-                break
-        heard = understand(self.request.heard, catalogue=catalogue, previous=previous, speaker_names=self._names())
+                last = earlier[-1] if earlier else None
+                earlier.append(understand(turn.text, catalogue=catalogue, previous=last, speaker_names=names))
+        heard = understand(
+            self.request.heard, catalogue=catalogue, previous=earlier[-1] if earlier else None, speaker_names=names
+        )
+        self.asked_before = {
+            (before.intent, entity.kind, entity.id) for before in earlier for entity in before.entities
+        }
         facts = self._answer(heard)
         lead: list[str] = []
         if heard.intent == Intent.GREETING or (heard.greets and not self.met_before):
@@ -228,12 +234,13 @@ class _Composer:
             told = self._where(fact) if entity.kind in (Kind.PLACE, Kind.PERSON) else self._about(fact)
             return [self.pick(self.voice(voices.NPC_CANT, voices.SPECTRA_CANT)), *told[:1]]
         if intent == Intent.WHERE:
-            return self._as_said_before(self._where(fact))
+            return self._as_said_before(self._where(fact), (intent, entity.kind, entity.id))
         if intent == Intent.OPINION or (intent == Intent.CHAT and not isinstance(fact, LoreFact)):
             told = self._opinion(fact)
         else:
             told = self._about(fact)
-        told = self._as_said_before(told)
+        if not isinstance(fact, LoreFact):  # a tale asked again goes on instead (`_lore`)
+            told = self._as_said_before(told, (intent, entity.kind, entity.id))
         if self.request.beliefs:
             # What the speaker has come to believe of it is its considered view: said first
             # when asked its opinion, after the first fact otherwise.
@@ -246,9 +253,9 @@ class _Composer:
         table = self.voice(voices.NPC_BELIEF, voices.SPECTRA_BELIEF)
         return self.pick(table, belief=belief, belief_lower=lower_first(belief))
 
-    def _as_said_before(self, told: list[str]) -> list[str]:
-        """Asked the same again: "as I said", the same fact."""
-        if told and told[0] in self.said_before:
+    def _as_said_before(self, told: list[str], asked: tuple[str, str, int]) -> list[str]:
+        """Asked the same of the same thing again: "as I said", the same fact."""
+        if told and asked in self.asked_before:
             again = self.pick(self.voice(voices.NPC_ALREADY_SAID, voices.SPECTRA_ALREADY_SAID))
             told = [again + lower_first(told[0]), *told[1:]]
         return told
