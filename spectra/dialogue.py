@@ -49,13 +49,18 @@ from spectra.answers import REPLY_MAX_CHARS, compose_reply
 from spectra.emotion import MOODS
 from spectra.knowledge import Knowledge, Turn
 from spectra.prompt import knowledge_lines
-from spectra.voices import NPC_FEELINGS, SPECTRA_FEELINGS
+
+# The mood tables, where the mood-table test and older callers look for them.
+from spectra.voices import NPC_FEELINGS, NPC_OPENERS, SPECTRA_COLOURS, SPECTRA_FEELINGS, SPECTRA_OPENERS
 
 __all__ = [
     "MOODS",
     "NPC_FEELINGS",
+    "NPC_OPENERS",
     "REPLY_MAX_CHARS",
+    "SPECTRA_COLOURS",
     "SPECTRA_FEELINGS",
+    "SPECTRA_OPENERS",
     "DialogueProvider",
     "DialogueRequest",
     "OfflineDialogueProvider",

@@ -33,7 +33,7 @@ from spectra.dialogue import (
     dialogue_provider_get,
 )
 from spectra.dialogue_subscribers import answer_players
-from spectra.knowledge import Knowledge, PersonFact, PlaceFact
+from spectra.knowledge import Knowledge, PersonFact, PlaceFact, Turn
 from spectra.replies import REPLY_MEMORIES, reply_to_player, speaker_memories
 from spectra.voices import NPC_DONT_KNOW, NPC_MOOD_STATES, SPECTRA_MOOD_STATES
 from tests.factories import CharacterFactory, LocationFactory, MemoryFactory, PlayerFactory, WorldClockFactory
@@ -303,6 +303,23 @@ def test_the_api_answers_in_character(fake_api):
     assert system["role"] == "system"
     for expected in ("A slender figure of living, refracted light.", "melancholy", "shards of Aurel", "3 sentences"):
         assert expected in system["content"]
+
+
+def test_the_api_gets_the_same_knowledge_and_the_conversation_so_far(fake_api):
+    provider = OpenAICompatibleProvider(base_url=fake_api.base_url, model="m", timeout_seconds=5, fallback=Canned())
+    history = (Turn(True, "Hello!"), Turn(False, "Well met, wren."))
+    request = a_request(heard="Where is the Glass Market?", knowledge=TOWN, history=history)
+
+    provider.reply(request)
+
+    system, *turns = fake_api.requests[0]["json"]["messages"]
+    for known in ("The Glass Market (Lanternfall", "Tamsin Quill: a young astronomer", "do not repeat"):
+        assert known in system["content"], system["content"]
+    assert turns == [
+        {"role": "user", "content": "Hello!"},
+        {"role": "assistant", "content": "Well met, wren."},
+        {"role": "user", "content": "Where is the Glass Market?"},
+    ]
 
 
 def test_no_key_no_authorization_and_long_answers_are_capped(fake_api):
