@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from htrae.text import STOP_WORDS, content_words
+from htrae.text import STOP_WORDS, content_words, mentions
 from narrative.factions.relations import stance_for
 from spectra import voices
 from spectra.emotion import MOODS
@@ -52,6 +52,7 @@ MAX_SENTENCES = 3
 MEMORY_MAX_CHARS = 200
 MINUTES_PER_TRAVEL_TICK = 30  # a path's cost in ticks, at the seed's pace (30 s of 60x time)
 _THIRD_PERSON = re.compile(r"\b(?:she|her|hers|herself|he|him|his|himself)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[“\"]")
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 
 # Which kind of entity a line is about, by what it asks, when it names several.
@@ -134,6 +135,20 @@ class _Composer:
         self.colour = self.rng.choice(voices.SPECTRA_COLOURS[self.mood])
         self.said_before = [line for turn in request.history if not turn.by_player for line in sentences_of(turn.text)]
         self.met_before = any(not turn.by_player for turn in request.history)
+        said_by_player = [request.heard, *(turn.text for turn in request.history if turn.by_player)]
+        # A memory of what this player said is theirs, not news to them: never said back.
+        # Nor is one already told in this conversation.
+        told = " ".join(turn.text for turn in request.history if not turn.by_player)
+        self.memories = [
+            memory
+            for memory in request.memories
+            if not mentions(memory, self.listener)
+            and not any(_shares_run(memory, line) for line in said_by_player)
+            and not _shares_run(memory, told, length=6)
+        ]
+        # Overheard words are gossip: told only when news is asked for.
+        self.gossip = [memory for memory in self.memories if _QUOTED.search(memory)]
+        self.memories = [memory for memory in self.memories if not _QUOTED.search(memory)]
         goals = [goal.strip().rstrip(".!") for goal in request.goals if goal.strip()]
         # Goals are written about the character ("...who neither fears her"): quote only those
         # that read right in their own mouth.
@@ -224,6 +239,10 @@ class _Composer:
             return self._quest_told(quest) if quest else self._next_steps()
         if intent == Intent.WHO and heard.asks_about_self:
             return [self._introduction()]
+        if heard.wants_news:
+            return self._news()
+        if heard.wants_story:
+            return self._story()
         entity = self._chosen(heard, _PREFERENCE.get(intent, _ABOUT_PREFERENCE))
         if entity is None and intent in (Intent.WHERE, Intent.WHO, Intent.ABOUT, Intent.OPINION):
             entity = self._guessed(intent)
@@ -500,8 +519,8 @@ class _Composer:
 
     def _feelings(self) -> list[str]:
         told = [self.pick(self.voice(voices.NPC_MOOD_STATES[self.mood], voices.SPECTRA_MOOD_STATES[self.mood]))]
-        if self.request.memories and self.rng.random() < 0.5:
-            memory = self._memory(self.request.memories[0])
+        if self.memories and self.rng.random() < 0.5:
+            memory = self._memory(self.memories[0])
             if memory:
                 told.append(self.pick(self.voice(voices.NPC_MEMORY, voices.SPECTRA_MEMORY), memory=memory))
                 return told
@@ -512,6 +531,8 @@ class _Composer:
     def _memory(self, text: str) -> str:
         """A memory's first sentence, whole, to follow a colon; '' if it is too long to say whole."""
         first = sentences_of(text)[0] if text.strip() else ""
+        if first.count("“") != first.count("”") or first.count('"') % 2:
+            first = " ".join(text.split())  # a quotation is said whole or not at all
         if not first or len(first) > MEMORY_MAX_CHARS:
             return ""
         opening = first.split()[0]
@@ -519,13 +540,48 @@ class _Composer:
             first = lower_first(first)
         return first if first[-1] in ".!?" else f"{first}."
 
+    def _news(self) -> list[str]:
+        """What's new: the freshest thing the speaker remembers or believes, else nothing."""
+        for memory in (*self.gossip[:1], *self.memories[:1]):
+            said = self._memory(memory)
+            if said:
+                return [self.pick(self.voice(voices.NPC_MEMORY, voices.SPECTRA_MEMORY), memory=said)]
+        if self.request.beliefs:
+            return [self._belief()]
+        return [self.pick(self.voice(voices.NPC_NO_NEWS, voices.SPECTRA_NO_NEWS))]
+
+    def _story(self) -> list[str]:
+        """A tale the speaker knows: one about itself, its place or its faction first, then any
+        myth or history; not one already told in this conversation."""
+        knowledge = self.knowledge
+        tales = [entry for entry in knowledge.lore if entry.known and not entry.secret and entry.body]
+        untold = [entry for entry in tales if sentences_of(entry.body)[0] not in self.said_before] or tales
+        own = [
+            entry
+            for entry in untold
+            if knowledge.speaker_id in entry.person_ids
+            or knowledge.speaker_place_id in entry.place_ids
+            or knowledge.speaker_faction_id in entry.faction_ids
+        ]
+        tales_told = ("myth", "history")
+        pool = (
+            [entry for entry in own if entry.category in tales_told]
+            or [entry for entry in untold if entry.category in tales_told]
+            or own
+            or untold
+        )
+        if not pool:
+            return [self.pick(self.voice(voices.NPC_DONT_KNOW, voices.SPECTRA_DONT_KNOW))]
+        entry = self.rng.choice(pool)
+        return [self.pick(voices.STORY_OPENINGS, title=entry.title), *sentences_of(entry.body)[:2]]
+
     def _unknown(self, intent: str) -> list[str]:
         """Nothing known was named: a belief or a memory the words call up, else honesty."""
         told: list[str] = []
         if self.request.beliefs:
             told.append(self._belief())
         asked = content_words(self.request.heard, min_length=3)
-        memories = self.request.memories
+        memories = self.memories
         relevant = [memory for memory in memories[:3] if asked & content_words(memory, min_length=3)]
         chosen = relevant or (list(memories[:3]) if intent in (Intent.CHAT, Intent.REQUEST) else [])
         if chosen:
@@ -560,6 +616,13 @@ class _Composer:
             clause = max(cut.rfind(", "), cut.rfind("; "))
             text = (cut[:clause] if clause > REPLY_MAX_CHARS // 2 else cut.rsplit(" ", 1)[0]).rstrip(" ,;:-—") + "."
         return text
+
+
+def _shares_run(text: str, line: str, *, length: int = 4) -> bool:
+    """Whether `text` holds `length` words in a row of `line` (any case, punctuation aside)."""
+    words = re.findall(r"[\w']+", line.lower())
+    said = " ".join(re.findall(r"[\w']+", text.lower()))
+    return any(" ".join(words[index : index + length]) in said for index in range(len(words) - length + 1))
 
 
 def _listed(names: list[str]) -> str:

@@ -60,6 +60,8 @@ class Understanding:
     entities: tuple[Entity, ...] = ()  # in the order they were named
     greets: bool = False  # the line opens with a greeting
     asks_about_self: bool = False  # "you", "yourself": the speaker is the subject
+    wants_news: bool = False  # "what's the news?": what the speaker heard lately
+    wants_story: bool = False  # "tell me a story": any tale the speaker knows
     follow_up: bool = False  # it leaned on the previous line
 
     @property
@@ -141,6 +143,8 @@ _REQUEST = _patterns(
     r"\bhelp me\b",
     r"\bi (?:need|want) (?:you|your)\b",
 )
+_NEWS = _patterns(r"\b(?:news|rumou?rs?|gossip|word on the)\b", r"\bwhat(?:'s| is) (?:new|happening|going on)\b")
+_STORY = _patterns(r"\b(?:a|any|some) (?:story|stories|tale|tales|legend|legends|myth|myths)\b")
 _FOLLOW_UP = _patterns(r"^(?:and|but|so|then)\b", r"^(?:what|how) about\b", r"^and what about\b")
 _PRONOUN = re.compile(r"\b(?:it|its|him|he|his|she|her|them|they|their|there|that place|that one|those)\b")
 _SELF = re.compile(r"\b(?:you|yourself|your)\b")
@@ -206,8 +210,8 @@ def aliases_of(kind: str, name: str) -> tuple[str, ...]:
             found.append(after)
         if len(before.split()) >= 2:
             found.append(before)
-    if kind == Kind.PLACE and len(words) == 2 and words[1].lower() in _GENERIC and words[0][:1].isupper():
-        found.append(words[0])  # "Cloudbreak Light" → "Cloudbreak"
+    if kind == Kind.PLACE and len(words) == 2 and words[1].lower() in _GENERIC and len(words[0]) >= 8:
+        found.append(words[0])  # "Cloudbreak Light" → "Cloudbreak"; a short word may be common ("Glass")
     if "&" in plain:
         found.append(plain.replace("&", "and"))
     if kind == Kind.FACTION and len(words) >= 2:
@@ -345,5 +349,11 @@ def understand(
     if intent == Intent.ABOUT and not entities and _SELF.search(text) and _SELF_WHO.search(text):
         intent, asks_about_self = Intent.WHO, True
     return Understanding(
-        intent=intent, entities=entities, greets=greets, asks_about_self=asks_about_self, follow_up=follow_up
+        intent=intent,
+        entities=entities,
+        greets=greets,
+        asks_about_self=asks_about_self,
+        follow_up=follow_up,
+        wants_news=not entities and bool(_NEWS.search(text)),
+        wants_story=not entities and bool(_STORY.search(text)),
     )

@@ -334,3 +334,10 @@ TASK_OFFERED = (
 TASK_START = ("Start here: {step}", "First, {step}")
 NEXT_STEP = ("On {title}, your next step is this: {step}", "For {title}, what comes next is this: {step}")
 OTHER_GIVER = ("{giver} wants help with {title}{where}", "Ask {giver} about {title}{where}")
+NPC_NO_NEWS = ("Nothing new that I've heard.", "Quiet lately; no news worth the telling.")
+SPECTRA_NO_NEWS = ("Nothing new has coloured my light today.",)
+STORY_OPENINGS = (
+    "Here's one they call {title}.",
+    "Have you heard {title}? It goes like this.",
+    "Let me tell you {title}.",
+)

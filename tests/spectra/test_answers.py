@@ -304,3 +304,27 @@ def test_a_conversation_through_the_world_remembers(seeded_world, django_capture
     assert "Dawnwatch" in third and "Luminous Heights" in third
     assert "I am Spectra" not in fourth  # she greets, but introduces herself once
     assert conversation_turns_get(speaker_id=spectra.id, player_id=player.id, heard="")[-1].text == fourth
+
+
+def test_memories_of_the_players_own_words_are_not_said_back_and_quotations_are_whole():
+    heard = "I found a strange pebble by the river."
+    memories = (
+        f"I heard Wren say at the Commons: “{heard}”",  # the line itself, as remembered
+        "I heard Ash say at the Commons: “Hello. Is the ferry late again today, do you know?”",
+        "The ferry was late again this morning.",
+    )
+    for seed in range(15):
+        reply = compose_reply(a_request(heard, seed=seed, memories=memories))
+        assert "pebble" not in reply and "Wren say" not in reply, reply
+        news = compose_reply(a_request("What's the news?", seed=seed, memories=memories[1:]))
+        assert "“Hello. Is the ferry late again today, do you know?”" in news, news  # gossip, whole
+
+
+def test_a_story_is_a_tale_the_speaker_knows_and_not_the_same_one_twice():
+    first = compose_reply(a_request("Tell me a story."))
+    assert "Prism split" in first
+    history = (Turn(True, "Tell me a story."), Turn(False, first))
+    lore = (*TOWN.lore, LoreFact(33, "The Lantern Moths", "myth", body="Moths carry dreams to the Sunspire."))
+    knowledge = Knowledge(**{**{f: getattr(TOWN, f) for f in TOWN.__dataclass_fields__}, "lore": lore, "_index": {}})
+    second = compose_reply(a_request("Another story, please? Tell me a tale.", history=history, knowledge=knowledge))
+    assert "Moths carry dreams" in second and "Prism split" not in second, second
