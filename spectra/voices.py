@@ -225,11 +225,18 @@ NPC_NO_TOPIC = (
     "What can I do for you?",
     "Something on your mind?",
     "Speak plainly, I won't bite.",
+    "Is that so? Go on.",
+    "Hm. And what would you have me do about it?",
+    "I'll take your word for it.",
+    "If you're after directions or news, ask away.",
+    "Fair enough. Anything else?",
 )
 SPECTRA_NO_TOPIC = (
     "Say more, and I will listen with all my light.",
     "Your words are small, but they shine.",
     "I hear you; even your silences have a colour.",
+    "I am turning that over in my light.",
+    "Tell me more; I want to see its colour.",
 )
 
 # --- Answers -------------------------------------------------------------------------------
