@@ -2,10 +2,12 @@
 
 `compose_reply(request)` understands the line (`spectra.understanding`: intent and the
 entities named, leaning on the conversation so far for "and what about ...?" or "where is
-it?"), answers it from the speaker's `Knowledge` (where a place is and the way there, who
-someone is and what the speaker thinks of them, the speaker's faction's stance, what a lore
-entry tells, the quests it gives or the player's next step, how the speaker feels) and says it
-in the speaker's voice (`spectra.voices`: the mood's openers and phrases; Spectra's light).
+it?"), has the facts it asks for told from the speaker's `Knowledge` (`spectra.telling`:
+where a place is and the way there, who someone is and what the speaker thinks of them, the
+speaker's faction's stance, what a lore entry tells, the quests it gives or the player's next
+step), answers courtesies, how the speaker feels, news and idle remarks itself (its mood,
+memories, beliefs and goals), and says it all in the speaker's voice (`spectra.voices`: the
+mood's openers and phrases; Spectra's light).
 
 The rules it keeps:
 
@@ -27,22 +29,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from htrae.text import STOP_WORDS, content_words, mentions
-from narrative.factions.relations import stance_for
 from spectra import voices
 from spectra.emotion import MOODS
-from spectra.knowledge import (
-    SECRET_TRUST,
-    FactionFact,
-    Kind,
-    Knowledge,
-    LoreFact,
-    ObjectFact,
-    PersonFact,
-    PlaceFact,
-    QuestFact,
-    route_between,
-)
+from spectra.knowledge import Kind, Knowledge, LoreFact
+from spectra.telling import Teller
 from spectra.understanding import Entity, Intent, Understanding, catalogue_of, understand
+from spectra.wording import lower_first, names_mid_sentence, role_of, sentence, sentences_of, shares_run
 
 if TYPE_CHECKING:
     from spectra.dialogue import DialogueRequest
@@ -50,10 +42,8 @@ if TYPE_CHECKING:
 REPLY_MAX_CHARS = 400
 MAX_SENTENCES = 3
 MEMORY_MAX_CHARS = 200
-MINUTES_PER_TRAVEL_TICK = 30  # a path's cost in ticks, at the seed's pace (30 s of 60x time)
 _THIRD_PERSON = re.compile(r"\b(?:she|her|hers|herself|he|him|his|himself)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"]")
-_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 
 # Which kind of entity a line is about, by what it asks, when it names several.
 _PREFERENCE = {
@@ -63,61 +53,6 @@ _PREFERENCE = {
     Intent.QUEST: (Kind.QUEST, Kind.PERSON, Kind.FACTION, Kind.PLACE, Kind.OBJECT, Kind.LORE),
 }
 _ABOUT_PREFERENCE = (Kind.LORE, Kind.QUEST, Kind.PERSON, Kind.FACTION, Kind.PLACE, Kind.OBJECT)
-
-
-def sentences_of(text: str) -> list[str]:
-    return [part.strip() for part in _SENTENCES.split(" ".join(text.split())) if part.strip()]
-
-
-def sentence(text: str) -> str:
-    """Capitalised and ended with a stop."""
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text[-1] in ".!?…" else f"{text}."
-
-
-def lower_first(text: str) -> str:
-    """'Lamp-warden of the Sunspire' → 'lamp-warden of the Sunspire', 'A young astronomer' →
-    'a young astronomer'; a name or title keeps its capitals ('High Hierarch', "Spectra's")."""
-    words = text.split()
-    if not words:
-        return text
-    first, second = words[0], words[1] if len(words) > 1 else ""
-    plain = first[0].isupper() and (len(first) == 1 or first[1:].replace("-", "").islower())
-    titled = len(first) > 1 and second[:1].isupper() and first.lower() not in ("the", "an")
-    if plain and "'" not in first and not titled:
-        return text[0].lower() + text[1:]
-    return text
-
-
-_MID_THE = re.compile(r"(?<=[\w,;:] )The (?=[A-Z])")
-
-
-def names_mid_sentence(text: str) -> str:
-    """'go by The Gilded Stair' → 'go by the Gilded Stair': a name's "The" inside a sentence."""
-    return _MID_THE.sub("the ", text)
-
-
-def predicate(description: str) -> str:
-    """A character's description as what they are: 'A young astronomer who ...' → 'a young
-    astronomer who ...'; 'Keeper of the Sunken Stacks, ...' → 'the keeper of the Sunken Stacks, ...'."""
-    first = sentences_of(description)[0].rstrip(".") if description.strip() else ""
-    if not first:
-        return ""
-    opening = first.split()[0].lower()
-    if opening in {"a", "an", "the"} or opening.endswith("'s"):
-        return lower_first(first)
-    return f"the {lower_first(first)}"
-
-
-def role_of(description: str) -> str:
-    """The speaker's role, short: 'Lamp-warden of the Sunspire, a careful man' → 'the
-    lamp-warden of the Sunspire'."""
-    whole = predicate(description)
-    short = re.split(r"[,;:]|\s(?:who|which|that|with)\s", whole, maxsplit=1)[0].strip()
-    return short if 0 < len(short.split()) <= 8 else "someone who's lived here a while"
 
 
 class _Composer:
@@ -143,8 +78,8 @@ class _Composer:
             memory
             for memory in request.memories
             if not mentions(memory, self.listener)
-            and not any(_shares_run(memory, line) for line in said_by_player)
-            and not _shares_run(memory, told, length=6)
+            and not any(shares_run(memory, line) for line in said_by_player)
+            and not shares_run(memory, told, length=6)
         ]
         # Overheard words are gossip: told only when news is asked for.
         self.gossip = [memory for memory in self.memories if _QUOTED.search(memory)]
@@ -153,6 +88,14 @@ class _Composer:
         # Goals are written about the character ("...who neither fears her"): quote only those
         # that read right in their own mouth.
         self.goals = [goal for goal in goals if not _THIRD_PERSON.search(goal)]
+        self.tell = Teller(
+            knowledge=self.knowledge,
+            pick=self.pick,
+            voice=self.voice,
+            rng=self.rng,
+            mood=self.mood,
+            said_before=self.said_before,
+        )
 
     # --- choosing words ------------------------------------------------------------------
 
@@ -236,13 +179,15 @@ class _Composer:
             return self._feelings()
         if intent == Intent.QUEST:
             quest = self._chosen(heard, (Kind.QUEST,))
-            return self._quest_told(quest) if quest else self._next_steps()
+            if quest:
+                return self.tell.quest_told(self.knowledge.get(Kind.QUEST, quest.id))
+            return self.tell.next_steps() or self._on_my_mind()
         if intent == Intent.WHO and heard.asks_about_self:
             return [self._introduction()]
         if heard.wants_news:
             return self._news()
         if heard.wants_story:
-            return self._story()
+            return self.tell.story()
         entity = self._chosen(heard, _PREFERENCE.get(intent, _ABOUT_PREFERENCE))
         if entity is None and intent in (Intent.WHERE, Intent.WHO, Intent.ABOUT, Intent.OPINION):
             entity = self._guessed(intent)
@@ -250,14 +195,14 @@ class _Composer:
             return self._unknown(intent)
         fact = self.knowledge.get(entity.kind, entity.id)
         if intent == Intent.REQUEST:
-            told = self._where(fact) if entity.kind in (Kind.PLACE, Kind.PERSON) else self._about(fact)
+            told = self.tell.where(fact) if entity.kind in (Kind.PLACE, Kind.PERSON) else self.tell.about(fact)
             return [self.pick(self.voice(voices.NPC_CANT, voices.SPECTRA_CANT)), *told[:1]]
         if intent == Intent.WHERE:
-            return self._as_said_before(self._where(fact), (intent, entity.kind, entity.id))
+            return self._as_said_before(self.tell.where(fact), (intent, entity.kind, entity.id))
         if intent == Intent.OPINION or (intent == Intent.CHAT and not isinstance(fact, LoreFact)):
-            told = self._opinion(fact)
+            told = self.tell.opinion(fact)
         else:
-            told = self._about(fact)
+            told = self.tell.about(fact)
         if not isinstance(fact, LoreFact):  # a tale asked again goes on instead (`_lore`)
             told = self._as_said_before(told, (intent, entity.kind, entity.id))
         if self.request.beliefs:
@@ -316,203 +261,11 @@ class _Composer:
             return self.pick(voices.SPECTRA_INTRODUCTIONS)
         return self.pick(voices.NPC_INTRODUCTIONS, name=name, role=role_of(self.request.persona))
 
-    def _route(self, place_id: int | None) -> str:
-        here = self.knowledge.speaker_place_id
-        if place_id is None or here is None:
-            return ""
-        name = self.knowledge.place_name(place_id)
-        if place_id == here:
-            return self.pick(voices.NPC_WHERE_HERE, place=name)
-        found = route_between(self.knowledge.paths, here, place_id)
-        if found is None:
-            return self.pick(voices.NO_ROUTE, name=name)
-        way, cost = found
-        hours = cost * MINUTES_PER_TRAVEL_TICK / 60
-        walk = "under an hour's walk" if hours < 1 else f"about {_hours(hours)} on foot"
-        stops = [self.knowledge.place_name(stop) for stop in way[:-1]]
-        if not stops:
-            return self.pick(voices.ROUTE_STRAIGHT, name=name, walk=walk)
-        return self.pick(voices.ROUTE_VIA, stops=_listed(stops), name=name, walk=walk)
-
-    def _where(self, fact) -> list[str]:
-        knowledge = self.knowledge
-        if isinstance(fact, PlaceFact):
-            region = self.pick(voices.PLACE_REGION, name=fact.name, region=fact.region) if fact.region else ""
-            told = [region, self._route(fact.id)]
-            if fact.id != knowledge.speaker_place_id and fact.description:
-                told.append(sentences_of(fact.description)[0])
-            return [line for line in told if line]
-        if isinstance(fact, PersonFact):
-            if fact.place_id is None:
-                return [f"I couldn't say where {fact.name} is just now."]
-            place = knowledge.place_name(fact.place_id)
-            if fact.place_id == knowledge.speaker_place_id:
-                return [self.pick(voices.NPC_PERSON_HERE, name=fact.name, place=place)]
-            return [self.pick(voices.PERSON_AT, name=fact.name, place=place), self._route(fact.place_id)]
-        if isinstance(fact, ObjectFact):
-            if fact.holder_id is not None:
-                holder = knowledge.get(Kind.PERSON, fact.holder_id)
-                if holder is None:
-                    return [f"Someone carries {fact.name} now; I couldn't say who."]
-                told = [f"{holder.name} has {fact.name}."]
-                if holder.place_id is not None:
-                    told.append(f"{holder.name} is at {knowledge.place_name(holder.place_id)} these days.")
-                return told
-            if fact.place_id is not None:
-                return [f"{fact.name} lies at {knowledge.place_name(fact.place_id)}.", self._route(fact.place_id)]
-            return [f"Nobody knows where {fact.name} is now."]
-        if isinstance(fact, FactionFact) and fact.home_id is not None:
-            home = knowledge.place_name(fact.home_id)
-            return [f"{fact.name} keep to {home}.", self._route(fact.home_id)]
-        if isinstance(fact, QuestFact):
-            return self._quest_told(fact)
-        if isinstance(fact, LoreFact) and fact.place_ids:
-            place = knowledge.get(Kind.PLACE, fact.place_ids[0])
-            return self._where(place) if place else self._about(fact)
-        return self._about(fact)
-
-    def _about(self, fact) -> list[str]:
-        if isinstance(fact, LoreFact):
-            return self._lore(fact)
-        if isinstance(fact, PersonFact):
-            return self._who(fact)
-        if isinstance(fact, FactionFact):
-            return [*self._faction_stance(fact), *self._faction_detail(fact)][:2]
-        if isinstance(fact, PlaceFact):
-            told = sentences_of(fact.description)[:2] if fact.description else []
-            return told or self._where(fact)
-        if isinstance(fact, QuestFact):
-            return self._quest_told(fact)
-        if isinstance(fact, ObjectFact):
-            return [*(sentences_of(fact.description)[:1]), *self._where(fact)[:1]]
-        return self._unknown(Intent.ABOUT)
-
-    def _who(self, person: PersonFact) -> list[str]:
-        knowledge = self.knowledge
-        what = predicate(person.description)
-        told = [
-            self.pick(voices.WHO_IS, name=person.name, what=what, What=what[:1].upper() + what[1:])
-            if what
-            else f"{person.name} lives hereabouts."
-        ]
-        faction = knowledge.get(Kind.FACTION, person.faction_id)
-        place = knowledge.place_name(person.place_id)
-        if faction and place:
-            told.append(self.pick(voices.MEMBER_AT, faction=faction.name, Faction=faction.name, place=place))
-        elif place:
-            told.append(f"You'll find them at {place} these days.")
-        if person.regard is not None:
-            told.append(self._regard(person))
-        return told
-
-    def _regard(self, person: PersonFact) -> str:
-        regard, name = person.regard, person.name
-        if regard.affinity >= 0.5:
-            liking = f"I'm very fond of {name}"
-        elif regard.affinity >= 0.15:
-            liking = f"I like {name} well enough"
-        elif regard.affinity > -0.15:
-            liking = f"I've no strong feelings about {name}"
-        elif regard.affinity > -0.5:
-            liking = f"I don't much care for {name}"
-        else:
-            liking = f"I can't abide {name}"
-        warm = regard.affinity > -0.15
-        if regard.trust >= 0.4:
-            trust = "and I trust them" if warm else "though I'll grant I trust them"
-        elif regard.trust <= -0.3:
-            trust = "but I don't trust them" if warm else "and I don't trust them an inch"
-        else:
-            trust = ""
-        return sentence(f"{liking}, {trust}" if trust else liking)
-
-    def _opinion(self, fact) -> list[str]:
-        if isinstance(fact, PersonFact):
-            if fact.regard is None:
-                what = predicate(fact.description)
-                return [f"I hardly know {fact.name}.", *([f"They say {fact.name} is {what}."] if what else [])]
-            return [self._regard(fact), *self._who(fact)[:1]]
-        if isinstance(fact, FactionFact):
-            return [*self._faction_stance(fact), *self._faction_detail(fact)][:2]
-        if isinstance(fact, PlaceFact):
-            feeling = self.rng.choice(self.voice(voices.NPC_FEELINGS, voices.SPECTRA_FEELINGS)[self.mood])
-            first = sentences_of(fact.description)[0].rstrip(".") if fact.description else f"{fact.name} is {fact.name}"
-            return [sentence(f"{first}, {feeling}")]
-        return self._about(fact)
-
-    def _faction_stance(self, faction: FactionFact) -> list[str]:
-        own = self.knowledge.speaker_faction_id
-        fill = {"faction": faction.name, "Faction": faction.name}
-        if own is not None and faction.id == own:
-            return [self.pick(voices.OWN_FACTION, **fill)]
-        if faction.standing is not None:
-            return [self.pick(voices.FACTION_STANCES[stance_for(faction.standing)], **fill)]
-        return []
-
-    def _faction_detail(self, faction: FactionFact) -> list[str]:
-        told = []
-        if faction.description:
-            first = sentences_of(faction.description)[0]
-            opening = first.split()[0].lower()
-            told.append(f"They're {lower_first(first) if opening in STOP_WORDS or first[1:2].islower() else first}")
-        home = self.knowledge.place_name(faction.home_id)
-        if home:
-            told.append(f"Their seat is {home}.")
-        return [sentence(line) for line in told]
-
-    def _lore(self, entry: LoreFact) -> list[str]:
-        if not entry.known:
-            return [self.pick(self.voice(voices.NPC_DONT_KNOW, voices.SPECTRA_DONT_KNOW))]
-        if entry.secret and self.knowledge.player_trust < SECRET_TRUST:
-            return [self.pick(self.voice(voices.NPC_SECRET_KEPT, voices.SPECTRA_SECRET_KEPT))]
-        told = sentences_of(entry.body) or [sentence(entry.summary)]
-        first = told[:2]
-        if first and first[0] in self.said_before:  # asked again: the rest of the tale
-            rest = told[2:]
-            if rest:
-                more = self.pick(self.voice(voices.NPC_MORE, voices.SPECTRA_MORE))
-                return [more + lower_first(rest[0]), *rest[1:2]]
-        return first
-
-    def _quest_told(self, quest: QuestFact) -> list[str]:
-        knowledge = self.knowledge
-        if quest.held_step:
-            return [self.pick(voices.NEXT_STEP, title=quest.title, step=lower_first(quest.held_step))]
-        told = sentences_of(quest.description)[:1]
-        if quest.giver_id == knowledge.speaker_id:
-            told = [self.pick(voices.TASK_OFFERED, title=quest.title), *told]
-            if quest.steps:
-                told.append(self.pick(voices.TASK_START, step=lower_first(quest.steps[0])))
-            return told
-        giver = knowledge.get(Kind.PERSON, quest.giver_id)
-        if giver is not None:
-            where = knowledge.place_name(giver.place_id)
-            at = f"; ask at {where}." if where else "."
-            return [self.pick(voices.OTHER_GIVER, giver=giver.name, title=quest.title, where=at), *told]
-        return [f"{quest.title}: {lower_first(told[0])}" if told else f"There's {quest.title}, if you're willing."]
-
-    def _next_steps(self) -> list[str]:
-        quests = self.knowledge.quests
-        held = [quest for quest in quests if quest.held_step]
-        mine = [quest for quest in quests if quest.giver_id == self.knowledge.speaker_id and not quest.held_step]
-        others = [quest for quest in quests if not quest.held_step and quest.giver_id != self.knowledge.speaker_id]
-        for group in (held, mine):
-            if group:
-                return self._quest_told(group[0])
-        near = sorted(others, key=self._distance_to_giver)
-        if near:
-            return self._quest_told(near[0])
+    def _on_my_mind(self) -> list[str]:
+        """No work to give or point to: what the speaker itself is after, or honesty."""
         if self.goals:
             return [self.pick(self.voice(voices.NPC_ON_MY_MIND, voices.SPECTRA_ON_MY_MIND), goal=self._goal())]
         return [self.pick(self.voice(voices.NPC_DONT_KNOW, voices.SPECTRA_DONT_KNOW))]
-
-    def _distance_to_giver(self, quest: QuestFact) -> tuple[int, int]:
-        giver = self.knowledge.get(Kind.PERSON, quest.giver_id)
-        here = self.knowledge.speaker_place_id
-        if giver is None or giver.place_id is None or here is None:
-            return (10**6, quest.id)
-        found = route_between(self.knowledge.paths, here, giver.place_id) if giver.place_id != here else ((), 0)
-        return (found[1] if found else 10**6, quest.id)
 
     def _goal(self) -> str:
         return lower_first(self.rng.choice(self.goals)) if self.goals else ""
@@ -549,31 +302,6 @@ class _Composer:
         if self.request.beliefs:
             return [self._belief()]
         return [self.pick(self.voice(voices.NPC_NO_NEWS, voices.SPECTRA_NO_NEWS))]
-
-    def _story(self) -> list[str]:
-        """A tale the speaker knows: one about itself, its place or its faction first, then any
-        myth or history; not one already told in this conversation."""
-        knowledge = self.knowledge
-        tales = [entry for entry in knowledge.lore if entry.known and not entry.secret and entry.body]
-        untold = [entry for entry in tales if sentences_of(entry.body)[0] not in self.said_before] or tales
-        own = [
-            entry
-            for entry in untold
-            if knowledge.speaker_id in entry.person_ids
-            or knowledge.speaker_place_id in entry.place_ids
-            or knowledge.speaker_faction_id in entry.faction_ids
-        ]
-        tales_told = ("myth", "history")
-        pool = (
-            [entry for entry in own if entry.category in tales_told]
-            or [entry for entry in untold if entry.category in tales_told]
-            or own
-            or untold
-        )
-        if not pool:
-            return [self.pick(self.voice(voices.NPC_DONT_KNOW, voices.SPECTRA_DONT_KNOW))]
-        entry = self.rng.choice(pool)
-        return [self.pick(voices.STORY_OPENINGS, title=entry.title), *sentences_of(entry.body)[:2]]
 
     def _unknown(self, intent: str) -> list[str]:
         """Nothing known was named: a belief or a memory the words call up, else honesty."""
@@ -616,27 +344,6 @@ class _Composer:
             clause = max(cut.rfind(", "), cut.rfind("; "))
             text = (cut[:clause] if clause > REPLY_MAX_CHARS // 2 else cut.rsplit(" ", 1)[0]).rstrip(" ,;:-—") + "."
         return text
-
-
-def _shares_run(text: str, line: str, *, length: int = 4) -> bool:
-    """Whether `text` holds `length` words in a row of `line` (any case, punctuation aside)."""
-    words = re.findall(r"[\w']+", line.lower())
-    said = " ".join(re.findall(r"[\w']+", text.lower()))
-    return any(" ".join(words[index : index + length]) in said for index in range(len(words) - length + 1))
-
-
-def _listed(names: list[str]) -> str:
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + f" and {names[-1]}"
-
-
-def _hours(hours: float) -> str:
-    halves = round(hours * 2)
-    whole, half = divmod(halves, 2)
-    if whole == 0:
-        return "half an hour"
-    return f"{whole}{'½' if half else ''} hour{'s' if halves > 2 else ''}"
 
 
 def compose_reply(request: DialogueRequest) -> str:

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from narrative.factions.relations import stance_for
-from spectra.answers import predicate, role_of
 from spectra.knowledge import SECRET_TRUST, Kind, Knowledge
+from spectra.wording import predicate, role_of
 
 PROMPT_LINES_PER_KIND = 40  # a big world's prompt stays a prompt
 

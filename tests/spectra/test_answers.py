@@ -328,3 +328,15 @@ def test_a_story_is_a_tale_the_speaker_knows_and_not_the_same_one_twice():
     knowledge = Knowledge(**{**{f: getattr(TOWN, f) for f in TOWN.__dataclass_fields__}, "lore": lore, "_index": {}})
     second = compose_reply(a_request("Another story, please? Tell me a tale.", history=history, knowledge=knowledge))
     assert "Moths carry dreams" in second and "Prism split" not in second, second
+
+
+def test_a_quest_named_is_told_and_a_held_one_gives_the_next_step():
+    offered = compose_reply(a_request("What about the Dimming Lamps quest, can I help?"))
+    assert "climb to the Sunspire" in offered.lower() or "the lamps gutter" in offered.lower(), offered
+    held = (
+        QuestFact(
+            50, "The Dimming Lamps", giver_id=7, steps=("Climb.", "Fetch the lantern."), held_step="Fetch the lantern."
+        ),
+    )
+    knowledge = Knowledge(**{**{f: getattr(TOWN, f) for f in TOWN.__dataclass_fields__}, "quests": held, "_index": {}})
+    assert "fetch the lantern" in compose_reply(a_request("What should I do next?", knowledge=knowledge))
