@@ -141,7 +141,8 @@ class Knowledge:
     objects: tuple[ObjectFact, ...] = ()
     paths: tuple[PathFact, ...] = ()
     player_trust: float = 0.0  # how far the speaker trusts the player (secrets need SECRET_TRUST)
-    _index: dict = field(default_factory=dict, compare=False, repr=False)
+    # A lookup by (kind, id), built on first use; `dataclasses.replace` starts a fresh one.
+    _index: dict = field(default_factory=dict, compare=False, repr=False, init=False)
 
     def get(self, kind: str, entity_id: int | None):
         """The fact of that kind and id, or None."""

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -98,13 +99,7 @@ def test_answers_come_from_the_knowledge():
 
 
 def _at(knowledge: Knowledge, place_id: int) -> Knowledge:
-    return Knowledge(
-        **{
-            **{f: getattr(knowledge, f) for f in knowledge.__dataclass_fields__},
-            "speaker_place_id": place_id,
-            "_index": {},
-        }
-    )
+    return replace(knowledge, speaker_place_id=place_id)
 
 
 @pytest.mark.parametrize(
@@ -146,9 +141,7 @@ def test_secrets_are_told_only_by_those_in_on_them_and_only_to_the_trusted():
     kept = compose_reply(a_request("Tell me about the Gilded Thorn."))
     assert "Hierarch" not in kept and any(line in kept for line in NPC_SECRET_KEPT)
 
-    trusted = Knowledge(
-        **{**{f: getattr(TOWN, f) for f in TOWN.__dataclass_fields__}, "player_trust": 0.8, "_index": {}}
-    )
+    trusted = replace(TOWN, player_trust=0.8)
     assert "The Hierarch pays the Thornwake" in compose_reply(
         a_request("Tell me about the Gilded Thorn.", knowledge=trusted)
     )
@@ -325,7 +318,7 @@ def test_a_story_is_a_tale_the_speaker_knows_and_not_the_same_one_twice():
     assert "Prism split" in first
     history = (Turn(True, "Tell me a story."), Turn(False, first))
     lore = (*TOWN.lore, LoreFact(33, "The Lantern Moths", "myth", body="Moths carry dreams to the Sunspire."))
-    knowledge = Knowledge(**{**{f: getattr(TOWN, f) for f in TOWN.__dataclass_fields__}, "lore": lore, "_index": {}})
+    knowledge = replace(TOWN, lore=lore)
     second = compose_reply(a_request("Another story, please? Tell me a tale.", history=history, knowledge=knowledge))
     assert "Moths carry dreams" in second and "Prism split" not in second, second
 
@@ -338,5 +331,11 @@ def test_a_quest_named_is_told_and_a_held_one_gives_the_next_step():
             50, "The Dimming Lamps", giver_id=7, steps=("Climb.", "Fetch the lantern."), held_step="Fetch the lantern."
         ),
     )
-    knowledge = Knowledge(**{**{f: getattr(TOWN, f) for f in TOWN.__dataclass_fields__}, "quests": held, "_index": {}})
+    knowledge = replace(TOWN, quests=held)
     assert "fetch the lantern" in compose_reply(a_request("What should I do next?", knowledge=knowledge))
+
+
+def test_a_changed_copy_of_the_knowledge_looks_up_its_own_facts():
+    TOWN.get("place", 1)  # builds the original's lookup
+    moved = replace(TOWN, places=(PlaceFact(1, "Elsewhere"),))
+    assert moved.place_name(1) == "Elsewhere" and TOWN.place_name(1) == "The Commons"
