@@ -232,7 +232,7 @@ class Teller:
         giver = knowledge.get(Kind.PERSON, quest.giver_id)
         if giver is not None:
             where = knowledge.place_name(giver.place_id)
-            at = f"; ask at {where}." if where else "."
+            at = f"; they're at {where}." if where else "."
             return [self.pick(voices.OTHER_GIVER, giver=giver.name, title=quest.title, where=at), *told]
         return [f"{quest.title}: {lower_first(told[0])}" if told else f"There's {quest.title}, if you're willing."]
 

@@ -20,7 +20,7 @@ QUESTIONS: list[tuple[str, str, list]] = [
     # Where is a place, a person, a faction's home, a thing; and the way there.
     ("halden-roe", "Where is the Sunspire?", ["Luminous Heights", "Gilded Stair"]),
     ("mags-tallow", "How do I get to the Sky Harbour?", ["Windward Rim", "Gale Steps"]),
-    ("joro-saltreed", "Where can I find Heronstilt?", ["The Mirewold", "straight"]),
+    ("joro-saltreed", "Where can I find Heronstilt?", ["The Mirewold", ("straight", "next place along the road")]),
     ("nessa-brightwell", "Which way to the Ruins of Aurel?", ["Verdant Deep", "hour"]),
     ("pell-tansy", "Pell, where is Oren Vael?", ["Sunspire"]),
     ("kestrel-mabe", "where's the drowned bell fen", ["Mirewold", "Reedmouth Landing"]),
