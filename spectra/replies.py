@@ -1,7 +1,8 @@
 """Services: Spectra or an NPC answering a player who spoke to them.
 
 `reply_to_player` runs in the background (`htrae.background`: a Celery worker, a thread of
-the server, or inline), never in the tick or the player's request. It asks the dialogue
+the server, or inline), never in the tick or the player's request. It reads what the speaker
+knows and the conversation so far (`spectra.dialogue_selectors`), asks the dialogue
 provider (`spectra.dialogue`) for the words outside any transaction, since a model may take
 seconds, then publishes them as the speaker's `SPECTRA_TALKED` / `NPC_TALKED` event: the
 place hears it as a `chat_message` and narrative adds it to the conversation.
@@ -17,6 +18,7 @@ from htrae.vocabulary import EventType
 from memory.selectors import beliefs_touching
 from memory.services import memories_retrieve
 from spectra.dialogue import DialogueRequest, dialogue_provider_get
+from spectra.dialogue_selectors import conversation_turns_get, speaker_knowledge_get
 from world.broadcast import event_frames, send_frames
 from world.events import publish
 from world.locks import mind_writer, retrying
@@ -82,6 +84,10 @@ def reply_to_player(
         memories=speaker_memories(speaker=speaker, heard=heard),
         beliefs=tuple(belief.statement for belief in beliefs_touching(character=speaker, text=heard)),
         seed=world_seed_get() + tick,
+        listener_id=player.id,
+        request_id=in_reply_to_request_id or (str(in_reply_to) if in_reply_to else ""),
+        knowledge=speaker_knowledge_get(speaker=speaker, player=player, heard=heard, tick=tick),
+        history=conversation_turns_get(speaker_id=speaker.id, player_id=player.id, heard=heard),
     )
     text = provider.reply(request)  # outside the transaction: a model may take seconds
 

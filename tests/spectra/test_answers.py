@@ -1,0 +1,341 @@
+"""The offline composer's rules (`spectra.answers`): it answers from the speaker's knowledge,
+never says the player's words back, cuts nothing mid-sentence, uses the conversation so far,
+keeps secrets from strangers, varies by listener and request yet replays exactly; and the
+knowledge it needs costs a constant number of queries."""
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from narrative.models import Faction, LoreEntry, Quest
+from spectra.answers import REPLY_MAX_CHARS, compose_reply
+from spectra.dialogue import DialogueRequest
+from spectra.dialogue_selectors import conversation_turns_get, speaker_knowledge_get
+from spectra.knowledge import (
+    Knowledge,
+    LoreFact,
+    PathFact,
+    PersonFact,
+    PlaceFact,
+    QuestFact,
+    Regard,
+    Turn,
+    route_between,
+)
+from spectra.replies import reply_to_player
+from spectra.voices import NPC_AGAIN, NPC_ALREADY_SAID, NPC_DONT_KNOW, NPC_INTRODUCTIONS, NPC_SECRET_KEPT
+from tests.factories import CharacterFactory, LocationFactory, PlayerFactory
+from world.models import Character, Location
+from world.models import Path as MapPath
+from world.services import player_action_apply
+
+SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
+TOWN = Knowledge(
+    speaker_id=7,
+    speaker_place_id=1,
+    places=(
+        PlaceFact(1, "The Commons", "Lanternfall", "A cobbled square beneath the Lantern Tree."),
+        PlaceFact(2, "The Gilded Stair", "Luminous Heights", "Four hundred sun-gilded steps."),
+        PlaceFact(3, "The Sunspire", "Luminous Heights", "The white tower of the Luminari."),
+        PlaceFact(4, "Cloudbreak Light", "Windward Rim", "A lighthouse at the Rim's farthest point."),
+    ),
+    paths=(PathFact(1, 2, 2), PathFact(2, 3, 2), PathFact(1, 4, 4, two_way=False)),
+    people=(
+        PersonFact(9, "Tamsin Quill", description="A young astronomer who records each sunrise.", place_id=3),
+        PersonFact(
+            8, "Varo Kesh", description="Guildmaster of the Glasswrights.", place_id=2, regard=Regard(-0.7, -0.8)
+        ),
+    ),
+    lore=(
+        LoreFact(
+            30, "The Sundering", "history", body="In 1031 the Prism split. Aurel burned. The river turned. Ash fell."
+        ),
+        LoreFact(31, "The Gilded Thorn", "secret", body="The Hierarch pays the Thornwake.", person_ids=(7,)),
+        LoreFact(32, "The Listening Lanterns", "secret", body="The lamps spy on Spectra.", known=False),
+    ),
+    quests=(QuestFact(50, "The Dimming Lamps", "The lamps gutter.", giver_id=7, steps=("Climb to the Sunspire.",)),),
+)
+
+
+def a_request(heard: str, **changes) -> DialogueRequest:
+    fields = {
+        "speaker_id": 7,
+        "speaker_name": "Oren Vael",
+        "speaker_kind": "npc",
+        "persona": "Lamp-warden of the Sunspire, a careful man with soot on his cuffs.",
+        "personality": {"extraversion": 0.3},
+        "goals": ("Understand why the lamps dim",),
+        "mood": "calm",
+        "listener_name": "Wren",
+        "listener_id": 100,
+        "heard": heard,
+        "location_name": "The Commons",
+        "seed": 11,
+        "knowledge": TOWN,
+    }
+    return DialogueRequest(**{**fields, **changes})
+
+
+def test_route_between_takes_the_cheapest_way_and_respects_one_way_paths():
+    assert route_between(TOWN.paths, 1, 3) == ((2, 3), 4)
+    assert route_between(TOWN.paths, 1, 4) == ((4,), 4)
+    assert route_between(TOWN.paths, 4, 1) is None  # the one-way path does not lead back
+
+
+def test_answers_come_from_the_knowledge():
+    assert "Gilded Stair" in compose_reply(a_request("Where is the Sunspire?"))
+    assert "young astronomer" in compose_reply(a_request("Who is Tamsin?"))
+    assert "can't abide Varo Kesh" in compose_reply(a_request("Do you trust Varo?"))
+    assert "1031" in compose_reply(a_request("Tell me of the Sundering."))
+    assert "the dimming lamps" in compose_reply(a_request("Any work for me?")).lower()
+    # Cloudbreak is reached by the one-way path: no way back is promised.
+    assert "no road" in compose_reply(a_request("Where is the Commons?", knowledge=_at(TOWN, 4)))
+
+
+def _at(knowledge: Knowledge, place_id: int) -> Knowledge:
+    return replace(knowledge, speaker_place_id=place_id)
+
+
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "What do you know about the marsh dangerous creatures out there?",
+        "I wonder if the bring of the harvest will be good this year.",
+        "Tell me about the lighthouse keepers and their strange songs",
+        "So it's marsh dangerous you're asking after",
+        "You ask about bring; folk talk of little else",
+    ],
+)
+def test_the_players_words_are_never_said_back(heard):
+    for seed in range(10):
+        reply = compose_reply(a_request(heard, seed=seed, memories=("The marsh flooded the year my father died.",)))
+        words = [word.strip("?,.!;'").lower() for word in heard.split()]
+        for index in range(len(words) - 2):
+            run = " ".join(words[index : index + 3])
+            assert run not in reply.lower(), (run, reply)
+
+
+def test_nothing_is_cut_mid_sentence():
+    long_memory = "I remember " + "the long grey road under the rain, " * 12 + "and then home."
+    long_body = " ".join(f"Sentence {index} of the tale goes on for a while without end." for index in range(20))
+    lore = (LoreFact(60, "The Long Tale", "myth", body=long_body),)
+    for seed in range(20):
+        for heard, knowledge in (("Nice day.", TOWN), ("Tell me the Long Tale.", Knowledge(lore=lore))):
+            reply = compose_reply(a_request(heard, seed=seed, memories=(long_memory,), knowledge=knowledge))
+            assert len(reply) <= REPLY_MAX_CHARS and "…" not in reply, reply
+            assert reply.count('"') % 2 == 0 and reply.rstrip()[-1] in ".!?", reply
+            assert "long grey road" not in reply  # a memory too long to say whole is not said
+            assert 1 <= len(SENTENCE_END.findall(reply)) <= 3, reply
+
+
+def test_secrets_are_told_only_by_those_in_on_them_and_only_to_the_trusted():
+    unknown = compose_reply(a_request("What are the Listening Lanterns?"))
+    assert "spy" not in unknown and any(line in unknown for line in NPC_DONT_KNOW)
+
+    kept = compose_reply(a_request("Tell me about the Gilded Thorn."))
+    assert "Hierarch" not in kept and any(line in kept for line in NPC_SECRET_KEPT)
+
+    trusted = replace(TOWN, player_trust=0.8)
+    assert "The Hierarch pays the Thornwake" in compose_reply(
+        a_request("Tell me about the Gilded Thorn.", knowledge=trusted)
+    )
+
+
+def test_the_conversation_so_far_counts():
+    hello = compose_reply(a_request("Hello!"))
+    assert any(
+        intro.format(name="Oren Vael", role="the lamp-warden of the Sunspire") in hello for intro in NPC_INTRODUCTIONS
+    )
+
+    history = (Turn(True, "Hello!"), Turn(False, hello))
+    again = compose_reply(a_request("Hello again!", history=history))
+    assert "Oren Vael" not in again  # no second introduction
+    assert any(line.format(listener="Wren") in again for line in NPC_AGAIN)
+
+    # A follow-up leans on the last question.
+    first = compose_reply(a_request("Where is the Gilded Stair?"))
+    follow = compose_reply(
+        a_request(
+            "And what about the Sunspire?", history=(Turn(True, "Where is the Gilded Stair?"), Turn(False, first))
+        )
+    )
+    assert "Luminous Heights" in follow and "go by the Gilded Stair" in follow.replace(
+        "Take the road by", "go by"
+    ).replace("runs by", "go by")
+
+    # Asked the same again: "as I said".
+    repeat = compose_reply(
+        a_request(
+            "Where is the Sunspire, again?",
+            history=(
+                Turn(True, "Where is the Sunspire?"),
+                Turn(False, compose_reply(a_request("Where is the Sunspire?"))),
+            ),
+        )
+    )
+    assert any(prefix.strip(", ") in repeat for prefix in NPC_ALREADY_SAID), repeat
+
+    # Asked of a tale twice: the rest of it.
+    told = compose_reply(a_request("Tell me of the Sundering."))
+    more = compose_reply(
+        a_request(
+            "Tell me more of the Sundering.", history=(Turn(True, "Tell me of the Sundering."), Turn(False, told))
+        )
+    )
+    assert "river turned" in more and "Prism split" not in more
+
+
+def test_two_players_saying_the_same_in_the_same_tick_get_different_answers():
+    different = 0
+    lines = ["Where is the Sunspire?", "Who is Tamsin?", "Hello!", "How are you?", "Any work for me?"]
+    for index, heard in enumerate(lines * 4):
+        one = compose_reply(a_request(heard, seed=index, listener_name="Wren", listener_id=100, request_id="a1"))
+        two = compose_reply(a_request(heard, seed=index, listener_name="Ash", listener_id=101, request_id="b7"))
+        different += one.replace("Wren", "X") != two.replace("Ash", "X")
+    assert different >= 14  # of 20: the words, not just the name
+
+
+def test_the_same_request_gives_the_same_words_in_any_process():
+    request = a_request("Where is the Sunspire?", request_id="r9")
+    script = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'htrae.settings'); django.setup();"
+        "from tests.spectra.test_answers import a_request; from spectra.answers import compose_reply;"
+        "print(compose_reply(a_request('Where is the Sunspire?', request_id='r9')))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    outputs = set()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, cwd=root, env=env, check=True
+        )
+        outputs.add(done.stdout.strip().splitlines()[-1])
+    assert outputs == {compose_reply(request)}
+
+
+# --- Through the world ---------------------------------------------------------------------
+
+
+def test_the_knowledge_costs_the_same_queries_however_big_the_world(seeded_world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    speaker = Character.objects.get(slug="halden-roe")
+    player = PlayerFactory(name="Tamar", location=speaker.location)
+    with CaptureQueriesContext(connection) as small:
+        knowledge = speaker_knowledge_get(
+            speaker=speaker, player=player, heard="Where is Oren Vael? Who is Mags?", tick=3
+        )
+        conversation_turns_get(speaker_id=speaker.id, player_id=player.id, heard="hi")
+    assert any(person.name == "Oren Vael" for person in knowledge.people)
+    assert len(knowledge.places) == Location.objects.count() and len(knowledge.lore) == LoreEntry.objects.count()
+
+    # Grow the world: places, roads, people, lore, quests.
+    places = [LocationFactory(name=f"Hamlet {index}", slug=f"hamlet-{index}") for index in range(30)]
+    for here, there in pairwise(places):
+        MapPath.objects.create(source=here, target=there)
+    faction = Faction.objects.get(slug="luminari")
+    for index in range(30):
+        CharacterFactory(name=f"Oren Extra{index}", slug=f"oren-extra-{index}", location=places[index], faction=faction)
+        LoreEntry.objects.create(title=f"Tale {index}", slug=f"tale-{index}", category="myth", body="Once.")
+        Quest.objects.create(title=f"Errand {index}", slug=f"errand-{index}", giver=speaker)
+
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        bigger = speaker_knowledge_get(speaker=speaker, player=player, heard="Where is Oren Vael? Who is Mags?", tick=3)
+        conversation_turns_get(speaker_id=speaker.id, player_id=player.id, heard="hi")
+    assert len(bigger.places) == len(knowledge.places) + 30 and len(small.captured_queries) <= 17
+
+
+def test_two_players_asking_the_same_in_the_same_tick_are_answered_differently(seeded_world):
+    halden = Character.objects.get(slug="halden-roe")
+    texts = {}
+    for name in ("Tamar", "Ilse"):
+        player = PlayerFactory(name=name, slug=name.lower(), location=halden.location)
+        answers = []
+        for index, heard in enumerate(["Where is the Sunspire?", "Who is Varo Kesh?", "How are you?", "Hello!"]):
+            event = reply_to_player(
+                speaker_id=halden.id,
+                player_id=player.id,
+                heard=heard,
+                location_id=halden.location_id,
+                tick=5,
+                in_reply_to_request_id=f"{name}-{index}",
+            )
+            answers.append(event.payload["text"].replace(name, "X"))
+        texts[name] = answers
+    assert sum(one != two for one, two in zip(texts["Tamar"], texts["Ilse"], strict=True)) >= 3
+
+
+def test_a_conversation_through_the_world_remembers(seeded_world, django_capture_on_commit_callbacks):
+    spectra = Character.objects.get(slug="spectra")
+    player = PlayerFactory(name="Tamar", slug="tamar", location=spectra.location)
+
+    def say(text: str, request_id: str) -> str:
+        with django_capture_on_commit_callbacks(execute=True):
+            player_action_apply(character_id=player.id, request_id=request_id, action="speak", data={"text": text})
+        return (
+            Character.objects.get(pk=spectra.pk)
+            .events.filter(type="SPECTRA_TALKED")
+            .order_by("-id")
+            .first()
+            .payload["text"]
+        )
+
+    first = say("Hello, Spectra!", "r1")
+    second = say("Where is the Sunspire?", "r2")
+    third = say("And what about the Dawnwatch?", "r3")
+    fourth = say("Hello again!", "r4")
+
+    assert "I am Spectra" in first
+    assert "Luminous Heights" in second
+    assert "Dawnwatch" in third and "Luminous Heights" in third
+    assert "I am Spectra" not in fourth  # she greets, but introduces herself once
+    assert conversation_turns_get(speaker_id=spectra.id, player_id=player.id, heard="")[-1].text == fourth
+
+
+def test_memories_of_the_players_own_words_are_not_said_back_and_quotations_are_whole():
+    heard = "I found a strange pebble by the river."
+    memories = (
+        f"I heard Wren say at the Commons: “{heard}”",  # the line itself, as remembered
+        "I heard Ash say at the Commons: “Hello. Is the ferry late again today, do you know?”",
+        "The ferry was late again this morning.",
+    )
+    for seed in range(15):
+        reply = compose_reply(a_request(heard, seed=seed, memories=memories))
+        assert "pebble" not in reply and "Wren say" not in reply, reply
+        news = compose_reply(a_request("What's the news?", seed=seed, memories=memories[1:]))
+        assert "“Hello. Is the ferry late again today, do you know?”" in news, news  # gossip, whole
+
+
+def test_a_story_is_a_tale_the_speaker_knows_and_not_the_same_one_twice():
+    first = compose_reply(a_request("Tell me a story."))
+    assert "Prism split" in first
+    history = (Turn(True, "Tell me a story."), Turn(False, first))
+    lore = (*TOWN.lore, LoreFact(33, "The Lantern Moths", "myth", body="Moths carry dreams to the Sunspire."))
+    knowledge = replace(TOWN, lore=lore)
+    second = compose_reply(a_request("Another story, please? Tell me a tale.", history=history, knowledge=knowledge))
+    assert "Moths carry dreams" in second and "Prism split" not in second, second
+
+
+def test_a_quest_named_is_told_and_a_held_one_gives_the_next_step():
+    offered = compose_reply(a_request("What about the Dimming Lamps quest, can I help?"))
+    assert "climb to the Sunspire" in offered.lower() or "the lamps gutter" in offered.lower(), offered
+    held = (
+        QuestFact(
+            50, "The Dimming Lamps", giver_id=7, steps=("Climb.", "Fetch the lantern."), held_step="Fetch the lantern."
+        ),
+    )
+    knowledge = replace(TOWN, quests=held)
+    assert "fetch the lantern" in compose_reply(a_request("What should I do next?", knowledge=knowledge))
+
+
+def test_a_changed_copy_of_the_knowledge_looks_up_its_own_facts():
+    TOWN.get("place", 1)  # builds the original's lookup
+    moved = replace(TOWN, places=(PlaceFact(1, "Elsewhere"),))
+    assert moved.place_name(1) == "Elsewhere" and TOWN.place_name(1) == "The Commons"
