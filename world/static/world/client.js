@@ -27,6 +27,23 @@ export class HtraeActionError extends Error {
 const RETRYABLE = new Set(["busy", "rate_limited", "unavailable"]);
 const MAX_RETRIES = 3;
 const WORLD_FRAMES = ["world_update", "chat_message", "notification", "spectra_status_update"];
+// Event types that are lines spoken (htrae/vocabulary.py EventType.SPEECH).
+export const SPEECH_EVENTS = new Set(["PLAYER_SPOKE", "NPC_TALKED", "SPECTRA_TALKED"]);
+
+/** A spoken line from the event log (GET /api/events) in the shape of a `chat_message`'s data. */
+export function chatFromEvent(event) {
+  const payload = event.payload || {};
+  return {
+    event_id: event.id,
+    tick: event.tick,
+    location_id: event.location_id,
+    speaker: { id: event.actor_id, name: payload.actor_name || "", kind: payload.actor_kind || null },
+    listener: payload.listener_id ? { id: payload.listener_id, name: payload.listener_name || "" } : null,
+    text: payload.text || "",
+    in_reply_to: payload.in_reply_to_request_id || null,
+    in_reply_to_event_id: payload.in_reply_to || null,
+  };
+}
 
 async function requestJson(baseUrl, path, { method = "GET", token = null, body = undefined, params = null } = {}) {
   const url = new URL(path, baseUrl);
@@ -74,7 +91,8 @@ export function backoffDelay(attempt, { initial = 500, max = 15000, jitter = 0.3
  *   notification           the frame's data
  *   spectra_status_update  Spectra's status (also kept in `client.spectra`)
  *   tick                   {tick, previous}: a frame carried a tick newer than any seen
- *   caught_up              {events, after, last_id}: what happened while disconnected
+ *   caught_up              {events, after, last_id}: what happened while disconnected (its
+ *                          spoken lines were emitted just before as chat_message, caught_up: true)
  *   frame                  the whole raw frame, for anything else
  */
 export class HtraeClient extends EventTarget {
@@ -276,6 +294,10 @@ export class HtraeClient extends EventTarget {
     try {
       const found = await this.eventsAfter(after);
       this._seeEventId(found.last_id);
+      // Lines spoken meanwhile arrive as the chat_message events they would have been.
+      for (const event of found.events) {
+        if (SPEECH_EVENTS.has(event.type)) this._emit("chat_message", { ...chatFromEvent(event), caught_up: true });
+      }
       this._emit("caught_up", { after, events: found.events, last_id: found.last_id });
     } catch (error) {
       this._emit("caught_up", { after, events: [], last_id: after, error });
