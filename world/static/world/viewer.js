@@ -511,6 +511,7 @@ function drawMap(map) {
     nodes.append(group);
   }
   root.replaceChildren(edges, nodes);
+  root.dataset.tick = viewer.client.tick ?? "";
   highlightCurrentPlace();
 }
 
