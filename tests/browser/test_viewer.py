@@ -37,10 +37,12 @@ def test_registering_shows_the_map_spectras_mood_and_the_place(world, new_page):
     page = new_page()
     page.goto(f"{world.base_url}/")
     assert page.locator("#welcome").is_visible()
+    assert not page.locator("#viewer").is_visible()
     assert page.locator("#tick").inner_text().isdigit()  # the landing page's clock, before login
 
     register_in_page(page, world.base_url, "wren")
 
+    assert page.locator("#viewer").is_visible() and not page.locator("#welcome").is_visible()
     token = page_token(page)
     me = world.get("/api/auth/me", token)
     world_map = world.get("/api/world/map", token)

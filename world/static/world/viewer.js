@@ -244,7 +244,7 @@ function addChat(line) {
   if (answered) answered.append(item);
   else chat.append(item);
   while (chat.children.length > CHAT_MAX) chat.firstElementChild.remove();
-  item.scrollIntoView({ block: "nearest" });
+  if (!answered) chat.scrollTop = chat.scrollHeight;
 }
 
 async function onChatSubmit(event) {
