@@ -503,7 +503,7 @@ function drawMap(map) {
       group.append(dot);
     }
     const npcs = place.characters.filter((c) => c.kind === "npc").length + (place.population - place.characters.length);
-    if (npcs > 0) group.append(svg("text", { x: 3.2, y: 1.1, class: "npc-count" }, `${npcs}`));
+    if (npcs > 0) group.append(svg("text", { x: 2.6, y: -1.6, class: "npc-count" }, `${npcs}`));
     group.append(svg("title", {}, `${place.name} — ${place.population} here${env.resonance ? `, resonating with Spectra's ${env.resonance.mood}` : ""}`));
     group.addEventListener("click", () => {
       if (viewer.client.state?.exits.some((exit) => exit.id === place.id)) move(place.id);
