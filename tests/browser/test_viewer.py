@@ -4,6 +4,8 @@ they answer), the tick changing the page, and a dropped connection recovering.""
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from tests.browser.harness import register_in_page, wait_until
 
 TIMEOUT = 20_000  # ms: a tick is 3 s; two cores are shared
@@ -72,8 +74,17 @@ def test_registering_shows_the_map_spectras_mood_and_the_place(world, new_page):
         timeout=10,
         what="the page's mood to match the API's",
     )
-    ring = page.locator("#mood-ring").get_attribute("data-hex")
-    assert re.fullmatch(r"#[0-9a-f]{6}", ring)
+    # The Mood Ring is drawn in her live colour.
+    wait_until(
+        lambda: (
+            page.locator("#mood-ring").get_attribute("data-hex")
+            == world.get("/api/spectra/status", token)["emotional_state"]["color"]["hex"]
+        ),
+        timeout=10,
+        what="the ring's colour to match the API's",
+    )
+    ring_style = page.locator("#mood-ring").get_attribute("style")
+    assert re.search(r"--ring: ?#[0-9a-f]{6}", ring_style), ring_style
     assert page.locator("#mood-plot").get_attribute("data-samples") not in (None, "0")
     # The place panel is the player's surroundings, with its exits as buttons.
     state = world.get("/api/world/state", token)
@@ -124,6 +135,72 @@ def test_words_said_reach_a_second_player_and_replies_show_under_them(world, new
     )
 
 
+def route(world_map: dict, start: int, goal: int) -> list[int]:
+    """The places to walk through from `start` to `goal` (breadth-first over the paths)."""
+    neighbours: dict[int, list[int]] = {}
+    for path in world_map["paths"]:
+        neighbours.setdefault(path["source"], []).append(path["target"])
+        if path["two_way"]:
+            neighbours.setdefault(path["target"], []).append(path["source"])
+    came_from, frontier = {start: None}, [start]
+    while frontier:
+        place = frontier.pop(0)
+        for nxt in sorted(neighbours.get(place, [])):
+            if nxt not in came_from:
+                came_from[nxt] = place
+                frontier.append(nxt)
+    steps, place = [], goal
+    while place != start:
+        steps.append(place)
+        place = came_from[place]
+    return steps[::-1]
+
+
+def test_a_quest_is_accepted_at_its_givers_side_and_abandoned(world, new_page):
+    page = new_page()
+    register_in_page(page, world.base_url, "tern")
+    token = page_token(page)
+    character_id = world.get("/api/auth/me", token)["id"]
+
+    # Walk to a quest giver (by exit buttons) and accept there; givers wander, so try again.
+    for _attempt in range(4):
+        offered = world.get(f"/api/character/{character_id}/quests?status=available", token)["results"]
+        world_map, start = world.get("/api/world/map", token), here(world, token)
+        names = {place["id"]: place["name"] for place in world_map["places"]}
+        routes = {
+            q["quest"]: route(world_map, start, q["giver"]["location"]["id"])
+            for q in offered
+            if q["giver"] and q["giver"]["location"]
+        }
+        quest = min((q for q in offered if q["quest"] in routes), key=lambda q: len(routes[q["quest"]]))
+        for place_id in routes[quest["quest"]]:
+            walk(page, {"id": place_id, "name": names[place_id]})
+        page.click(f"#quests-available article[data-quest='{quest['quest']}'] button.accept")
+        held = page.locator(f"#quests-active article[data-quest='{quest['quest']}']")
+        try:
+            held.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:  # the giver moved on meanwhile: the page says so; follow them
+            assert page.locator("#action-error").inner_text()
+    else:
+        raise AssertionError("could not catch up with a quest giver")
+
+    # Its steps are listed, the first one current; the API agrees.
+    assert held.locator("ol.steps li").count() == len(quest["steps"])
+    assert held.locator("ol.steps li.current").inner_text() == quest["steps"][0]["objective"]
+    active = world.get(f"/api/character/{character_id}/quests", token)["results"]
+    assert [q["quest"] for q in active] == [quest["quest"]]
+
+    held.locator("button.abandon").click()
+    page.locator(f"#quests-available article[data-quest='{quest['quest']}']").wait_for(timeout=TIMEOUT)
+    assert page.locator("#quests-active article").count() == 0
+    assert world.get(f"/api/character/{character_id}/quests", token)["results"] == []
+
+
+def here(world, token: str) -> int:
+    return world.get("/api/world/state", token)["location"]["id"]
+
+
 def test_a_tick_changes_the_page(world, new_page):
     page = new_page()
     register_in_page(page, world.base_url, "pim")
@@ -162,6 +239,17 @@ def test_a_dropped_connection_recovers_and_catches_up(world, new_page, proxy):
     # The missed line arrives through GET /api/events?after=, in the chat and the feed.
     away.locator("#chat li.line", has_text="Said while you were away").wait_for(timeout=TIMEOUT)
     away.locator("#feed li.connection", has_text="caught up").wait_for(timeout=TIMEOUT)
+    # An action sent while offline waits, goes out once the connection is back, and is
+    # applied once: one line (one event id) in the other player's chat.
+    proxy.cut()
+    away.wait_for_selector("#connection[data-status=reconnecting]", timeout=TIMEOUT)
+    away.fill("#chat-input", "Sent while offline")
+    away.click("#chat-form button")
+    proxy.restore()
+    staying.locator("#chat li.line", has_text="Sent while offline").wait_for(timeout=TIMEOUT)
+    away.locator("#chat li.line", has_text="Sent while offline").wait_for(timeout=TIMEOUT)
+    staying.wait_for_timeout(1000)
+    assert staying.locator("#chat li.line", has_text="Sent while offline").count() == 1
     # And the page is live again: new words arrive over the new connection.
     staying.fill("#chat-input", "Welcome back")
     staying.click("#chat-form button")

@@ -1,5 +1,5 @@
 // The live viewer at `/`: the reference client, built on client.js and nothing else.
-import { HtraeApiError, HtraeClient } from "./client.js";
+import { HtraeApiError, HtraeClient, SPEECH_EVENTS } from "./client.js";
 
 const TOKEN_KEY = "htrae.token";
 const CHARACTER_KEY = "htrae.character";
@@ -114,6 +114,7 @@ async function start(token, character) {
   client.addEventListener("status", (e) => showConnection(e.detail));
   client.addEventListener("world_update", (e) => {
     showPlace(e.detail);
+    feedPlaceEvents(e.detail.events);
     scheduleMapRefresh();
   });
   client.addEventListener("tick", (e) => onTick(e.detail.tick));
@@ -265,7 +266,9 @@ async function onChatSubmit(event) {
 
 function addFeed({ kind, text, tick = null, eventId = null }) {
   const feed = $("feed");
-  if (eventId && feed.querySelector(`[data-event-id="${eventId}"]`)) return;
+  const known = eventId ? feed.querySelector(`[data-event-id="${eventId}"]`) : null;
+  if (known && !(kind === "notification" && !known.classList.contains("notification"))) return;
+  known?.remove(); // a notification's words say more than the bare event's
   const item = el(
     "li",
     { class: `feed-item ${kind}`, dataset: eventId ? { eventId } : {} },
@@ -288,6 +291,14 @@ function describeEvent(event) {
   if (payload.message) return payload.message;
   const words = event.type.toLowerCase().replaceAll("_", " ");
   return who ? `${who} — ${words}` : words;
+}
+
+// What happens where the player stands (the place's latest events; lines spoken are the chat's).
+function feedPlaceEvents(events) {
+  for (const event of events) {
+    if (SPEECH_EVENTS.has(event.type)) continue;
+    addFeed({ kind: "event", text: describeEvent(event), tick: event.tick, eventId: event.id });
+  }
 }
 
 function onCaughtUp({ events, after, error }) {
