@@ -515,7 +515,10 @@ function drawMap(map) {
     }
     const npcs = place.characters.filter((c) => c.kind === "npc").length + (place.population - place.characters.length);
     if (npcs > 0) group.append(svg("text", { x: 2.6, y: -1.6, class: "npc-count" }, `${npcs}`));
-    group.append(svg("title", {}, `${place.name} — ${place.population} here${env.resonance ? `, resonating with Spectra's ${env.resonance.mood}` : ""}`));
+    const names = place.characters.map((c) => c.name).join(", ");
+    const more = place.population > place.characters.length ? ` and ${place.population - place.characters.length} more` : "";
+    const resonance = env.resonance ? ` Resonating with Spectra's ${env.resonance.mood}.` : "";
+    group.append(svg("title", {}, `${place.name}: ${names || "no one"}${more}.${resonance}`));
     group.addEventListener("click", () => {
       if (viewer.client.state?.exits.some((exit) => exit.id === place.id)) move(place.id);
     });
