@@ -254,3 +254,42 @@ def test_a_dropped_connection_recovers_and_catches_up(world, new_page, proxy):
     staying.fill("#chat-input", "Welcome back")
     staying.click("#chat-form button")
     away.locator("#chat li.line", has_text="Welcome back").wait_for(timeout=TIMEOUT)
+
+
+def test_the_client_module_backs_off_exponentially_with_jitter(world, new_page):
+    page = new_page()
+    page.goto(f"{world.base_url}/")
+    delays = page.evaluate(
+        """async () => {
+            const { backoffDelay } = await import("/static/world/client.js");
+            const attempts = [1, 2, 3, 4, 5, 6, 7];
+            return {
+                most: attempts.map((n) => backoffDelay(n, {}, () => 1)),
+                least: attempts.map((n) => backoffDelay(n, {}, () => 0)),
+                custom: attempts.map((n) => backoffDelay(n, { initial: 100, max: 1000, jitter: 0 })),
+            };
+        }"""
+    )
+    assert delays["most"] == [500, 1000, 2000, 4000, 8000, 15000, 15000]
+    assert delays["least"] == [350, 700, 1400, 2800, 5600, 10500, 10500]  # up to 30% off
+    assert delays["custom"] == [100, 200, 400, 800, 1000, 1000, 1000]
+
+
+def test_a_revoked_login_sends_the_page_back_to_the_login_form(world, new_page, proxy):
+    new_page.tolerated += ["WebSocket connection to", "net::ERR_", "Failed to load resource"]
+    page = new_page()
+    register_in_page(page, proxy.base_url, "plover")
+
+    # An operator revokes the token; the open socket was authorised at its handshake, so
+    # only the next connection is refused (403), which a browser cannot tell from a fault.
+    world.manage(
+        "shell",
+        "-c",
+        "from rest_framework.authtoken.models import Token; Token.objects.filter(user__username='plover').delete()",
+    )
+    proxy.cut()
+    proxy.restore()
+
+    page.wait_for_selector("#welcome:not([hidden])", timeout=TIMEOUT)
+    assert "log in again" in page.locator("#login-error").inner_text()
+    assert page.evaluate("localStorage.getItem('htrae.token')") is None

@@ -26,6 +26,7 @@ export class HtraeActionError extends Error {
 // Codes the server asks a client simply to send again after `retry_after`.
 const RETRYABLE = new Set(["busy", "rate_limited", "unavailable"]);
 const MAX_RETRIES = 3;
+const UNAUTHORIZED_CHECK_EVERY = 3; // failed connection attempts
 const WORLD_FRAMES = ["world_update", "chat_message", "notification", "spectra_status_update"];
 // Event types that are lines spoken (htrae/vocabulary.py EventType.SPEECH).
 export const SPEECH_EVENTS = new Set(["PLAYER_SPOKE", "NPC_TALKED", "SPECTRA_TALKED"]);
@@ -91,6 +92,7 @@ export function backoffDelay(attempt, { initial = 500, max = 15000, jitter = 0.3
  *   notification           the frame's data
  *   spectra_status_update  Spectra's status (also kept in `client.spectra`)
  *   tick                   {tick, previous}: a frame carried a tick newer than any seen
+ *   unauthorized           {status, code}: the token no longer works (or has no character); closed
  *   caught_up              {events, after, last_id}: what happened while disconnected (its
  *                          spoken lines were emitted just before as chat_message, caught_up: true)
  *   frame                  the whole raw frame, for anything else
@@ -271,13 +273,16 @@ export class HtraeClient extends EventTarget {
     this.socket = socket;
     socket.addEventListener("open", () => {
       if (this.socket !== socket) return;
-      this._attempt = 0;
       this._setStatus("open", {});
       for (const [, pending] of this._pending) this._sendFrame(pending.frame);
       if (reconnecting && resumeFrom > 0) this._catchUp(resumeFrom);
     });
     socket.addEventListener("message", (message) => {
-      if (this.socket === socket) this._receive(message.data);
+      if (this.socket !== socket) return;
+      // Served, not merely accepted (a server that cannot serve accepts and closes with
+      // 1013): only now does the backoff start again from the beginning.
+      this._attempt = 0;
+      this._receive(message.data);
     });
     socket.addEventListener("close", (closed) => {
       if (this.socket !== socket) return;
@@ -287,7 +292,21 @@ export class HtraeClient extends EventTarget {
       const delay = backoffDelay(this._attempt, this.backoff);
       this._setStatus("reconnecting", { attempt: this._attempt, delay, code: closed.code });
       this._timer = setTimeout(() => this._open(), delay);
+      if (this._attempt % UNAUTHORIZED_CHECK_EVERY === 0) this._checkStillAuthorized();
     });
+  }
+
+  // A refused handshake looks like any failed connection to a browser (code 1006): after a
+  // few failures in a row, ask the API whether the token still works, and stop if not.
+  async _checkStillAuthorized() {
+    try {
+      await this.me();
+    } catch (error) {
+      if (error instanceof HtraeApiError && (error.status === 401 || error.status === 404)) {
+        this.close();
+        this._emit("unauthorized", { status: error.status, code: error.code });
+      }
+    }
   }
 
   async _catchUp(after) {

@@ -125,6 +125,10 @@ async function start(token, character) {
     scheduleMapRefresh();
   });
   client.addEventListener("caught_up", (e) => onCaughtUp(e.detail));
+  client.addEventListener("unauthorized", () => {
+    logout();
+    showWelcome("Your login is no longer valid: please log in again.");
+  });
   client.connect();
 
   await Promise.allSettled([refreshTime(), refreshSpectra(), refreshMap(), refreshQuests()]);
