@@ -293,3 +293,23 @@ def test_a_revoked_login_sends_the_page_back_to_the_login_form(world, new_page, 
     page.wait_for_selector("#welcome:not([hidden])", timeout=TIMEOUT)
     assert "log in again" in page.locator("#login-error").inner_text()
     assert page.evaluate("localStorage.getItem('htrae.token')") is None
+
+
+def test_places_without_coordinates_are_laid_out_in_a_circle(world, new_page):
+    page = new_page()
+    page.goto(f"{world.base_url}/")
+    layout = page.evaluate(
+        """async () => {
+            const { layoutPlaces } = await import("/static/world/render.js");
+            const place = (id, x, y) => ({ id, map: { x, y } });
+            const spread = layoutPlaces([place(1, 0, 0), place(2, 100, 50), place(3, 50, 100)]);
+            const none = layoutPlaces([place(1, 0, 0), place(2, 0, 0), place(3, 0, 0), place(4, 0, 0)]);
+            return { spread: [...spread.values()], none: [...none.values()] };
+        }"""
+    )
+    # Designers' coordinates keep their shape, north up, inside the 100 x 100 view.
+    assert layout["spread"] == [{"x": 8, "y": 92}, {"x": 92, "y": 50}, {"x": 50, "y": 8}]
+    # Without coordinates every place still gets a spot of its own, on a circle.
+    spots = {(round(p["x"], 3), round(p["y"], 3)) for p in layout["none"]}
+    assert len(spots) == 4
+    assert all(abs(((x - 50) ** 2 + (y - 50) ** 2) ** 0.5 - 40) < 1e-6 for x, y in spots)

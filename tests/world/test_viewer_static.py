@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from tests.test_settings_safety import STRONG_KEY
 
-VIEWER_FILES = ["world/client.js", "world/viewer.js", "world/viewer.css"]
+VIEWER_FILES = ["world/client.js", "world/render.js", "world/viewer.js", "world/viewer.css"]
 
 
 def whitenoise_uses_finders(**env_overrides) -> bool:

@@ -1,36 +1,15 @@
 // The live viewer at `/`: the reference client, built on client.js and nothing else.
 import { HtraeApiError, HtraeClient, SPEECH_EVENTS } from "./client.js";
+import { describeEvent, drawMap, el, highlightPlaces, plotMood } from "./render.js";
 
 const TOKEN_KEY = "htrae.token";
 const CHARACTER_KEY = "htrae.character";
-const SVG_NS = "http://www.w3.org/2000/svg";
 const FEED_MAX = 80;
 const CHAT_MAX = 120;
 const MAP_REFRESH_MS = 1000; // at most one map read a second, however many frames come
 const IN_WORLD_DAY_S = 86400;
 
 const $ = (id) => document.getElementById(id);
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value);
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
-
-function svg(tag, attrs = {}, ...children) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  for (const child of children) node.append(child instanceof Node ? child : String(child));
-  return node;
-}
 
 const viewer = {
   client: null,
@@ -288,15 +267,6 @@ function onNotification(note) {
   if (note.event_type.startsWith("QUEST_")) refreshQuests();
 }
 
-function describeEvent(event) {
-  const payload = event.payload || {};
-  const who = payload.actor_name || "";
-  if (payload.text) return `${who ? `${who}: ` : ""}${payload.text}`;
-  if (payload.message) return payload.message;
-  const words = event.type.toLowerCase().replaceAll("_", " ");
-  return who ? `${who} — ${words}` : words;
-}
-
 // What happens where the player stands (the place's latest events; lines spoken are the chat's).
 function feedPlaceEvents(events) {
   for (const event of events) {
@@ -358,28 +328,10 @@ async function refreshSpectraHistory() {
   try {
     const samples = await viewer.client.spectraHistory(since);
     const last = samples.length ? Date.parse(samples[samples.length - 1].world_time) : 0;
-    plotMood(samples.filter((s) => Date.parse(s.world_time) >= last - IN_WORLD_DAY_S * 1000));
+    plotMood($("mood-plot"), samples.filter((s) => Date.parse(s.world_time) >= last - IN_WORLD_DAY_S * 1000));
   } catch {
     // The plot keeps its last picture; the next tick tries again.
   }
-}
-
-function plotMood(samples) {
-  const plot = $("mood-plot");
-  plot.replaceChildren(svg("line", { x1: 0, y1: 40, x2: 300, y2: 40, class: "axis" }));
-  plot.dataset.samples = samples.length;
-  if (!samples.length) return;
-  const first = Date.parse(samples[0].world_time);
-  const span = Math.max(1, Date.parse(samples[samples.length - 1].world_time) - first);
-  const x = (s) => (samples.length === 1 ? 300 : ((Date.parse(s.world_time) - first) / span) * 300);
-  const y = (value) => 40 - value * 36;
-  const shade = samples.map((s) => `${x(s).toFixed(1)},${(80 - s.intensity * 78).toFixed(1)}`);
-  plot.append(svg("polygon", { points: `0,80 ${shade.join(" ")} 300,80`, class: "intensity" }));
-  plot.append(
-    svg("polyline", { points: samples.map((s) => `${x(s).toFixed(1)},${y(s.pleasure).toFixed(1)}`).join(" "), class: "pleasure" }),
-  );
-  const last = samples[samples.length - 1];
-  plot.append(svg("circle", { cx: x(last), cy: y(last.pleasure), r: 3, class: "now" }, svg("title", {}, last.mood)));
 }
 
 // --- Quests --------------------------------------------------------------------------------------
@@ -450,7 +402,13 @@ async function refreshMap() {
   viewer.mapLoading = true;
   try {
     viewer.map = await viewer.client.worldMap();
-    drawMap(viewer.map);
+    drawMap($("map"), viewer.map, {
+      youId: viewer.character.id,
+      spectraHex: $("mood-ring").dataset.hex,
+      onPlaceClick: (id) => viewer.client.state?.exits.some((exit) => exit.id === id) && move(id),
+    });
+    $("map").dataset.tick = viewer.client.tick ?? "";
+    highlightCurrentPlace();
   } catch {
     // keep the last map; the next frame schedules another read
   } finally {
@@ -458,90 +416,8 @@ async function refreshMap() {
   }
 }
 
-/** Screen positions: the designers' coordinates (y north-up), or a circle if they set none. */
-export function layoutPlaces(places) {
-  const distinct = new Set(places.map((p) => `${p.map.x},${p.map.y}`));
-  const positions = new Map();
-  if (places.length > 1 && distinct.size === 1) {
-    places.forEach((place, index) => {
-      const angle = (2 * Math.PI * index) / places.length;
-      positions.set(place.id, { x: 50 + 40 * Math.cos(angle), y: 50 + 40 * Math.sin(angle) });
-    });
-    return positions;
-  }
-  const xs = places.map((p) => p.map.x);
-  const ys = places.map((p) => p.map.y);
-  const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const scale = 84 / Math.max(maxX - minX, maxY - minY, 1);
-  for (const place of places) {
-    positions.set(place.id, { x: 8 + (place.map.x - minX) * scale, y: 92 - (place.map.y - minY) * scale });
-  }
-  return positions;
-}
-
-function drawMap(map) {
-  const root = $("map");
-  const positions = layoutPlaces(map.places);
-  const edges = svg("g", { class: "paths" });
-  for (const path of map.paths) {
-    const a = positions.get(path.source);
-    const b = positions.get(path.target);
-    if (!a || !b) continue;
-    edges.append(svg("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: path.two_way ? "path" : "path one-way" }));
-  }
-  const nodes = svg("g", { class: "places" });
-  const spectraHex = $("mood-ring").dataset.hex || "#ffffff";
-  for (const place of map.places) {
-    const at = positions.get(place.id);
-    const env = place.environment;
-    const group = svg("g", { class: "place", "data-place-id": place.id, transform: `translate(${at.x.toFixed(2)} ${at.y.toFixed(2)})` });
-    if (env.resonance) {
-      group.append(svg("circle", { r: 3.6 + 2 * env.resonance.weight, class: "resonance", fill: env.color, "fill-opacity": 0.25 + 0.5 * env.resonance.weight }));
-    }
-    group.append(svg("circle", { r: 2.4, class: "node", fill: env.color, "fill-opacity": 0.4 + 0.6 * env.light }));
-    group.append(svg("text", { y: 5.2, class: "label" }, place.name.replace(/^The /, "")));
-    let slot = 0;
-    for (const who of place.characters) {
-      const you = who.id === viewer.character.id;
-      if (who.kind === "npc") continue;
-      const angle = -Math.PI / 2 + slot * 0.9;
-      slot += 1;
-      const dot = svg("circle", {
-        cx: (3.4 * Math.cos(angle)).toFixed(2),
-        cy: (3.4 * Math.sin(angle)).toFixed(2),
-        r: who.kind === "spectra" ? 1.3 : 0.9,
-        class: `who ${who.kind}${you ? " you" : ""}`,
-        "data-character-id": who.id,
-      });
-      if (who.kind === "spectra") dot.setAttribute("fill", spectraHex);
-      dot.append(svg("title", {}, who.name));
-      group.append(dot);
-    }
-    const npcs = place.characters.filter((c) => c.kind === "npc").length + (place.population - place.characters.length);
-    if (npcs > 0) group.append(svg("text", { x: 2.6, y: -1.6, class: "npc-count" }, `${npcs}`));
-    const names = place.characters.map((c) => c.name).join(", ");
-    const more = place.population > place.characters.length ? ` and ${place.population - place.characters.length} more` : "";
-    const resonance = env.resonance ? ` Resonating with Spectra's ${env.resonance.mood}.` : "";
-    group.append(svg("title", {}, `${place.name}: ${names || "no one"}${more}.${resonance}`));
-    group.addEventListener("click", () => {
-      if (viewer.client.state?.exits.some((exit) => exit.id === place.id)) move(place.id);
-    });
-    nodes.append(group);
-  }
-  root.replaceChildren(edges, nodes);
-  root.dataset.tick = viewer.client.tick ?? "";
-  highlightCurrentPlace();
-}
-
 function highlightCurrentPlace() {
-  const state = viewer.client?.state;
-  if (!state) return;
-  const exits = new Set(state.exits.map((exit) => exit.id));
-  for (const group of $("map").querySelectorAll("g.place")) {
-    const id = Number(group.dataset.placeId);
-    group.classList.toggle("here", id === state.location.id);
-    group.classList.toggle("reachable", exits.has(id));
-  }
+  if (viewer.client?.state) highlightPlaces($("map"), viewer.client.state);
 }
 
 // --- Boot ----------------------------------------------------------------------------------------
