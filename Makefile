@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run up test test-slow test-faults lint install install-dev lock clean
+.PHONY: run up test test-slow test-faults test-browser lint install install-dev lock clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,17 +37,21 @@ up: install
 	$(PY) manage.py sync_tick_schedule
 	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
-## test: run the test suite but the slow tests and the fault drills; embedded unless DATABASE_URL / REDIS_URL are set
+## test: run the test suite but the slow tests, the fault drills and the browser tests; embedded unless DATABASE_URL / REDIS_URL are set
 test: install-dev
-	SECRET_KEY=$${SECRET_KEY:-htrae-make-test-only-key-9fJ2kLq8Zr4Wn7Xc1Vb6Mt3Hy5Ds0Pg} $(VENV)/bin/pytest -m "not fault and not slow"
+	SECRET_KEY=$${SECRET_KEY:-htrae-make-test-only-key-9fJ2kLq8Zr4Wn7Xc1Vb6Mt3Hy5Ds0Pg} $(VENV)/bin/pytest -m "not fault and not slow and not browser"
 
 ## test-slow: the slow tests (hundreds of ticks, replay across processes, the API contract, idle sockets)
 test-slow: install-dev
-	SECRET_KEY=$${SECRET_KEY:-htrae-make-test-only-key-9fJ2kLq8Zr4Wn7Xc1Vb6Mt3Hy5Ds0Pg} $(VENV)/bin/pytest -m "slow and not fault"
+	SECRET_KEY=$${SECRET_KEY:-htrae-make-test-only-key-9fJ2kLq8Zr4Wn7Xc1Vb6Mt3Hy5Ds0Pg} $(VENV)/bin/pytest -m "slow and not fault and not browser"
 
 ## test-faults: the fault drills (outages, kills, signals; real processes; PostgreSQL and Redis)
 test-faults: install-dev
 	SECRET_KEY=$${SECRET_KEY:-htrae-make-test-only-key-9fJ2kLq8Zr4Wn7Xc1Vb6Mt3Hy5Ds0Pg} $(VENV)/bin/pytest -m fault
+
+## test-browser: the live viewer in Debian's headless Chromium (/usr/bin/chromium) against a real embedded server
+test-browser: install-dev
+	env -u DATABASE_URL -u REDIS_URL SECRET_KEY=$${SECRET_KEY:-htrae-make-test-only-key-9fJ2kLq8Zr4Wn7Xc1Vb6Mt3Hy5Ds0Pg} $(VENV)/bin/pytest -m browser tests/browser
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -469,8 +469,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# In debug, WhiteNoise serves straight from the app folders, so no collectstatic is needed.
-WHITENOISE_USE_FINDERS = DEBUG
+# In debug and in embedded mode (no Redis; `make run` never collects), WhiteNoise serves from
+# the app folders; served mode serves what `make up` collected into STATIC_ROOT.
+WHITENOISE_USE_FINDERS = DEBUG or not REDIS_URL
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Logs: one JSON object a line in served mode (for log collectors), plain text in embedded

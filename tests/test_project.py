@@ -43,7 +43,7 @@ def test_landing_page_shows_the_world(client, seeded_world):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Tick <strong>0</strong>" in page
+    assert 'Tick <strong id="tick">0</strong>' in page
     assert "/admin/" in page
 
 

@@ -32,6 +32,7 @@ from world.selectors import (
     world_time_get,
 )
 from world.throttles import AuthIpThrottle, AuthUsernameThrottle
+from world.world_map import MAP_CHARACTERS_PER_PLACE, world_map_get
 
 
 class CharacterOutputSerializer(serializers.ModelSerializer):
@@ -290,6 +291,42 @@ class WorldStateApi(APIView):
         if surroundings["tick"] is None:
             raise _world_not_ready()
         return Response(self.OutputSerializer(surroundings).data)
+
+
+class WorldMapApi(APIView):
+    """The whole map: every place (its coordinates and perceived environment, tinted where
+    Spectra's mood resonates), the paths between places, and who stands where."""
+
+    @extend_schema_serializer(component_name="WorldMap")
+    class OutputSerializer(serializers.Serializer):
+        class _Place(SurroundingLocationOutputSerializer):
+            characters = inline_serializer(
+                "MapCharacter",
+                fields={
+                    "id": serializers.IntegerField(),
+                    "name": serializers.CharField(),
+                    "kind": serializers.ChoiceField(choices=Character.Kind.choices),
+                },
+                many=True,
+                help_text=f"Who stands here: Spectra, players, NPCs, at most {MAP_CHARACTERS_PER_PLACE}.",
+            )
+            population = serializers.IntegerField(help_text="Everyone here, past the cap.")
+
+        places = _Place(many=True)
+        paths = inline_serializer(
+            "MapPath",
+            fields={
+                "source": serializers.IntegerField(),
+                "target": serializers.IntegerField(),
+                "travel_cost": serializers.IntegerField(),
+                "two_way": serializers.BooleanField(),
+            },
+            many=True,
+        )
+
+    @extend_schema(responses={200: OutputSerializer, **error_responses(401)}, operation_id="world_map")
+    def get(self, request):
+        return Response(self.OutputSerializer(world_map_get()).data)
 
 
 class WorldTimeApi(APIView):
