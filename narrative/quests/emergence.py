@@ -16,7 +16,8 @@ template's title, description and steps (as `{role}` in the text, and as step ta
   character tied to the secret).
 
 An occasion is used again only after the template's `cooldown_ticks`; a template keeps at most
-`max_active` quests open; a character holds at most one emergent quest at a time. Who holds the
+`max_active` quests open; a character holds at most one emergent quest at a time; no quest
+starts under the title of one open now (the database's `quest_open_title_unique` too). Who holds the
 quest (and which member of the other faction to seek) is drawn from a generator seeded by the
 world seed, the tick and the occasion, so the same world gives the same quests.
 
@@ -174,6 +175,7 @@ class WorldFacts:
     secrets: tuple[SecretFacts, ...] = ()
     last_started: Mapping[str, int] = field(default_factory=dict)  # origin key → tick last started
     completed_origins: frozenset[str] = frozenset()
+    open_titles: frozenset[str] = frozenset()  # titles of the quests open now (no two open share one)
 
 
 # --- Plans out -----------------------------------------------------------------------------
@@ -220,6 +222,7 @@ def plan_emergent_quests(
     """The quests to start now, at most `limit`, in a stable order."""
     plans: list[QuestPlan] = []
     taken: set[int] = {cid for cid, c in world.characters.items() if c.busy}
+    titles: set[str] = set(world.open_titles)
     for template in sorted(templates, key=lambda t: t.slug):
         room = template.max_active - template.active
         for occasion in _occasions(template, world):
@@ -236,10 +239,11 @@ def plan_emergent_quests(
                 continue
             holder = world.characters[rng.choice(free)]
             plan = _plan(template, occasion, holder, world, tick, rng)
-            if plan is None:
+            if plan is None or plan.title in titles:
                 continue
             plans.append(plan)
             taken.add(holder.id)
+            titles.add(plan.title)
             room -= 1
     return plans
 

@@ -143,6 +143,7 @@ def emergence_facts_load(*, tick: int) -> tuple[list[emergence.TemplateFacts], e
         ),
         last_started=last_started,
         completed_origins=frozenset(completed),
+        open_titles=frozenset(Quest.objects.filter(status__in=OPEN_QUEST).values_list("title", flat=True)),
     )
     return templates, world
 

@@ -187,3 +187,12 @@ def test_an_occasion_missing_a_role_the_steps_need_is_skipped():
         }
     )
     assert plan_emergent_quests(templates=[MEND], world=lonely, tick=1, seed=1, limit=5) == []
+
+
+def test_no_quest_starts_under_a_title_open_now_nor_twice_in_one_pass():
+    taken = _world(open_titles=frozenset({"Mend ties with The Thornwake"}))
+    assert plan_emergent_quests(templates=[MEND], world=taken, tick=40, seed=7, limit=5) == []
+
+    twin = TemplateFacts(**{**MEND.__dict__, "id": 2, "slug": "mend-again"})  # same title, another occasion key
+    plans = plan_emergent_quests(templates=[MEND, twin], world=_world(), tick=40, seed=7, limit=5)
+    assert [plan.title for plan in plans] == ["Mend ties with The Thornwake"]
