@@ -129,3 +129,39 @@ def next_step(*, steps: list[StepFacts], current: StepFacts) -> StepFacts | None
     """The step after `current` in its quest (None: the quest is done)."""
     later = [step for step in steps if step.quest_id == current.quest_id and step.order > current.order]
     return min(later, key=lambda step: step.order) if later else None
+
+
+# --- Failure besides the deadline --------------------------------------------------------------
+
+CHANGE_OF_HEART_MARGIN = 10  # points past the template's band before the giver calls it off
+
+
+def giver_changed_heart(
+    *, standing: int | None, at_most: int | None, at_least: int | None, margin: int = CHANGE_OF_HEART_MARGIN
+) -> bool:
+    """A relation quest's giver calls it off when the relation that gave rise to it has moved
+    out of the template's band by more than `margin` (mending ties no one wants mended any
+    more, watching a neighbour grown friendly). No band (a quest a chain opened) or no
+    relation: never."""
+    if standing is None:
+        return False
+    if at_most is not None and standing > at_most + margin:
+        return True
+    return at_least is not None and standing < at_least - margin
+
+
+def rivals_beaten(
+    *, won: Iterable[tuple[int, Iterable[str]]], still_open: Iterable[tuple[int, int, Iterable[str]]]
+) -> list[int]:
+    """The open assignments a rival has just beaten: another quest completed first and won what
+    they were after (a secret to discover). `won`: (quest id, what it won); `still_open`:
+    (assignment id, quest id, what it is after). Sorted ids."""
+    claimed: dict[str, set[int]] = {}
+    for quest_id, prizes in won:
+        for prize in prizes:
+            claimed.setdefault(prize, set()).add(quest_id)
+    return sorted(
+        assignment_id
+        for assignment_id, quest_id, prizes in still_open
+        if any(claimed.get(prize, set()) - {quest_id} for prize in prizes)
+    )
