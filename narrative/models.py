@@ -126,9 +126,27 @@ class Quest(TimeStampedModel):
         max_length=120, blank=True, db_index=True, help_text="The occasion an emergent quest arose from."
     )
     created_tick = models.BigIntegerField(default=0)
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+        help_text="The quest whose outcome opened this one (a chain).",
+    )
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            # Two open quests with one title read as one in every list; the world's writers
+            # skip a title that is open already (`narrative.quests.emergence`).
+            models.UniqueConstraint(
+                fields=["title"],
+                condition=Q(status__in=["available", "active"]),
+                name="quest_open_title_unique",
+                violation_error_message="An open quest already has this title.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -379,6 +397,14 @@ class QuestTemplate(TimeStampedModel):
         default=200, help_text="Ticks before the same occasion may give rise to this quest again."
     )
     max_active = models.PositiveSmallIntegerField(default=3, help_text="Quests of this template open at once.")
+    leads_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_from",
+        help_text="On success, the holder takes up a quest written from this template next (a chain).",
+    )
 
     class Meta:
         ordering = ["name"]

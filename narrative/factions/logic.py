@@ -37,6 +37,14 @@ above the rest:
 
     momentum = (shift - average shift)
              + QUEST_MOMENTUM * (quests - average quests), the latter within ±MAX_QUEST_MOMENTUM
+             + pull
+
+`pull` is power's negative feedback: a faction more than POWER_FREE_BAND (15) points from the
+middle (50) is pulled back by POWER_PULL (half) of the excess, rounded: the strong overextend
+(at 100: -18, so they slip unless their momentum is strong), the weak recover (at 0: +18). A
+faction at OVEREXTENDED_POWER (75) or more also draws rivals: at each review every other
+faction grows warier of it (`RIVAL_WARINESS`, a fading modifier), which lowers the regard its
+momentum is measured by. So no faction sits at 0 or 100 for long.
 
 | momentum                | power          | status                                                            |
 | ----------------------- | -------------- | ----------------------------------------------------------------- |
@@ -96,6 +104,13 @@ POWER_MIN, POWER_MAX = 0, 100
 THRIVING_POWER = 70
 SCATTERED_POWER = 15
 EMBATTLED_REGARD = -40
+POWER_MIDDLE = 50
+POWER_FREE_BAND = 15
+POWER_PULL = 0.5
+OVEREXTENDED_POWER = 75
+RIVAL_WARINESS = -6  # how much warier every other faction grows of an overextended one, per review
+RIVAL_WARINESS_DURATION_TICKS = 120
+RIVAL_WARINESS_DECAY = 0.02
 
 
 class Status:
@@ -288,7 +303,8 @@ def faction_review(facts: FactionFacts, *, mean_shift: float = 0.0, mean_quests:
     shift = round(facts.shift - mean_shift)
     quests = round(QUEST_MOMENTUM * (facts.quests_completed - mean_quests))
     quests = max(-MAX_QUEST_MOMENTUM, min(MAX_QUEST_MOMENTUM, quests))
-    momentum = shift + quests
+    pull = power_pull(facts.power)
+    momentum = shift + quests + pull
     power, status = facts.power, facts.status
     if momentum >= MOMENTUM_THRESHOLD:
         power = min(POWER_MAX, power + POWER_STEP)
@@ -301,14 +317,30 @@ def faction_review(facts: FactionFacts, *, mean_shift: float = 0.0, mean_quests:
             status = Status.EMBATTLED
         else:
             status = Status.DECLINING
-    return Review(status=status, power=power, momentum=momentum, reason=review_reason(shift=shift, quests=quests))
+    reason = review_reason(shift=shift, quests=quests, pull=pull)
+    return Review(status=status, power=power, momentum=momentum, reason=reason)
 
 
-def review_reason(*, shift: int, quests: int) -> str:
+def power_pull(power: int) -> int:
+    """Power's negative feedback (see the module docstring): 0 near the middle, toward it
+    beyond POWER_FREE_BAND."""
+    excess = power - POWER_MIDDLE
+    if abs(excess) <= POWER_FREE_BAND:
+        return 0
+    beyond = excess - POWER_FREE_BAND if excess > 0 else excess + POWER_FREE_BAND
+    return -round(beyond * POWER_PULL)
+
+
+def overextended(power: int) -> bool:
+    """Strong enough to draw rivals (see the module docstring)."""
+    return power >= OVEREXTENDED_POWER
+
+
+def review_reason(*, shift: int, quests: int, pull: int = 0) -> str:
     """Why, from the parts of the momentum that point its way: 'others' regard for them has
     grown 12 points more than for most', '... fallen 12 points behind most', 'more (fewer)
     quests were completed for them than for most', both, or 'little has changed'."""
-    momentum = shift + quests
+    momentum = shift + quests + pull
     parts = []
     if shift > 0 and momentum > 0:
         parts.append(f"others' regard for them has grown {shift} points more than for most")
@@ -318,6 +350,10 @@ def review_reason(*, shift: int, quests: int) -> str:
         parts.append("more quests were completed for them than for most")
     elif quests < 0 and momentum < 0:
         parts.append("fewer quests were completed for them than for most")
+    if pull < 0 and momentum < 0:
+        parts.append("they have overreached")
+    elif pull > 0 and momentum > 0:
+        parts.append("they gather their strength again")
     return " and ".join(parts) or "little has changed"
 
 

@@ -8,7 +8,8 @@ follow (the rules are `narrative.factions.logic`).
   modifiers.
 - `factions_review`: every faction's status and power reviewed; FACTION_STATUS_CHANGED when a
   status changes; FACTION_RELATION_CHANGED for stances that moved as modifiers faded;
-  modifiers that no longer count are pruned.
+  modifiers that no longer count are pruned; an overextended faction draws rivals
+  (`rivals_drawn`).
 
 Each costs a constant number of queries, whatever the world's size.
 """
@@ -27,11 +28,15 @@ from narrative.factions.logic import (
     INCIDENT_DECAY,
     INCIDENT_DURATION_TICKS,
     QUEST_WINDOW_TICKS,
+    RIVAL_WARINESS,
+    RIVAL_WARINESS_DECAY,
+    RIVAL_WARINESS_DURATION_TICKS,
     FactionFacts,
     average_regard,
     deed_from_event,
     faction_incidents,
     faction_reviews,
+    overextended,
     stance_drifts,
 )
 from narrative.factions.relations import stance_for
@@ -305,7 +310,30 @@ def factions_review(*, tick: int) -> list[GameEvent]:
         updated.append(faction)
     if updated:
         Faction.objects.bulk_update(updated, ["status", "power", "updated_at"])
-    return publish_many(drafts) if drafts else []
+    published = publish_many(drafts) if drafts else []
+    rivals_drawn(factions=factions, powers={f.id: reviews[f.id].power for f in factions}, tick=tick)
+    return published
+
+
+def rivals_drawn(*, factions: list[Faction], powers: Mapping[int, int], tick: int) -> list[RelationModifier]:
+    """Every faction grows warier of each overextended one (`logic.overextended`): a fading
+    modifier, so a strong faction's regard, and with it its momentum, sinks while it stays
+    strong. A constant number of queries."""
+    changes = [
+        ModifierChange(
+            faction_id=other.id,
+            other_id=strong.id,
+            value=RIVAL_WARINESS,
+            reason=f"wary of {strong.name}'s reach",
+            duration_ticks=RIVAL_WARINESS_DURATION_TICKS,
+            decay=RIVAL_WARINESS_DECAY,
+        )
+        for strong in factions
+        if overextended(powers[strong.id])
+        for other in factions
+        if other.id != strong.id
+    ]
+    return faction_modifiers_add_many(changes=changes, tick=tick)
 
 
 def _stance_drift_drafts(

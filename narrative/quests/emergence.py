@@ -15,8 +15,13 @@ template's title, description and steps (as `{role}` in the text, and as step ta
   factions) does not know yet. Roles: `holder`, `secret`, `secret_place`, `keeper` (another
   character tied to the secret).
 
+A template another leads to (`chained`) has no occasions of its own: a quest completed from
+the template leading to it opens one (`ChainOpening`), the same occasion (its factions, goal
+or secret, whatever the standing is now) for the same holder, and the new quest `follows` it.
+
 An occasion is used again only after the template's `cooldown_ticks`; a template keeps at most
-`max_active` quests open; a character holds at most one emergent quest at a time. Who holds the
+`max_active` quests open; a character holds at most one emergent quest at a time; no quest
+starts under the title of one open now (the database's `quest_open_title_unique` too). Who holds the
 quest (and which member of the other faction to seek) is drawn from a generator seeded by the
 world seed, the tick and the occasion, so the same world gives the same quests.
 
@@ -133,6 +138,7 @@ class TemplateFacts:
     cooldown_ticks: int = 200
     max_active: int = 3
     active: int = 0  # quests of this template open now
+    chained: bool = False  # another template leads to it: only a chain opens it (see `ChainOpening`)
 
 
 @dataclass(frozen=True)
@@ -174,6 +180,19 @@ class WorldFacts:
     secrets: tuple[SecretFacts, ...] = ()
     last_started: Mapping[str, int] = field(default_factory=dict)  # origin key → tick last started
     completed_origins: frozenset[str] = frozenset()
+    open_titles: frozenset[str] = frozenset()  # titles of the quests open now (no two open share one)
+    chain_openings: tuple[ChainOpening, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChainOpening:
+    """A quest completed whose template leads to `template_id`: its holder takes up the next
+    quest of the chain, on the same occasion (the same factions, goal or secret)."""
+
+    quest_id: int
+    template_id: int
+    holder_id: int
+    origin_key: str
 
 
 # --- Plans out -----------------------------------------------------------------------------
@@ -202,6 +221,7 @@ class QuestPlan:
     steps: tuple[StepPlan, ...]
     rewards: dict
     deadline_tick: int | None
+    follows_id: int | None = None  # the quest whose completion opened this one
 
 
 @dataclass(frozen=True)
@@ -212,6 +232,7 @@ class _Occasion:
     faction_id: int | None = None
     standing_to: str | None = None  # the faction whose regard the quest's outcome moves
     discover: str | None = None
+    follows_id: int | None = None
 
 
 def plan_emergent_quests(
@@ -220,6 +241,7 @@ def plan_emergent_quests(
     """The quests to start now, at most `limit`, in a stable order."""
     plans: list[QuestPlan] = []
     taken: set[int] = {cid for cid, c in world.characters.items() if c.busy}
+    titles: set[str] = set(world.open_titles)
     for template in sorted(templates, key=lambda t: t.slug):
         room = template.max_active - template.active
         for occasion in _occasions(template, world):
@@ -236,15 +258,18 @@ def plan_emergent_quests(
                 continue
             holder = world.characters[rng.choice(free)]
             plan = _plan(template, occasion, holder, world, tick, rng)
-            if plan is None:
+            if plan is None or plan.title in titles:
                 continue
             plans.append(plan)
             taken.add(holder.id)
+            titles.add(plan.title)
             room -= 1
     return plans
 
 
 def _occasions(template: TemplateFacts, world: WorldFacts) -> list[_Occasion]:
+    if template.chained:
+        return _chain_occasions(template, world)
     if template.trigger == "relation":
         return _relation_occasions(template, world)
     if template.trigger == "unmet_goal":
@@ -254,14 +279,48 @@ def _occasions(template: TemplateFacts, world: WorldFacts) -> list[_Occasion]:
     return []
 
 
-def _relation_occasions(template: TemplateFacts, world: WorldFacts) -> list[_Occasion]:
-    if template.standing_at_most is None and template.standing_at_least is None:
+def _chain_occasions(template: TemplateFacts, world: WorldFacts) -> list[_Occasion]:
+    """The occasions chains open for `template`: the occasion of each completed quest that
+    leads to it (its origin key's tail: the factions, goal or secret), held by the same holder,
+    whatever the standing is now."""
+    openings = {
+        opening.origin_key.split(":", 1)[1]: opening
+        for opening in sorted(world.chain_openings, key=lambda o: o.quest_id)
+        if opening.template_id == template.id and ":" in opening.origin_key
+    }
+    if not openings:
+        return []
+    found = {
+        "relation": lambda: _relation_occasions(template, world, any_standing=True),
+        "unmet_goal": lambda: _goal_occasions(template, world),
+        "lore_secret": lambda: _secret_occasions(template, world, known_too=True),
+    }.get(template.trigger, list)()
+    occasions = []
+    for occasion in found:
+        opening = openings.get(occasion.key.split(":", 1)[1])
+        if opening is not None and opening.holder_id in world.characters:
+            occasions.append(
+                _Occasion(
+                    key=occasion.key,
+                    holder_candidates=(opening.holder_id,),
+                    roles=occasion.roles,
+                    faction_id=occasion.faction_id,
+                    standing_to=occasion.standing_to,
+                    discover=occasion.discover,
+                    follows_id=opening.quest_id,
+                )
+            )
+    return occasions
+
+
+def _relation_occasions(template: TemplateFacts, world: WorldFacts, *, any_standing: bool = False) -> list[_Occasion]:
+    if template.standing_at_most is None and template.standing_at_least is None and not any_standing:
         return []
     occasions = []
     for (faction_id, other_id), standing in sorted(world.standings.items()):
-        if template.standing_at_most is not None and standing > template.standing_at_most:
+        if not any_standing and template.standing_at_most is not None and standing > template.standing_at_most:
             continue
-        if template.standing_at_least is not None and standing < template.standing_at_least:
+        if not any_standing and template.standing_at_least is not None and standing < template.standing_at_least:
             continue
         faction, other = world.factions.get(faction_id), world.factions.get(other_id)
         if faction is None or other is None or not faction.member_ids:
@@ -330,7 +389,7 @@ def _goal_occasions(template: TemplateFacts, world: WorldFacts) -> list[_Occasio
     return occasions
 
 
-def _secret_occasions(template: TemplateFacts, world: WorldFacts) -> list[_Occasion]:
+def _secret_occasions(template: TemplateFacts, world: WorldFacts, *, known_too: bool = False) -> list[_Occasion]:
     occasions = []
     for secret in sorted(world.secrets, key=lambda s: s.slug):
         places = [location_id for location_id in secret.location_ids if location_id in world.locations]
@@ -342,7 +401,7 @@ def _secret_occasions(template: TemplateFacts, world: WorldFacts) -> list[_Occas
             for member in (world.factions[faction_id].member_ids if faction_id in world.factions else ())
         }
         tied = [cid for cid in secret.character_ids if cid in world.characters]
-        candidates = sorted((set(tied) | members) - secret.known_by)
+        candidates = sorted((set(tied) | members) - (frozenset() if known_too else secret.known_by))
         if not candidates:
             continue
         place = min(places)
@@ -423,6 +482,7 @@ def _plan(
         steps=tuple(steps),
         rewards=rewards,
         deadline_tick=tick + template.time_limit_ticks if template.time_limit_ticks else None,
+        follows_id=occasion.follows_id,
     )
 
 

@@ -7,16 +7,26 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import Mod, RowNumber
+from django.utils import timezone
 from django.utils.text import slugify
 
 from htrae.vocabulary import EventType
 from narrative.factions.selectors import relation_standings
 from narrative.models import Faction, LoreDiscovery, LoreEntry, Quest, QuestAssignment, QuestStep, QuestTemplate
 from narrative.quests import emergence
-from narrative.quests.services import OPEN_QUEST, quest_event_draft, quest_payload
+from narrative.quests.logic import giver_changed_heart
+from narrative.quests.services import (
+    _ASSIGNMENT_FIELDS,
+    OPEN_QUEST,
+    FailureReason,
+    assignments_fail,
+    quest_event_draft,
+    quest_payload,
+)
 from world.events import publish_many
 from world.models import Character, Location
 
+CHAIN_WINDOW_TICKS = 240  # a chain left this long after its last quest was started stays closed
 CANDIDATES_PER_FACTION = 24  # NPCs looked at per faction in one pass, a different handful each pass
 
 
@@ -41,9 +51,13 @@ def emergence_facts_load(*, tick: int) -> tuple[list[emergence.TemplateFacts], e
             cooldown_ticks=t.cooldown_ticks,
             max_active=t.max_active,
             active=t.open_quests,
+            chained=t.led_from_count > 0,
         )
         for t in QuestTemplate.objects.filter(enabled=True)
-        .annotate(open_quests=Count("quests", filter=Q(quests__status__in=OPEN_QUEST)))
+        .annotate(
+            open_quests=Count("quests", filter=Q(quests__status__in=OPEN_QUEST), distinct=True),
+            led_from_count=Count("led_from", distinct=True),
+        )
         .order_by("id")
         # A template a designer broke is skipped rather than breaking the tick.
         if not emergence.template_problems(trigger=t.trigger, title=t.title, description=t.description, steps=t.steps)
@@ -79,6 +93,8 @@ def emergence_facts_load(*, tick: int) -> tuple[list[emergence.TemplateFacts], e
         .values_list("id", flat=True)
     )
     tied = {cid for people in tied_people.values() for cid in people}
+    openings = chain_openings_load(tick=tick)
+    tied |= {opening.holder_id for opening in openings}
     busy = set(
         QuestAssignment.objects.filter(
             status=QuestAssignment.Status.ACTIVE, quest__is_emergent=True, character__kind=Character.Kind.NPC
@@ -114,15 +130,17 @@ def emergence_facts_load(*, tick: int) -> tuple[list[emergence.TemplateFacts], e
         known.setdefault(entry_id, set()).add(character_id)
     last_started: dict[str, int] = {}
     completed: set[str] = set()
-    for origin_key, status, last in (
+    # Completed by its holder (the quest itself may be archived since).
+    holder_done = Count("assignments", filter=Q(assignments__status=QuestAssignment.Status.COMPLETED))
+    for origin_key, done, last in (
         Quest.objects.filter(is_emergent=True)
         .exclude(origin_key="")
-        .values("origin_key", "status")
-        .annotate(last=Max("created_tick"))
-        .values_list("origin_key", "status", "last")
+        .values("origin_key")
+        .annotate(done=holder_done, last=Max("created_tick"))
+        .values_list("origin_key", "done", "last")
     ):
-        last_started[origin_key] = max(last, last_started.get(origin_key, last))
-        if status == Quest.Status.COMPLETED:
+        last_started[origin_key] = last
+        if done:
             completed.add(origin_key)
     world = emergence.WorldFacts(
         locations=locations,
@@ -143,8 +161,28 @@ def emergence_facts_load(*, tick: int) -> tuple[list[emergence.TemplateFacts], e
         ),
         last_started=last_started,
         completed_origins=frozenset(completed),
+        open_titles=frozenset(Quest.objects.filter(status__in=OPEN_QUEST).values_list("title", flat=True)),
+        chain_openings=openings,
     )
     return templates, world
+
+
+def chain_openings_load(*, tick: int) -> tuple[emergence.ChainOpening, ...]:
+    """The chains open now (one query): emergent quests completed by their holder within the
+    last CHAIN_WINDOW_TICKS whose template leads to another and that no quest follows yet."""
+    rows = (
+        QuestAssignment.objects.filter(
+            status=QuestAssignment.Status.COMPLETED,
+            quest__is_emergent=True,
+            quest__template__leads_to__enabled=True,
+            quest__followed_by__isnull=True,
+            quest__created_tick__gte=tick - CHAIN_WINDOW_TICKS,
+            character__is_active=True,
+        )
+        .order_by("quest_id")
+        .values_list("quest_id", "quest__template__leads_to_id", "character_id", "quest__origin_key")
+    )
+    return tuple(emergence.ChainOpening(*row) for row in rows)
 
 
 def _grouped(pairs) -> dict[int, list[int]]:
@@ -168,6 +206,8 @@ def emergent_quests_start(*, tick: int, seed: int, limit: int | None = None) -> 
     if not plans:
         return []
     template_slugs = {template.id: template.slug for template in templates}
+    followed = [plan.follows_id for plan in plans if plan.follows_id is not None]
+    quest_slugs = dict(Quest.objects.filter(id__in=followed).values_list("id", "slug")) if followed else {}
     quests = Quest.objects.bulk_create(
         [
             Quest(
@@ -182,6 +222,7 @@ def emergent_quests_start(*, tick: int, seed: int, limit: int | None = None) -> 
                 template_id=plan.template_id,
                 origin_key=plan.origin_key[:120],
                 created_tick=tick,
+                follows_id=plan.follows_id,
             )
             for plan in plans
         ]
@@ -233,6 +274,7 @@ def emergent_quests_start(*, tick: int, seed: int, limit: int | None = None) -> 
                     "origin": plan.origin_key,
                     "objective": plan.steps[0].objective,
                     "deadline_tick": plan.deadline_tick,
+                    **({"follows": quest_slugs[plan.follows_id]} if plan.follows_id in quest_slugs else {}),
                 },
                 tick,
                 plan.holder_id,
@@ -242,3 +284,47 @@ def emergent_quests_start(*, tick: int, seed: int, limit: int | None = None) -> 
         ]
     )
     return quests
+
+
+def quests_called_off(*, tick: int) -> list[int]:
+    """Fail the emergent relation quests whose givers have had a change of heart: the relation
+    that gave rise to each has moved well out of its template's band
+    (`narrative.quests.logic.giver_changed_heart`). Four queries; returns the assignments failed."""
+    rows = list(
+        QuestAssignment.objects.filter(
+            status=QuestAssignment.Status.ACTIVE,
+            quest__is_emergent=True,
+            quest__template__trigger=QuestTemplate.Trigger.RELATION,
+        )
+        .values(
+            *_ASSIGNMENT_FIELDS,
+            "quest__origin_key",
+            "quest__template__standing_at_most",
+            "quest__template__standing_at_least",
+        )
+        .order_by("id")
+    )
+    if not rows:
+        return []
+    by_slug = dict(Faction.objects.values_list("slug", "id"))
+    standings = relation_standings(tick=tick)
+    off = []
+    for row in rows:
+        parts = row["quest__origin_key"].split(":")
+        pair = (by_slug.get(parts[1]), by_slug.get(parts[2])) if len(parts) == 3 else (None, None)
+        if giver_changed_heart(
+            standing=standings.get(pair),
+            at_most=row["quest__template__standing_at_most"],
+            at_least=row["quest__template__standing_at_least"],
+        ):
+            off.append(row)
+    return assignments_fail(off, reason=FailureReason.CHANGE_OF_HEART, tick=tick)
+
+
+def emergent_quests_archive() -> int:
+    """Archive the emergent quests that have ended (completed or failed): they leave the
+    designers' lists of open and settled quests, their holders' assignments keep how they
+    ended. One query; returns how many were archived."""
+    return Quest.objects.filter(is_emergent=True, status__in=[Quest.Status.COMPLETED, Quest.Status.FAILED]).update(
+        status=Quest.Status.ARCHIVED, updated_at=timezone.now()
+    )

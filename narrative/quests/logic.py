@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -129,3 +130,94 @@ def next_step(*, steps: list[StepFacts], current: StepFacts) -> StepFacts | None
     """The step after `current` in its quest (None: the quest is done)."""
     later = [step for step in steps if step.quest_id == current.quest_id and step.order > current.order]
     return min(later, key=lambda step: step.order) if later else None
+
+
+# --- Failure besides the deadline --------------------------------------------------------------
+
+CHANGE_OF_HEART_MARGIN = 10  # points past the template's band before the giver calls it off
+
+
+def giver_changed_heart(
+    *, standing: int | None, at_most: int | None, at_least: int | None, margin: int = CHANGE_OF_HEART_MARGIN
+) -> bool:
+    """A relation quest's giver calls it off when the relation that gave rise to it has moved
+    out of the template's band by more than `margin` (mending ties no one wants mended any
+    more, watching a neighbour grown friendly). No band (a quest a chain opened) or no
+    relation: never."""
+    if standing is None:
+        return False
+    if at_most is not None and standing > at_most + margin:
+        return True
+    return at_least is not None and standing < at_least - margin
+
+
+def rivals_beaten(
+    *, won: Iterable[tuple[int, Iterable[str]]], still_open: Iterable[tuple[int, int, Iterable[str]]]
+) -> list[int]:
+    """The open assignments a rival has just beaten: another quest completed first and won what
+    they were after (a secret to discover). `won`: (quest id, what it won); `still_open`:
+    (assignment id, quest id, what it is after). Sorted ids."""
+    claimed: dict[str, set[int]] = {}
+    for quest_id, prizes in won:
+        for prize in prizes:
+            claimed.setdefault(prize, set()).add(quest_id)
+    return sorted(
+        assignment_id
+        for assignment_id, quest_id, prizes in still_open
+        if any(claimed.get(prize, set()) - {quest_id} for prize in prizes)
+    )
+
+
+# --- NPCs take designers' quests ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferFacts:
+    """A designer's quest on offer that no NPC holds now."""
+
+    quest_id: int
+    giver_id: int | None
+    giver_location_id: int | None
+    faction_id: int | None  # the quest's faction (else its giver's)
+    tried_by: frozenset[int] = frozenset()  # who has held it before, however it ended
+
+
+@dataclass(frozen=True)
+class IdleFacts:
+    """An NPC holding no quest now."""
+
+    character_id: int
+    location_id: int | None
+    faction_id: int | None
+
+
+def designer_quest_takers(
+    *, offers: Iterable[OfferFacts], idle: Iterable[IdleFacts], seed: int, tick: int, limit: int
+) -> list[tuple[int, int]]:
+    """(quest id, NPC id) pairs: an idle NPC at a quest's giver's side, of the quest's faction,
+    takes it up, as a player would (the giver must be here). At most `limit`, one quest per
+    NPC, one NPC per quest; who among several is drawn from a generator seeded by the world
+    seed, the tick and the quest."""
+    free = sorted(idle, key=lambda c: c.character_id)
+    taken: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for offer in sorted(offers, key=lambda o: o.quest_id):
+        if len(pairs) >= limit:
+            break
+        if offer.giver_location_id is None:
+            continue
+        here = [
+            c.character_id
+            for c in free
+            if c.location_id == offer.giver_location_id
+            and c.character_id not in taken
+            and c.character_id != offer.giver_id
+            and c.character_id not in offer.tried_by
+            and (offer.faction_id is None or c.faction_id == offer.faction_id)
+        ]
+        if not here:
+            continue
+        chosen = random.Random(f"{seed}:{tick}:designer:{offer.quest_id}").choice(here)
+        taken.add(chosen)
+        pairs.append((offer.quest_id, chosen))
+    return pairs

@@ -11,7 +11,9 @@ Events published here:
 | QUEST_ABANDONED      | a player gives a quest up                              | the player              |
 | QUEST_STEP_COMPLETED | a holder's current step is met                         | the holder              |
 | QUEST_COMPLETED      | its last step is met; rewards are granted              | the holder              |
-| QUEST_FAILED         | its deadline passes first; failure effects apply       | the holder              |
+| QUEST_FAILED         | its deadline passes first, a rival wins its prize      | the holder              |
+|                      | first, or its giver has a change of heart; failure     |                         |
+|                      | effects apply (`reason`: `FailureReason`)              |                         |
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from htrae.errors import DomainError
 from htrae.vocabulary import EventType
 from narrative.factions.services import ModifierChange, faction_modifiers_add_many
 from narrative.models import Faction, LoreDiscovery, LoreEntry, Quest, QuestAssignment, QuestStep
-from narrative.quests.logic import EventFacts, HolderFacts, StepFacts, next_step, step_met
+from narrative.quests.logic import EventFacts, HolderFacts, StepFacts, next_step, rivals_beaten, step_met
 from world.events import EventDraft, publish, publish_many
 from world.models import Character, GameEvent
 from world.services import actor_payload
@@ -207,6 +209,7 @@ def _quest_steps_complete(*, met: list[HolderFacts], rows: dict[int, dict], tick
     QuestAssignment.objects.bulk_update(updates, ["current_step", "status", "step_started_tick", "updated_at"])
     _outcomes_apply(finished, tick=tick)
     publish_many(drafts)
+    _rivals_beaten_fail(finished, tick=tick)
     return [holder.assignment_id for holder in met]
 
 
@@ -306,6 +309,20 @@ def quests_fail_overdue(*, tick: int) -> list[int]:
         .values(*_ASSIGNMENT_FIELDS)
         .order_by("id")
     )
+    return assignments_fail(rows, reason=FailureReason.DEADLINE, tick=tick)
+
+
+class FailureReason:
+    """Why a quest failed (QUEST_FAILED's `reason`)."""
+
+    DEADLINE = "deadline"
+    RIVAL_FIRST = "rival_first"  # another holder won what it was after first
+    CHANGE_OF_HEART = "change_of_heart"  # its giver no longer wants it done
+
+
+def assignments_fail(rows: list[dict], *, reason: str, tick: int) -> list[int]:
+    """Fail these active assignments (rows of `_ASSIGNMENT_FIELDS`) with their quests' failure
+    effects, publishing QUEST_FAILED with `reason` (a constant number of queries)."""
     if not rows:
         return []
     ids = [row["id"] for row in rows]
@@ -316,7 +333,7 @@ def quests_fail_overdue(*, tick: int) -> list[int]:
         [
             quest_event_draft(
                 EventType.QUEST_FAILED,
-                {**_assignment_payload(row), "reason": "deadline"},
+                {**_assignment_payload(row), "reason": reason},
                 tick,
                 row["character_id"],
                 row["character__location_id"],
@@ -325,6 +342,28 @@ def quests_fail_overdue(*, tick: int) -> list[int]:
         ]
     )
     return ids
+
+
+def _rivals_beaten_fail(finished: list[_Outcome], *, tick: int) -> list[int]:
+    """Fail the open emergent quests after a secret a quest completed just now has won (one
+    query when a completed quest won one; none otherwise)."""
+    won = [(outcome.quest_id, outcome.discover) for outcome in finished if outcome.discover]
+    if not won:
+        return []
+    rows = list(
+        QuestAssignment.objects.filter(status=QuestAssignment.Status.ACTIVE, quest__is_emergent=True)
+        .exclude(quest_id__in=[quest_id for quest_id, _ in won])
+        .values(*_ASSIGNMENT_FIELDS)
+        .order_by("id")
+    )
+    still_open = [(row["id"], row["quest_id"], _discoveries(row["quest__rewards"])) for row in rows]
+    beaten = set(rivals_beaten(won=won, still_open=still_open))
+    return assignments_fail([row for row in rows if row["id"] in beaten], reason=FailureReason.RIVAL_FIRST, tick=tick)
+
+
+def _discoveries(rewards) -> tuple[str, ...]:
+    found = rewards.get("discover") if isinstance(rewards, dict) else None
+    return tuple(slug for slug in found if isinstance(slug, str)) if isinstance(found, list) else ()
 
 
 # --- Players accept and abandon --------------------------------------------------------------

@@ -187,6 +187,15 @@ def _seed_problems(data: dict[str, Any]) -> Iterator[str]:
             steps=item.get("steps"),
         )
         yield from (f"quest template '{item.get('slug')}': {problem}" for problem in problems)
+    triggers = {item.get("slug"): item.get("trigger") for item in data.get("quest_templates") or []}
+    for item in data.get("quest_templates") or []:
+        following = item.get("leads_to")
+        if following is None:
+            continue
+        if following not in triggers:
+            yield f"quest template '{item.get('slug')}': leads_to names no template ('{following}')."
+        elif triggers[following] != item.get("trigger"):
+            yield f"quest template '{item.get('slug')}': leads_to '{following}' has another trigger."
 
 
 # --- Writing the world ----------------------------------------------------------------------
@@ -450,6 +459,10 @@ def _seed_quest_templates(rows, tally) -> None:
                 "max_active": row.get("max_active", 3),
             },
         )
+    # Chains, once every template exists: each names the one it leads to.
+    by_slug = dict(QuestTemplate.objects.filter(slug__in=[row["slug"] for row in rows]).values_list("slug", "id"))
+    for row in rows:
+        QuestTemplate.objects.filter(slug=row["slug"]).update(leads_to_id=by_slug.get(row.get("leads_to")))
 
 
 # --- Generated NPCs, for large worlds -------------------------------------------------------

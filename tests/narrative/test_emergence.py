@@ -2,6 +2,7 @@
 max open, one quest per holder) and determinism."""
 
 from narrative.quests.emergence import (
+    ChainOpening,
     CharacterFacts,
     FactionFacts,
     SecretFacts,
@@ -187,3 +188,68 @@ def test_an_occasion_missing_a_role_the_steps_need_is_skipped():
         }
     )
     assert plan_emergent_quests(templates=[MEND], world=lonely, tick=1, seed=1, limit=5) == []
+
+
+def test_no_quest_starts_under_a_title_open_now_nor_twice_in_one_pass():
+    taken = _world(open_titles=frozenset({"Mend ties with The Thornwake"}))
+    assert plan_emergent_quests(templates=[MEND], world=taken, tick=40, seed=7, limit=5) == []
+
+    twin = TemplateFacts(**{**MEND.__dict__, "id": 2, "slug": "mend-again"})  # same title, another occasion key
+    plans = plan_emergent_quests(templates=[MEND, twin], world=_world(), tick=40, seed=7, limit=5)
+    assert [plan.title for plan in plans] == ["Mend ties with The Thornwake"]
+
+
+SEAL = TemplateFacts(
+    id=4,
+    slug="seal",
+    trigger="relation",
+    title="{holder} seals the peace with {other}",
+    description="",
+    steps=({"type": "talk_to", "target": "other_member", "objective": "Ask {other_member}."},),
+    max_active=5,
+    chained=True,
+)
+
+
+def test_a_chained_template_starts_only_where_a_completed_quest_opened_it_for_its_holder():
+    assert plan_emergent_quests(templates=[SEAL], world=_world(), tick=40, seed=7, limit=5) == []
+
+    # Oren of the Luminari mended ties with the Thornwake; the standing has since warmed to 10,
+    # outside any band: the chain opens anyway, for Oren, on the same two factions.
+    opened = _world(
+        standings={(100, 200): 10, (200, 100): 0},
+        chain_openings=(ChainOpening(quest_id=77, template_id=4, holder_id=10, origin_key="mend:luminari:thornwake"),),
+    )
+    [plan] = plan_emergent_quests(templates=[SEAL], world=opened, tick=40, seed=7, limit=5)
+    assert (plan.title, plan.holder_id, plan.follows_id, plan.origin_key) == (
+        "Oren seals the peace with The Thornwake",
+        10,
+        77,
+        "seal:luminari:thornwake",
+    )
+    assert plan_emergent_quests(templates=[MEND], world=opened, tick=40, seed=7, limit=5) == []  # not its chain
+
+    busy = {cid: CharacterFacts(**{**c.__dict__, "busy": cid == 10}) for cid, c in opened.characters.items()}
+    held = WorldFacts(**{**opened.__dict__, "characters": busy})
+    assert plan_emergent_quests(templates=[SEAL], world=held, tick=40, seed=7, limit=5) == []  # Oren is busy
+
+
+def test_a_chained_secret_quest_goes_to_the_holder_who_now_knows_the_secret():
+    confront = TemplateFacts(
+        id=5,
+        slug="confront",
+        trigger="lore_secret",
+        title="{holder} asks about {secret}",
+        description="",
+        steps=({"type": "reach_location", "target": "secret_place", "objective": "Go back to {secret_place}."},),
+        chained=True,
+    )
+    knows = SecretFacts(
+        7, "drowned-bell", "The Drowned Bell", location_ids=(3,), character_ids=(10,), known_by=frozenset({10})
+    )
+    world = _world(secrets=(knows,))
+    assert plan_emergent_quests(templates=[SECRET], world=world, tick=3, seed=1, limit=5) == []  # Oren knows it
+
+    opened = _world(secrets=(knows,), chain_openings=(ChainOpening(5, 5, 10, "secret:drowned-bell"),))
+    [plan] = plan_emergent_quests(templates=[confront], world=opened, tick=3, seed=1, limit=5)
+    assert (plan.title, plan.holder_id, plan.follows_id) == ("Oren asks about The Drowned Bell", 10, 5)

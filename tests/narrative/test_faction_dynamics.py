@@ -217,7 +217,9 @@ def test_momentum_raises_or_lowers_power_and_names_the_status():
     assert (rising.status, rising.power) == ("rising", 51)
     assert rising.reason == "others' regard for them has grown 10 points more than for most"
     assert faction_review(facts(shift=12, power=69, regard=5)).status == "thriving"  # 69 + 1
-    assert faction_review(facts(shift=12, power=80, regard=-5)).status == "rising"  # strong but disliked
+    assert (
+        faction_review(facts(shift=20, power=80, regard=-5)).status == "rising"
+    )  # strong (pulled back 8) but disliked
     by_quests = faction_review(facts(quests_completed=2))
     assert (by_quests.status, by_quests.momentum) == ("rising", 10)
     assert by_quests.reason == "more quests were completed for them than for most"
@@ -225,10 +227,26 @@ def test_momentum_raises_or_lowers_power_and_names_the_status():
 
     assert faction_review(facts(shift=-10)).status == "declining"
     assert faction_review(facts(shift=-10, regard=-40)).status == "embattled"
-    falling = faction_review(facts(shift=-15, power=16, regard=-50, quests_completed=1))
+    # weak (pulled up 10) and a quest held it up
+    falling = faction_review(facts(shift=-25, power=16, regard=-50, quests_completed=1))
     assert (falling.status, falling.power, falling.momentum) == ("scattered", 15, -10)
-    assert falling.reason == "others' regard for them has fallen 15 points behind most"  # the quest held it up
+    assert falling.reason == "others' regard for them has fallen 25 points behind most"
     assert faction_review(facts(shift=-30, power=0)).power == 0
+
+
+def test_power_is_pulled_back_toward_the_middle_beyond_a_free_band():
+    assert [logic.power_pull(p) for p in (0, 16, 35, 50, 65, 66, 80, 100)] == [18, 10, 0, 0, 0, 0, -8, -18]
+    # At the top, a faction slips without any loss of regard; strong momentum only holds it.
+    top = faction_review(facts(power=100, status="thriving", regard=20))
+    assert (top.power, top.momentum, top.status) == (99, -18, "declining")
+    assert top.reason == "they have overreached"
+    assert faction_review(facts(power=100, shift=28, regard=20)).power == 100
+    # At the bottom, it recovers though others think no better of it.
+    bottom = faction_review(facts(power=0, status="scattered", regard=-50))
+    assert (bottom.power, bottom.status) == (1, "rising")
+    assert bottom.reason == "they gather their strength again"
+    assert faction_review(facts(power=0, shift=-28)).power == 0
+    assert logic.overextended(75) and not logic.overextended(74)
 
 
 def test_factions_are_measured_against_the_average_faction():
@@ -425,6 +443,26 @@ def test_a_review_tells_of_stances_that_faded(factions):
     assert news.payload["reason"] == "goodwill fades"
     factions_review(tick=80)
     assert GameEvent.objects.filter(type=EventType.FACTION_RELATION_CHANGED).count() == 2  # told once
+
+
+def test_an_overextended_faction_draws_rivals_at_each_review(factions):
+    lum, acc = factions
+    ledger = FactionFactory(slug="ledger", name="The Quiet Ledger", power=50)
+    Faction.objects.filter(id=lum.id).update(power=90)
+    Faction.objects.filter(id=acc.id).update(power=74)  # strong, but not overextended
+    factions_review(tick=20)  # the Luminari slip to 89 (overreached) and are still overextended
+    wariness = {
+        (m.relation.faction.slug, m.relation.other.slug): (m.value, m.reason)
+        for m in RelationModifier.objects.filter(reason__startswith="wary of").select_related(
+            "relation__faction", "relation__other"
+        )
+    }
+    assert wariness == {
+        ("verdant-accord", "luminari"): (-6, "wary of The Luminari's reach"),
+        ("ledger", "luminari"): (-6, "wary of The Luminari's reach"),
+    }
+    assert Faction.objects.get(id=lum.id).power == 89
+    assert relation_standings(tick=20)[(ledger.id, lum.id)] == -6
 
 
 def test_a_review_sets_status_and_power_and_publishes_status_changes(factions):

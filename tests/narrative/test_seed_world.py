@@ -198,3 +198,23 @@ def test_unreadable_seed_files_are_refused_clearly(tmp_path):
         seed_world(path=bad)
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("seed_world", "--file", str(tmp_path / "missing.yaml"))
+
+
+def test_quest_templates_chain_as_the_seed_says_and_a_broken_chain_is_named(tmp_path, seed_data, db):
+    from narrative.models import QuestTemplate
+
+    seed_world(path=write_seed(tmp_path, seed_data))
+    chains = dict(QuestTemplate.objects.filter(leads_to__isnull=False).values_list("slug", "leads_to__slug"))
+    assert chains == {
+        "mend-ties": "seal-the-peace",
+        "watch-the-enemy": "sound-the-alarm",
+        "uncover-a-secret": "confront-the-keeper",
+    }
+
+    by_slug = {row["slug"]: row for row in seed_data["quest_templates"]}
+    by_slug["mend-ties"]["leads_to"] = "nowhere"
+    by_slug["watch-the-enemy"]["leads_to"] = "confront-the-keeper"
+    with pytest.raises(SeedError) as error:
+        seed_world(path=write_seed(tmp_path, seed_data))
+    assert "quest template 'mend-ties': leads_to names no template ('nowhere')" in str(error.value)
+    assert "quest template 'watch-the-enemy': leads_to 'confront-the-keeper' has another trigger" in str(error.value)

@@ -184,7 +184,7 @@ def test_the_printed_report_lists_every_target_with_its_verdict():
     assert "NOT MET" in text
     assert "Reflections formed: 1" in text
     targets_block = text.split("Targets (seed world, 1,000 ticks, default settings)")[1]
-    assert len([line for line in targets_block.splitlines() if line.strip()]) == 13
+    assert len([line for line in targets_block.splitlines() if line.strip()]) == 20  # 13 of issue 11, 7 of issue 12
 
 
 def test_the_relationship_models_recorded_density_is_used_when_a_sampler_recorded_it():

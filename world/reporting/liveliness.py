@@ -33,6 +33,7 @@ from world.reporting.history import (  # noqa: F401  (the report's data, re-expo
     _table,
     _windows,
 )
+from world.reporting.stakes import factions_and_quests_section
 
 MOOD_WINDOW_TICKS = 100  # moods over time: one row per window
 CHANGE_WINDOW_TICKS = 50  # mood changes are counted per NPC per this many ticks
@@ -430,6 +431,7 @@ SECTIONS: list[Callable[[History], Section]] = [
     object_events_section,
     relationships_section,
     reflections_section,
+    factions_and_quests_section,
     replay_section,
 ]
 
