@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('narrative', '0004_quest_templates_and_deadlines'),
+        ('narrative', '0005_quest_chains_and_open_titles'),
     ]
 
     operations = [
