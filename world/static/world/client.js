@@ -319,7 +319,10 @@ export class HtraeClient extends EventTarget {
       }
       this._emit("caught_up", { after, events: found.events, last_id: found.last_id });
     } catch (error) {
-      this._emit("caught_up", { after, events: [], last_id: after, error });
+      // 410 `resync`: what happened since `after` is older than the history the server keeps.
+      // The snapshot this connection began with is the current state; the gap cannot be read.
+      const resync = error instanceof HtraeApiError && error.code === "resync";
+      this._emit("caught_up", { after, events: [], last_id: this.lastEventId, resync, error: resync ? null : error });
     }
   }
 

@@ -275,7 +275,12 @@ function feedPlaceEvents(events) {
   }
 }
 
-function onCaughtUp({ events, after, error }) {
+function onCaughtUp({ events, after, error, resync }) {
+  if (resync) {
+    addFeed({ kind: "connection", text: `Back online; what happened after #${after} is no longer kept, so the view starts afresh.` });
+    refreshQuests();
+    return;
+  }
   if (error) {
     addFeed({ kind: "connection", text: `Back online; could not catch up after event ${after}: ${describeError(error)}` });
     return;
