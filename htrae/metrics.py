@@ -4,11 +4,11 @@ Two kinds:
 - this process's own counters and histograms (`prometheus_client`'s default registry), bumped
   where things happen: actions acknowledged and their latency, errors sent by code, WebSockets
   open, frames sent and frames that failed to go, lock conflicts, ticks run here and their time;
-- the world's state read from the database at each scrape (`WorldCollector`, three queries):
-  the tick, seconds since it ran, paused or not, characters by kind, the event log's last id
-  and what the retention policy dropped. Every process shows the same world; scrape each web
-  process for its own counters (in served mode the tick runs in Celery workers, whose figures
-  reach operators through the world's state here).
+- the world's state read from the database at each scrape (`WorldCollector`, four queries):
+  the tick, seconds since it ran, paused or not, characters by kind, the event log's last id,
+  what the retention policy dropped, and the last tick's record (duration, characters, events).
+  Every process shows the same world; scrape each web process for its own counters (in served
+  mode the tick runs in Celery workers, whose figures reach operators through its record here).
 
 `METRICS_TOKEN`, when set, must come as `Authorization: Bearer <token>`.
 """
@@ -55,13 +55,13 @@ def tick_observe(result) -> None:
 
 
 class WorldCollector:
-    """The world's state, read at each scrape (three queries)."""
+    """The world's state, read at each scrape (four queries)."""
 
     def describe(self):
         return []  # registering must not query the database (it collects to learn names otherwise)
 
     def collect(self):
-        from world.models import Character, GameEvent, WorldClock
+        from world.models import Character, GameEvent, TickRecord, WorldClock
 
         clock = WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).first()
         if clock is not None:
@@ -84,6 +84,15 @@ class WorldCollector:
         yield characters
         last = GameEvent.objects.aggregate(last=Max("id"))["last"] or 0
         yield GaugeMetricFamily("htrae_events_last_id", "the event log's last id", value=last)
+        # The last tick, wherever it ran (a Celery worker in served mode): its record.
+        record = TickRecord.objects.order_by("-tick").values_list("duration_ms", "characters", "events").first()
+        if record is not None:
+            duration_ms, acted, events = record
+            yield GaugeMetricFamily(
+                "htrae_world_last_tick_seconds", "the last tick's duration", value=duration_ms / 1000
+            )
+            yield GaugeMetricFamily("htrae_world_last_tick_characters", "characters who acted", value=acted)
+            yield GaugeMetricFamily("htrae_world_last_tick_events", "events the last tick published", value=events)
 
 
 _WORLD = WorldCollector()

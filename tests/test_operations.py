@@ -85,6 +85,8 @@ def test_metrics_show_the_world_and_this_processs_ticks(client, ticking):
     assert _metric(text, "htrae_world_paused") == 0
     assert _metric(text, 'htrae_world_characters{kind="npc"}') == 1
     assert _metric(text, 'htrae_ticks_total{outcome="ran"}') == ran_before + 1
+    assert _metric(text, "htrae_world_last_tick_seconds") >= 0  # the tick's record, wherever it ran
+    assert _metric(text, "htrae_world_last_tick_characters") == 2
     assert "htrae_action_ack_seconds_bucket" in text and "htrae_lock_conflicts_total" in text
 
 
