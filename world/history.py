@@ -116,7 +116,7 @@ def history_prune_after_tick() -> None:
         logger.exception("pruning history failed; the next tick tries again")
         return
     if pruned is not None and pruned.total:
-        logger.info(
+        logger.debug(  # every tick once caught up: not worth a line each in production logs
             "history before tick %s pruned: %s events, %s emotion samples, %s conversation lines, %s conversations",
             pruned.before_tick,
             pruned.events,
