@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "narrative",
     "memory",
     "relationships",
+    "gossip",
 ]
 
 MIDDLEWARE = [
