@@ -4,7 +4,9 @@ kept from the wrong ears; the same seed, the same words."""
 
 import random
 from collections import Counter
+from itertools import pairwise
 
+from htrae.grammar import symbols
 from world.autonomy.actions import apply_decision
 from world.autonomy.conversation import (
     ANSWERS_TO,
@@ -16,12 +18,15 @@ from world.autonomy.conversation import (
 from world.autonomy.decision import TALK, Decision
 from world.autonomy.state import CharacterState, Fact, Neighbour, Perception, Regard
 from world.autonomy.talk_grammar import DAYPARTS, FEELINGS, RULES
-from htrae.grammar import symbols
 
-GUILD = Fact("faction:1", "forge a prism to rival the Sunspire's", "allegiance", "The Glasswright Guild", 0.0, faction_id=1)
+GUILD = Fact(
+    "faction:1", "forge a prism to rival the Sunspire's", "allegiance", "The Glasswright Guild", 0.0, faction_id=1
+)
 LEDGER = Fact("faction:2", "keep every record", "allegiance", "The Quiet Ledger", 0.0, faction_id=2)
 NEWS = Fact("news:fair", "there's a fair at the Commons", "heard", importance=0.9, learned_tick=10, told_by="Pim Alder")
-SECRET = Fact("lore:9", "The Sun-Prism was built to think.", "lore", "The Thinking Prism", 0.4, secret=True, faction_id=1)
+SECRET = Fact(
+    "lore:9", "The Sun-Prism was built to think.", "lore", "The Thinking Prism", 0.4, secret=True, faction_id=1
+)
 
 
 def npc(id, name, *, faction=1, facts=(GUILD,), goals=("find a cure for a sister's cough",), regard=None, mood="calm"):
@@ -45,7 +50,7 @@ def test_each_turn_answers_the_one_before():
         turns = exchange(a, b, seed)
         assert 5 <= len(turns) <= 6
         assert turns[0].act == GREET and turns[2].act == TOPIC
-        for before, after in zip(turns, turns[1:], strict=False):
+        for before, after in pairwise(turns):
             assert after.speaker_id == before.listener_id and after.listener_id == before.speaker_id
             assert after.act in ANSWERS_TO[before.act] and after.topic == before.topic
 
@@ -55,10 +60,16 @@ def test_fresh_news_the_listener_lacks_is_the_likely_topic_and_is_told_once_know
     topics = Counter(exchange(a, b, seed)[2].topic for seed in range(100))
     assert topics["fact"] > 60
     told = [exchange(a, b, seed)[2] for seed in range(100)]
-    assert all(turn.fact == NEWS and "there's a fair at the commons" in turn.text.lower() for turn in told if turn.topic == "fact")
+    assert all(
+        turn.fact == NEWS and "there's a fair at the commons" in turn.text.lower()
+        for turn in told
+        if turn.topic == "fact"
+    )
     knows = npc(2, "Varo Kesh", facts=(GUILD, NEWS))
     assert all(exchange(a, knows, seed)[2].topic != "fact" for seed in range(60))  # not told what it knows
-    stale = npc(1, "Nessa Brightwell", facts=(GUILD, Fact("news:old", "old news", "heard", importance=0.9, learned_tick=-100)))
+    stale = npc(
+        1, "Nessa Brightwell", facts=(GUILD, Fact("news:old", "old news", "heard", importance=0.9, learned_tick=-100))
+    )
     assert Counter(exchange(stale, b, seed)[2].topic for seed in range(100))["fact"] < topics["fact"] / 2
 
 

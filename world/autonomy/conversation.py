@@ -31,6 +31,12 @@ FAREWELL_SHARE = 0.6  # exchanges that end with a farewell
 SWAP_SHARE = 0.6  # answers that pass on news of the listener's own, when it has some
 STANDING_WARM, STANDING_COLD = 20, -20  # faction standings that make talk of factions warm or sharp
 TELLABLE = ("heard", "gathering", "deed")  # the kinds of fact that are news
+# Topics whose opening line is short on particulars: it runs on with a word of the moment
+# (the place, the hour, a feeling, an errand), as all answers, reactions and farewells do.
+TAILED = frozenset(
+    {"person", "famous", "lore", "secret", "faction_same", "faction_friendly", "faction_rival", "belief"}
+)
+PEOPLE_WEIGHT = 0.6  # the weight of talk of people known elsewhere, shared among them
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,13 @@ class Turn:
     text: str
     fact: Fact | None = None
     about_id: int | None = None  # the person a topic is about
+
+
+def follows_in_exchange(payload) -> bool:
+    """Is this talk event a turn after an exchange's opening line? An exchange is one
+    encounter: whoever weighs encounters (feelings) counts its opening line, not every turn."""
+    exchange = payload.get("exchange") if isinstance(payload, dict) else None
+    return isinstance(exchange, dict) and isinstance(exchange.get("turn"), int) and exchange["turn"] > 0
 
 
 def first_name(name: str) -> str:
@@ -140,7 +153,8 @@ def choose_topic(
         opinion = _opinion(speaker.regard_of(person.id).affinity, person.name)
         # nobody asks whether you have met Spectra: everybody knows of her
         kind = "famous" if person.kind == "spectra" else "person"
-        options.append((0.25, _Topic(kind, {"subject": person.name, "subject_id": person.id, "opinion": opinion})))
+        share = PEOPLE_WEIGHT / len(known_elsewhere)
+        options.append((share, _Topic(kind, {"subject": person.name, "subject_id": person.id, "opinion": opinion})))
     mine = allegiance(speaker)
     theirs = allegiance(listener) if listener is not None else None
     if mine is not None and theirs is not None:
@@ -214,7 +228,7 @@ def compose_exchange(
 
     def say(voice: _Voice, to: _Voice, act: str, symbol: str, extra: dict | None = None, fact: Fact | None = None):
         bindings = {**common, **voice.bindings(to, rng), **topic.bindings, **(extra or {})}
-        template = f"#{symbol}##react_tail#" if act == REACT else f"#{symbol}#"
+        template = f"#{symbol}##tail#" if act in (ANSWER, REACT, FAREWELL) or topic.kind in TAILED else f"#{symbol}#"
         text = capitalise(expand(RULES, template, rng, bindings).strip())
         return Turn(voice.id, voice.name, voice.kind, to.id, to.name, act, topic.kind, text, fact)
 
@@ -236,7 +250,7 @@ def compose_exchange(
         topic_line = Turn(**{**topic_line.__dict__, "about_id": topic.bindings["subject_id"]})
     if listener is None:
         greet = say(a, b, GREET, opening)
-        return (Turn(**{**greet.__dict__, "act": TOPIC, "text": f"{greet.text} {topic_line.text}", "fact": None}),)
+        return (Turn(**{**topic_line.__dict__, "text": f"{greet.text} {topic_line.text}", "fact": None}),)
 
     turns = [say(a, b, GREET, opening)]
     b_view = listener.regard_of(speaker.id)

@@ -96,7 +96,7 @@ RULES: dict[str, tuple[str, ...]] = {
     ),
     "introduce": (
         "I don't think we've met. I'm #me#, and #small#.",
-        "We haven't been introduced. #me#, at your service here in #place#.",
+        "We haven't been introduced. #me#, at your service; #small#.",
         "A new face in #place#! I'm #me#. #small.cap#.",
         "Forgive me, I don't know your name. Mine's #me#; #small#.",
     ),
@@ -115,7 +115,7 @@ RULES: dict[str, tuple[str, ...]] = {
     ),
     "greet_back_stranger": (
         "#me#. Pleased to meet you, #you#. #small.cap#.",
-        "I'm #me#. Welcome to #place#, #you#.",
+        "I'm #me#. Welcome to #place#, #you#. #small.cap#.",
         "#me#, and glad of it. #small.cap#.",
     ),
     # --- topics (the speaker's) ------------------------------------------------------------
@@ -338,12 +338,14 @@ RULES: dict[str, tuple[str, ...]] = {
     "react_disagree": ("Have it your way, #you#.", "We'll see who's right.", "Suit yourself.", "Hm. If you say so."),
     "react_thanks": ("Thank you, #you#. That means something.", "I'll hold you to that.", "You're kind, #you#."),
     "react_curious": ("Hm. I'll think on that.", "Maybe so, #you#.", "Is that so.", "Now there's a thought."),
-    "react_tail": (
-        "",
-        " We'll speak of it #later#.",
-        " #small.cap#, so forgive me.",
-        " I'll think on it #later#.",
-        " It's on my mind, with all of #place# as it is.",
+    "tail": (
+        " #small.cap#.",
+        " #small.cap#, mind you.",
+        " Still, #small#.",
+        " And #small#, too.",
+        " Anyway, #small#.",
+        " Though #small#.",
+        " We'll speak of it #later#; #small#.",
     ),
     # --- farewells --------------------------------------------------------------------------
     "bye": ("Take care", "Go well", "Until #later#", "Farewell", "Mind how you go", "I'll see you", "Be well"),
