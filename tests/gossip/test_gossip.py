@@ -50,8 +50,7 @@ def test_a_fact_told_is_learned_by_the_listener_from_its_teller_once():
 @pytest.mark.django_db
 def test_a_clash_is_known_by_those_who_stood_by():
     place, elsewhere = LocationFactory(name="The Kilnworks"), LocationFactory()
-    doer, target, bystander, away = (CharacterFactory(location=place) for _ in range(3)), None, None, None
-    doer, target, bystander = list(doer)
+    doer, target, bystander = (CharacterFactory(location=place) for _ in range(3))
     away = CharacterFactory(location=elsewhere)
     clash = SimpleNamespace(
         type="NPC_CONFRONTED", actor_id=doer.id, location_id=place.id, id=77,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from htrae.grammar import capitalise, expand
 from world.autonomy.state import STRANGER, CharacterState, Fact, Neighbour
-from world.autonomy.talk_grammar import DAYPARTS, FEELINGS, RULES
+from world.autonomy.talk_grammar import DAYPARTS, ERRANDS, FEELINGS, RULES
 
 GREET, TOPIC, ANSWER, REACT, FAREWELL = "greet", "topic", "answer", "react", "farewell"
 # What may answer what: each act of a turn after the first, by the act of the turn before.
@@ -376,12 +376,12 @@ class _Voice:
         if self.state is not None:
             found["feeling"] = rng.choice(FEELINGS.get(self.state.mood, FEELINGS["calm"]))
             goals = [g for g in self.state.goals if not guarded(g, to.state, self.state)]
-            found["my_goal"] = _lower_first(rng.choice(goals).rstrip(".")) if goals else "get on with my day"
+            found["my_goal"] = _lower_first(rng.choice(goals).rstrip(".")) if goals else rng.choice(ERRANDS)
             mine = allegiance(self.state)
             found["my_faction"] = mine.subject if mine else "my people"
             found["their_aim"] = mine.text if mine else "keep going"
         else:
-            found["feeling"], found["my_goal"] = "well", "get on with my day"
+            found["feeling"], found["my_goal"] = "well", rng.choice(ERRANDS)
             found["my_faction"], found["their_aim"] = "my people", "keep going"
         theirs = allegiance(to.state) if to.state is not None else None
         found["their_faction"] = theirs.subject if theirs else "your people"

@@ -381,3 +381,13 @@ DAYPARTS = {
     "afternoon": ("this afternoon", "today"),
     "evening": ("this evening", "tonight"),
 }
+
+# What one without a goal to name is about (the `#my_goal#` binding then).
+ERRANDS = (
+    "get on with my day",
+    "find something warm to eat",
+    "rest my feet a while",
+    "look in on a neighbour",
+    "mend a torn sleeve",
+    "fetch water before dark",
+)
