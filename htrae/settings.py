@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "narrative",
     "memory",
     "relationships",
+    "gossip",
 ]
 
 MIDDLEWARE = [

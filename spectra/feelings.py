@@ -31,6 +31,7 @@ from spectra.emotion import (
 from spectra.models import EmotionSample
 from spectra.selectors import rulebook_get
 from spectra.status import spectra_status_publish_if_changed
+from world.autonomy.conversation import follows_in_exchange
 from world.events import EventDraft, is_collecting, publish_many
 from world.models import Character, GameEvent
 from world.selectors import world_now_get
@@ -75,7 +76,7 @@ def feelings_update(
     views = [
         EventView(type=event.type, actor_id=event.actor_id, location_id=event.location_id, payload=event.payload)
         for event in events
-        if event.type not in NOT_APPRAISED
+        if event.type not in NOT_APPRAISED and not follows_in_exchange(event.payload)
     ]
     rules = rulebook_get()
     views = [view for view in views if rules.concerns(view)]

@@ -38,11 +38,12 @@ from htrae.bulk import bulk_update_columns
 from htrae.metrics import tick_observe
 from htrae.vocabulary import EventType
 from world.autonomy.actions import apply_decision
-from world.autonomy.decision import decide, rng_for
+from world.autonomy.decision import TALK, decide, rng_for
 from world.autonomy.intentions import intentions_load
+from world.autonomy.knowledge import facts_load
 from world.autonomy.perception import character_states_load, perceive, recent_talks_load, world_snapshot_load
 from world.autonomy.regard import regards_load
-from world.autonomy.state import ActionEvent, Outcome
+from world.autonomy.state import ActionEvent, CharacterState, Outcome
 from world.broadcast import broadcast_tick
 from world.events import EventDraft, collecting, publish_many
 from world.locks import retrying, tick_single_flight, world_exclusive
@@ -271,7 +272,8 @@ def _reason_to_skip(clock: WorldClock, *, force: bool, expected_tick: int | None
 
 def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> None:
     """Perceive, decide, act, persist and publish for one batch (seven queries, and one for
-    each intention source and each regard source)."""
+    each intention source and each regard source; when someone talks, `_with_knowledge`'s
+    few more)."""
     tick, hour = clock.tick, clock.world_time.hour
     changed: list[tuple] = []
     drafts: list[EventDraft] = []
@@ -283,14 +285,28 @@ def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> None:
     states_loaded = character_states_load(
         ids, moods=snapshot.moods, intentions=intentions, carried=snapshot.carried, regards=regards
     )
+    chosen = []
     for me in states_loaded:
         rng = rng_for(seed=clock.seed, tick=tick, character_id=me.id)
         perception = perceive(me, snapshot, hour=hour, tick=tick, talked_recently=talks.get(me.id, frozenset()))
-        outcome = _claim_objects(apply_decision(perception, decide(perception, rng=rng), tick=tick, rng=rng), snapshot)
+        chosen.append((perception, decide(perception, rng=rng), rng))
+    speakers = _with_knowledge(chosen, snapshot, tick=tick)
+    for perception, decision, rng in chosen:
+        me, listener = speakers.get(perception.me.id, (perception.me, None))
+        perception = replace(perception, me=me)
+        outcome = apply_decision(perception, decision, tick=tick, rng=rng, listener=listener)
+        outcome = _claim_objects(outcome, snapshot)
         state = outcome.state
         changed.append((me.id, state.location_id, state.energy, state.needs))
         drafts += [
-            EventDraft(type=e.type, payload=e.payload, tick=tick, location_id=e.location_id, actor_id=me.id)
+            # the turns of an exchange are each spoken by their own speaker
+            EventDraft(
+                type=e.type,
+                payload=e.payload,
+                tick=tick,
+                location_id=e.location_id,
+                actor_id=e.payload.get("actor_id", me.id),
+            )
             for e in outcome.events
         ]
         for move in outcome.object_moves:
@@ -303,6 +319,33 @@ def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> None:
     if states:
         _object_states_apply(states)
     publish_many(drafts, broadcast=False)
+
+
+def _with_knowledge(chosen: list, snapshot, *, tick: int) -> dict[int, tuple[CharacterState, CharacterState | None]]:
+    """For each character that talks: its state with what it knows, and its listener's state
+    (goals, faction, what it knows and thinks of others) for the listener's answers (four
+    queries and one per regard source, whoever and however many talk; none if no one does).
+    Only what stood at tick start is read of the listeners: earlier batches moved them on."""
+    talking = [(p, d) for p, d, _ in chosen if d.action == TALK and d.target_id is not None]
+    if not talking:
+        return {}
+    in_batch = {p.me.id: p.me for p, _, _ in chosen}
+    wanted = sorted({d.target_id for _, d in talking if d.target_id not in in_batch})
+    others = {}
+    if wanted:
+        regards = regards_load(wanted, tick=tick)
+        loaded = character_states_load(wanted, moods=snapshot.moods, regards=regards)
+        others = {state.id: state for state in loaded if state.kind in ("npc", "spectra")}
+    people = {**others, **in_batch}
+    facts = facts_load(sorted({p.me.id for p, _ in talking} | {d.target_id for _, d in talking}), tick=tick)
+    found = {}
+    for perception, decision in talking:
+        me = replace(perception.me, facts=facts.get(perception.me.id, ()))
+        listener = people.get(decision.target_id)
+        if listener is not None:
+            listener = replace(listener, facts=facts.get(listener.id, ()), mood=snapshot.moods.get(listener.id, "calm"))
+        found[me.id] = (me, listener)
+    return found
 
 
 def _claim_objects(outcome: Outcome, snapshot) -> Outcome:

@@ -24,10 +24,10 @@ from tests.factories import (
     PlayerFactory,
     WorldClockFactory,
 )
+from world.autonomy.conversation import compose_exchange
 from world.autonomy.decision import decide
 from world.autonomy.intentions import resolve_heading
 from world.autonomy.perception import perceive, world_snapshot_load
-from world.autonomy.speech import compose_line
 from world.autonomy.state import CharacterState, Exit
 from world.models import Character, GameEvent
 
@@ -149,10 +149,14 @@ def test_the_offline_composer_and_npc_lines_carry_a_belief():
     assert "hiding something about the glass" in OfflineDialogueProvider().reply(request)
 
     belief = "The Drowned Bell Fen is dangerous at night."
+    mira = CharacterState(id=1, name="Mira", kind="npc", location_id=1)
     lines = {
-        compose_line(mood="calm", listener="Oren", place="Ash", goals=(), rng=random.Random(seed), belief=belief)
+        compose_exchange(
+            speaker=mira, listener=None, listener_id=2, listener_name="Oren", listener_kind="player", place="Ash",
+            hour=12, tick=1, rng=random.Random(seed), belief=belief,
+        )[0].text
         for seed in range(20)
-    }
+    }  # fmt: skip
     assert any(belief in line for line in lines) and any(belief not in line for line in lines)
 
 

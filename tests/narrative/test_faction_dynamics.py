@@ -569,7 +569,9 @@ def test_warm_talk_between_two_factions_brings_them_together_over_ticks(factions
         assert run_tick(force=True).ran
         history.append(relation_standings(tick=run_tick_number())[(acc.id, lum.id)])
 
-    assert base < history[2] < history[5] < history[-1]
+    # every turn of an exchange is a kind word now, so the swing's cap may come within the
+    # first few ticks (the per-tick cap still holds)
+    assert base < history[2] < history[5] <= history[-1]
     assert friendly <= history[-1] <= base + logic.INCIDENT_SWING  # friendly, no further than the swing
     changed = GameEvent.objects.filter(
         type=EventType.FACTION_RELATION_CHANGED, payload__faction="verdant-accord"

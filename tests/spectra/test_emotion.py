@@ -193,7 +193,7 @@ def test_every_mood_has_its_colour_light_sound_words_and_ways():
     from relationships.logic import MOOD_TONES
     from spectra import dialogue, expression, resonance, thoughts
     from spectra.emotion import MOOD_HUES, MOOD_PROTOTYPES
-    from world.autonomy import speech
+    from world.autonomy import talk_grammar
     from world.autonomy.decision import MOOD_LEANINGS
 
     tables = {
@@ -208,7 +208,7 @@ def test_every_mood_has_its_colour_light_sound_words_and_ways():
         "spectra feelings": dialogue.SPECTRA_FEELINGS,
         "thoughts": thoughts.ADJECTIVES,
         "behaviours": expression.BEHAVIOURS,
-        "talk": speech.OPENERS,
+        "talk": talk_grammar.FEELINGS,
         "leanings": MOOD_LEANINGS,
         "valence": MOOD_VALENCE,
     }

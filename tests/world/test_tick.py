@@ -116,8 +116,10 @@ def assert_tick_queries_at_most(limit, *, batch_size, assert_max_queries) -> Non
 # sources (one query each). Not every batch needs every one of these at once.
 # Minds: whom each spoke with lately, the plans and goals intention source (two),
 # Spectra's goals as intentions (in her batch: up to four), things moved and things changed
-# by use (up to three). Beliefs: the belief intention source (one).
-QUERIES_PER_BATCH = 12 + 10 + 2 + 1
+# by use (up to three). Beliefs: the belief intention source (one). Conversations, when
+# someone talks: the listeners' states and regards (two), what talkers and listeners know
+# (news, allegiances, memories, lore in three: six); gatherings heard of (one).
+QUERIES_PER_BATCH = 12 + 10 + 2 + 1 + 9
 # Per tick: savepoint, clock lock and save, the five-query snapshot, time of day, Spectra's
 # phase (relax, history, resonance, mind, thoughts, goals, status), release; the quest
 # engine's phase (steps, deadlines) and the factions' (incidents); the memory cortex's phase
@@ -127,11 +129,12 @@ QUERIES_PER_BATCH = 12 + 10 + 2 + 1
 # the appraisal rulebook's places' names when it is (re)loaded (one); on PostgreSQL, the
 # tick's two advisory locks (world.locks: single flight, the world); the time of day's
 # change, when the part of the day turns (one); Spectra adopting a life goal, on a tick she
-# has too few (the places a new goal may name: one).
+# has too few (the places a new goal may name: one). Gossip: what the tick's talk told (one)
+# and who saw its deeds, where (two).
 # Minds: faction standings for perception (two), the goals-and-plans phase (who is
 # reviewed, their goals, titles, routines, objects, places; write goals, characters, events).
 # The tick's record for the admin's dashboard (insert, prune).
-QUERIES_PER_TICK = 36 + 15 + 12 + 5 + 1 + 2 + 1 + 1 + 2
+QUERIES_PER_TICK = 36 + 15 + 12 + 5 + 1 + 2 + 1 + 1 + 3 + 2
 
 
 @pytest.mark.django_db

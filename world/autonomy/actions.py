@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+from world.autonomy.conversation import compose_exchange
 from world.autonomy.decision import (
     CONFRONT,
     CREATE,
@@ -23,12 +24,10 @@ from world.autonomy.decision import (
     USE,
 )
 from world.autonomy.reactions import INTRODUCES
-from world.autonomy.speech import compose_line
-from world.autonomy.state import ActionEvent, Decision, ObjectMove, ObjectSeen, Outcome, Perception
+from world.autonomy.state import ActionEvent, CharacterState, Decision, ObjectMove, ObjectSeen, Outcome, Perception
 
 # Needs grow a little every tick; acting on them brings them down. A tuple, not a set: the
 # order of `needs` reaches stored JSON.
-TALK_OF_SOMEONE = 1 / 2  # the share of talk that turns to someone known who is elsewhere
 NEED_GROWTH = {"social": 0.05, "rest": 0.03, "curiosity": 0.04, "purpose": 0.02}
 EFFECTS = {
     MOVE: {"energy": -3.0, "curiosity": -0.3},
@@ -66,8 +65,17 @@ def _clamp(value: float, low: float, high: float) -> float:
     return max(low, min(high, value))
 
 
-def apply_decision(perception: Perception, decision: Decision, *, tick: int, rng: random.Random) -> Outcome:
-    """The character's new state and the events of its action."""
+def apply_decision(
+    perception: Perception,
+    decision: Decision,
+    *,
+    tick: int,
+    rng: random.Random,
+    listener: CharacterState | None = None,
+) -> Outcome:
+    """The character's new state and the events of its action. A talk is an exchange of
+    several turns with `listener` (its state, for its answers; None for a player, who
+    answers for themself): one *_TALKED event per turn, each by its own speaker."""
     me = perception.me
     effects = EFFECTS[decision.action]
     needs = {
@@ -103,38 +111,7 @@ def apply_decision(perception: Perception, decision: Decision, *, tick: int, rng
             ActionEvent(f"{prefix}_MOVED", decision.target_id, {**actor, **route}),
         )
     elif decision.action == TALK:
-        # A belief about someone or something else may come up (not one about the listener).
-        belief = next((i.reason for i in me.intentions if i.belief and i.character_id != decision.target_id), "")
-        # Or the talk turns, one time in two, to someone the speaker knows who is elsewhere:
-        # that is how people come to know of each other (the listener's `heard_of`).
-        talked_of = [person for person in perception.known_elsewhere if person.id != decision.target_id]
-        subject = talked_of[rng.randrange(len(talked_of))] if talked_of and rng.random() < TALK_OF_SOMEONE else None
-        subject_affinity = round(me.regard_of(subject.id).affinity, 3) if subject else 0.0
-        text = compose_line(
-            mood=me.mood,
-            listener=decision.detail,
-            place=perception.location_name,
-            goals=me.goals,
-            rng=rng,
-            belief=belief,
-            subject=subject.name if subject else "",
-            subject_affinity=subject_affinity,
-            subject_famous=subject is not None and subject.kind == "spectra",
-            introducing=me.name if decision.purpose.startswith(INTRODUCES) else "",
-            listener_famous=any(o.id == decision.target_id and o.kind == "spectra" for o in perception.others_here),
-        )
-        payload = {
-            **actor,
-            "listener_id": decision.target_id,
-            "listener_name": decision.detail,
-            # what the speaker thinks of the listener, for the words' tone (relationships)
-            "listener_affinity": round(me.regard_of(decision.target_id).affinity, 3),
-            "location_name": perception.location_name,
-            "text": text,
-        }
-        if subject is not None:
-            payload.update(about_id=subject.id, about_name=subject.name, about_affinity=subject_affinity)
-        events = (ActionEvent(f"{prefix}_TALKED", here, payload),)
+        events = _exchange_events(perception, decision, actor, tick=tick, rng=rng, listener=listener)
     else:
         payload = {**actor}
         if decision.action == EXPLORE and decision.target_id:
@@ -145,6 +122,91 @@ def apply_decision(perception: Perception, decision: Decision, *, tick: int, rng
             payload["goal"] = decision.detail
         events = (ActionEvent(f"{prefix}_{PAST_TENSE[decision.action]}", here, payload),)
     return Outcome(state=state, events=events)
+
+
+def _exchange_events(
+    perception: Perception,
+    decision: Decision,
+    actor: dict,
+    *,
+    tick: int,
+    rng: random.Random,
+    listener: CharacterState | None,
+) -> tuple[ActionEvent, ...]:
+    """The turns of the exchange, as events: each names its speaker and listener, its act,
+    the turn it answers (the one before) and the fact it tells, if one."""
+    me = perception.me
+    # A belief about someone or something else may come up (not one about the listener).
+    belief = next((i.reason for i in me.intentions if i.belief and i.character_id != decision.target_id), "")
+    # Or the talk may turn to someone the speaker knows who is elsewhere: that is how people
+    # come to know of each other (the listener's `heard_of`).
+    talked_of = tuple(person for person in perception.known_elsewhere if person.id != decision.target_id)
+    neighbour = next((o for o in perception.others_here if o.id == decision.target_id), None)
+    listener_kind = neighbour.kind if neighbour else (listener.kind if listener else "npc")
+    theirs = listener.faction_id if listener is not None else (neighbour.faction_id if neighbour else None)
+    turns = compose_exchange(
+        speaker=me,
+        listener=listener if listener_kind in ("npc", "spectra") else None,
+        listener_id=decision.target_id,
+        listener_name=decision.detail,
+        listener_kind=listener_kind,
+        place=perception.location_name,
+        hour=perception.hour,
+        tick=tick,
+        rng=rng,
+        standing=perception.standings.get(theirs) if theirs is not None else None,
+        known_elsewhere=talked_of,
+        belief=belief,
+        introducing=decision.purpose.startswith(INTRODUCES),
+        listener_famous=listener_kind == "spectra",
+    )
+    exchange = f"{tick}:{me.id}"
+    events = []
+    for index, turn in enumerate(turns):
+        by_me = turn.speaker_id == me.id
+        who = actor if by_me else {**_voice(turn), "tick": tick}
+        regard = me.regard_of(turn.listener_id) if by_me else (listener.regard_of(me.id) if listener else None)
+        payload = {
+            **who,
+            "listener_id": turn.listener_id,
+            "listener_name": turn.listener_name,
+            # what the speaker thinks of the listener, for the words' tone (relationships)
+            "listener_affinity": round(regard.affinity, 3) if regard is not None else 0.0,
+            "location_name": perception.location_name,
+            "text": turn.text,
+            "exchange": {
+                "id": exchange,
+                "turn": index,
+                "act": turn.act,
+                "topic": turn.topic,
+                "answers": index - 1 if index else None,
+            },
+        }
+        if turn.fact is not None:
+            payload["fact"] = fact_payload(turn.fact)
+        if by_me and turn.about_id is not None:
+            subject = next(p for p in talked_of if p.id == turn.about_id)
+            affinity = round(me.regard_of(subject.id).affinity, 3)
+            payload.update(about_id=subject.id, about_name=subject.name, about_affinity=affinity)
+        kind = me.kind if by_me else turn.speaker_kind
+        events.append(ActionEvent(f"{event_prefix(kind)}_TALKED", perception.me.location_id, payload))
+    return tuple(events)
+
+
+def _voice(turn) -> dict:
+    return {"actor_id": turn.speaker_id, "actor_name": turn.speaker_name, "actor_kind": turn.speaker_kind}
+
+
+def fact_payload(fact) -> dict:
+    """A told fact as it travels in an event's payload (and is learned from it)."""
+    found = {"key": fact.key, "text": fact.text, "kind": fact.kind, "importance": fact.importance}
+    for name in ("subject", "faction_id", "location_id", "starts_tick", "ends_tick"):
+        value = getattr(fact, name)
+        if value not in (None, ""):
+            found[name] = value
+    if fact.secret:
+        found["secret"] = True
+    return found
 
 
 def _handle_object(perception: Perception, decision: Decision, state, actor: dict) -> Outcome:

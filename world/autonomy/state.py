@@ -19,7 +19,7 @@ class Intention:
     to 1 says how strongly it pulls; `reason` is shown in the events it leads to. An
     `avoid` intention pushes away instead: from its place (or the place of its person) when
     the character is there. A `belief` intention's reason is a belief the character holds,
-    which it may voice when it talks (`speech.compose_line`)."""
+    which it may voice when it talks (`conversation.compose_exchange`)."""
 
     reason: str
     weight: float = 1.0
@@ -32,6 +32,28 @@ class Intention:
     goal_id: int | None = None  # the CharacterGoal it serves, if one
     avoid: bool = False
     belief: bool = False
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something a character knows and may tell (`world.autonomy.knowledge`): news it heard, a
+    deed it saw, a memory, a tale of the lore, its faction's aims. `text` is the fact told as
+    a clause ("the Luminari meet at the Sunspire at dusk"); `key` names it across characters
+    (one fact, many knowers). A `secret` is told only to members of `faction_id`. A
+    gathering's place and time (`location_id`, `starts_tick`..`ends_tick`) draw those who know."""
+
+    key: str
+    text: str
+    kind: str = "heard"  # heard, gathering, deed, memory, lore, allegiance
+    subject: str = ""
+    importance: float = 0.5  # 0 to 1: how much it is worth telling
+    learned_tick: int = 0
+    told_by: str = ""  # the name of whom it was heard from ("" when seen or always known)
+    secret: bool = False
+    faction_id: int | None = None
+    location_id: int | None = None
+    starts_tick: int | None = None
+    ends_tick: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +111,10 @@ class CharacterState:
     mood: str = "calm"
     intentions: tuple[Intention, ...] = ()
     carried: tuple[ObjectSeen, ...] = ()  # its inventory
+    facts: tuple[Fact, ...] = ()  # what it knows and may tell, loaded only for those who talk
+
+    def knows(self, key: str) -> bool:
+        return any(fact.key == key for fact in self.facts)
 
     def carries(self, object_id: int | None) -> bool:
         return object_id is not None and any(thing.id == object_id for thing in self.carried)

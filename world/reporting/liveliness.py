@@ -436,6 +436,13 @@ SECTIONS: list[Callable[[History], Section]] = [
 ]
 
 
+def register_section(section: Callable[[History], Section]) -> Callable[[History], Section]:
+    """Add another app's section (in its `ready()`), printed after the world's own."""
+    if section not in SECTIONS:
+        SECTIONS.append(section)
+    return section
+
+
 def liveliness_report(history: History) -> Report:
     ticks = history.ticks
     return Report(

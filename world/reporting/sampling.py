@@ -16,6 +16,7 @@ Other apps add data without the world importing them (the rule of `world.tick`'s
 
     register_tick_sampler(spectra_goals_sample)    # () -> {"spectra_active_goals": 2}
     register_final_sampler(memories_final_sample)  # (first_tick=...) -> {"reflections": (...)}
+    register_run_probe(plant_report_fact)          # (tick=..., ran=...): throwaway copy only
 
 A returned key that is a field of `TickSample` / `History` fills it; any other key lands in
 that sample's or the history's `extras`, for a section to read.
@@ -35,16 +36,31 @@ from world.models import Character, GameEvent, Location, WorldClock
 from world.reporting.history import CharacterSample, EventRow, History, TickSample
 from world.selectors import time_of_day
 
+RunProbe = Callable[..., None]  # (*, tick, ran) -> None: may change the throwaway copy
 TickSampler = Callable[[], Mapping[str, Any]]
 FinalSampler = Callable[..., Mapping[str, Any]]
 _tick_samplers: list[TickSampler] = []
 _final_samplers: list[FinalSampler] = []
+_run_probes: list[RunProbe] = []
 
 
 def register_tick_sampler(sampler: TickSampler) -> TickSampler:
     if sampler not in _tick_samplers:
         _tick_samplers.append(sampler)
     return sampler
+
+
+def register_run_probe(probe: RunProbe) -> RunProbe:
+    """An experiment run in the report's throwaway copy after each tick (`ran`: ticks run so
+    far), e.g. planting a fact to see how far it spreads; never in a live world."""
+    if probe not in _run_probes:
+        _run_probes.append(probe)
+    return probe
+
+
+def run_probes(*, tick: int, ran: int) -> None:
+    for probe in _run_probes:
+        probe(tick=tick, ran=ran)
 
 
 def register_final_sampler(sampler: FinalSampler) -> FinalSampler:

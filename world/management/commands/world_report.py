@@ -79,7 +79,7 @@ class Command(BaseCommand):
             raise CommandError("--in-throwaway is world_report's own: it runs only under htrae.throwaway_settings.")
         from narrative.seeding.loader import seed_world
         from world.models import WorldClock
-        from world.reporting.sampling import HistoryRecorder
+        from world.reporting.sampling import HistoryRecorder, run_probes
         from world.tick import run_tick
 
         started = time.perf_counter()
@@ -94,6 +94,7 @@ class Command(BaseCommand):
             result = run_tick(force=True)
             if not result.ran:
                 raise CommandError(f"The tick did not run: {result.skipped}.")
+            run_probes(tick=result.tick, ran=number)  # experiments (a planted fact) after the tick
             recorder.record()
             if number % 100 == 0 or number == ticks:
                 self.stderr.write(f"  tick {number}/{ticks} ({time.perf_counter() - started:.0f} s)")

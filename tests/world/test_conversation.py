@@ -1,0 +1,155 @@
+"""Conversations (pure): several turns, each answering the one before; topics from what the
+speaker knows, new news first; words that depend on the listener; secrets and guarded goals
+kept from the wrong ears; the same seed, the same words."""
+
+import random
+from collections import Counter
+from itertools import pairwise
+
+from htrae.grammar import symbols
+from world.autonomy.actions import apply_decision
+from world.autonomy.conversation import (
+    ANSWERS_TO,
+    GREET,
+    TOPIC,
+    choose_topic,
+    compose_exchange,
+)
+from world.autonomy.decision import TALK, Decision
+from world.autonomy.state import CharacterState, Fact, Neighbour, Perception, Regard
+from world.autonomy.talk_grammar import DAYPARTS, FEELINGS, RULES
+
+GUILD = Fact(
+    "faction:1", "forge a prism to rival the Sunspire's", "allegiance", "The Glasswright Guild", 0.0, faction_id=1
+)
+LEDGER = Fact("faction:2", "keep every record", "allegiance", "The Quiet Ledger", 0.0, faction_id=2)
+NEWS = Fact("news:fair", "there's a fair at the Commons", "heard", importance=0.9, learned_tick=10, told_by="Pim Alder")
+SECRET = Fact(
+    "lore:9", "The Sun-Prism was built to think.", "lore", "The Thinking Prism", 0.4, secret=True, faction_id=1
+)
+
+
+def npc(id, name, *, faction=1, facts=(GUILD,), goals=("find a cure for a sister's cough",), regard=None, mood="calm"):
+    return CharacterState(
+        id=id, name=name, kind="npc", location_id=1, faction_id=faction, goals=goals, mood=mood,
+        facts=facts, regard=regard or {},
+    )  # fmt: skip
+
+
+def exchange(speaker, listener, seed, **extra):
+    return compose_exchange(
+        speaker=speaker, listener=listener, listener_id=listener.id if listener else 99,
+        listener_name=listener.name if listener else "Wren", listener_kind=listener.kind if listener else "player",
+        place="The Glass Market", hour=14, tick=12, rng=random.Random(seed), **extra,
+    )  # fmt: skip
+
+
+def test_each_turn_answers_the_one_before():
+    a, b = npc(1, "Nessa Brightwell"), npc(2, "Varo Kesh")
+    for seed in range(60):
+        turns = exchange(a, b, seed)
+        assert 5 <= len(turns) <= 6
+        assert turns[0].act == GREET and turns[2].act == TOPIC
+        for before, after in pairwise(turns):
+            assert after.speaker_id == before.listener_id and after.listener_id == before.speaker_id
+            assert after.act in ANSWERS_TO[before.act] and after.topic == before.topic
+
+
+def test_fresh_news_the_listener_lacks_is_the_likely_topic_and_is_told_once_known():
+    a, b = npc(1, "Nessa Brightwell", facts=(GUILD, NEWS)), npc(2, "Varo Kesh")
+    topics = Counter(exchange(a, b, seed)[2].topic for seed in range(100))
+    assert topics["fact"] > 60
+    told = [exchange(a, b, seed)[2] for seed in range(100)]
+    assert all(
+        turn.fact == NEWS and "there's a fair at the commons" in turn.text.lower()
+        for turn in told
+        if turn.topic == "fact"
+    )
+    knows = npc(2, "Varo Kesh", facts=(GUILD, NEWS))
+    assert all(exchange(a, knows, seed)[2].topic != "fact" for seed in range(60))  # not told what it knows
+    stale = npc(
+        1, "Nessa Brightwell", facts=(GUILD, Fact("news:old", "old news", "heard", importance=0.9, learned_tick=-100))
+    )
+    assert Counter(exchange(stale, b, seed)[2].topic for seed in range(100))["fact"] < topics["fact"] / 2
+
+
+def test_a_secret_stays_within_its_faction():
+    a = npc(1, "Nessa Brightwell", facts=(GUILD, SECRET))
+    fellow, outsider = npc(2, "Varo Kesh", facts=(GUILD,)), npc(3, "Selm Oddry", faction=2, facts=(LEDGER,))
+    assert any(exchange(a, fellow, seed)[2].topic == "secret" for seed in range(60))
+    for seed in range(60):
+        assert all("built to think" not in turn.text for turn in exchange(a, outsider, seed))
+
+
+def test_a_wish_to_leave_is_not_told_to_fellow_members_nor_a_grudge_to_its_target():
+    a = npc(1, "Dace Holloway", goals=("Leave the Guild behind",), facts=(GUILD,))
+    fellow = npc(2, "Varo Kesh", facts=(GUILD,))
+    for seed in range(60):
+        assert all("leave the guild" not in turn.text.lower() for turn in exchange(a, fellow, seed))
+    b = npc(1, "Celestine Aumbry", faction=2, goals=("Cripple the Guild",), facts=(LEDGER,))
+    for seed in range(60):
+        assert all("cripple" not in turn.text.lower() for turn in exchange(b, fellow, seed))
+
+
+def test_words_follow_how_the_two_stand():
+    rival = npc(1, "Rhosyn Blackthorn", regard={2: Regard(affinity=-0.7, familiarity=0.4)})
+    other = npc(2, "Varo Kesh", regard={1: Regard(affinity=-0.8, familiarity=0.4)})
+    friend = npc(1, "Rhosyn Blackthorn", regard={2: Regard(affinity=0.7, familiarity=0.8)})
+    assert all(turns[-1].act == "farewell" for turns in (exchange(rival, other, s) for s in range(30)))
+    warm_openers = {exchange(friend, other, seed)[0].text.split(",")[0] for seed in range(30)}
+    cold_openers = [exchange(rival, other, seed)[0].text for seed in range(30)]
+    assert warm_openers & set(RULES["hello_warm"]) and not warm_openers & set(RULES["hello_cold"])
+    assert all(any(line.startswith(hello) for hello in RULES["hello_cold"]) for line in cold_openers)
+
+
+def test_a_player_gets_one_line_to_answer_for_themself():
+    turns = exchange(npc(1, "Nessa Brightwell", facts=(GUILD, NEWS)), None, 3)
+    assert len(turns) == 1 and turns[0].act == TOPIC and turns[0].listener_id == 99
+
+
+def test_news_of_the_listeners_own_comes_back_in_the_answer():
+    a = npc(1, "Nessa Brightwell")
+    b = npc(2, "Varo Kesh", facts=(GUILD, NEWS))
+    swapped = [turns[3] for turns in (exchange(a, b, seed) for seed in range(60)) if turns[3].fact is not None]
+    assert swapped and all(turn.fact == NEWS and turn.speaker_id == 2 for turn in swapped)
+
+
+def test_the_same_seed_gives_the_same_exchange_and_the_grammar_is_complete():
+    a, b = npc(1, "Nessa Brightwell", facts=(GUILD, NEWS)), npc(2, "Varo Kesh")
+    assert exchange(a, b, 5) == exchange(a, b, 5)
+    bound = {"me", "you", "place", "daypart", "partday", "feeling", "my_goal", "my_faction", "their_faction",
+             "their_aim", "aim", "fact", "source", "memory", "lore", "lore_summary", "subject", "opinion", "goal",
+             "belief", "their_fact"}  # fmt: skip
+    assert symbols(RULES) - set(RULES) <= bound
+    assert set(FEELINGS) >= {"calm", "joy", "melancholy"} and set(DAYPARTS) == {
+        "night", "dawn", "morning", "afternoon", "evening",
+    }  # fmt: skip
+
+
+def test_the_exchange_becomes_one_event_per_turn_by_its_own_speaker():
+    me = npc(1, "Nessa Brightwell", facts=(GUILD, NEWS))
+    listener = npc(2, "Varo Kesh")
+    perception = Perception(me=me, location_name="The Glass Market", others_here=(Neighbour(2, "Varo Kesh", "npc", 1),))
+    outcome = apply_decision(
+        perception, Decision(TALK, {}, target_id=2, detail="Varo Kesh"), tick=12, rng=random.Random(4),
+        listener=listener,
+    )  # fmt: skip
+    events = outcome.events
+    assert len(events) >= 5 and all(e.type == "NPC_TALKED" for e in events)
+    assert [e.payload["actor_id"] for e in events[:4]] == [1, 2, 1, 2]
+    assert [e.payload["exchange"]["turn"] for e in events] == list(range(len(events)))
+    assert all(e.payload["exchange"]["answers"] == i - 1 for i, e in enumerate(events) if i)
+    told = [e for e in events if "fact" in e.payload]
+    assert all(e.payload["fact"]["key"] == "news:fair" for e in told)
+
+
+def test_topics_range_over_what_the_speaker_knows():
+    memory = Fact("memory:1", "My father kept the lamps.", "memory", importance=0.6)
+    a = npc(1, "Oren Vael", facts=(GUILD, memory, SECRET), goals=("keep the lamps lit",))
+    b = npc(2, "Varo Kesh", facts=(GUILD,))
+    elsewhere = (Neighbour(5, "Pim Alder", "npc"),)
+    kinds = Counter(
+        choose_topic(a, b, tick=12, rng=random.Random(seed), standing=None, known_elsewhere=elsewhere).kind
+        for seed in range(300)
+    )
+    assert {"memory", "secret", "goal", "person", "faction_same", "place"} <= set(kinds)
