@@ -71,6 +71,7 @@ from dataclasses import dataclass
 
 from htrae.vocabulary import EventType, Mood
 from narrative.factions.relations import Stance, stance_for, stance_held
+from world.autonomy.conversation import follows_in_exchange
 
 # --- Incidents: the table in the module docstring ----------------------------------------------
 
@@ -154,6 +155,8 @@ def deed_from_event(*, type: str, actor_id: int | None, location_id: int | None,
     if actor_id is None:
         return None
     if type in EventType.TALK:
+        if follows_in_exchange(payload):  # an exchange is one kind word (or one quarrel), not six
+            return None
         listener_id = payload.get("listener_id")
         if not isinstance(listener_id, int) or listener_id == actor_id:
             return None

@@ -569,9 +569,7 @@ def test_warm_talk_between_two_factions_brings_them_together_over_ticks(factions
         assert run_tick(force=True).ran
         history.append(relation_standings(tick=run_tick_number())[(acc.id, lum.id)])
 
-    # every turn of an exchange is a kind word now, so the swing's cap may come within the
-    # first few ticks (the per-tick cap still holds)
-    assert base < history[2] < history[5] <= history[-1]
+    assert base < history[2] < history[5] < history[-1]
     assert friendly <= history[-1] <= base + logic.INCIDENT_SWING  # friendly, no further than the swing
     changed = GameEvent.objects.filter(
         type=EventType.FACTION_RELATION_CHANGED, payload__faction="verdant-accord"
@@ -658,3 +656,13 @@ def test_the_phase_costs_the_same_queries_however_many_npcs(factions):
     # insert, emotion rules; the review: prune (2), factions, standings (2), stances told,
     # quests, update; the status events: insert, quest steps that witness events
     assert many <= 26
+
+
+def test_an_exchange_of_several_turns_is_one_deed_between_factions():
+    """A six-turn talk is one kind word (or one quarrel), not six: only its opening line counts."""
+    opening = {"listener_id": 2, "exchange": {"id": "x", "turn": 0, "act": "greet"}}
+    later = {"listener_id": 1, "exchange": {"id": "x", "turn": 3, "act": "react"}}
+
+    deed = logic.deed_from_event(type=EventType.NPC_TALKED, actor_id=1, location_id=5, payload=opening)
+    assert deed is not None and deed.kind == "talk" and deed.listener_id == 2
+    assert logic.deed_from_event(type=EventType.NPC_TALKED, actor_id=2, location_id=5, payload=later) is None
