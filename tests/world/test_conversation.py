@@ -153,3 +153,22 @@ def test_topics_range_over_what_the_speaker_knows():
         for seed in range(300)
     )
     assert {"memory", "secret", "goal", "person", "faction_same", "place"} <= set(kinds)
+
+
+def test_a_line_never_says_the_same_thing_twice():
+    """A tail clause drawn from the same phrase as the line's opening is dropped, whatever its
+    connective ('Though ...', '..., too')."""
+    from world.autonomy.conversation import without_repeats
+
+    assert (
+        without_repeats(
+            "At last, Nessa! The Commons smells of woodsmoke this night. "
+            "Though the Commons smells of woodsmoke this night."
+        )
+        == "At last, Nessa! The Commons smells of woodsmoke this night."
+    )
+    assert without_repeats(
+        "I am full of wonder this night, and here you are. I am full of wonder this night, too."
+    ) == ("I am full of wonder this night, and here you are.")
+    kept = "Is that so. The air smells of rain."
+    assert without_repeats(kept) == kept

@@ -14,6 +14,7 @@ by its listener after the tick (the gossip app), so news travels from talk to ta
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 
 from htrae.grammar import capitalise, expand
@@ -54,6 +55,36 @@ class Turn:
     text: str
     fact: Fact | None = None
     about_id: int | None = None  # the person a topic is about
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_CONNECTIVES = ("though ", "and ", "still, ", "still ", "anyway, ", "besides, ", "mind you, ")
+
+
+def _gist(sentence: str) -> str:
+    """A sentence without its connective, closing 'too' and punctuation, in lower case."""
+    gist = sentence.lower().strip()
+    for connective in _CONNECTIVES:
+        if gist.startswith(connective):
+            gist = gist[len(connective) :]
+    gist = re.sub(r"[^\w\s]", "", gist)
+    gist = re.sub(r"\s+too$", "", gist.strip())
+    return " ".join(gist.split())
+
+
+def without_repeats(text: str) -> str:
+    """Drop a sentence that says again what an earlier one of the line said (a grammar's
+    tail clause can draw the phrase the line opened with: "The Commons smells of woodsmoke
+    this night. Though the Commons smells of woodsmoke this night.")."""
+    kept: list[str] = []
+    gists: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        gist = _gist(sentence)
+        if gist and any(gist in earlier for earlier in gists):
+            continue
+        kept.append(sentence)
+        gists.append(gist)
+    return " ".join(kept)
 
 
 def follows_in_exchange(payload) -> bool:
@@ -229,7 +260,7 @@ def compose_exchange(
     def say(voice: _Voice, to: _Voice, act: str, symbol: str, extra: dict | None = None, fact: Fact | None = None):
         bindings = {**common, **voice.bindings(to, rng), **topic.bindings, **(extra or {})}
         template = f"#{symbol}##tail#" if act in (ANSWER, REACT, FAREWELL) or topic.kind in TAILED else f"#{symbol}#"
-        text = capitalise(expand(RULES, template, rng, bindings).strip())
+        text = without_repeats(capitalise(expand(RULES, template, rng, bindings).strip()))
         return Turn(voice.id, voice.name, voice.kind, to.id, to.name, act, topic.kind, text, fact)
 
     a_view = speaker.regard_of(listener_id)
