@@ -2,8 +2,10 @@
 
 Each line gets at most one answer: that of the NPC at the place whose first or full name the
 player said (case-insensitive, whole words; the earliest named); else Spectra's, if she is at
-the place; else none. The answer is made after the action commits (nothing for a
-rolled-back one), in the background (`htrae.background`), by `spectra.replies`.
+the place; else that of the one who spoke to the player here last, within
+`CONVERSATION_RECENT_TICKS` and still here (a conversation goes on without names); else none.
+The answer is made after the action commits (nothing for a rolled-back one), in the
+background (`htrae.background`), by `spectra.replies`.
 """
 
 from __future__ import annotations
@@ -23,12 +25,16 @@ from world.models import Character, GameEvent
 
 # Words of the lines considered as names (a line is at most 500 characters).
 MAX_NAME_WORDS = 100
+# A line naming no one goes to whoever spoke to the player here this lately (ticks).
+CONVERSATION_RECENT_TICKS = 6
 _WORD = re.compile(r"\w+")
 
 
 @subscribe(EventType.PLAYER_SPOKE)
 def answer_players(events: list[GameEvent]) -> None:
-    """Schedule one answer per line that someone present will answer (one query per call)."""
+    """Schedule one answer per line that someone present will answer (at most three queries
+    per call: who is named or Spectra; who spoke to these players lately, and if anyone, whether
+    they are still there)."""
     lines = [event for event in events if event.location_id and event.actor_id and event.payload.get("text")]
     if not lines:
         return
@@ -48,11 +54,15 @@ def answer_players(events: list[GameEvent]) -> None:
     for candidate in candidates.values("id", "name", "kind", "location_id"):
         present.setdefault(candidate["location_id"], []).append(candidate)
 
+    partners = _conversation_partners(lines)
     for line in lines:
         here = present.get(line.location_id, [])
-        # A player who names an NPC is talking to them; otherwise Spectra, if she is here, answers.
-        speaker = _addressed(line.payload["text"], [c for c in here if c["kind"] == Character.Kind.NPC]) or next(
-            (c for c in here if c["kind"] == Character.Kind.SPECTRA), None
+        # A player who names an NPC is talking to them; otherwise Spectra, if she is here,
+        # answers; otherwise the one they were talking with.
+        speaker = (
+            _addressed(line.payload["text"], [c for c in here if c["kind"] == Character.Kind.NPC])
+            or next((c for c in here if c["kind"] == Character.Kind.SPECTRA), None)
+            or partners.get((line.actor_id, line.location_id))
         )
         if speaker is None:
             continue
@@ -69,6 +79,33 @@ def answer_players(events: list[GameEvent]) -> None:
                 in_reply_to_request_id=line.payload.get("request_id"),
             )
         )
+
+
+def _conversation_partners(lines: list[GameEvent]) -> dict[tuple[int, int], dict]:
+    """(player, place) → the NPC who last spoke to that player there lately and is still there
+    (two queries for all the lines)."""
+    players = sorted({line.actor_id for line in lines})
+    places = sorted({line.location_id for line in lines})
+    since = min(line.tick for line in lines) - CONVERSATION_RECENT_TICKS
+    spoken = (
+        GameEvent.objects.filter(
+            type=EventType.NPC_TALKED, location_id__in=places, tick__gte=since, payload__listener_id__in=players
+        )
+        .order_by("-id")
+        .values_list("actor_id", "location_id", "payload")[:200]
+    )
+    last: dict[tuple[int, int], int] = {}
+    for actor_id, location_id, payload in spoken:
+        last.setdefault((payload.get("listener_id"), location_id), actor_id)
+    if not last:
+        return {}
+    still_here = {
+        (row["id"], row["location_id"]): row
+        for row in Character.objects.filter(id__in=set(last.values()), is_active=True).values(
+            "id", "name", "kind", "location_id"
+        )
+    }
+    return {key: still_here[(npc, key[1])] for key, npc in last.items() if (npc, key[1]) in still_here}
 
 
 def _addressed(text: str, npcs: list[dict]) -> dict | None:

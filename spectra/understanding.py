@@ -159,6 +159,9 @@ _QUOTE = re.compile(f'["“”{APOSTROPHES}]')
 _SPACES = re.compile(r"\s+")
 
 
+_SUBJECTLESS = re.compile(r"(?:who|what)(?: is|'s| was| are)?\s*[?.!]*")
+
+
 def normalise(heard: str) -> str:
     """Lower-cased, with curly apostrophes straightened and runs of space single."""
     text = heard.replace("\u2019", "'").replace("“", '"').replace("”", '"')
@@ -347,6 +350,13 @@ def understand(
     if intent == Intent.WHO and asks_about_self:
         intent = Intent.WHO
     if intent == Intent.ABOUT and not entities and _SELF.search(text) and _SELF_WHO.search(text):
+        intent, asks_about_self = Intent.WHO, True
+    # "Who is Halden Roe?" said to Halden: the name left once the address is gone is the
+    # subject, and the subject is the one asked.
+    # (Taken for an address at the end of the line, the name left the question without a subject.)
+    subjectless = _SUBJECTLESS.fullmatch(text) is not None
+    named = any(re.search(rf"\b{re.escape(name.lower())}\b", normalise(heard)) for name in names)
+    if named and subjectless and not entities:
         intent, asks_about_self = Intent.WHO, True
     return Understanding(
         intent=intent,

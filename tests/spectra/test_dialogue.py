@@ -604,6 +604,33 @@ def test_nothing_is_answered_when_the_action_rolls_back(place, django_capture_on
     assert callbacks == []
 
 
+def test_a_conversation_goes_on_without_names_with_whoever_spoke_to_the_player(
+    place, django_capture_on_commit_callbacks
+):
+    wren, tamsin = place["wren"], place["tamsin"]
+    Character.objects.filter(pk=wren.pk).update(location=place["birch"])
+    publish(
+        EventType.NPC_TALKED,
+        {"actor_id": tamsin.id, "actor_name": tamsin.name, "listener_id": wren.id, "text": "Welcome, Wren."},
+        location_id=place["birch"].id,
+        actor_id=tamsin.id,
+        tick=0,
+        broadcast=False,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        speak(wren, "And where is the lighthouse?", request_id="r1")
+    (reply,) = [event for event in talked() if event.payload.get("in_reply_to")]
+    assert reply.actor_id == tamsin.id and reply.payload["listener_id"] == wren.id
+
+    # gone elsewhere: nobody answers a line that names no one
+    Character.objects.filter(pk=tamsin.pk).update(location=place["ash"])
+    Character.objects.filter(pk=place["spectra"].pk).update(location=place["ash"])
+    with django_capture_on_commit_callbacks(execute=True):
+        speak(wren, "Still there?", request_id="r2")
+    assert len([event for event in talked() if event.payload.get("in_reply_to")]) == 1
+
+
 def test_who_answers_costs_one_query_for_any_number_of_lines(
     place, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
@@ -614,7 +641,8 @@ def test_who_answers_costs_one_query_for_any_number_of_lines(
         for where, text in [(place["ash"], "Hello"), (place["birch"], "Tamsin, hi"), (place["birch"], "Orenna?")] * 5
     ]
 
-    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(1):
+    # who is named or Spectra; who spoke to the player lately (nobody here, so no third)
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(2):
         answer_players(lines)
 
     assert len(callbacks) == len(lines)  # Spectra at Ash, Tamsin and Orenna at Birch

@@ -119,3 +119,11 @@ def test_a_follow_up_takes_the_intent_or_the_entity_it_lacks():
     # Without a previous line there is nothing to lean on.
     alone = understand("And what about it?", catalogue=CATALOGUE)
     assert alone.entities == () and not alone.follow_up
+
+
+def test_asking_the_speaker_who_they_are_by_name_is_asking_about_them():
+    """'Who is Halden Roe?' said to Halden: after the address, his own name is the subject."""
+    heard = understand("Who is Halden Roe?", speaker_names=["Halden Roe", "Halden", "tam"])
+    assert heard.intent == Intent.WHO and heard.asks_about_self
+    addressed = understand("Halden, who is the lamplighter?", speaker_names=["Halden Roe", "Halden", "tam"])
+    assert not addressed.asks_about_self
