@@ -2,7 +2,7 @@
 
 The snapshot holds every row of the world's apps (`WORLD_APPS`: places, characters, the
 clock, events, factions, quests, lore, conversations, memories, beliefs, Spectra's mind,
-relationships, and the tunable tables) and the accounts of the players whose characters are
+relationships, who knows what (gossip), and the tunable tables) and the accounts of the players whose characters are
 in it (name, password hash, dates; no API tokens: players sign in again for one). Staff
 accounts, sessions and Celery's schedule are the server's, not the world's, and stay out.
 
@@ -33,7 +33,7 @@ from django.db.models import Model
 
 from htrae.errors import DomainError
 
-WORLD_APPS = ("world", "narrative", "memory", "spectra", "relationships")
+WORLD_APPS = ("world", "narrative", "memory", "spectra", "relationships", "gossip")
 FORMAT = "htrae-world"
 VERSION = 1
 _USER_FIELDS = ["username", "password", "first_name", "last_name", "email", "is_active", "date_joined", "last_login"]

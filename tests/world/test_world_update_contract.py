@@ -187,9 +187,15 @@ async def test_an_answer_names_the_request_it_answers_and_unprompted_lines_do_no
     assert answer["in_reply_to"] == "ask-oren-1"
     assert answer["in_reply_to_event_id"] == line["event_id"]
     assert answer["listener"]["name"] == "tam"
-    # A line nobody named Oren in goes unanswered; nothing else claims to answer it.
-    await action(tam, "aside-2", action="speak", text="What a night.")
-    await acked(tam, "aside-2")
+    # The conversation goes on without names: tam's next line is Oren's to answer.
+    await action(tam, "follow-2", action="speak", text="And the lamps?")
+    await acked(tam, "follow-2")
+    follow = [frame["data"] for frame in await wren.settle() if frame["type"] == "chat_message"]
+    assert [chat["speaker"]["name"] for chat in follow] == ["tam", "Oren"]
+    assert follow[1]["in_reply_to"] == "follow-2" and follow[1]["listener"]["name"] == "tam"
+    # A line naming no one, by one nobody was talking with, goes unanswered; nothing claims to answer it.
+    await action(wren.communicator, "aside-3", action="speak", text="What a night.")
+    await acked(wren.communicator, "aside-3")
     later = [frame["data"] for frame in await wren.settle() if frame["type"] == "chat_message"]
     assert [chat["text"] for chat in later] == ["What a night."] and later[0]["in_reply_to"] is None
     await tam.disconnect()
