@@ -23,7 +23,7 @@ _redis_client: redis.Redis | None = None
 HEALTH_REDIS_TIMEOUT_SECONDS = 2.0
 
 
-def _redis() -> redis.Redis:
+def redis_client() -> redis.Redis:
     global _redis_client
     if _redis_client is None:  # one pool per process, made on first use
         _redis_client = redis.Redis.from_url(
@@ -55,6 +55,6 @@ class HealthApi(APIView):
             cursor.execute("SELECT 1")
         redis_state = "not used"
         if settings.REDIS_URL:
-            _redis().ping()
+            redis_client().ping()
             redis_state = "ok"
         return Response({"database": "ok", "redis": redis_state})

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
-from htrae.health import _redis
+from htrae.health import redis_client
 from htrae.outage import OUTAGE_ERRORS, RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def _redis_state() -> str:
     if not settings.REDIS_URL:
         return "not used"
     try:
-        _redis().ping()
+        redis_client().ping()
     except OUTAGE_ERRORS:
         logger.warning("readyz: Redis does not answer", exc_info=True)
         return "down"

@@ -285,30 +285,25 @@ def entities_named(text: str, catalogue: Sequence[Entity], *, exclude: Iterable[
 # --- Intent ------------------------------------------------------------------------------
 
 
+# The first pattern a line matches names its intent: questions before courtesies.
+_INTENTS_IN_ORDER = (
+    (_QUEST, Intent.QUEST),
+    (_WHERE, Intent.WHERE),
+    (_OPINION, Intent.OPINION),
+    (_FEELINGS, Intent.FEELINGS),
+    (_WHO, Intent.WHO),
+    (_ABOUT, Intent.ABOUT),
+    (_REQUEST, Intent.REQUEST),
+    (_FAREWELL, Intent.FAREWELL),
+    (_THANKS, Intent.THANKS),
+    (_GREETING, Intent.GREETING),
+)
+
+
 def intent_of(text: str) -> str:
     """The one intent of a normalised line (see the module docstring), courtesies last unless
     the line is nothing more."""
-    if _QUEST.search(text):
-        return Intent.QUEST
-    if _WHERE.search(text):
-        return Intent.WHERE
-    if _OPINION.search(text):
-        return Intent.OPINION
-    if _FEELINGS.search(text):
-        return Intent.FEELINGS
-    if _WHO.search(text):
-        return Intent.WHO
-    if _ABOUT.search(text):
-        return Intent.ABOUT
-    if _REQUEST.search(text):
-        return Intent.REQUEST
-    if _FAREWELL.search(text):
-        return Intent.FAREWELL
-    if _THANKS.search(text):
-        return Intent.THANKS
-    if _GREETING.search(text):
-        return Intent.GREETING
-    return Intent.CHAT
+    return next((intent for pattern, intent in _INTENTS_IN_ORDER if pattern.search(text)), Intent.CHAT)
 
 
 def understand(

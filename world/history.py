@@ -23,7 +23,6 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Max
 
 from memory.models import Memory
 from narrative.models import Conversation, ConversationMessage
@@ -129,6 +128,5 @@ def history_prune_after_tick() -> None:
 def history_lost_before() -> int:
     """The last event id dropped by the retention policy (0: none yet). A client whose
     position is below it may have missed events: it must resync from the world's state."""
-    return (
-        WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).aggregate(last=Max("history_pruned_through"))["last"] or 0
-    )
+    marks = WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).values_list("history_pruned_through", flat=True)
+    return marks.first() or 0
