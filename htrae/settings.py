@@ -311,6 +311,10 @@ EMOTION_HALF_LIFE_TICKS = env.float("EMOTION_HALF_LIFE_TICKS", default=4.0)
 # `with_the_day`, `chronotype`). 0: no daily rhythm. At 0.25 the town's afternoons went curious
 # in lockstep (up to 62% of NPCs in one mood); 0.15 is a gentler swing.
 EMOTION_DAY_AROUSAL = env.float("EMOTION_DAY_AROUSAL", default=0.15)
+# Spectra feels the feelings of those beside her: each tick she catches the feeling of the one
+# there who feels most strongly, as an impulse this many times that one's intensity
+# (spectra/emotion.py `empathy`). 0: she feels only what happens to her.
+SPECTRA_EMPATHY = env.float("SPECTRA_EMPATHY", default=0.8)
 
 # --- Relationships ----------------------------------------------------------------------
 # Without contact, affinity and trust halve toward neutral every RELATIONSHIP_AFFINITY_HALF_LIFE_TICKS

@@ -140,13 +140,25 @@ def _named_in(text: str, name: str) -> bool:
     return bool(name) and (mentions(text, name) or mentions(text, name.split()[0]))
 
 
+def turned_to(payload: Mapping[str, Any]) -> int | None:
+    """Whom the deed was done to: the one spoken to (`listener_id`), the character a player
+    turned to (`target`), the one confronted (`target_id`)."""
+    listener = payload.get("listener_id")
+    if isinstance(listener, int):
+        return listener
+    target = payload.get("target") if isinstance(payload.get("target"), dict) else {}
+    if target.get("type") == "character" and isinstance(target.get("id"), int):
+        return target["id"]
+    confronted = payload.get("target_id")
+    return confronted if isinstance(confronted, int) else None
+
+
 def role_of(event: EventView, me: Perceiver) -> str | None:
     """The character's role in the event, the most personal one if several apply."""
     if event.actor_id == me.id:
         return ACTOR
     payload = event.payload
-    target = payload.get("target") if isinstance(payload.get("target"), dict) else {}
-    if payload.get("listener_id") == me.id or (target.get("type") == "character" and target.get("id") == me.id):
+    if turned_to(payload) == me.id:
         return ADDRESSED
     here = event.location_id is None or event.location_id == me.location_id
     if here and event.type == EventType.PLAYER_SPOKE and _named_in(str(payload.get("text", "")), me.name):
@@ -161,12 +173,7 @@ def other_party(event: EventView, me: Perceiver) -> int | None:
     """The person on the other side of the event from `me`: whom I did it to, or who did it."""
     if event.actor_id != me.id:
         return event.actor_id
-    payload = event.payload
-    target = payload.get("target") if isinstance(payload.get("target"), dict) else {}
-    listener = payload.get("listener_id")
-    if isinstance(listener, int):
-        return listener
-    return target.get("id") if target.get("type") == "character" else None
+    return turned_to(event.payload)
 
 
 # The rule book being applied: its place names, and its cache of the words of each text (the

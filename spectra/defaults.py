@@ -133,6 +133,11 @@ OCC_RULES: list[tuple[str, str, str, str, str, float, str]] = [
     ("GOAL_FAILED", "witness", "any", "liked", "pity", 0.5, "a friend's hopes came to nothing"),
     ("QUEST_FAILED", "witness", "any", "disliked", "gloating", 0.5, "a rival failed"),
     ("NPC_MOVE_ACTION", "witness", "any", "liked", "disappointment", 0.5, "a friend goes away"),
+    # Clashes: heated words with a rival (NPC_CONFRONTED; `target_id` is the one confronted)
+    ("NPC_CONFRONTED", "addressed", "any", "", "anger", 0.7, "someone picks a quarrel with me"),
+    ("NPC_CONFRONTED", "actor", "npc", "", "anger", 0.5, "I have it out with them"),
+    ("NPC_CONFRONTED", "witness", "spectra", "", "fear", 0.6, "a quarrel flares where she is"),
+    ("NPC_CONFRONTED", "witness", "npc", "", "fear", 0.3, "heated words nearby"),
     # The day's rhythm for NPCs: hope at dawn, winding down at evening, rest at night
     ("TIME_OF_DAY_CHANGED:dawn", "witness", "npc", "", "hope", 0.3, "a new day"),
     ("TIME_OF_DAY_CHANGED:evening", "witness", "npc", "", "satisfaction", 0.3, "the day's work is done"),
@@ -160,6 +165,7 @@ TRAIT_STANDARDS: list[tuple[str, str, float, str]] = [
     ("NPC_CREATED", "openness", 0.4, "the open admire making"),
     ("SPECTRA_CREATED", "openness", 0.4, "the same of Spectra"),
     ("NPC_MOVE_ACTION", "neuroticism", -0.3, "the anxious dislike comings and goings"),
+    ("NPC_CONFRONTED", "agreeableness", -0.6, "the kind deplore a quarrel; the quarrelsome relish it"),
     ("QUEST_COMPLETED", "conscientiousness", 0.8, "a promise kept"),
     ("QUEST_FAILED", "conscientiousness", -0.8, "a promise broken"),
 ]

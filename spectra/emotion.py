@@ -104,6 +104,11 @@ class Feeling:
         }
 
 
+def _lean(traits: dict[str, float], name: str) -> float:
+    """A Big Five trait (0..1, 0.5 when unset) as a lean from -1 to 1."""
+    return 2.0 * float(traits.get(name, 0.5)) - 1.0
+
+
 def baseline_from_personality(traits: dict[str, float]) -> PAD:
     """The resting state a personality returns to (Mehrabian's mapping, as used by ALMA).
 
@@ -112,12 +117,9 @@ def baseline_from_personality(traits: dict[str, float]) -> PAD:
     so feelings relaxing toward their baselines made a whole population curious.
     """
 
-    def trait(name: str) -> float:
-        return 2.0 * float(traits.get(name, 0.5)) - 1.0
-
-    openness, conscientiousness = trait("openness"), trait("conscientiousness")
-    extraversion, agreeableness = trait("extraversion"), trait("agreeableness")
-    stability = -trait("neuroticism")
+    openness, conscientiousness = _lean(traits, "openness"), _lean(traits, "conscientiousness")
+    extraversion, agreeableness = _lean(traits, "extraversion"), _lean(traits, "agreeableness")
+    stability = -_lean(traits, "neuroticism")
     pad = PAD(
         pleasure=0.21 * extraversion + 0.59 * agreeableness + 0.19 * stability,
         arousal=0.15 * openness + 0.30 * agreeableness - 0.57 * stability,
@@ -133,11 +135,7 @@ CHRONOTYPE_HOURS = 3.0  # how far a lark's or an owl's day runs ahead of or behi
 def chronotype(traits: dict[str, float]) -> float:
     """Hours by which this personality's day runs late (> 0, an owl) or early (< 0, a lark):
     the conscientious rise early, the outgoing and open stay up late (Randler 2008)."""
-
-    def lean(name: str) -> float:
-        return 2.0 * float(traits.get(name, 0.5)) - 1.0
-
-    late = (lean("extraversion") + lean("openness")) / 2 - lean("conscientiousness")
+    late = (_lean(traits, "extraversion") + _lean(traits, "openness")) / 2 - _lean(traits, "conscientiousness")
     return CHRONOTYPE_HOURS * max(-1.0, min(1.0, late))
 
 
@@ -179,6 +177,39 @@ def strongest(impulses: list[Impulse], limit: int = IMPULSES_FELT_PER_TICK) -> l
         return impulses
     kept = sorted(range(len(impulses)), key=lambda index: (-impulses[index].intensity, index))[:limit]
     return [impulses[index] for index in sorted(kept)]
+
+
+# How far temperament colours what is felt: the outgoing feel pleasant events more and the
+# anxious unpleasant ones (affect reactivity, Larsen & Ketelaar 1991). Without it a town of
+# mixed temperaments living the same pleasant days drifted to one mood.
+REACTIVITY = 0.5
+
+
+def as_felt_by(impulse: Impulse, traits: dict[str, float]) -> Impulse:
+    """`impulse` as this temperament feels it: a pleasant emotion scaled by extraversion, an
+    unpleasant one by neuroticism (x0.5 to x1.5 at the traits' extremes; at most 1)."""
+    pleasure = impulse.direction[0]
+    if pleasure == 0:
+        return impulse
+    trait = "extraversion" if pleasure > 0 else "neuroticism"
+    scaled = min(1.0, impulse.intensity * (1.0 + REACTIVITY * _lean(traits, trait)))
+    return Impulse(impulse.emotion, impulse.direction, round(scaled, 4), impulse.cause)
+
+
+EMPATHY = "empathy"
+
+
+def empathy(others: list[tuple[PAD, float, str]], *, gain: float) -> Impulse | None:
+    """What one who feels others' feelings catches from those beside it (emotional
+    contagion): the feeling of the one who feels most strongly, as an impulse of `gain` times
+    that one's intensity. `others` are (state, intensity, cause) of those present; None if
+    no one there feels anything."""
+    if gain <= 0 or not others:
+        return None
+    state, strength, cause = max(others, key=lambda other: (other[1], other[2]))
+    if strength <= 0:
+        return None
+    return Impulse(EMPATHY, state.as_tuple(), round(min(1.0, gain * strength), 4), cause)
 
 
 # The moods' shell: no prototype lies nearer the neutral point than this.

@@ -15,12 +15,14 @@ from django.db.models import Q
 from htrae.bulk import bulk_update_columns
 from htrae.vocabulary import EventType
 from relationships.selectors import affinities_between
-from spectra.appraisal import EventView, Perceiver, appraise
+from spectra.appraisal import EventView, Perceiver, appraise, turned_to
 from spectra.emotion import (
     Feeling,
     Impulse,
+    as_felt_by,
     baseline_from_personality,
     chronotype,
+    empathy,
     feel,
     feeling_from_json,
     intensity,
@@ -86,11 +88,7 @@ def feelings_update(
     involved: set[int] = set(always)
     npc_witness_places: set[int] = set()
     for view in views:
-        involved.add(view.actor_id or 0)
-        involved.add(view.payload.get("listener_id") or 0)
-        target = view.payload.get("target")
-        if isinstance(target, dict) and target.get("type") == "character":
-            involved.add(target.get("id") or 0)
+        involved |= _people_in(view)
         if view.location_id and rules.rules_for(view, "witness", "npc"):
             npc_witness_places.add(view.location_id)
     candidates = Character.objects.filter(is_active=True).exclude(kind=Character.Kind.PLAYER)
@@ -133,10 +131,7 @@ def _views_by_concern(views: list[EventView], rules) -> dict:
 
 def _people_in(view: EventView) -> set[int]:
     """Who an event is by or to: its actor, its listener, the character turned to."""
-    people = {view.actor_id, view.payload.get("listener_id")}
-    target = view.payload.get("target")
-    if isinstance(target, dict) and target.get("type") == "character":
-        people.add(target.get("id"))
+    people = {view.actor_id, turned_to(view.payload)}
     return {person for person in people if isinstance(person, int)}
 
 
@@ -186,11 +181,19 @@ def _feel_and_record(
     # What each thinks of the others, for appraising people it likes or dislikes (one query).
     people = sorted({person for view in views for person in _people_in(view)})
     affinities = affinities_between([character.id for character in characters], people, tick=tick)
+    felt_around = _feelings_by_place(characters)
     for character in characters:
         me = _perceiver(character, affinities.get(character.id, {}))
-        impulses = strongest(
-            [impulse for view in _concerning(index, views, me) for impulse in appraise(view, me, rules)]
-        )
+        temperament = character.personality or {}
+        felt = [
+            as_felt_by(impulse, temperament)
+            for view in _concerning(index, views, me)
+            for impulse in appraise(view, me, rules)
+        ]
+        if character.kind == Character.Kind.SPECTRA:
+            caught = empathy(felt_around.get(character.location_id, []), gain=settings.SPECTRA_EMPATHY)
+            felt += [caught] if caught is not None else []
+        impulses = strongest(felt)
         if not impulses and character.id not in always and not everyone:
             continue
         baseline = baseline_from_personality(character.personality or {})
@@ -224,6 +227,23 @@ def _feel_and_record(
         # Outside a tick (a player spoke to her): let clients see it now, not at the next tick.
         spectra_status_publish_if_changed()
     return feelings
+
+
+def _feelings_by_place(characters) -> dict[int, list[tuple]]:
+    """The NPCs' feelings as they stood before this update, by place: (state, intensity, what
+    it is), for Spectra to catch (`emotion.empathy`). Read from the rows already loaded."""
+    around: dict[int, list[tuple]] = {}
+    for character in characters:
+        if character.kind != Character.Kind.NPC or character.location_id is None:
+            continue
+        stored = character.emotional_state or {}
+        feeling = feeling_from_json(stored, default_tick=0)
+        if feeling is not None:
+            what = f"{character.name}'s {feeling.mood}"
+            around.setdefault(character.location_id, []).append(
+                (feeling.state, float(stored.get("intensity") or 0.0), what)
+            )
+    return around
 
 
 def _sample(character_id, feeling: Feeling, baseline, tick, cause) -> EmotionSample:

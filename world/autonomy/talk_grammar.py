@@ -59,7 +59,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "mood_line": (
         "I am #feeling# #daypart#",
         "I've been #feeling# since I came to #place#",
-        "#daypart.cap# finds me #feeling#",
+        "#daypart# finds me #feeling#",
         "I woke #feeling#, and it hasn't passed",
         "#place# leaves me #feeling#",
         "I can't say why I'm #feeling# #daypart#",
@@ -338,13 +338,13 @@ RULES: dict[str, tuple[str, ...]] = {
     "react_disagree": ("Have it your way, #you#.", "We'll see who's right.", "Suit yourself.", "Hm. If you say so."),
     "react_thanks": ("Thank you, #you#. That means something.", "I'll hold you to that.", "You're kind, #you#."),
     "react_curious": ("Hm. I'll think on that.", "Maybe so, #you#.", "Is that so.", "Now there's a thought."),
+    # A word of the moment after a line (now and then: conversation.TAIL_SHARE); no "still"
+    # or "though", which would set it against something the line never said.
     "tail": (
         " #small.cap#.",
         " #small.cap#, mind you.",
-        " Still, #small#.",
         " And #small#, too.",
         " Anyway, #small#.",
-        " Though #small#.",
         " We'll speak of it #later#; #small#.",
     ),
     # --- farewells --------------------------------------------------------------------------
