@@ -133,8 +133,9 @@ QUERIES_PER_BATCH = 12 + 10 + 2 + 1 + 9
 # and who saw its deeds, where (two).
 # Minds: faction standings for perception (two), the goals-and-plans phase (who is
 # reviewed, their goals, titles, routines, objects, places; write goals, characters, events).
-# The tick's record for the admin's dashboard (insert, prune).
-QUERIES_PER_TICK = 36 + 15 + 12 + 5 + 1 + 2 + 1 + 1 + 3 + 2
+# The tick's record for the admin's dashboard (insert, prune). The talk grammar's designer
+# edits (one, read once a tick, never per NPC).
+QUERIES_PER_TICK = 36 + 15 + 12 + 5 + 1 + 2 + 1 + 1 + 3 + 2 + 1
 
 
 @pytest.mark.django_db
