@@ -112,6 +112,13 @@ def test_a_broken_edit_is_a_form_error_and_nothing_is_saved(designer_client, cha
     assert not GrammarSymbol.objects.exists()
 
 
+def test_a_second_row_for_the_same_symbol_is_a_form_error(designer_client):
+    GrammarSymbol.objects.create(symbol="bye", alternatives="So long")
+    response = designer_client.post(reverse("admin:world_grammarsymbol_add"), form())
+    assert response.status_code == 200 and "already exists" in response.content.decode()
+    assert GrammarSymbol.objects.count() == 1
+
+
 def test_renaming_a_symbol_others_use_is_refused(designer_client):
     GrammarSymbol.objects.create(symbol="moths", alternatives="the moths")
     user = GrammarSymbol.objects.create(symbol="bye", alternatives="Mind #moths#")
