@@ -22,6 +22,7 @@ DESIGNER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "routineslot": _EDIT,
         "worldclock": ("change", "view"),
         "gameevent": ("view",),
+        "grammarsymbol": _EDIT,
     },
     "narrative": {
         "faction": _EDIT,

@@ -56,6 +56,11 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def references(text: str) -> list[str]:
+    """The symbols `text` refers to, in order (`#place#` and `#place.cap#` alike)."""
+    return [match.group(1) for match in _SYMBOL.finditer(text)]
+
+
 def symbols(rules: Rules) -> set[str]:
     """Every symbol the rules refer to (a test checks each has a rule or a known binding)."""
     return {match.group(1) for options in rules.values() for option in options for match in _SYMBOL.finditer(option)}

@@ -2,9 +2,10 @@
 
 The snapshot holds every row of the world's apps (`WORLD_APPS`: places, characters, the
 clock, events, factions, quests, lore, conversations, memories, beliefs, Spectra's mind,
-relationships, who knows what (gossip), and the tunable tables) and the accounts of the players whose characters are
-in it (name, password hash, dates; no API tokens: players sign in again for one). Staff
-accounts, sessions and Celery's schedule are the server's, not the world's, and stay out.
+relationships, who knows what (gossip), and the tunable tables, the talk grammar's edits
+among them) and the accounts of the players whose characters are in it (name, password
+hash, dates; no API tokens: players sign in again for one). Staff accounts, sessions and
+Celery's schedule are the server's, not the world's, and stay out.
 
 Rows keep their ids, so an import gives back the same world: every table compares equal
 (`tests/test_snapshot.py`). Values are written by Django's "python" serializer and encoded

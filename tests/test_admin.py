@@ -23,7 +23,7 @@ from tests.factories import (
     WorldClockFactory,
     WorldObjectFactory,
 )
-from world.models import Character, GameEvent, Location, Path
+from world.models import Character, GameEvent, GrammarSymbol, Location, Path
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,7 @@ def small_world(db):
     )
     Relationship.objects.create(character=npc, other=spectra, affinity=0.4, trust=0.2, familiarity=0.5)
     Standard.objects.create(event_type="NPC_CREATED", faction=luminari, praise=0.3)
+    GrammarSymbol.objects.create(symbol="hello", alternatives="Well met\nHail, #you#")
     return {"npc": npc, "spire": spire, "luminari": luminari}
 
 
@@ -316,7 +317,7 @@ def test_bad_environment_values_are_form_errors(designer_client, small_world, fi
 
 def test_models_are_all_registered():
     registered = {model.__name__ for model in designed_models()}
-    assert {"Location", "Path", "WorldObject", "Character", "WorldClock", "GameEvent"} <= registered
+    assert {"Location", "Path", "WorldObject", "Character", "WorldClock", "GameEvent", "GrammarSymbol"} <= registered
     assert {"Faction", "FactionRelation", "Quest", "QuestAssignment", "LoreEntry", "Conversation"} <= registered
     assert {"Memory"} <= registered
     assert Faction in admin.site._registry and LoreEntry in admin.site._registry and Memory in admin.site._registry

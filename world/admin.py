@@ -21,7 +21,7 @@ from import_export.admin import ImportExportModelAdmin
 from htrae.admin_tools import CompactInline, ReadOnlyAdmin, RecentRowsInline, related_count, see_all_link
 from htrae.resources import FILE_FORMATS
 from htrae.vocabulary import PERSONALITY_TRAITS
-from world import services
+from world import admin_grammar, services  # noqa: F401  (admin_grammar registers the talk grammar's admin)
 from world.admin_dashboard import DASHBOARD_URL_NAME, world_dashboard_view
 from world.admin_forms import CharacterAdminForm, mood_badge, need_field_name, trait_field_name
 from world.autonomy.state import NEED_NAMES

@@ -432,3 +432,32 @@ class TickRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Tick {self.tick}: {self.duration_ms} ms, {self.events} events"
+
+
+symbol_name_validator = RegexValidator(
+    r"^[a-z_][a-z0-9_]*$", "A symbol's name is lower-case letters, digits and underscores, like greet_plain."
+)
+
+
+class GrammarSymbol(TimeStampedModel):
+    """A designer's version of one symbol of a phrase grammar (the talk NPCs speak): its
+    alternatives replace the shipped ones (`world.autonomy.talk_grammar.RULES`), or add a new
+    symbol. Symbols without a row keep their shipped words (`world.voice.grammar_rules_get`)."""
+
+    class Grammar(models.TextChoices):
+        TALK = "talk", "Talk between characters"
+
+    grammar = models.CharField(max_length=40, choices=Grammar.choices, default=Grammar.TALK)
+    symbol = models.CharField(max_length=80, validators=[symbol_name_validator], help_text="Used as #symbol#.")
+    alternatives = models.TextField(
+        help_text="One alternative per line; one is picked at random. #name# expands another symbol or a "
+        "binding (#you#, #place#, ...), #name.cap# capitalises it. A leading space is kept."
+    )
+    note = models.TextField(blank=True, help_text="For designers: why it reads this way.")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["grammar", "symbol"], name="grammar_symbol_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.grammar}: #{self.symbol}#"

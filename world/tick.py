@@ -10,7 +10,8 @@ A tick:
    refuses to run a tick number twice or to run again before half an interval has passed
    (schedulers may fire twice);
 2. advances the tick number and the in-world time;
-3. loads the tick-start world in a constant number of queries, then for every active NPC and
+3. loads the tick-start world in a constant number of queries (the talk grammar with
+   designers' edits, `world.voice.grammar_rules_get`, among it), then for every active NPC and
    Spectra, in batches: perceive, decide (pure, seeded), act (pure), persist in bulk, publish
    the events (a constant number of queries per batch);
 4. runs the tick phases other apps registered (`register_tick_phase`: Spectra's emotions,
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -49,6 +50,7 @@ from world.events import EventDraft, collecting, publish_many
 from world.locks import retrying, tick_single_flight, world_exclusive
 from world.models import Character, TickRecord, WorldClock, WorldObject
 from world.selectors import time_of_day
+from world.voice import grammar_rules_get
 
 logger = logging.getLogger(__name__)
 
@@ -186,11 +188,12 @@ def _run_tick_once(
 
         with collecting() as events:
             snapshot = world_snapshot_load(tick=clock.tick)
+            talk_rules = grammar_rules_get()  # once a tick: every exchange speaks the same words
             ids = snapshot.autonomous_ids
             batches = 0
             for start in range(0, len(ids), batch_size):
                 checkpoint()
-                _run_batch(list(ids[start : start + batch_size]), snapshot, clock)
+                _run_batch(list(ids[start : start + batch_size]), snapshot, clock, talk_rules)
                 batches += 1
             _drill_pause(checkpoint)
             _publish_time_of_day(clock, previous_world_time)
@@ -270,7 +273,7 @@ def _reason_to_skip(clock: WorldClock, *, force: bool, expected_tick: int | None
     return ""
 
 
-def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> None:
+def _run_batch(ids: list[int], snapshot, clock: WorldClock, talk_rules: Mapping[str, Sequence[str]]) -> None:
     """Perceive, decide, act, persist and publish for one batch (seven queries, and one for
     each intention source and each regard source; when someone talks, `_with_knowledge`'s
     few more)."""
@@ -294,7 +297,7 @@ def _run_batch(ids: list[int], snapshot, clock: WorldClock) -> None:
     for perception, decision, rng in chosen:
         me, listener = speakers.get(perception.me.id, (perception.me, None))
         perception = replace(perception, me=me)
-        outcome = apply_decision(perception, decision, tick=tick, rng=rng, listener=listener)
+        outcome = apply_decision(perception, decision, tick=tick, rng=rng, listener=listener, talk_rules=talk_rules)
         outcome = _claim_objects(outcome, snapshot)
         state = outcome.state
         changed.append((me.id, state.location_id, state.energy, state.needs))

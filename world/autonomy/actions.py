@@ -7,6 +7,7 @@ NPCs publish NPC_* events and Spectra SPECTRA_* events, with the same action nam
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from world.autonomy.conversation import compose_exchange
@@ -25,6 +26,7 @@ from world.autonomy.decision import (
 )
 from world.autonomy.reactions import INTRODUCES
 from world.autonomy.state import ActionEvent, CharacterState, Decision, ObjectMove, ObjectSeen, Outcome, Perception
+from world.autonomy.talk_grammar import RULES
 
 # Needs grow a little every tick; acting on them brings them down. A tuple, not a set: the
 # order of `needs` reaches stored JSON.
@@ -72,10 +74,12 @@ def apply_decision(
     tick: int,
     rng: random.Random,
     listener: CharacterState | None = None,
+    talk_rules: Mapping[str, Sequence[str]] = RULES,
 ) -> Outcome:
     """The character's new state and the events of its action. A talk is an exchange of
     several turns with `listener` (its state, for its answers; None for a player, who
-    answers for themself): one *_TALKED event per turn, each by its own speaker."""
+    answers for themself): one *_TALKED event per turn, each by its own speaker, in the
+    words of `talk_rules` (the tick reads designers' edits once: `world.voice`)."""
     me = perception.me
     effects = EFFECTS[decision.action]
     needs = {
@@ -111,7 +115,7 @@ def apply_decision(
             ActionEvent(f"{prefix}_MOVED", decision.target_id, {**actor, **route}),
         )
     elif decision.action == TALK:
-        events = _exchange_events(perception, decision, actor, tick=tick, rng=rng, listener=listener)
+        events = _exchange_events(perception, decision, actor, tick=tick, rng=rng, listener=listener, rules=talk_rules)
     else:
         payload = {**actor}
         if decision.action == EXPLORE and decision.target_id:
@@ -132,6 +136,7 @@ def _exchange_events(
     tick: int,
     rng: random.Random,
     listener: CharacterState | None,
+    rules: Mapping[str, Sequence[str]],
 ) -> tuple[ActionEvent, ...]:
     """The turns of the exchange, as events: each names its speaker and listener, its act,
     the turn it answers (the one before) and the fact it tells, if one."""
@@ -159,6 +164,7 @@ def _exchange_events(
         belief=belief,
         introducing=decision.purpose.startswith(INTRODUCES),
         listener_famous=listener_kind == "spectra",
+        rules=rules,
     )
     exchange = f"{tick}:{me.id}"
     events = []

@@ -13,11 +13,13 @@ by its listener after the tick (the gossip app), so news travels from talk to ta
 
 from __future__ import annotations
 
+import logging
 import random
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from htrae.grammar import capitalise, expand
+from htrae.grammar import GrammarError, capitalise, expand
 from world.autonomy.state import STRANGER, CharacterState, Fact, Neighbour
 from world.autonomy.talk_grammar import DAYPARTS, ERRANDS, FEELINGS, RULES
 
@@ -40,6 +42,19 @@ TAILED = frozenset(
 # How often such a line runs on: always, and every answer read as padded with small talk.
 TAIL_SHARE = 0.5
 PEOPLE_WEIGHT = 0.6  # the weight of talk of people known elsewhere, shared among them
+# Every symbol the composer binds (one place, so the admin's grammar check and the composer
+# agree), each with a sample value for the admin's preview. Bindings win over rules.
+TALK_BINDINGS: dict[str, str] = {
+    "me": "Nessa", "you": "Varo", "place": "the Glass Market", "daypart": "this afternoon",
+    "partday": "afternoon", "feeling": "at ease", "my_goal": "mend the old lantern",
+    "my_faction": "the Glasswright Guild", "their_faction": "the Quiet Ledger",
+    "their_aim": "keep every record", "aim": "forge a prism to rival the Sunspire's",
+    "fact": "there's a fair at the Commons", "source": "Pim", "memory": "the night the lamps went out",
+    "lore": "The Thinking Prism", "lore_summary": "the Sun-Prism was built to think",
+    "subject": "Oren Vale", "opinion": "Oren is a good soul", "goal": "find a cure for a sister's cough",
+    "belief": "the prism listens", "their_fact": "the ferry runs again",
+}  # fmt: skip
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -248,9 +263,11 @@ def compose_exchange(
     belief: str = "",
     introducing: bool = False,
     listener_famous: bool = False,
+    rules: Mapping[str, Sequence[str]] = RULES,
 ) -> tuple[Turn, ...]:
     """The turns of one exchange. `listener` is None for one who answers for themself (a
-    player): then only the speaker's opening line is composed."""
+    player): then only the speaker's opening line is composed. `rules`: the talk grammar in
+    force (the shipped one with designers' edits, `world.voice.grammar_rules_get`)."""
     part = time_of_day(hour)
     topic = choose_topic(
         speaker, listener, tick=tick, rng=rng, standing=standing, known_elsewhere=known_elsewhere, belief=belief
@@ -265,7 +282,7 @@ def compose_exchange(
             rng.random() < TAIL_SHARE
         )
         template = f"#{symbol}##tail#" if tailed else f"#{symbol}#"
-        text = without_repeats(capitalise(expand(RULES, template, rng, bindings).strip()))
+        text = without_repeats(capitalise(_expand_or_shipped(rules, template, rng, bindings).strip()))
         return Turn(voice.id, voice.name, voice.kind, to.id, to.name, act, topic.kind, text, fact)
 
     a_view = speaker.regard_of(listener_id)
@@ -304,7 +321,7 @@ def compose_exchange(
         swap = _news_to_swap(listener, speaker, tick, rng)
     answer = say(b, a, ANSWER, answer_symbol)
     if swap is not None:
-        extra = expand(RULES, "#swap#", rng, {"their_fact": swap.text})
+        extra = _expand_or_shipped(rules, "#swap#", rng, {"their_fact": swap.text})
         answer = Turn(**{**answer.__dict__, "text": answer.text + extra, "fact": swap})
     turns.append(answer)
     if swap is not None:
@@ -327,6 +344,18 @@ def compose_exchange(
             )
         )
     return tuple(turns)
+
+
+def _expand_or_shipped(rules: Mapping[str, Sequence[str]], text: str, rng: random.Random, bindings: dict) -> str:
+    """Designers' words, or the shipped ones if theirs cannot be expanded here (a binding
+    this act lacks): a bad edit costs a line its new words, never the tick."""
+    try:
+        return expand(rules, text, rng, bindings)
+    except GrammarError as error:
+        if rules is RULES:
+            raise
+        logger.warning("talk grammar: %s; the shipped words speak instead", error)
+        return expand(RULES, text, rng, bindings)
 
 
 def _told(topic: _Topic) -> Fact | None:

@@ -4,7 +4,8 @@
 `#their_faction#`, ...). Each act of a conversation (greet, topic, answer, react, farewell)
 starts from one symbol here, chosen by the act, the topic and how the two stand.
 
-Plain data, so it can move into the admin-editable seed later.
+The shipped words: designers edit them in the admin (`world.GrammarSymbol`, `world.voice`), and what
+they save there is what the tick speaks.
 """
 
 from __future__ import annotations
