@@ -179,21 +179,23 @@ def strongest(impulses: list[Impulse], limit: int = IMPULSES_FELT_PER_TICK) -> l
     return [impulses[index] for index in sorted(kept)]
 
 
-# How far temperament colours what is felt: the outgoing feel pleasant events more and the
-# anxious unpleasant ones (affect reactivity, Larsen & Ketelaar 1991). Without it a town of
-# mixed temperaments living the same pleasant days drifted to one mood.
+# How far temperament colours what is felt: the outgoing find pleasant events more pleasant and
+# the anxious unpleasant ones more unpleasant (affect reactivity, Larsen & Ketelaar 1991).
+# Without it a town of mixed temperaments living the same pleasant days drifted to one mood.
 REACTIVITY = 0.5
 
 
 def as_felt_by(impulse: Impulse, traits: dict[str, float]) -> Impulse:
-    """`impulse` as this temperament feels it: a pleasant emotion scaled by extraversion, an
-    unpleasant one by neuroticism (x0.5 to x1.5 at the traits' extremes; at most 1)."""
-    pleasure = impulse.direction[0]
+    """`impulse` as this temperament feels it: how pleasant a pleasant emotion is, scaled by
+    extraversion, how unpleasant an unpleasant one, by neuroticism (x0.5 to x1.5 at the
+    traits' extremes). Only pleasure: how stirring an event is stays the event's, so the
+    sunniest still quiet down at night."""
+    pleasure, arousal, dominance = impulse.direction
     if pleasure == 0:
         return impulse
     trait = "extraversion" if pleasure > 0 else "neuroticism"
-    scaled = min(1.0, impulse.intensity * (1.0 + REACTIVITY * _lean(traits, trait)))
-    return Impulse(impulse.emotion, impulse.direction, round(scaled, 4), impulse.cause)
+    felt = max(-1.0, min(1.0, pleasure * (1.0 + REACTIVITY * _lean(traits, trait))))
+    return Impulse(impulse.emotion, (round(felt, 4), arousal, dominance), impulse.intensity, impulse.cause)
 
 
 EMPATHY = "empathy"

@@ -16,17 +16,24 @@ FEAR = Impulse("fear", (-0.64, 0.6, -0.43), 0.5, "NPC_CONFRONTED")
 SURPRISE_ALONE = Impulse("stir", (0.0, 0.5, 0.0), 0.5, "X")
 
 
-def test_the_outgoing_feel_pleasant_events_more_and_the_anxious_unpleasant_ones():
+def _pleasure(impulse: Impulse) -> float:
+    return impulse.direction[0]
+
+
+def test_the_outgoing_find_pleasant_events_more_pleasant_and_the_anxious_unpleasant_ones_worse():
     outgoing, withdrawn = {"extraversion": 0.95}, {"extraversion": 0.05}
     anxious, steady = {"neuroticism": 0.95}, {"neuroticism": 0.05}
-    assert as_felt_by(JOY, outgoing).intensity > JOY.intensity > as_felt_by(JOY, withdrawn).intensity
-    assert as_felt_by(FEAR, anxious).intensity > FEAR.intensity > as_felt_by(FEAR, steady).intensity
+    assert _pleasure(as_felt_by(JOY, outgoing)) > _pleasure(JOY) > _pleasure(as_felt_by(JOY, withdrawn)) > 0
+    assert _pleasure(as_felt_by(FEAR, anxious)) < _pleasure(FEAR) < _pleasure(as_felt_by(FEAR, steady)) < 0
     # Each trait colours only its own side: the anxious are not gladder, the outgoing no more afraid.
-    assert as_felt_by(JOY, anxious).intensity == JOY.intensity
-    assert as_felt_by(FEAR, outgoing).intensity == FEAR.intensity
-    # A middling temperament feels what happened as it is; nothing is felt beyond full strength.
-    assert as_felt_by(JOY, {}).intensity == JOY.intensity
-    assert as_felt_by(Impulse("joy", (0.4, 0.2, 0.1), 0.9, ""), {"extraversion": 1.0}).intensity == 1.0
+    assert as_felt_by(JOY, anxious) == JOY
+    assert as_felt_by(FEAR, outgoing) == FEAR
+    # Only how pleasant: how stirring and how strong the event is stay the event's.
+    felt = as_felt_by(JOY, outgoing)
+    assert felt.direction[1:] == JOY.direction[1:] and felt.intensity == JOY.intensity
+    # A middling temperament feels what happened as it is; nothing is felt beyond the space.
+    assert as_felt_by(JOY, {}) == JOY
+    assert _pleasure(as_felt_by(Impulse("glee", (0.9, 0.2, 0.1), 0.9, ""), {"extraversion": 1.0})) == 1.0
     assert as_felt_by(SURPRISE_ALONE, outgoing) == SURPRISE_ALONE  # neither pleasant nor unpleasant
 
 
