@@ -34,13 +34,11 @@ FAREWELL_SHARE = 0.6  # exchanges that end with a farewell
 SWAP_SHARE = 0.6  # answers that pass on news of the listener's own, when it has some
 STANDING_WARM, STANDING_COLD = 20, -20  # faction standings that make talk of factions warm or sharp
 TELLABLE = ("heard", "gathering", "deed")  # the kinds of fact that are news
-# Topics whose opening line is short on particulars: it may run on with a word of the moment
-# (the place, the hour, a feeling, an errand), as answers, reactions and farewells may.
+# Topics whose opening line is short on particulars: it runs on with a word of the moment
+# (the place, the hour, a feeling, an errand), as all answers, reactions and farewells do.
 TAILED = frozenset(
     {"person", "famous", "lore", "secret", "faction_same", "faction_friendly", "faction_rival", "belief"}
 )
-# How often such a line runs on: always, and every answer read as padded with small talk.
-TAIL_SHARE = 0.5
 PEOPLE_WEIGHT = 0.6  # the weight of talk of people known elsewhere, shared among them
 # Every symbol the composer binds (one place, so the admin's grammar check and the composer
 # agree), each with a sample value for the admin's preview. Bindings win over rules.
@@ -278,9 +276,7 @@ def compose_exchange(
 
     def say(voice: _Voice, to: _Voice, act: str, symbol: str, extra: dict | None = None, fact: Fact | None = None):
         bindings = {**common, **voice.bindings(to, rng), **topic.bindings, **(extra or {})}
-        tailed = (act in (ANSWER, REACT, FAREWELL) or (act == TOPIC and topic.kind in TAILED)) and (
-            rng.random() < TAIL_SHARE
-        )
+        tailed = act in (ANSWER, REACT, FAREWELL) or topic.kind in TAILED
         template = f"#{symbol}##tail#" if tailed else f"#{symbol}#"
         text = without_repeats(capitalise(_expand_or_shipped(rules, template, rng, bindings).strip()))
         return Turn(voice.id, voice.name, voice.kind, to.id, to.name, act, topic.kind, text, fact)
