@@ -181,7 +181,9 @@ def _feel_and_record(
     # What each thinks of the others, for appraising people it likes or dislikes (one query).
     people = sorted({person for view in views for person in _people_in(view)})
     affinities = affinities_between([character.id for character in characters], people, tick=tick)
-    felt_around = _feelings_by_place(characters)
+    # Spectra catches others' feelings once a tick, in the tick's pass over everyone (not again
+    # with each player's action in the same tick, which would add up).
+    felt_around = _feelings_by_place(characters) if everyone else {}
     for character in characters:
         me = _perceiver(character, affinities.get(character.id, {}))
         temperament = character.personality or {}
@@ -190,7 +192,7 @@ def _feel_and_record(
             for view in _concerning(index, views, me)
             for impulse in appraise(view, me, rules)
         ]
-        if character.kind == Character.Kind.SPECTRA:
+        if character.kind == Character.Kind.SPECTRA and everyone:
             caught = empathy(felt_around.get(character.location_id, []), gain=settings.SPECTRA_EMPATHY)
             felt += [caught] if caught is not None else []
         impulses = strongest(felt)

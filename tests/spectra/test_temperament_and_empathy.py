@@ -76,11 +76,15 @@ def test_spectra_takes_on_the_feeling_of_one_beside_her_and_not_of_one_elsewhere
     alone = _state(spectra)
 
     Character.objects.filter(pk=spectra.pk).update(emotional_state=glad)
-    _uneasy(location=place)
+    neighbour = _uneasy(location=place)
     feelings_update(events=[], tick=1, everyone=True)
     beside = _state(spectra)
     assert beside["pleasure"] < alone["pleasure"] - 0.1
     assert beside["arousal"] > alone["arousal"]
+
+    # A player's action in the same tick (mind work, not the tick's pass) does not add to it.
+    feelings_update(events=[], tick=1, always=frozenset({spectra.id, neighbour.id}))
+    assert _state(spectra)["pleasure"] == pytest.approx(beside["pleasure"])
 
     settings.SPECTRA_EMPATHY = 0.0  # a designer turns it off: she feels only what happens to her
     Character.objects.filter(pk=spectra.pk).update(emotional_state=glad)
