@@ -235,13 +235,18 @@ def conversation_turns_get(
     *, speaker_id: int, player_id: int, heard: str, limit: int = HISTORY_TURNS
 ) -> tuple[Turn, ...]:
     """The last lines the two said in conversations both took part in, oldest first (one
-    query). The line being answered, already kept as the player's newest, is left out."""
+    query), from the player's first line among them: what the speaker said at the place before
+    the player spoke was said to others (a newcomer is not greeted as one met before). The line
+    being answered, already kept as the player's newest, is left out."""
     together = Conversation.objects.filter(participants=player_id).filter(participants=speaker_id).values("id")
     rows = list(
         ConversationMessage.objects.filter(conversation_id__in=together, speaker_id__in=[player_id, speaker_id])
         .order_by("-id")
         .values_list("speaker_id", "text", "tick")[: limit + 1]
     )
-    if rows and rows[0][0] == player_id and rows[0][1].strip() == heard.strip():
-        rows = rows[1:]
-    return tuple(Turn(by_player=who == player_id, text=text, tick=tick) for who, text, tick in reversed(rows[:limit]))
+    rows.reverse()
+    first_by_player = next((index for index, (who, _, _) in enumerate(rows) if who == player_id), len(rows))
+    rows = rows[first_by_player:]
+    if rows and rows[-1][0] == player_id and rows[-1][1].strip() == heard.strip():
+        rows = rows[:-1]
+    return tuple(Turn(by_player=who == player_id, text=text, tick=tick) for who, text, tick in rows[-limit:])

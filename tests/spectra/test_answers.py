@@ -339,3 +339,31 @@ def test_a_changed_copy_of_the_knowledge_looks_up_its_own_facts():
     TOWN.get("place", 1)  # builds the original's lookup
     moved = replace(TOWN, places=(PlaceFact(1, "Elsewhere"),))
     assert moved.place_name(1) == "Elsewhere" and TOWN.place_name(1) == "The Commons"
+
+
+def test_a_newcomer_is_not_greeted_as_one_met_before_though_the_speaker_talked_there(
+    seeded_world, django_capture_on_commit_callbacks
+):
+    """What an NPC said at a place before the player spoke there was said to others: the
+    player's history with it starts at the player's own first line."""
+    halden = Character.objects.get(slug="halden-roe")
+    first_player = PlayerFactory(name="Tamar", slug="tamar", location=halden.location)
+    with django_capture_on_commit_callbacks(execute=True):
+        player_action_apply(
+            character_id=first_player.id, request_id="t1", action="speak", data={"text": "Hello, Halden!"}
+        )
+    assert halden.events.filter(type="NPC_TALKED").exists()  # he answered Tamar there
+
+    newcomer = PlayerFactory(name="Ilse", slug="ilse", location=halden.location)
+    with django_capture_on_commit_callbacks(execute=True):
+        player_action_apply(character_id=newcomer.id, request_id="i1", action="speak", data={"text": "Hello, Halden!"})
+    greeting = halden.events.filter(type="NPC_TALKED").order_by("-id").first().payload["text"]
+    welcomes_back = [again.split("{listener}")[0].strip() for again in NPC_AGAIN]  # "Back again,", ...
+    assert not any(welcome in greeting for welcome in welcomes_back), greeting
+
+    with django_capture_on_commit_callbacks(execute=True):
+        player_action_apply(
+            character_id=newcomer.id, request_id="i2", action="speak", data={"text": "Halden, hello again!"}
+        )
+    history = conversation_turns_get(speaker_id=halden.id, player_id=newcomer.id, heard="")
+    assert [turn.by_player for turn in history][:2] == [True, False]  # her line, then his answer to her
