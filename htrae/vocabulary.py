@@ -106,3 +106,8 @@ class Mood:
 
 # A character's personality: the Big Five, each 0..1 (0.5 when unset).
 PERSONALITY_TRAITS = ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")
+
+
+# The emotion of a feeling caught from another (spectra.emotion.empathy): its cause names whose
+# feeling it was ("Vess Lorne's unease"), not an event type.
+EMPATHY = "empathy"

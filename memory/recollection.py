@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from htrae.vocabulary import EventType
+from htrae.vocabulary import EMPATHY, EventType
 
 ACTOR, LISTENER, WITNESS = "actor", "listener", "witness"
 PLAYER, SPECTRA = "player", "spectra"
@@ -129,9 +129,8 @@ def _for_event(event, *, bystanders, players, max_witnesses, emotion_threshold, 
         strength = max(float(payload.get("intensity") or 0.0), felt)
         if event.actor_id is None or strength < emotion_threshold or actor_kind == PLAYER:
             return []
-        cause = payload.get("cause")
         named = (payload.get("emotion") if felt >= emotion_threshold else "") or payload.get("to", "changed")
-        content = f"I felt {named.replace('_', ' ')}" + (f" ({cause})." if cause else ".")
+        content = _felt_in_words(named, str(payload.get("cause") or ""))
         memory = draft(event.actor_id, content, 3.0 + 7.0 * strength, "emotional")
         return [replace(memory, feeling=str(payload.get("to") or memory.feeling)[:20])]
 
@@ -203,3 +202,49 @@ def _as_witness(event_type: str, payload: Mapping[str, Any], actor_name: str) ->
     if event_type == EventType.PLAYER_JOINED:
         return f"I saw {actor_name} appear{at}."
     return f"I saw {actor_name} arrive{at}."
+
+
+# Why a feeling came, as the one who felt it would say it: the cause is stored as the event
+# type that stirred it (NPC_TALKED), which is not words anyone says.
+_CAUSES_IN_WORDS = {
+    EventType.GOAL_ACHIEVED: "when what I set out to do was done",
+    EventType.GOAL_FAILED: "when what I set out to do came to nothing",
+    EventType.QUEST_COMPLETED: "when a task was done",
+    EventType.QUEST_FAILED: "when a task came to nothing",
+    EventType.PLAYER_SPOKE: "at what was said to me",
+    EventType.PLAYER_INTERACTED: "when someone turned to me",
+    EventType.PLAYER_JOINED: "when someone new came",
+    EventType.PLAYER_MOVED: "when someone came",
+    EventType.TIME_OF_DAY_CHANGED: "as the hour turned",
+}
+_ACTIONS_IN_WORDS = {  # NPC_* and SPECTRA_* alike
+    "TALKED": "at what was said",
+    "CONFRONTED": "at a quarrel",
+    "MOVE_ACTION": "when someone went away",
+    "MOVED": "when someone came",
+    "CREATED": "at something made",
+    "RESTED": "at rest",
+    "EXPLORED": "at something found",
+    "PURSUED_GOAL": "at work toward a goal",
+    "TOOK_OBJECT": "over something taken",
+    "GAVE_OBJECT": "over something given",
+    "USED_OBJECT": "over something used",
+    "DROPPED_OBJECT": "over something left behind",
+}
+
+
+def _felt_in_words(emotion: str, cause: str) -> str:
+    """'I felt satisfaction when what I set out to do was done.'; a feeling caught from
+    another is that one's ('I felt Vess Lorne's unease.'); a cause in words is kept as given."""
+    emotion = emotion.replace("_", " ")
+    if emotion == EMPATHY and cause:
+        return f"I felt {cause}."
+    if not cause:
+        return f"I felt {emotion}."
+    action = cause.split("_", 1)[1] if cause.startswith(("NPC_", "SPECTRA_")) else ""
+    words = _CAUSES_IN_WORDS.get(cause) or _ACTIONS_IN_WORDS.get(action)
+    if words:
+        return f"I felt {emotion} {words}."
+    if cause.isupper() and " " not in cause:  # an event type with no words yet
+        return f"I felt {emotion} ({cause.lower().replace('_', ' ')})."
+    return f"I felt {emotion} ({cause})."

@@ -14,7 +14,7 @@ import colorsys
 import math
 from dataclasses import dataclass
 
-from htrae.vocabulary import Mood
+from htrae.vocabulary import EMPATHY, Mood
 
 CALM, JOY, INTENSITY, MELANCHOLY, CURIOSITY, UNEASE, WONDER, WARMTH = Mood.ALL
 
@@ -196,9 +196,6 @@ def as_felt_by(impulse: Impulse, traits: dict[str, float]) -> Impulse:
     trait = "extraversion" if pleasure > 0 else "neuroticism"
     felt = max(-1.0, min(1.0, pleasure * (1.0 + REACTIVITY * _lean(traits, trait))))
     return Impulse(impulse.emotion, (round(felt, 4), arousal, dominance), impulse.intensity, impulse.cause)
-
-
-EMPATHY = "empathy"
 
 
 def empathy(others: list[tuple[PAD, float, str]], *, gain: float) -> Impulse | None:

@@ -214,3 +214,25 @@ def test_a_tick_runs_with_the_memory_phase(square):
     CharacterFactory.create_batch(4, location=square)
     for _ in range(3):
         assert run_tick(force=True).ran
+
+
+@pytest.mark.parametrize(
+    ("emotion", "cause", "remembered"),
+    [
+        ("satisfaction", "GOAL_ACHIEVED", "I felt satisfaction when what I set out to do was done."),
+        ("anger", "NPC_CONFRONTED", "I felt anger at a quarrel."),
+        ("liking", "SPECTRA_TALKED", "I felt liking at what was said."),
+        ("empathy", "Vess Lorne's unease", "I felt Vess Lorne's unease."),
+        ("hope", "SOMETHING_NEW", "I felt hope (something new)."),
+        ("joy", "", "I felt joy."),
+    ],
+)
+def test_an_emotional_memory_says_why_in_words_not_event_names(square, emotion, cause, remembered):
+    mira = CharacterFactory(name="Mira", location=square)
+    publish(
+        EventType.NPC_EMOTION_CHANGED,
+        {"actor_id": mira.id, "actor_name": "Mira", "actor_kind": "npc", "from": "calm", "to": "joy",
+         "intensity": 0.9, "cause": cause, "emotion": emotion, "felt": 0.9},
+        tick=3, location_id=square.id, actor_id=mira.id,
+    )  # fmt: skip
+    assert Memory.objects.get(character=mira, type="emotional").content == remembered
