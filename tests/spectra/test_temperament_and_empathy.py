@@ -4,8 +4,8 @@ a clash angers the one confronted and frightens those who see it."""
 
 import pytest
 
-from spectra.appraisal import EventView, Perceiver, appraise, role_of
 from htrae.vocabulary import EMPATHY
+from spectra.appraisal import EventView, Perceiver, appraise, role_of
 from spectra.emotion import PAD, Impulse, as_felt_by, empathy
 from spectra.feelings import feelings_update
 from spectra.selectors import rulebook_load
