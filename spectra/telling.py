@@ -36,7 +36,7 @@ from spectra.knowledge import (
     QuestFact,
     route_between,
 )
-from spectra.wording import hours_said, listed, lower_first, predicate, sentence, sentences_of
+from spectra.wording import hours_said, in_own_voice, listed, lower_first, predicate, sentence, sentences_of
 
 MINUTES_PER_TRAVEL_TICK = 30  # a path's cost in ticks, at the seed's pace (30 s of 60x time)
 
@@ -225,7 +225,15 @@ class Teller:
             return [self.pick(voices.NEXT_STEP, title=quest.title, step=lower_first(quest.held_step))]
         told = sentences_of(quest.description)[:1]
         if quest.giver_id == knowledge.speaker_id:
-            told = [self.pick(voices.TASK_OFFERED, title=quest.title), *told]
+            # An emergent quest is written about its holder ("Lisel Brack: Teach ..."): the
+            # holder offering it says it as its own errand.
+            me = knowledge.get(Kind.PERSON, knowledge.speaker_id)
+            title = in_own_voice(quest.title, me.name) if me is not None else quest.title
+            if title != quest.title:
+                task = title if title.startswith("I ") else lower_first(title)
+                told = [self.pick(voices.TASK_OFFERED_OWN, task=task), *(in_own_voice(t, me.name) for t in told)]
+            else:
+                told = [self.pick(voices.TASK_OFFERED, title=quest.title), *told]
             if quest.steps:
                 told.append(self.pick(voices.TASK_START, step=lower_first(quest.steps[0])))
             return told

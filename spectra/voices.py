@@ -338,6 +338,10 @@ TASK_OFFERED = (
     "There's something you could do for me: {title}.",
     "If you want work, there's {title}.",
 )
+TASK_OFFERED_OWN = (  # a quest about the speaker's own errand, offered by the speaker
+    "You could help me with something: {task}.",
+    "I could use a hand, if you're willing: {task}.",
+)
 TASK_START = ("Start here: {step}", "First, {step}")
 NEXT_STEP = ("On {title}, your next step is this: {step}", "For {title}, what comes next is this: {step}")
 OTHER_GIVER = ("{giver} wants help with {title}{where}", "Ask {giver} about {title}{where}")

@@ -2,7 +2,8 @@
 
 Whole sentences (`sentences_of`, `sentence`), a name's "The" inside a sentence
 (`names_mid_sentence`), a description as what someone is (`predicate`, `role_of`), lists and
-walking times, and whether a text repeats a run of another's words (`shares_run`).
+walking times, whether a text repeats a run of another's words (`shares_run`), and a text
+written about someone as that one would say it (`in_own_voice`).
 """
 
 from __future__ import annotations
@@ -86,3 +87,40 @@ def hours_said(hours: float) -> str:
     if whole == 0:
         return "half an hour"
     return f"{whole}{'½' if half else ''} hour{'s' if halves > 2 else ''}"
+
+
+# Verbs whose first person is not the third less its "s".
+_FIRST_PERSON = {"has": "have", "is": "am", "was": "was", "does": "do", "goes": "go"}
+_NOT_VERBS = frozenset({"and", "or", "nor", "to", "of", "with", "about", "at", "in", "for", "from"})
+
+
+def _first_person_verb(verb: str) -> str:
+    lowered = verb.lower()
+    if lowered in _FIRST_PERSON:
+        return _FIRST_PERSON[lowered]
+    if lowered.endswith("s") and not lowered.endswith(("ss", "us")) and len(lowered) > 3:
+        return verb[:-1]
+    return verb  # saw, must, would: the same for "I"
+
+
+def in_own_voice(text: str, name: str) -> str:
+    """A text written about `name` (a quest's title and description name its holder) as
+    `name` would say it: "Lisel Brack: Teach the children" → "Teach the children",
+    "Lisel Brack has long meant to" → "I have long meant to", "To go, Oren first has to
+    find Pim" → "To go, I first have to find Pim", "Oren's errand" → "my errand", "with
+    their own eyes" → "with my own eyes" where the holder is the one seeing."""
+    if not name or name not in text:
+        return text
+    text = re.sub(rf"^{re.escape(name)}:\s*", "", text)
+    text = text.replace(f"{name}'s", "my")
+
+    def subject(match: re.Match) -> str:
+        adverb, verb = match.group(1) or "", match.group(2)
+        if verb.lower() in _NOT_VERBS:
+            return f"me {adverb}{verb}"
+        return f"I {adverb}{_first_person_verb(verb)}"
+
+    mine = re.sub(rf"{re.escape(name)} ((?:first |now |still )?)([A-Za-z]+)", subject, text)
+    if mine != text:
+        mine = mine.replace("their own", "my own")
+    return mine.replace(name, "me")

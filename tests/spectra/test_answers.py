@@ -30,6 +30,7 @@ from spectra.knowledge import (
 )
 from spectra.replies import reply_to_player
 from spectra.voices import NPC_AGAIN, NPC_ALREADY_SAID, NPC_DONT_KNOW, NPC_INTRODUCTIONS, NPC_SECRET_KEPT
+from spectra.wording import in_own_voice
 from tests.factories import CharacterFactory, LocationFactory, PlayerFactory
 from world.models import Character, Location
 from world.models import Path as MapPath
@@ -333,6 +334,42 @@ def test_a_quest_named_is_told_and_a_held_one_gives_the_next_step():
     )
     knowledge = replace(TOWN, quests=held)
     assert "fetch the lantern" in compose_reply(a_request("What should I do next?", knowledge=knowledge))
+
+
+def test_a_speaker_offers_a_quest_about_itself_as_its_own_errand():
+    """An emergent quest is written about its holder; the holder offering it says "I", not
+    its own name."""
+    own = QuestFact(
+        51,
+        "Oren Vael: Understand why the lamps dim",
+        'Oren Vael has long meant to "Understand why the lamps dim", and it will not happen from afar.',
+        giver_id=7,
+        steps=("Go to The Sunspire.",),
+    )
+    me = PersonFact(7, "Oren Vael", description="Lamp-warden of the Sunspire.", place_id=1)
+    knowledge = replace(TOWN, quests=(own,), people=(*TOWN.people, me))
+    offered = compose_reply(a_request("Is there any work for me? What should I do?", knowledge=knowledge))
+    assert "understand why the lamps dim" in offered.lower(), offered
+    assert "Oren Vael" not in offered and "I have long meant to" in offered, offered
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Lisel Brack: Teach the children", "Teach the children"),
+        ("Lisel Brack has long meant to go", "I have long meant to go"),
+        ('To "go", Lisel Brack first has to find Pim and talk.', 'To "go", I first have to find Pim and talk.'),
+        ("Lisel Brack goes to see with their own eyes.", "I go to see with my own eyes."),
+        ("What Lisel Brack saw cannot wait.", "What I saw cannot wait."),
+        ("Lisel Brack is not the only one asking.", "I am not the only one asking."),
+        ("Lisel Brack mediates between A and B", "I mediate between A and B"),
+        ("Lisel Brack's errand", "my errand"),
+        ("Pim and Lisel Brack and more", "Pim and me and more"),
+        ("A Lens for Every Mood", "A Lens for Every Mood"),
+    ],
+)
+def test_a_text_about_someone_in_their_own_voice(text, said):
+    assert in_own_voice(text, "Lisel Brack") == said
 
 
 def test_a_changed_copy_of_the_knowledge_looks_up_its_own_facts():
