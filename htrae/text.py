@@ -7,6 +7,7 @@ text names someone or something.
 - `is_stop_word(word)`: "it's" is as empty as "it".
 - `mentions(text, name)`, `mention_at(text, name)`: whether (and where) a text names `name`,
   as whole words in any case, a leading "The" optional ("the Glass Market", "Glass Market").
+- `herself_in_first_person(text)`: a text written about her (Spectra's goals) as she says it.
 
 Used by appraisal (what an event and a goal share), memory retrieval (relevance by shared
 words), the offline dialogue composer (what a player talks about), insight (whom a memory
@@ -73,3 +74,69 @@ def mention_at(text: str, name: str) -> int | None:
 def mentions(text: str, name: str) -> bool:
     """Whether `text` names `name` (see `mention_at`)."""
     return mention_at(text, name) is not None
+
+
+# Verbs whose first person is not the third less its "s".
+_FIRST_PERSON_VERBS = {"has": "have", "is": "am", "was": "was", "does": "do", "goes": "go"}
+
+
+def first_person_verb(verb: str) -> str:
+    """'has' → 'have', 'means' → 'mean', 'saw' → 'saw': the verb after "I" for one after "she"."""
+    lowered = verb.lower()
+    if lowered in _FIRST_PERSON_VERBS:
+        return _FIRST_PERSON_VERBS[lowered]
+    if lowered.endswith("s") and not lowered.endswith(("ss", "us")) and len(lowered) > 3:
+        return verb[:-1]
+    return verb
+
+
+# After "her", words that end the object ("fears her nor ...", "play her a song"); before it,
+# verbs that take her as their object ("makes her remember"). Otherwise "her" is possessive.
+_AFTER_OBJECT = frozenset(
+    ["a", "an", "and", "as", "at", "but", "for", "from", "in", "nor", "of", "on", "or", "the", "to", "with"]
+)
+_VERBS_OF_HER = frozenset(
+    [
+        "find",
+        "give",
+        "help",
+        "hear",
+        "keep",
+        "leave",
+        "let",
+        "lets",
+        "make",
+        "makes",
+        "own",
+        "play",
+        "see",
+        "show",
+        "tell",
+    ]
+)
+_HER = re.compile(r"\b(she|her|herself|hers)\b(\s+(\w+))?", re.IGNORECASE)
+
+
+def herself_in_first_person(text: str) -> str:
+    """A text written about her, as she says it herself: "fears her nor wants to own her" →
+    "fears me nor wants to own me", "with her moods" → "with my moods", "the Sun-Prism she
+    woke from" → "the Sun-Prism I woke from", "what it makes her remember" → "what it makes
+    me remember". For Spectra, whose goals all speak of her; an NPC's "her" may be another's."""
+
+    def replace(match: re.Match) -> str:
+        word, rest, following = match.group(1).lower(), match.group(2) or "", (match.group(3) or "").lower()
+        before = text[: match.start()].split()
+        previous = before[-1].lower() if before else ""
+        if word == "she":
+            return "I" + (rest[: len(rest) - len(following)] + first_person_verb(match.group(3)) if following else "")
+        if word == "herself":
+            mine = "myself"
+        elif word == "hers":
+            mine = "mine"
+        elif not following or following in _AFTER_OBJECT or previous in _VERBS_OF_HER:
+            mine = "me"
+        else:
+            mine = "my"
+        return mine + rest
+
+    return _HER.sub(replace, text)

@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from htrae.text import STOP_WORDS, content_words, mentions
+from htrae.text import STOP_WORDS, content_words, herself_in_first_person, mentions
 from spectra import voices
 from spectra.emotion import MOODS
 from spectra.knowledge import Kind, Knowledge, LoreFact
@@ -85,6 +85,8 @@ class _Composer:
         self.gossip = [memory for memory in self.memories if _QUOTED.search(memory)]
         self.memories = [memory for memory in self.memories if not _QUOTED.search(memory)]
         goals = [goal.strip().rstrip(".!") for goal in request.goals if goal.strip()]
+        if self.spectra:  # her goals are written about her: she says them of herself
+            goals = [herself_in_first_person(goal) for goal in goals]
         # Goals are written about the character ("...who neither fears her"): quote only those
         # that read right in their own mouth.
         self.goals = [goal for goal in goals if not _THIRD_PERSON.search(goal)]

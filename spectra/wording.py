@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from htrae.text import first_person_verb
+
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 
 
@@ -89,18 +91,7 @@ def hours_said(hours: float) -> str:
     return f"{whole}{'½' if half else ''} hour{'s' if halves > 2 else ''}"
 
 
-# Verbs whose first person is not the third less its "s".
-_FIRST_PERSON = {"has": "have", "is": "am", "was": "was", "does": "do", "goes": "go"}
 _NOT_VERBS = frozenset({"and", "or", "nor", "to", "of", "with", "about", "at", "in", "for", "from"})
-
-
-def _first_person_verb(verb: str) -> str:
-    lowered = verb.lower()
-    if lowered in _FIRST_PERSON:
-        return _FIRST_PERSON[lowered]
-    if lowered.endswith("s") and not lowered.endswith(("ss", "us")) and len(lowered) > 3:
-        return verb[:-1]
-    return verb  # saw, must, would: the same for "I"
 
 
 def in_own_voice(text: str, name: str) -> str:
@@ -118,7 +109,7 @@ def in_own_voice(text: str, name: str) -> str:
         adverb, verb = match.group(1) or "", match.group(2)
         if verb.lower() in _NOT_VERBS:
             return f"me {adverb}{verb}"
-        return f"I {adverb}{_first_person_verb(verb)}"
+        return f"I {adverb}{first_person_verb(verb)}"
 
     mine = re.sub(rf"{re.escape(name)} ((?:first |now |still )?)([A-Za-z]+)", subject, text)
     if mine != text:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from htrae.text import STOP_WORDS, bare_name, content_words, is_stop_word, mention_at, mentions
+from htrae.text import STOP_WORDS, bare_name, content_words, herself_in_first_person, is_stop_word, mention_at, mentions
 
 
 def test_content_words_drop_stop_words_short_words_and_case():
@@ -70,3 +70,23 @@ def test_mention_at_gives_the_first_place():
 def test_bare_name():
     assert bare_name("  The Glass Market ") == "Glass Market"
     assert bare_name("Theodora") == "Theodora"
+
+
+@pytest.mark.parametrize(
+    ("about_her", "in_her_words"),
+    [
+        (
+            "Make a friend who neither fears her nor wants to own her",
+            "Make a friend who neither fears me nor wants to own me",
+        ),
+        ("Learn why the lanterns change colour with her moods", "Learn why the lanterns change colour with my moods"),
+        ("Find the heart of the broken Sun-Prism she woke from", "Find the heart of the broken Sun-Prism I woke from"),
+        ("remember what it makes her remember", "remember what it makes me remember"),
+        ("Let the marsh harp play her a song", "Let the marsh harp play me a song"),
+        ("She keeps it for herself; it is hers.", "I keep it for myself; it is mine."),
+        ("the prism she was born of, as she has said", "the prism I was born of, as I have said"),
+        ("Learn the tide tables", "Learn the tide tables"),
+    ],
+)
+def test_herself_in_first_person(about_her, in_her_words):
+    assert herself_in_first_person(about_her) == in_her_words

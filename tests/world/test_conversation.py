@@ -172,3 +172,21 @@ def test_a_line_never_says_the_same_thing_twice():
     ) == ("I am full of wonder this night, and here you are.")
     kept = "Is that so. The air smells of rain."
     assert without_repeats(kept) == kept
+
+
+def test_spectra_says_her_goals_of_herself_and_others_say_them_of_her():
+    """Her goals are written about her ("...who neither fears her"); in her own mouth they are
+    hers ("...who neither fears me"), in another's they stay hers ("her")."""
+    from dataclasses import replace
+
+    goal = "Make a friend who neither fears her nor wants to own her"
+    spectra = replace(npc(1, "Spectra", faction=None, facts=(), goals=(goal,)), kind="spectra")
+    oren = npc(2, "Oren Vael")
+    hers, theirs = [], []
+    for seed in range(60):
+        for turn in exchange(spectra, oren, seed):
+            (hers if turn.speaker_id == spectra.id else theirs).append(turn.text)
+    said_by_her = [text for text in hers if "neither fears" in text]
+    echoed = [text for text in theirs if "neither fears" in text]
+    assert said_by_her and all("neither fears me nor wants to own me" in text for text in said_by_her)
+    assert echoed and all("neither fears her nor wants to own her" in text for text in echoed)

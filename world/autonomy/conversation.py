@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from htrae.grammar import GrammarError, capitalise, expand
+from htrae.text import herself_in_first_person
 from world.autonomy.state import STRANGER, CharacterState, Fact, Neighbour
 from world.autonomy.talk_grammar import DAYPARTS, ERRANDS, FEELINGS, RULES
 
@@ -276,6 +277,8 @@ def compose_exchange(
 
     def say(voice: _Voice, to: _Voice, act: str, symbol: str, extra: dict | None = None, fact: Fact | None = None):
         bindings = {**common, **voice.bindings(to, rng), **topic.bindings, **(extra or {})}
+        if voice.kind == "spectra" and voice.id == speaker.id and "goal" in bindings:
+            bindings["goal"] = herself_in_first_person(bindings["goal"])  # her goal, in her mouth
         tailed = act in (ANSWER, REACT, FAREWELL) or topic.kind in TAILED
         template = f"#{symbol}##tail#" if tailed else f"#{symbol}#"
         text = without_repeats(capitalise(_expand_or_shipped(rules, template, rng, bindings).strip()))
@@ -438,6 +441,8 @@ class _Voice:
             found["feeling"] = rng.choice(FEELINGS.get(self.state.mood, FEELINGS["calm"]))
             goals = [g for g in self.state.goals if not guarded(g, to.state, self.state)]
             found["my_goal"] = _lower_first(rng.choice(goals).rstrip(".")) if goals else rng.choice(ERRANDS)
+            if self.kind == "spectra":  # her goals are written about her
+                found["my_goal"] = herself_in_first_person(found["my_goal"])
             mine = allegiance(self.state)
             found["my_faction"] = mine.subject if mine else "my people"
             found["their_aim"] = mine.text if mine else "keep going"
