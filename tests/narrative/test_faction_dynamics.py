@@ -563,14 +563,16 @@ def test_warm_talk_between_two_factions_brings_them_together_over_ticks(factions
     _talkers(square, acc, 6, "joy")
     _acquainted(square)
 
+    # How fast depends on who talks to whom each tick (which follows the characters' ids, and
+    # they differ between databases): it warms until friendly, within 40 ticks of warm talk.
     history = []
-    for _ in range(20):
+    while len(history) < 40 and (not history or history[-1] < friendly):
         _hold_moods("joy")
         assert run_tick(force=True).ran
         history.append(relation_standings(tick=run_tick_number())[(acc.id, lum.id)])
 
-    assert base < history[2] < history[5] < history[-1]
-    assert friendly <= history[-1] <= base + logic.INCIDENT_SWING  # friendly, no further than the swing
+    assert base < history[len(history) // 2] and history[-1] >= friendly, history
+    assert max(history) <= base + logic.INCIDENT_SWING, history  # no further than the swing
     changed = GameEvent.objects.filter(
         type=EventType.FACTION_RELATION_CHANGED, payload__faction="verdant-accord"
     ).first()
