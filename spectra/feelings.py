@@ -183,7 +183,8 @@ def _feel_and_record(
     affinities = affinities_between([character.id for character in characters], people, tick=tick)
     # Spectra catches others' feelings once a tick, in the tick's pass over everyone (not again
     # with each player's action in the same tick, which would add up).
-    felt_around = _feelings_by_place(characters) if everyone else {}
+    spectra_place = next((c.location_id for c in characters if c.kind == Character.Kind.SPECTRA), None)
+    felt_beside_her = _feelings_at(characters, spectra_place) if everyone and spectra_place is not None else []
     for character in characters:
         me = _perceiver(character, affinities.get(character.id, {}))
         temperament = character.personality or {}
@@ -193,7 +194,7 @@ def _feel_and_record(
             for impulse in appraise(view, me, rules)
         ]
         if character.kind == Character.Kind.SPECTRA and everyone:
-            caught = empathy(felt_around.get(character.location_id, []), gain=settings.SPECTRA_EMPATHY)
+            caught = empathy(felt_beside_her, gain=settings.SPECTRA_EMPATHY)
             felt += [caught] if caught is not None else []
         impulses = strongest(felt)
         if not impulses and character.id not in always and not everyone:
@@ -231,20 +232,18 @@ def _feel_and_record(
     return feelings
 
 
-def _feelings_by_place(characters) -> dict[int, list[tuple]]:
-    """The NPCs' feelings as they stood before this update, by place: (state, intensity, what
-    it is), for Spectra to catch (`emotion.empathy`). Read from the rows already loaded."""
-    around: dict[int, list[tuple]] = {}
+def _feelings_at(characters, location_id: int) -> list[tuple]:
+    """The feelings of the NPCs at `location_id` as they stood before this update: (state,
+    intensity, what it is), for Spectra to catch (`emotion.empathy`). Read from the rows
+    already loaded; only her place's NPCs are decoded, not the whole world's."""
+    around = []
     for character in characters:
-        if character.kind != Character.Kind.NPC or character.location_id is None:
+        if character.kind != Character.Kind.NPC or character.location_id != location_id:
             continue
         stored = character.emotional_state or {}
         feeling = feeling_from_json(stored, default_tick=0)
         if feeling is not None:
-            what = f"{character.name}'s {feeling.mood}"
-            around.setdefault(character.location_id, []).append(
-                (feeling.state, float(stored.get("intensity") or 0.0), what)
-            )
+            around.append((feeling.state, float(stored.get("intensity") or 0.0), f"{character.name}'s {feeling.mood}"))
     return around
 
 
