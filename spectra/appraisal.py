@@ -20,6 +20,12 @@ appraisals, computed here from the character's own goals, standards and likings:
   on the other side of the event (its affinity from relationships), or of a place or object
   its goals name.
 
+And two of the character's own state, for what means most to those it touches (the turn of the
+day, above all; needs are goals too): `weary` / `rested` (how tired it is: its energy and its
+need of rest) and `fulfilled` / `unfulfilled` (whether its need of purpose is met: the day's
+work done or left undone). Without them nightfall brought the same relief to everyone, and a
+whole town felt the turn of each day as one.
+
 A conditioned rule's intensity is scaled by how strongly the condition holds.
 """
 
@@ -42,7 +48,23 @@ ALWAYS = ""
 GOAL_ADVANCED, GOAL_THREATENED = "goal_advanced", "goal_threatened"
 PRAISED, BLAMED = "praised", "blamed"
 LIKED, DISLIKED, LOVED, HATED = "liked", "disliked", "loved", "hated"
-CONDITIONS = (ALWAYS, GOAL_ADVANCED, GOAL_THREATENED, PRAISED, BLAMED, LIKED, DISLIKED, LOVED, HATED)
+WEARY, RESTED = "weary", "rested"
+FULFILLED, UNFULFILLED = "fulfilled", "unfulfilled"
+CONDITIONS = (
+    ALWAYS,
+    GOAL_ADVANCED,
+    GOAL_THREATENED,
+    PRAISED,
+    BLAMED,
+    LIKED,
+    DISLIKED,
+    LOVED,
+    HATED,
+    WEARY,
+    RESTED,
+    FULFILLED,
+    UNFULFILLED,
+)
 
 LIKING = 0.2  # affinity from which someone is liked (or, negated, disliked)
 STRONG_LIKING = 0.6  # from which liking is love (and disliking hate)
@@ -273,10 +295,38 @@ def appealingness(event: EventView, me: Perceiver) -> float:
     return GOAL_APPEAL if _words(thing) & _words(" ".join(me.goals)) else 0.0
 
 
+# Tiredness (0..1: the larger of the energy spent and the need of rest) from which a character
+# is weary; below it, the more rested the fresher. Purpose need (0..1) above which the day's
+# work is felt undone, below it done.
+WEARY_FROM = 0.25
+UNFULFILLED_FROM = 0.5
+
+
+def tiredness(me: Perceiver) -> float:
+    """How tired the character is, 0 (fresh) .. 1 (spent)."""
+    spent = 1.0 - max(0.0, min(100.0, me.energy)) / 100.0
+    return max(spent, float(me.needs.get("rest", 0.0)))
+
+
+def _own_state_strength(condition: str, me: Perceiver) -> float:
+    """How strongly one of the conditions of the character's own state holds, 0..1."""
+    if condition in (WEARY, RESTED):
+        tired = tiredness(me)
+        if condition == WEARY:
+            return min(1.0, max(0.0, (tired - WEARY_FROM) / (1.0 - WEARY_FROM) * 2.0))
+        return max(0.0, (WEARY_FROM - tired) / WEARY_FROM)
+    purpose = float(me.needs.get("purpose", 0.0))
+    if condition == UNFULFILLED:
+        return max(0.0, (purpose - UNFULFILLED_FROM) / (1.0 - UNFULFILLED_FROM))
+    return max(0.0, (UNFULFILLED_FROM - purpose) / UNFULFILLED_FROM)
+
+
 def condition_strength(condition: str, event: EventView, me: Perceiver, rules: RuleBook) -> float:
     """How strongly `condition` holds for `me` (0: not at all), 0..1."""
     if condition == ALWAYS:
         return 1.0
+    if condition in (WEARY, RESTED, FULFILLED, UNFULFILLED):
+        return _own_state_strength(condition, me)
     if condition in (GOAL_ADVANCED, GOAL_THREATENED):
         value = desirability(event, me)
         return max(0.0, value if condition == GOAL_ADVANCED else -value)

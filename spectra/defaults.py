@@ -138,10 +138,14 @@ OCC_RULES: list[tuple[str, str, str, str, str, float, str]] = [
     ("NPC_CONFRONTED", "actor", "npc", "", "anger", 0.5, "I have it out with them"),
     ("NPC_CONFRONTED", "witness", "spectra", "", "fear", 0.6, "a quarrel flares where she is"),
     ("NPC_CONFRONTED", "witness", "npc", "", "fear", 0.3, "heated words nearby"),
-    # The day's rhythm for NPCs: hope at dawn, winding down at evening, rest at night
-    ("TIME_OF_DAY_CHANGED:dawn", "witness", "npc", "", "hope", 0.3, "a new day"),
-    ("TIME_OF_DAY_CHANGED:evening", "witness", "npc", "", "satisfaction", 0.3, "the day's work is done"),
-    ("TIME_OF_DAY_CHANGED:night", "witness", "npc", "", "relief", 0.5, "night: rest"),
+    # The day's rhythm for NPCs, felt as each one's day has gone: hope at dawn for the rested,
+    # dread of the day for the weary; at evening, satisfaction for those whose work is done,
+    # disappointment for those who leave it undone; at night, relief for the tired.
+    ("TIME_OF_DAY_CHANGED:dawn", "witness", "npc", "rested", "hope", 0.4, "a new day, and I am fresh for it"),
+    ("TIME_OF_DAY_CHANGED:dawn", "witness", "npc", "weary", "distress", 0.4, "another day, and no rest"),
+    ("TIME_OF_DAY_CHANGED:evening", "witness", "npc", "fulfilled", "satisfaction", 0.4, "the day's work is done"),
+    ("TIME_OF_DAY_CHANGED:evening", "witness", "npc", "unfulfilled", "disappointment", 0.4, "the day goes, my work undone"),
+    ("TIME_OF_DAY_CHANGED:night", "witness", "npc", "weary", "relief", 0.5, "night: rest at last"),
 ]
 
 # Shipped unconditional NPC rules that the OCC rules above make personal (switched off, kept
@@ -150,6 +154,10 @@ OCC_RULES: list[tuple[str, str, str, str, str, float, str]] = [
 SUPERSEDED_RULES: list[tuple[str, str, str]] = [
     ("NPC_TALKED", "addressed", "npc"),
     ("NPC_CREATED", "actor", "npc"),
+    # The turn of the day, felt alike by every NPC, made a town's moods move as one.
+    ("TIME_OF_DAY_CHANGED:dawn", "witness", "npc"),
+    ("TIME_OF_DAY_CHANGED:evening", "witness", "npc"),
+    ("TIME_OF_DAY_CHANGED:night", "witness", "npc"),
 ]
 
 # Standards held by personality (faction standards are in the seed: `standards:`).

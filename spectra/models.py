@@ -64,6 +64,10 @@ class AppraisalRule(models.Model):
         DISLIKED = "disliked", "The character dislikes who or what it is about"
         LOVED = "loved", "The character loves who it is about"
         HATED = "hated", "The character hates who it is about"
+        WEARY = "weary", "The character is tired (low energy or in need of rest)"
+        RESTED = "rested", "The character is fresh"
+        FULFILLED = "fulfilled", "The character's need of purpose is met (its work done)"
+        UNFULFILLED = "unfulfilled", "The character's need of purpose is unmet (its work undone)"
 
     event_type = models.CharField(
         max_length=64, db_index=True, help_text="e.g. PLAYER_SPOKE, TIME_OF_DAY_CHANGED:dawn, or * for any event"

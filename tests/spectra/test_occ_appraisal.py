@@ -433,3 +433,35 @@ def test_a_strong_emotion_is_an_event_and_a_memory_though_the_mood_holds(place, 
     chat = GameEvent.objects.create(type="NPC_RESTED", actor=me, location=place, tick=2, payload={})
     feelings_update(events=[chat], tick=2)
     assert GameEvent.objects.filter(type="NPC_EMOTION_CHANGED", actor=me).count() == 1
+
+
+def _felt(book: RuleBook, part: str, me: Perceiver) -> dict[str, float]:
+    turn = event("TIME_OF_DAY_CHANGED", actor_id=None, location_id=None, qualifier=part)
+    return {impulse.emotion: impulse.intensity for impulse in appraise(turn, me, book)}
+
+
+def test_the_turn_of_the_day_is_felt_as_each_ones_day_has_gone(shipped):
+    fresh, spent = npc(energy=100.0, needs={"rest": 0.0}), npc(energy=40.0, needs={"rest": 0.1})
+    assert set(_felt(shipped, "dawn", fresh)) == {"hope"}
+    assert set(_felt(shipped, "dawn", spent)) == {"distress"}
+    # at nightfall only the tired feel relief, and the more tired the more
+    assert _felt(shipped, "night", fresh) == {}
+    tired, exhausted = npc(energy=55.0), npc(energy=5.0)
+    assert 0 < _felt(shipped, "night", tired)["relief"] < _felt(shipped, "night", exhausted)["relief"]
+    done, undone = npc(needs={"purpose": 0.1}), npc(needs={"purpose": 0.95})
+    assert set(_felt(shipped, "evening", done)) == {"satisfaction"}
+    assert set(_felt(shipped, "evening", undone)) == {"disappointment"}
+    assert _felt(shipped, "evening", npc(needs={"purpose": 0.5})) == {}  # a day like any other
+
+
+def test_the_turn_of_the_day_no_longer_moves_every_npc_alike(db):
+    """The unconditional rules of the first table (hope, satisfaction, relief for everyone) are
+    switched off where a world has them (migration 0010) and no longer shipped."""
+    from spectra.models import AppraisalRule
+
+    alike = AppraisalRule.objects.filter(event_type__startswith="TIME_OF_DAY_CHANGED:", applies_to="npc", condition="")
+    assert not alike.filter(is_active=True).exists()
+    felt_by_own_day = AppraisalRule.objects.filter(
+        event_type__startswith="TIME_OF_DAY_CHANGED:", applies_to="npc", is_active=True
+    ).values_list("condition", flat=True)
+    assert set(felt_by_own_day) == {"weary", "rested", "fulfilled", "unfulfilled"}
