@@ -144,7 +144,7 @@ OCC_RULES: list[tuple[str, str, str, str, str, float, str]] = [
     ("TIME_OF_DAY_CHANGED:dawn", "witness", "npc", "rested", "hope", 0.4, "a new day, and I am fresh for it"),
     ("TIME_OF_DAY_CHANGED:dawn", "witness", "npc", "weary", "distress", 0.4, "another day, and no rest"),
     ("TIME_OF_DAY_CHANGED:evening", "witness", "npc", "fulfilled", "satisfaction", 0.4, "the day's work is done"),
-    ("TIME_OF_DAY_CHANGED:evening", "witness", "npc", "unfulfilled", "disappointment", 0.4, "the day goes, my work undone"),
+    ("TIME_OF_DAY_CHANGED:evening", "witness", "npc", "unfulfilled", "disappointment", 0.4, "my work left undone"),
     ("TIME_OF_DAY_CHANGED:night", "witness", "npc", "weary", "relief", 0.5, "night: rest at last"),
 ]
 
