@@ -106,6 +106,9 @@ class Perceiver:
     affinity: Mapping[int, float] = field(default_factory=dict)  # what it thinks of others
     energy: float = 100.0
     needs: Mapping[str, float] = field(default_factory=dict)
+    # Goals its own efforts can no longer move (only a change in the world can achieve them):
+    # working at one again is getting nowhere.
+    stalled_goals: tuple[str, ...] = ()
 
     def likes(self, other_id: int | None) -> float:
         return float(self.affinity.get(other_id, 0.0)) if other_id is not None else 0.0
@@ -235,6 +238,7 @@ def _named_things(event: EventView) -> str:
     return " ".join(str(payload.get(name) or "") for name in names)
 
 
+STALLED_PURSUIT = 0.4  # how much working at a goal that effort no longer moves thwarts it
 TIRED_ENERGY = 25.0  # below this, anything but rest wears a character down
 LONELY = 0.8  # a social need from which anything but company is lonely
 
@@ -262,6 +266,8 @@ def _goal_desirability(event: EventView, me: Perceiver) -> float:
     if event.type in (EventType.QUEST_COMPLETED, EventType.GOAL_ACHIEVED) and mine:
         return 1.0
     if mine and event.type.endswith("_PURSUED_GOAL"):
+        if event.payload.get("goal") in me.stalled_goals:
+            return -STALLED_PURSUIT  # the same effort again, and the goal no nearer
         return 0.3  # a step, not the goal
     goal_words = _words(" ".join(me.goals))
     if not goal_words & _words(_named_things(event)):

@@ -148,12 +148,15 @@ OCC_RULES: list[tuple[str, str, str, str, str, float, str]] = [
     ("TIME_OF_DAY_CHANGED:night", "witness", "npc", "weary", "relief", 0.5, "night: rest at last"),
 ]
 
-# Shipped unconditional NPC rules that the OCC rules above make personal (switched off, kept
+# Shipped unconditional rules that the OCC rules above make personal (switched off, kept
 # for designers): being talked to pleases only if the speaker is liked; making something is
 # a matter of pride only to those whose standards admire it.
 SUPERSEDED_RULES: list[tuple[str, str, str]] = [
     ("NPC_TALKED", "addressed", "npc"),
     ("NPC_CREATED", "actor", "npc"),
+    # Working at her goal pleases her only while it brings the goal nearer (`goal_advanced`);
+    # at a goal her efforts no longer move, it is distress (`goal_threatened`, the `*` rules).
+    ("SPECTRA_PURSUED_GOAL", "actor", "spectra"),
     # The turn of the day, felt alike by every NPC, made a town's moods move as one.
     ("TIME_OF_DAY_CHANGED:dawn", "witness", "npc"),
     ("TIME_OF_DAY_CHANGED:evening", "witness", "npc"),

@@ -30,7 +30,8 @@ from spectra.emotion import (
     strongest,
     with_the_day,
 )
-from spectra.models import EmotionSample
+from spectra.life_goals import COUNTED_CEILING
+from spectra.models import EmotionSample, SpectraGoal
 from spectra.selectors import rulebook_get
 from spectra.status import spectra_status_publish_if_changed
 from world.autonomy.conversation import follows_in_exchange
@@ -155,7 +156,20 @@ def _concerning(index: dict, views: list[EventView], me: Perceiver) -> list[Even
     return [views[position] for position in sorted(positions)]
 
 
-def _perceiver(character: Character, affinity: dict[int, float]) -> Perceiver:
+def _stalled_goals(characters, views) -> tuple[str, ...]:
+    """Spectra's active goals her own efforts can no longer move (at the counters' ceiling:
+    only a change in the world achieves them), read only when she pursued one (one query)."""
+    spectra_id = next((c.id for c in characters if c.kind == Character.Kind.SPECTRA), None)
+    pursued = any(v.type == EventType.SPECTRA_PURSUED_GOAL and v.actor_id == spectra_id for v in views)
+    if spectra_id is None or not pursued:
+        return ()
+    stalled = SpectraGoal.objects.filter(
+        character_id=spectra_id, status=SpectraGoal.Status.ACTIVE, progress__gte=COUNTED_CEILING
+    ).order_by("id")
+    return tuple(stalled.values_list("title", flat=True))
+
+
+def _perceiver(character: Character, affinity: dict[int, float], stalled_goals: tuple[str, ...] = ()) -> Perceiver:
     return Perceiver(
         id=character.id,
         kind=character.kind,
@@ -167,6 +181,7 @@ def _perceiver(character: Character, affinity: dict[int, float]) -> Perceiver:
         affinity=affinity,
         energy=float(character.energy),
         needs=dict(character.needs or {}),
+        stalled_goals=stalled_goals if character.kind == Character.Kind.SPECTRA else (),
     )
 
 
@@ -185,8 +200,9 @@ def _feel_and_record(
     # with each player's action in the same tick, which would add up).
     spectra_place = next((c.location_id for c in characters if c.kind == Character.Kind.SPECTRA), None)
     felt_beside_her = _feelings_at(characters, spectra_place) if everyone and spectra_place is not None else []
+    stalled_goals = _stalled_goals(characters, views)
     for character in characters:
-        me = _perceiver(character, affinities.get(character.id, {}))
+        me = _perceiver(character, affinities.get(character.id, {}), stalled_goals)
         temperament = character.personality or {}
         felt = [
             as_felt_by(impulse, temperament)

@@ -1,7 +1,8 @@
 """The turn of the day felt as each NPC's own day has gone: hope or dread at dawn by how
 rested it is, satisfaction or disappointment at evening by whether its work is done, relief at
 night for the tired. The unconditional rules that made every NPC feel it alike are switched
-off (kept for designers)."""
+off, and so is Spectra's satisfaction at every pursuit of a goal: it now pleases her while it
+brings the goal nearer, and distresses her at a goal her efforts no longer move."""
 
 from django.db import migrations, models
 

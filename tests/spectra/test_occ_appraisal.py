@@ -465,3 +465,41 @@ def test_the_turn_of_the_day_no_longer_moves_every_npc_alike(db):
         event_type__startswith="TIME_OF_DAY_CHANGED:", applies_to="npc", is_active=True
     ).values_list("condition", flat=True)
     assert set(felt_by_own_day) == {"weary", "rested", "fulfilled", "unfulfilled"}
+
+
+def test_working_at_a_goal_her_efforts_no_longer_move_is_distress_not_satisfaction(shipped):
+    spectra = Perceiver(
+        id=ME,
+        kind="spectra",
+        name="Spectra",
+        location_id=HERE,
+        goals=("Make a friend", "Learn the lanterns"),
+        stalled_goals=("Make a friend",),
+    )
+    stalled = emotions(appraise(event("SPECTRA_PURSUED_GOAL", actor_id=ME, goal="Make a friend"), spectra, shipped))
+    moving = emotions(appraise(event("SPECTRA_PURSUED_GOAL", actor_id=ME, goal="Learn the lanterns"), spectra, shipped))
+    assert "distress" in stalled and "satisfaction" not in stalled
+    assert "satisfaction" in moving and "distress" not in moving
+
+
+def test_her_stalled_goals_are_those_at_the_counters_ceiling_read_only_when_she_pursued_one(
+    place, django_assert_num_queries
+):
+    from spectra.feelings import _stalled_goals
+    from spectra.life_goals import COUNTED_CEILING
+    from spectra.models import SpectraGoal
+
+    her = CharacterFactory(kind=Character.Kind.SPECTRA, location=place)
+    for title, progress, status in [
+        ("Make a friend", COUNTED_CEILING, "active"),
+        ("Learn the lanterns", 0.5, "active"),
+        ("Hear the bell", 1.0, "achieved"),
+        ("Find the heart", COUNTED_CEILING, "set_aside"),
+    ]:
+        SpectraGoal.objects.create(character=her, title=title, progress=progress, status=status)
+    pursuit = EventView("SPECTRA_PURSUED_GOAL", her.id, place.id, {"goal": "Make a friend"})
+    chatter = EventView("NPC_TALKED", 99, place.id, {})
+    with django_assert_num_queries(1):
+        assert _stalled_goals([her], [chatter, pursuit]) == ("Make a friend",)
+    with django_assert_num_queries(0):
+        assert _stalled_goals([her], [chatter]) == ()
