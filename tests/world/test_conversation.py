@@ -174,6 +174,24 @@ def test_a_line_never_says_the_same_thing_twice():
     assert without_repeats(kept) == kept
 
 
+def test_a_closing_clause_never_says_again_what_the_line_said():
+    """A tail that shares a run of words with the line it closes ("I woke curious about
+    everything ... And today finds me curious about everything, too") is drawn again."""
+    from world.autonomy.conversation import SAID_AGAIN_WORDS, _word_runs
+
+    pim = npc(1, "Pim Alder", goals=("fetch water before dark",), mood="curiosity")
+    nessa = npc(2, "Nessa Brightwell", goals=("fetch water before dark",), mood="curiosity")
+    tailed = 0
+    for seed in range(300):
+        for turn in exchange(pim, nessa, seed):
+            sentences = [s for s in turn.text.replace("; ", ". ").split(". ") if s]
+            runs = [_word_runs(sentence) for sentence in sentences]
+            tailed += len(sentences) > 1
+            for earlier, later in pairwise(runs):
+                assert not earlier & later, turn.text
+    assert tailed > 300 and SAID_AGAIN_WORDS == 3
+
+
 def test_spectra_says_her_goals_of_herself_and_others_say_them_of_her():
     """Her goals are written about her ("...who neither fears her"); in her own mouth they are
     hers ("...who neither fears me"), in another's they stay hers ("her")."""

@@ -279,9 +279,10 @@ def compose_exchange(
         bindings = {**common, **voice.bindings(to, rng), **topic.bindings, **(extra or {})}
         if voice.kind == "spectra" and voice.id == speaker.id and "goal" in bindings:
             bindings["goal"] = herself_in_first_person(bindings["goal"])  # her goal, in her mouth
-        tailed = act in (ANSWER, REACT, FAREWELL) or topic.kind in TAILED
-        template = f"#{symbol}##tail#" if tailed else f"#{symbol}#"
-        text = without_repeats(capitalise(_expand_or_shipped(rules, template, rng, bindings).strip()))
+        text = _expand_or_shipped(rules, f"#{symbol}#", rng, bindings)
+        if act in (ANSWER, REACT, FAREWELL) or topic.kind in TAILED:
+            text += _tail_for(text, rules, rng, bindings)
+        text = without_repeats(capitalise(text.strip()))
         return Turn(voice.id, voice.name, voice.kind, to.id, to.name, act, topic.kind, text, fact)
 
     a_view = speaker.regard_of(listener_id)
@@ -343,6 +344,39 @@ def compose_exchange(
             )
         )
     return tuple(turns)
+
+
+TAIL_DRAWS = 3  # tails drawn for a line before it goes without one
+SAID_AGAIN_WORDS = 3  # words in a row that, found again in a tail, say the line's thing twice
+
+
+_FIRST_PERSON = frozenset({"I", "I'm", "I've", "I'll", "I'd"})
+
+
+def _word_runs(text: str) -> set[tuple[str, ...]]:
+    """The line's runs of words, a name (capitalised words in a row: a place, a person) counted
+    as one word, "the name": naming a place twice is not saying one thing twice."""
+    words: list[str] = []
+    for word in re.sub(r"[^\w\s']", " ", text).split():
+        if word[:1].isupper() and word not in _FIRST_PERSON:
+            if not words or words[-1] != "\x00name":
+                words.append("\x00name")
+        else:
+            words.append(word.lower())
+    return {tuple(words[i : i + SAID_AGAIN_WORDS]) for i in range(len(words) - SAID_AGAIN_WORDS + 1)}
+
+
+def _tail_for(body: str, rules: Mapping[str, Sequence[str]], rng: random.Random, bindings: dict) -> str:
+    """A closing clause that says something the line has not ("I woke curious about
+    everything. And today finds me curious about everything, too." says one thing twice):
+    a tail sharing a run of words with the line is drawn again, and after a few tries the
+    line ends where it is."""
+    said = _word_runs(body)
+    for _ in range(TAIL_DRAWS):
+        tail = _expand_or_shipped(rules, "#tail#", rng, bindings)
+        if not _word_runs(tail) & said:
+            return tail
+    return ""
 
 
 def _expand_or_shipped(rules: Mapping[str, Sequence[str]], text: str, rng: random.Random, bindings: dict) -> str:
