@@ -150,8 +150,10 @@ class ServedWorld:
         log_dir: Path,
         seed: bool = True,
         extra_env: dict[str, str] | None = None,
+        name: str | None = None,
     ) -> ServedWorld:
-        name = f"htrae_served_{uuid.uuid4().hex[:10]}"
+        """`name`: the database's name (default: a fresh `htrae_served_...`); it must not exist."""
+        name = name or f"htrae_served_{uuid.uuid4().hex[:10]}"
         world = cls(
             database_url=database_url_named(database_url, name),
             redis_url=redis_url_with_db(redis_url, redis_db),
@@ -401,8 +403,8 @@ class PrivatePostgres:
 
     BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
-    def __init__(self):
-        self.port = free_port()
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
         self.root = Path(tempfile.mkdtemp(prefix="htrae-pg-"))
         self.data = self.root / "data"
         self.as_postgres = os.geteuid() == 0
