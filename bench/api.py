@@ -25,7 +25,6 @@ import asyncio
 import os
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -35,7 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-import psycopg  # noqa: E402
 
 from tests.served.harness import Player, PrivatePostgres, ServedWorld  # noqa: E402
 
@@ -68,37 +66,6 @@ class Tally:
     @property
     def requests(self) -> int:
         return len(self.latencies) + sum(self.errors.values())
-
-
-class ConnectionSampler:
-    """The most connections to one database at once, sampled from pg_stat_activity."""
-
-    def __init__(self, admin_url: str, database: str, every: float = 0.05):
-        self.admin_url, self.database, self.every = admin_url, database, every
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self) -> ConnectionSampler:
-        self.peak = 0
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _sample(self) -> None:
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            while not self._stop.is_set():
-                count = conn.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                    (self.database,),
-                ).fetchone()[0]
-                self.peak = max(self.peak, count)
-                self._stop.wait(self.every)
 
 
 def world_build(world: ServedWorld, *, npcs: int, memories_per_npc: int, events: int) -> None:
@@ -263,7 +230,7 @@ def main() -> None:
             f"{'endpoint':<20} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
             f"{'peak conns':>9}   errors"
         )
-        sampler = ConnectionSampler(world.admin_url.replace("postgresql+psycopg", "postgresql"), world.database_name)
+        sampler = world.connection_sampler()
         for endpoint in ENDPOINTS:
             if args.only and not any(endpoint.name.startswith(prefix) for prefix in args.only):
                 continue
