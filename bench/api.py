@@ -6,8 +6,9 @@ plus N generated NPCs, each with memories, and a recent history of events; regis
 player per client (each with memories of its own); starts the web process as `make up` runs
 it (`manage.py serve --no-tick`, daphne). Then, endpoint by endpoint, C clients send requests
 back to back for T seconds each, and it prints per endpoint: requests, requests a second,
-p50 / p95 / p99 latency, errors (by status, or the exception's name), and the most PostgreSQL
-connections the web process held at once (`pg_stat_activity`, sampled every 50 ms).
+p50 / p95 / p99 latency of the 2xx answers, errors (by status, or the exception's name), and
+the most PostgreSQL connections the web process held at once (`pg_stat_activity`, sampled
+every 50 ms).
 `/healthz` (no database) is the same server's ceiling.
 
     REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/api.py --npcs 10000 --clients 32 --seconds 10
