@@ -42,26 +42,25 @@ UNAVAILABLE_MESSAGE = "The world is briefly out of reach (a service it needs is 
 BUSY_MESSAGE = "The server is busy: every database connection is in use; try again shortly."
 
 
-def is_outage(error: BaseException | None) -> bool:
-    """Whether `error`, or an error it wraps, means a backing service is unreachable."""
+def _wraps(error: BaseException | None, kinds: tuple[type[BaseException], ...]) -> bool:
+    """Whether `error`, or an error it wraps, is one of `kinds` (a few links of causes suffice)."""
     seen = 0
-    while error is not None and seen < 5:  # causes chain; a few links suffice
-        if isinstance(error, OUTAGE_ERRORS):
+    while error is not None and seen < 5:
+        if isinstance(error, kinds):
             return True
         error = error.__cause__ or error.__context__
         seen += 1
     return False
+
+
+def is_outage(error: BaseException | None) -> bool:
+    """Whether `error`, or an error it wraps, means a backing service is unreachable."""
+    return _wraps(error, OUTAGE_ERRORS)
 
 
 def is_pool_exhausted(error: BaseException | None) -> bool:
     """Whether `error` (or what it wraps) is this process's connection pool staying empty."""
-    seen = 0
-    while error is not None and seen < 5:
-        if isinstance(error, PoolTimeout):
-            return True
-        error = error.__cause__ or error.__context__
-        seen += 1
-    return False
+    return _wraps(error, (PoolTimeout,))
 
 
 def service_of(error: BaseException) -> str:

@@ -29,7 +29,8 @@ def database_settings(code: str = SHOW_DATABASE, **env) -> dict:
 
 
 def test_served_mode_pools_connections_with_a_bound_from_the_action_threads():
-    assert database_settings() == {"pool": {"min_size": 2, "max_size": 12, "timeout": 5.0}, "conn_max_age": 0}
+    found = database_settings(WS_ACTION_THREADS="8")
+    assert found == {"pool": {"min_size": 2, "max_size": 12, "timeout": 5.0}, "conn_max_age": 0}
     assert database_settings(WS_ACTION_THREADS="20")["pool"]["max_size"] == 24
 
 
