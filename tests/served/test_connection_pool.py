@@ -1,5 +1,6 @@
 """However many clients a web process serves, it holds at most its pool's connections to
-PostgreSQL, and no request answers 500 (htrae/settings.py, DATABASE_POOL_*).
+PostgreSQL, and no request answers 500 (htrae/settings.py, DATABASE_POOL_*); one that waits
+past the pool's timeout answers 503 `unavailable`, saying the server is busy.
 
 Without the pool every ASGI request kept a connection of its own (CONN_MAX_AGE) until one
 process held all of PostgreSQL's (bench/api.py: 99 of 100, "too many clients")."""
@@ -11,6 +12,7 @@ from collections import Counter
 import httpx
 import pytest
 
+from htrae.outage import BUSY_MESSAGE
 from tests.served.harness import Player, ServedWorld
 
 POOL_MAX = 3
@@ -19,7 +21,9 @@ REQUESTS_EACH = 6
 ACTIONS_EACH = 10
 
 
-async def http_client(world: ServedWorld, player: Player, number: int, statuses: Counter) -> None:
+async def http_client(
+    world: ServedWorld, player: Player, number: int, statuses: Counter, bodies: list | None = None
+) -> None:
     paths = [
         "/api/world/state",
         "/api/world/time",
@@ -32,6 +36,8 @@ async def http_client(world: ServedWorld, player: Player, number: int, statuses:
         for request in range(REQUESTS_EACH):
             response = await http.get(paths[(number + request) % len(paths)])
             statuses[response.status_code] += 1
+            if bodies is not None and response.status_code >= 500:
+                bodies.append(response.json())
 
 
 async def websocket_client(world: ServedWorld, player: Player, answers: Counter) -> None:
@@ -73,3 +79,23 @@ def test_a_crowd_of_clients_never_holds_more_connections_than_the_pool(world: Se
     assert sum(answers.values()) == len(players) * ACTIONS_EACH
     assert set(answers) <= {"ack", "busy"}, answers
     assert answers["ack"] > 0
+
+
+@pytest.mark.redis_db(12)
+def test_a_request_that_finds_the_pool_empty_answers_503_busy_never_500(world: ServedWorld):
+    # One connection and 50 ms to wait for it: a crowd of requests must queue past that.
+    world.start_web(DATABASE_POOL_MIN_SIZE="1", DATABASE_POOL_MAX_SIZE="1", DATABASE_POOL_TIMEOUT_SECONDS="0.05")
+    player = world.register("queuer")
+    statuses: Counter = Counter()
+    bodies: list = []
+
+    async def crowd() -> None:
+        await asyncio.gather(*(http_client(world, player, n, statuses, bodies) for n in range(HTTP_CLIENTS)))
+
+    asyncio.run(crowd())
+
+    assert set(statuses) == {200, 503}, statuses
+    assert all(body == {"code": "unavailable", "message": BUSY_MESSAGE} for body in bodies), bodies[:3]
+    assert "the database connection pool is unavailable (OperationalError: couldn't get a connection" in (
+        world.processes[0].log()
+    )
