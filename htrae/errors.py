@@ -59,7 +59,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if is_outage(exc):  # PostgreSQL or Redis is down: try again later, not a server bug
         request = context.get("request")
         log_outage(exc, f"{request.method} {request.path}" if request is not None else "API")
-        return Response(unavailable_body(), status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        return Response(unavailable_body(exc), status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     if isinstance(exc, DomainError):
         response = Response(error_body(exc.code, exc.message), status=exc.status_code)
         retry_after = getattr(exc, "retry_after", None)  # a refusal that ends (a lockout) says when
@@ -121,7 +121,7 @@ def handler500(request):
     # middleware reading the session while the database restarts) is still a 503.
     error = sys.exc_info()[1]
     if is_outage(error):
-        return unavailable_response(request)
+        return unavailable_response(request, error)
     if _wants_json(request):
         return JsonResponse(error_body("server_error", "The server failed; the error has been logged."), status=500)
     return defaults.server_error(request)

@@ -53,7 +53,10 @@ CODE_MEANINGS = {
     "throttled": "Too many requests; `Retry-After` says when to try again.",
     "world_not_ready": "The world has not started yet (no clock, or no starting location).",
     "resync": "The position is older than the history kept (its retention window): fetch the state afresh.",
-    "unavailable": "The database or Redis is down (`htrae/outage.py`); `Retry-After` says when to try again.",
+    "unavailable": (
+        "The database or Redis is down, or every database connection of the server is in use "
+        "(`htrae/outage.py`); `Retry-After` says when to try again."
+    ),
 }
 
 # The codes Django and DRF answer by themselves for each status.

@@ -184,8 +184,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file too: an in-memory database would not lock like the real one does.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Without a pool (Celery's processes, DATABASE_POOL=false): a connection per thread, kept
+    # this long. Under ASGI every request is a context of its own, so persistent connections
+    # are never reused there and pile up until PostgreSQL refuses new clients.
+    DATABASE_CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_MAX_AGE"] = DATABASE_CONN_MAX_AGE
+    # A pool instead, where DATABASE_POOL is on: see after WS_ACTION_THREADS below.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -279,6 +284,32 @@ WS_ACTION_QUEUE = env.int("WS_ACTION_QUEUE", default=16)
 # An action expected to wait longer than this (the process's backlog at its measured pace) is
 # refused with `busy` at once: an acknowledgement stays prompt under any load.
 WS_ACTION_MAX_WAIT_SECONDS = env.float("WS_ACTION_MAX_WAIT_SECONDS", default=0.2)
+
+# --- Database connection pool (PostgreSQL) ------------------------------------------------
+# The web process borrows connections from psycopg's pool (one per process, bounded), so no
+# number of clients can exhaust PostgreSQL. Its threads that use the database at once are the
+# WS_ACTION_THREADS action threads, a few loop-executor threads (coalesced place refreshes) and
+# one per HTTP request in flight (Django's ASGI handler gives each request a thread): the
+# default max covers the action threads and a few requests, and one interpreter's CPU is the
+# limit well before more connections would help (bench/api.py). Past it a thread waits up to
+# the timeout, then its request answers 503 `unavailable` (htrae/outage.py). Celery's
+# processes keep one persistent connection instead (htrae/celery.py).
+DATABASE_POOL = DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and env.bool(
+    "DATABASE_POOL", default=True
+)
+if DATABASE_POOL:
+    _pool = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=WS_ACTION_THREADS + 4),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT_SECONDS", default=5.0),
+    }
+    if not 0 <= _pool["min_size"] <= _pool["max_size"] or _pool["max_size"] < 1 or _pool["timeout"] <= 0:
+        raise ImproperlyConfigured(
+            "DATABASE_POOL_MIN_SIZE must be at most DATABASE_POOL_MAX_SIZE (at least 1), "
+            "and DATABASE_POOL_TIMEOUT_SECONDS positive."
+        )
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # pooled connections go back to the pool on close
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = _pool
 
 # --- The world --------------------------------------------------------------------------
 

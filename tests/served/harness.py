@@ -27,6 +27,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -150,8 +151,12 @@ class ServedWorld:
         log_dir: Path,
         seed: bool = True,
         extra_env: dict[str, str] | None = None,
+        name: str | None = None,
     ) -> ServedWorld:
-        name = f"htrae_served_{uuid.uuid4().hex[:10]}"
+        """`name`: the database's name (default: a fresh `htrae_served_...`, or with the prefix
+        in SERVED_DATABASE_PREFIX); it must not exist."""
+        # SERVED_DATABASE_PREFIX: where several checkouts share one server, each its own names.
+        name = name or f"{os.environ.get('SERVED_DATABASE_PREFIX', 'htrae_served_')}{uuid.uuid4().hex[:10]}"
         world = cls(
             database_url=database_url_named(database_url, name),
             redis_url=redis_url_with_db(redis_url, redis_db),
@@ -272,6 +277,10 @@ class ServedWorld:
         )
         return [row[0] for row in rows]
 
+    def connection_sampler(self) -> ConnectionSampler:
+        """Counts this world's connections in pg_stat_activity while in its `with` block."""
+        return ConnectionSampler(_libpq(self.admin_url), self.database_name)
+
     def clock_tick(self) -> int:
         return self.sql("SELECT tick FROM world_worldclock WHERE id = 1")[0][0]
 
@@ -326,6 +335,38 @@ class ServedWorld:
 
     def __exit__(self, *exc) -> None:
         self.destroy()
+
+
+class ConnectionSampler:
+    """The most connections to one database at once (`peak`), sampled from pg_stat_activity
+    every `every` seconds while in its `with` block; its own connection is not counted."""
+
+    def __init__(self, admin_url: str, database: str, every: float = 0.05):
+        self.admin_url, self.database, self.every = admin_url, database, every
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> ConnectionSampler:
+        self.peak = 0
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            while not self._stop.is_set():
+                count = conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (self.database,),
+                ).fetchone()[0]
+                self.peak = max(self.peak, count)
+                self._stop.wait(self.every)
 
 
 def _libpq(url: str) -> str:
@@ -401,8 +442,8 @@ class PrivatePostgres:
 
     BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
-    def __init__(self):
-        self.port = free_port()
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
         self.root = Path(tempfile.mkdtemp(prefix="htrae-pg-"))
         self.data = self.root / "data"
         self.as_postgres = os.geteuid() == 0
