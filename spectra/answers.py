@@ -273,7 +273,13 @@ class _Composer:
         return lower_first(self.rng.choice(self.goals)) if self.goals else ""
 
     def _feelings(self) -> list[str]:
-        told = [self.pick(self.voice(voices.NPC_MOOD_STATES[self.mood], voices.SPECTRA_MOOD_STATES[self.mood]))]
+        states = self.voice(voices.NPC_MOOD_STATES[self.mood], voices.SPECTRA_MOOD_STATES[self.mood])
+        said = [state for state in states if state in self.said_before]
+        if said:  # asked again, and it feels as it said then: "as I said", not the same words anew
+            again = self.pick(self.voice(voices.NPC_ALREADY_SAID, voices.SPECTRA_ALREADY_SAID))
+            told = [again + lower_first(said[-1])]
+        else:
+            told = [self.pick(states)]
         if self.memories and self.rng.random() < 0.5:
             memory = self._memory(self.memories[0])
             if memory:

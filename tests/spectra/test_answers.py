@@ -170,6 +170,17 @@ def test_the_conversation_so_far_counts():
         "Take the road by", "go by"
     ).replace("runs by", "go by")
 
+    # Asked how it is again, feeling as it said: "as I said", not the same words anew.
+    first = compose_reply(a_request("How are you?", mood="joy"))
+    again = compose_reply(
+        a_request("How are you, really?", mood="joy", history=(Turn(True, "How are you?"), Turn(False, first)))
+    )
+    assert any(prefix.strip(", ") in again for prefix in NPC_ALREADY_SAID), (first, again)
+    changed = compose_reply(
+        a_request("How are you, really?", mood="melancholy", history=(Turn(True, "How are you?"), Turn(False, first)))
+    )
+    assert not any(prefix.strip(", ") in changed for prefix in NPC_ALREADY_SAID), changed  # it feels otherwise now
+
     # Asked the same again: "as I said".
     repeat = compose_reply(
         a_request(
