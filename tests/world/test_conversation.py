@@ -158,7 +158,7 @@ def test_topics_range_over_what_the_speaker_knows():
 def test_a_line_never_says_the_same_thing_twice():
     """A tail clause drawn from the same phrase as the line's opening is dropped, whatever its
     connective ('Though ...', '..., too')."""
-    from world.autonomy.conversation import without_repeats
+    from world.autonomy.repeats import without_repeats
 
     assert (
         without_repeats(
@@ -177,7 +177,7 @@ def test_a_line_never_says_the_same_thing_twice():
 def test_a_closing_clause_never_says_again_what_the_line_said():
     """A tail that shares a run of words with the line it closes ("I woke curious about
     everything ... And today finds me curious about everything, too") is drawn again."""
-    from world.autonomy.conversation import SAID_AGAIN_WORDS, _word_runs
+    from world.autonomy.repeats import SAID_AGAIN_WORDS, word_runs
 
     pim = npc(1, "Pim Alder", goals=("fetch water before dark",), mood="curiosity")
     nessa = npc(2, "Nessa Brightwell", goals=("fetch water before dark",), mood="curiosity")
@@ -185,7 +185,7 @@ def test_a_closing_clause_never_says_again_what_the_line_said():
     for seed in range(300):
         for turn in exchange(pim, nessa, seed):
             sentences = [s for s in turn.text.replace("; ", ". ").split(". ") if s]
-            runs = [_word_runs(sentence) for sentence in sentences]
+            runs = [word_runs(sentence) for sentence in sentences]
             tailed += len(sentences) > 1
             for earlier, later in pairwise(runs):
                 assert not earlier & later, turn.text

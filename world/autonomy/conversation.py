@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from htrae.grammar import GrammarError, capitalise, expand
 from htrae.text import herself_in_first_person
+from world.autonomy.repeats import says_again, without_repeats
 from world.autonomy.state import STRANGER, CharacterState, Fact, Neighbour
 from world.autonomy.talk_grammar import DAYPARTS, ERRANDS, FEELINGS, RULES
 
@@ -71,36 +71,6 @@ class Turn:
     text: str
     fact: Fact | None = None
     about_id: int | None = None  # the person a topic is about
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_CONNECTIVES = ("though ", "and ", "still, ", "still ", "anyway, ", "besides, ", "mind you, ")
-
-
-def _gist(sentence: str) -> str:
-    """A sentence without its connective, closing 'too' and punctuation, in lower case."""
-    gist = sentence.lower().strip()
-    for connective in _CONNECTIVES:
-        if gist.startswith(connective):
-            gist = gist[len(connective) :]
-    gist = re.sub(r"[^\w\s]", "", gist)
-    gist = re.sub(r"\s+too$", "", gist.strip())
-    return " ".join(gist.split())
-
-
-def without_repeats(text: str) -> str:
-    """Drop a sentence that says again what an earlier one of the line said (a grammar's
-    tail clause can draw the phrase the line opened with: "The Commons smells of woodsmoke
-    this night. Though the Commons smells of woodsmoke this night.")."""
-    kept: list[str] = []
-    gists: list[str] = []
-    for sentence in _SENTENCE_END.split(text):
-        gist = _gist(sentence)
-        if gist and any(gist in earlier for earlier in gists):
-            continue
-        kept.append(sentence)
-        gists.append(gist)
-    return " ".join(kept)
 
 
 def follows_in_exchange(payload) -> bool:
@@ -347,23 +317,6 @@ def compose_exchange(
 
 
 TAIL_DRAWS = 3  # tails drawn for a line before it goes without one
-SAID_AGAIN_WORDS = 3  # words in a row that, found again in a tail, say the line's thing twice
-
-
-_FIRST_PERSON = frozenset({"I", "I'm", "I've", "I'll", "I'd"})
-
-
-def _word_runs(text: str) -> set[tuple[str, ...]]:
-    """The line's runs of words, a name (capitalised words in a row: a place, a person) counted
-    as one word, "the name": naming a place twice is not saying one thing twice."""
-    words: list[str] = []
-    for word in re.sub(r"[^\w\s']", " ", text).split():
-        if word[:1].isupper() and word not in _FIRST_PERSON:
-            if not words or words[-1] != "\x00name":
-                words.append("\x00name")
-        else:
-            words.append(word.lower())
-    return {tuple(words[i : i + SAID_AGAIN_WORDS]) for i in range(len(words) - SAID_AGAIN_WORDS + 1)}
 
 
 def _tail_for(body: str, rules: Mapping[str, Sequence[str]], rng: random.Random, bindings: dict) -> str:
@@ -371,10 +324,9 @@ def _tail_for(body: str, rules: Mapping[str, Sequence[str]], rng: random.Random,
     everything. And today finds me curious about everything, too." says one thing twice):
     a tail sharing a run of words with the line is drawn again, and after a few tries the
     line ends where it is."""
-    said = _word_runs(body)
     for _ in range(TAIL_DRAWS):
         tail = _expand_or_shipped(rules, "#tail#", rng, bindings)
-        if not _word_runs(tail) & said:
+        if not says_again(body, tail):
             return tail
     return ""
 
