@@ -39,16 +39,32 @@ SAID_AGAIN_WORDS = 3  # words in a row that, found again in a tail, say the line
 
 
 _FIRST_PERSON = frozenset({"I", "I'm", "I've", "I'll", "I'd"})
+# Small words inside a name ("The Ruins of Aurel", "The Tallow & Tide"): a name is one word
+# however many words it has, so renaming a place never changes what counts as said twice.
+_NAME_JOINERS = frozenset({"of", "the", "and"})
+_NAME = "\x00name"
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper() and word not in _FIRST_PERSON
 
 
 def word_runs(text: str) -> set[tuple[str, ...]]:
-    """The line's runs of words, a name (capitalised words in a row: a place, a person) counted
-    as one word, "the name": naming a place twice is not saying one thing twice."""
+    """The line's runs of words, a name (capitalised words in a row, with the small words
+    that join them: a place, a person) counted as one word, "the name": naming a place twice
+    is not saying one thing twice."""
+    raw = re.sub(r"[^\w\s']", " ", text).split()
     words: list[str] = []
-    for word in re.sub(r"[^\w\s']", " ", text).split():
-        if word[:1].isupper() and word not in _FIRST_PERSON:
-            if not words or words[-1] != "\x00name":
-                words.append("\x00name")
+    for index, word in enumerate(raw):
+        inside_name = (
+            word in _NAME_JOINERS
+            and bool(words)
+            and words[-1] == _NAME
+            and any(_is_capitalised(later) for later in raw[index + 1 : index + 2])
+        )
+        if _is_capitalised(word) or inside_name:
+            if not words or words[-1] != _NAME:
+                words.append(_NAME)
         else:
             words.append(word.lower())
     return {tuple(words[i : i + SAID_AGAIN_WORDS]) for i in range(len(words) - SAID_AGAIN_WORDS + 1)}
