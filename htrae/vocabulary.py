@@ -98,10 +98,13 @@ class Mood:
     UNEASE = "unease"
     WONDER = "wonder"
     WARMTH = "warmth"  # affection: where liking, gratitude and admiration point
+    ANGER = "anger"  # hostile: unpleasant, stirred, defiant (where the emotion anger points)
+    ALOOFNESS = "aloofness"  # disdainful: unpleasant, quiet, unbending (a sour, proud temper)
+    CONTENTMENT = "contentment"  # docile: pleasant, quiet, yielding
 
-    ALL = (CALM, JOY, INTENSITY, MELANCHOLY, CURIOSITY, UNEASE, WONDER, WARMTH)
+    ALL = (CALM, JOY, INTENSITY, MELANCHOLY, CURIOSITY, UNEASE, WONDER, WARMTH, ANGER, ALOOFNESS, CONTENTMENT)
     WARM = frozenset({JOY, WONDER, WARMTH})  # kind words come from these
-    HEATED = frozenset({INTENSITY, UNEASE})  # quarrels and clashes from these
+    HEATED = frozenset({INTENSITY, UNEASE, ANGER})  # quarrels and clashes from these
 
 
 # A character's personality: the Big Five, each 0..1 (0.5 when unset).

@@ -36,6 +36,9 @@ MOOD_VALENCE: dict[str, float] = {
     "intensity": -0.2,
     "melancholy": -0.5,
     "unease": -0.6,
+    "anger": -0.5,
+    "aloofness": -0.4,
+    "contentment": 0.45,
 }
 NIGHT_HOURS = frozenset({22, 23, 0, 1, 2, 3, 4})
 MAX_CITATIONS = 8

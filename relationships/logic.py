@@ -33,8 +33,10 @@ MOOD_TONES = {
     Mood.CALM: WARM,
     Mood.CURIOSITY: WARM,
     Mood.WARMTH: WARM,
+    Mood.CONTENTMENT: WARM,
     Mood.INTENSITY: HEATED,
     Mood.UNEASE: HEATED,
+    Mood.ANGER: HEATED,
 }
 COMPANY = 12  # up to this many at a place keep company (a full tavern); more are a crowd
 

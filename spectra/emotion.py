@@ -3,7 +3,8 @@
 A character's feeling is a point in pleasure/arousal/dominance space (each -1..1). Events,
 appraised against the character (`spectra.appraisal`), push it with impulses; between
 events it relaxes toward a baseline set by personality, with a half-life. A discrete mood
-(Calm, Joy, Intensity, Melancholy, Curiosity, Unease, Wonder, Warmth) is read from the point by
+(Calm, Joy, Intensity, Melancholy, Curiosity, Unease, Wonder, Warmth,
+Anger, Aloofness, Contentment) is read from the point by
 the nearest prototype, with hysteresis so it does not flicker at a boundary. The Mood Ring is a
 colour computed from the mood and its intensity.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from htrae.vocabulary import EMPATHY, Mood
 
-CALM, JOY, INTENSITY, MELANCHOLY, CURIOSITY, UNEASE, WONDER, WARMTH = Mood.ALL
+CALM, JOY, INTENSITY, MELANCHOLY, CURIOSITY, UNEASE, WONDER, WARMTH, ANGER, ALOOFNESS, CONTENTMENT = Mood.ALL
 
 # Where each mood sits in PAD space.
 MOOD_PROTOTYPES: dict[str, tuple[float, float, float]] = {
@@ -31,6 +32,12 @@ MOOD_PROTOTYPES: dict[str, tuple[float, float, float]] = {
     # gratitude and admiration point). Without it, the warmth of friends' company read as
     # curiosity, the nearest mild pleasant mood, and a sociable town all read as curious.
     WARMTH: (0.45, 0.15, -0.25),
+    # The three octants of ALMA's mood space no mood stood for. Without them anger (unpleasant,
+    # stirred, dominant) read as unease or curiosity, and a sour, proud temperament at rest as
+    # calm, or in the lively afternoon as curious.
+    ANGER: (-0.50, 0.55, 0.25),
+    ALOOFNESS: (-0.40, -0.35, 0.40),
+    CONTENTMENT: (0.45, -0.35, -0.35),
 }
 MOODS = Mood.ALL
 
@@ -44,6 +51,9 @@ MOOD_HUES: dict[str, float] = {
     UNEASE: 0.08,  # rust
     WONDER: 0.83,  # violet
     WARMTH: 0.95,  # rose
+    ANGER: 0.21,  # sour olive
+    ALOOFNESS: 0.50,  # cold cyan
+    CONTENTMENT: 0.42,  # soft mint
 }
 
 IMPULSES_FELT_PER_TICK = 3  # only the strongest few emotions of a moment move the feeling

@@ -56,6 +56,24 @@ BEHAVIOURS: dict[str, tuple[tuple[str, str], ...]] = {
         ("leaning", "Spectra leans close to the people here, as if to share their warmth."),
         ("cupping", "Spectra cups a little light in her hands and offers it out."),
     ),
+    "anger": (
+        ("glaring", "Spectra glares at nothing; the light around her goes hard and sour."),
+        ("muttering", "Spectra mutters something bitter under her breath."),
+        ("kicking", "Spectra kicks at a pebble, and it skitters off trailing sparks."),
+        ("folding", "Spectra folds her arms, her colours smouldering."),
+    ),
+    "aloofness": (
+        ("turning", "Spectra turns her back on the place and looks elsewhere."),
+        ("dimming", "Spectra draws her light in close, cool and pale."),
+        ("standing", "Spectra stands apart, watching as if from very far away."),
+        ("ignoring", "Spectra lets the talk around her pass without a glance."),
+    ),
+    "contentment": (
+        ("basking", "Spectra basks, her light pooling soft and green."),
+        ("resting", "Spectra rests her chin in her hands, smiling at nothing."),
+        ("swaying", "Spectra sways a little, as if to music only she hears."),
+        ("drowsing", "Spectra drowses, and her glow rises and falls with her breath."),
+    ),
 }
 
 BEHAVIOUR_COOLDOWN_TICKS = 8  # the same behaviour, at most this often

@@ -26,6 +26,9 @@ MOOD_LIGHT = {
     "unease": 0.4,
     "wonder": 0.9,
     "warmth": 0.8,
+    "anger": 0.5,
+    "aloofness": 0.45,
+    "contentment": 0.7,
 }
 MOOD_SOUND = {
     "calm": "a soft hum hangs in the air",
@@ -36,6 +39,9 @@ MOOD_SOUND = {
     "unease": "a brittle, uneven ticking",
     "wonder": "a shimmering choral swell",
     "warmth": "a low, contented murmur, like a hearth",
+    "anger": "a sullen grinding, like stone on stone",
+    "aloofness": "a thin, cold ringing, far off",
+    "contentment": "a lazy buzz, like bees in clover",
 }
 
 

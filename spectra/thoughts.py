@@ -31,6 +31,9 @@ ADJECTIVES = {
     "unease": "wrong in a way I can't name",
     "wonder": "impossibly bright",
     "warmth": "soft, like a hand held out",
+    "anger": "owed me something it never paid",
+    "aloofness": "small and far beneath me",
+    "contentment": "just as it should be",
 }
 
 

@@ -7,8 +7,8 @@ composer (`spectra.answers`).
 
 from __future__ import annotations
 
-# Spectra perceives in light and colour; each mood has its hue (the lore's seven colours and
-# the rose of warmth).
+# Spectra perceives in light and colour; each mood has its hue (the lore's seven colours, the
+# rose of warmth, and the three the lore calls the shadowed lights).
 SPECTRA_COLOURS = {
     "calm": ("pale silver-blue", "soft pearl", "the blue of still water"),
     "joy": ("bright gold", "warm amber", "the yellow of new lanterns"),
@@ -18,6 +18,9 @@ SPECTRA_COLOURS = {
     "unease": ("flickering green", "bruised ochre", "a colour I have no name for"),
     "wonder": ("opal", "every colour at once", "the violet edge of a rainbow"),
     "warmth": ("rose", "the pink of a banked fire", "the blush of dawn on glass"),
+    "anger": ("sour olive", "the yellow-green of bile", "a dark, smouldering bronze"),
+    "aloofness": ("cold cyan", "the pale blue of ice", "the grey of frost on a window"),
+    "contentment": ("soft mint", "the sea-green of shallow water", "the pale green of morning grass"),
 }
 
 # Each mood's own phrases (openers and feelings); no phrase is shared between moods, so the mood
@@ -79,6 +82,27 @@ NPC_OPENERS = {
         "Always a kindness to see you, {listener}.",
         "You're a comfort, {listener}, you know that?",
     ),
+    "anger": (
+        "Oh, it's you, {listener}. What now?",
+        "Spare me, {listener}; I've had my fill today.",
+        "{listener}, if you've come to gloat, don't.",
+        "Say your piece, {listener}, and be quick.",
+        "Don't you start as well, {listener}.",
+    ),
+    "aloofness": (
+        "Hm. {listener}, is it.",
+        "If you must, {listener}.",
+        "I suppose you want something, {listener}.",
+        "{listener}; I was about to leave.",
+        "Ah, {listener}. Briefly, then.",
+    ),
+    "contentment": (
+        "Oh, {listener}, hello there.",
+        "Mm, {listener}, good to see you.",
+        "Come in, {listener}, there's no rush.",
+        "{listener}, take your time; I'm in no hurry.",
+        "Settle in, {listener}; it's a gentle sort of day.",
+    ),
 }
 NPC_FEELINGS = {
     "calm": ("and I've made my peace with it", "and there's no hurry in it", "plain as the road"),
@@ -97,6 +121,13 @@ NPC_FEELINGS = {
         "and it warms me to think of it",
         "and you of all people should know",
     ),
+    "anger": (
+        "and I haven't forgotten who's to blame",
+        "and it galls me still",
+        "and don't expect me to smile about it",
+    ),
+    "aloofness": ("not that it concerns me much", "for whatever that's worth", "and I'll leave others to fuss over it"),
+    "contentment": ("and I'm happy enough to let it be", "and it sits easy with me", "and that suits me fine"),
 }
 SPECTRA_OPENERS = {
     "calm": (
@@ -155,6 +186,27 @@ SPECTRA_OPENERS = {
         "Oh, {listener}, the lanterns blush when you speak.",
         "{listener}, come closer; the light here is kind.",
     ),
+    "anger": (
+        "{listener}, my light has gone sour and hard.",
+        "I am smouldering, {listener}; mind the sparks.",
+        "{listener}, there is a bitter colour in me today.",
+        "Careful, {listener}; my edges are sharp.",
+        "{listener}, I am burning low and angry.",
+    ),
+    "aloofness": (
+        "{listener}, my light is far away today.",
+        "I see you, {listener}, from a long way off.",
+        "{listener}, I am cool and distant as the moon.",
+        "My colours have drawn inward, {listener}.",
+        "{listener}, I am shining for no one just now.",
+    ),
+    "contentment": (
+        "{listener}, my light is soft and easy.",
+        "Hello, {listener}; I am glowing gently, like moss in the sun.",
+        "{listener}, sit; the light here is mild.",
+        "I'm a slow, pleased shimmer today, {listener}.",
+        "{listener}, everything around me is humming softly.",
+    ),
 }
 SPECTRA_FEELINGS = {
     "calm": ("and it rests in me like still water", "a slow, even glow", "and the light around it is steady"),
@@ -165,6 +217,13 @@ SPECTRA_FEELINGS = {
     "unease": ("and it flickers like a failing lamp", "a shadow I cannot shake", "and the light around it trembles"),
     "wonder": ("and it glimmers like a dream", "as if the stars came down to look", "and it splits into rainbows"),
     "warmth": ("and it glows in me like an ember", "a rosy light I want to share", "and the light around it is tender"),
+    "anger": (
+        "and it smoulders in me like a coal",
+        "a bitter glint I cannot soften",
+        "and the light around it goes hard",
+    ),
+    "aloofness": ("and I watch it from far away", "a cold, distant gleam", "and the light around it stays cool"),
+    "contentment": ("and it settles in me softly", "a mild green glow", "and I am glad to let it shine as it is"),
 }
 
 NPC_MEMORY = (
@@ -250,6 +309,9 @@ NPC_MOOD_STATES = {
     "unease": ("Uneasy; something here isn't right.", "On edge, and I can't say quite why."),
     "wonder": ("Amazed, still, at how strange the world is.", "Full of wonder today, would you believe."),
     "warmth": ("Warm-hearted today, and glad of company.", "Content, and fond of everyone, near enough."),
+    "anger": ("Sore, if you must know; I've been wronged.", "Bitter, and I've every right to be."),
+    "aloofness": ("Well enough. Not that it matters to anyone.", "Indifferent, mostly; I keep to myself."),
+    "contentment": ("Easy in myself; I've no complaints today.", "At ease, and happy to let the day be."),
 }
 SPECTRA_MOOD_STATES = {
     "calm": ("I am calm; my light is the blue of still water.", "Quiet and clear, like a lamp in a windless room."),
@@ -260,6 +322,9 @@ SPECTRA_MOOD_STATES = {
     "unease": ("Uneasy; my edges keep flickering.", "Something dims my light, and I do not know what."),
     "wonder": ("Full of wonder; I could split into rainbows.", "Opal-bright with wonder."),
     "warmth": ("Warm and rose-coloured, because you are here.", "Soft and rosy, like a banked fire."),
+    "anger": ("Sour; my light has gone a hard, bitter bronze.", "Smouldering; something has wronged me."),
+    "aloofness": ("Distant; my light has drawn in, cold and pale.", "Cool as frost on glass, and far away."),
+    "contentment": ("Content; I glow mint-soft and easy.", "Gentle, like sea-green water in the shallows."),
 }
 NPC_ON_MY_MIND = ("What's on my mind is this: I mean to {goal}.", "Mostly I'm set on one thing: to {goal}.")
 SPECTRA_ON_MY_MIND = ("My light keeps leaning one way: I want to {goal}.", "What I long for is to {goal}.")

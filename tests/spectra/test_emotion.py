@@ -35,6 +35,33 @@ def test_every_mood_is_where_its_prototype_is():
     assert set(MOODS) >= {"calm", "joy", "intensity", "melancholy", "curiosity", "unease", "wonder"}
 
 
+def test_every_octant_of_mood_space_has_a_mood():
+    """ALMA's eight octants (+/- pleasure, arousal, dominance) each hold a mood: a feeling
+    pointing into one is read as a mood of that octant, never borrowed from another."""
+    for signs in itertools.product((1, -1), repeat=3):
+        point = PAD(*(0.5 * sign for sign in signs))
+        prototype = MOOD_PROTOTYPES[classify(point, None)]
+        assert all(value * sign > 0 for value, sign in zip(prototype, signs, strict=True)), (signs, prototype)
+
+
+def test_anger_is_felt_as_anger_not_as_unease_or_curiosity():
+    """Anger (unpleasant, stirred, dominant) from a mild, pleasant rest reads as the mood of
+    anger; before it had a mood of its own it read as unease, intensity or curiosity."""
+    anger = Impulse("anger", (-0.51, 0.59, 0.25), 0.8, "NPC_CONFRONTED")
+    for start in (PAD(0.2, 0.1, 0.1), PAD(0.0, 0.0, 0.0), PAD(-0.1, -0.2, 0.2)):
+        assert classify(apply_impulses(start, [anger]), None) == "anger"
+
+
+def test_a_sour_proud_temperament_rests_aloof_and_a_gentle_yielding_one_content():
+    """Low agreeableness with a firm hand (Varo Kesh: driven, disagreeable, outgoing) rests
+    unpleasant, quiet and dominant: aloof, not calm; a warm, shy, easy-going one rests
+    pleasant, quiet and yielding: content."""
+    varo = {"openness": 0.7, "conscientiousness": 0.8, "extraversion": 0.6, "agreeableness": 0.25, "neuroticism": 0.4}
+    assert classify(baseline_from_personality(varo), None) == "aloofness"
+    gentle = {"openness": 0.3, "conscientiousness": 0.5, "extraversion": 0.2, "agreeableness": 0.9, "neuroticism": 0.1}
+    assert classify(baseline_from_personality(gentle), None) == "contentment"
+
+
 def test_hysteresis_holds_the_mood_at_a_boundary():
     calm, joy = PAD(*MOOD_PROTOTYPES["calm"]), PAD(*MOOD_PROTOTYPES["joy"])
     # just past halfway from calm to joy: nearer joy, but not by the hysteresis margin

@@ -35,6 +35,9 @@ MOOD_LEANINGS: dict[str, dict[str, float]] = {
     "wonder": {EXPLORE: 0.2, CREATE: 0.2},
     "calm": {REST: 0.05, PURSUE_GOAL: 0.05},
     "warmth": {TALK: 0.15, GIVE: 0.1},
+    "anger": {PURSUE_GOAL: 0.15, TALK: -0.15, MOVE: 0.1},
+    "aloofness": {REST: 0.1, TALK: -0.2, PURSUE_GOAL: 0.1},
+    "contentment": {REST: 0.15, TALK: 0.1},
 }
 
 CREATIONS = (
