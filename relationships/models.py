@@ -57,7 +57,8 @@ class RelationshipRule(models.Model):
     """What an event does to the opinions of those it joins: the `actor` (who did it) about
     the `other` (whom it was done to: the listener, the character turned to), and the other
     about the actor. `mood_tone` picks the speaker's mood: warm (joy, wonder, calm,
-    curiosity, warmth), heated (intensity, unease) or any (`logic.MOOD_TONES`)."""
+    curiosity, warmth, contentment), heated (intensity, unease, anger) or any
+    (`logic.MOOD_TONES`)."""
 
     class Role(models.TextChoices):
         ACTOR = "actor", "The doer, about the other"
