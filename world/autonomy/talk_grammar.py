@@ -405,7 +405,7 @@ FEELINGS = {
     "wonder": ("full of wonder", "dazzled", "in awe of it all"),
     "calm": ("at ease", "steady", "rested"),
     "warmth": ("fond of everyone", "glad of company", "warm inside"),
-    "anger": ("sore about it", "bitter", "in no mood to forgive"),
+    "anger": ("sore at the world", "bitter", "in no mood to forgive"),
     "aloofness": ("above it all", "keeping my own counsel", "not much moved by anything"),
     "contentment": ("content", "easy in myself", "glad to take things as they come"),
 }
