@@ -3,7 +3,9 @@
 Each line gets at most one answer: that of the NPC at the place whose first or full name the
 player said (case-insensitive, whole words; the earliest named); else Spectra's, if she is at
 the place; else that of the one who spoke to the player here last, within
-`CONVERSATION_RECENT_TICKS` and still here (a conversation goes on without names); else none.
+`CONVERSATION_RECENT_TICKS` and still here (a conversation goes on without names); else, a
+line said to the room, one of the NPCs there (a greeting in a full tavern is not met with
+silence); else, at an empty place, none.
 The answer is made after the action commits (nothing for a rolled-back one), in the
 background (`htrae.background`), by `spectra.replies`.
 """
@@ -14,7 +16,8 @@ import re
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 
 from htrae.background import run_in_background
 from htrae.text import mention_at
@@ -27,6 +30,9 @@ from world.models import Character, GameEvent
 MAX_NAME_WORDS = 100
 # A line naming no one goes to whoever spoke to the player here this lately (ticks).
 CONVERSATION_RECENT_TICKS = 6
+# A line said to the room is answered by one of the first this many NPCs there (by id: a crowded
+# square does not load its crowd).
+BYSTANDERS_CONSIDERED = 8
 _WORD = re.compile(r"\w+")
 
 
@@ -55,15 +61,23 @@ def answer_players(events: list[GameEvent]) -> None:
         present.setdefault(candidate["location_id"], []).append(candidate)
 
     partners = _conversation_partners(lines)
+    speakers = {}
     for line in lines:
         here = present.get(line.location_id, [])
         # A player who names an NPC is talking to them; otherwise Spectra, if she is here,
         # answers; otherwise the one they were talking with.
-        speaker = (
+        speakers[line.id] = (
             _addressed(line.payload["text"], [c for c in here if c["kind"] == Character.Kind.NPC])
             or next((c for c in here if c["kind"] == Character.Kind.SPECTRA), None)
             or partners.get((line.actor_id, line.location_id))
         )
+    unanswered = [line for line in lines if speakers[line.id] is None]
+    bystanders = _bystanders({line.location_id for line in unanswered}) if unanswered else {}
+    for line in lines:
+        speaker = speakers[line.id]
+        if speaker is None and bystanders.get(line.location_id):
+            around = bystanders[line.location_id]
+            speaker = around[line.id % len(around)]  # the same line, the same one answers
         if speaker is None:
             continue
         transaction.on_commit(
@@ -106,6 +120,22 @@ def _conversation_partners(lines: list[GameEvent]) -> dict[tuple[int, int], dict
         )
     }
     return {key: still_here[(npc, key[1])] for key, npc in last.items() if (npc, key[1]) in still_here}
+
+
+def _bystanders(location_ids: set[int]) -> dict[int, list[dict]]:
+    """Place → the first `BYSTANDERS_CONSIDERED` NPCs there by id (one query for all places)."""
+    first = Window(RowNumber(), partition_by=F("location_id"), order_by=F("id").asc())
+    rows = (
+        Character.objects.filter(kind=Character.Kind.NPC, is_active=True, location_id__in=location_ids)
+        .annotate(rank=first)
+        .filter(rank__lte=BYSTANDERS_CONSIDERED)
+        .order_by("location_id", "id")
+        .values("id", "name", "kind", "location_id")
+    )
+    found: dict[int, list[dict]] = {}
+    for row in rows:
+        found.setdefault(row["location_id"], []).append(row)
+    return found
 
 
 def _addressed(text: str, npcs: list[dict]) -> dict | None:

@@ -566,28 +566,60 @@ def test_a_named_npc_answers_even_beside_spectra(place, django_capture_on_commit
         ("what do you think, TAMSIN QUILL?", "tamsin"),
         ("Orenna! Where is your brother?", "orenna"),
         ("Tamsin, is Orenna here?", "tamsin"),  # the first one named
-        ("I met a Tamsinite once.", None),  # whole words only
+        ("I met a Tamsinite once.", None),  # whole words only: said to the room
         ("Hello, anyone?", None),
     ],
 )
 def test_without_spectra_the_npc_named_answers(place, django_capture_on_commit_callbacks, text, answerer):
+    """A line naming someone there is theirs to answer; one said to the room is answered by one
+    of those there (never by nobody, never by two)."""
     wren = place["wren"]
     Character.objects.filter(pk=wren.pk).update(location=place["birch"])
 
     with django_capture_on_commit_callbacks(execute=True):
         speak(wren, text)
 
-    replies = talked()
-    if answerer is None:
-        assert replies == []
+    (reply,) = talked()
+    assert reply.type == EventType.NPC_TALKED and reply.location_id == place["birch"].id
+    if answerer is not None:
+        assert reply.actor_id == place[answerer].id
     else:
-        (reply,) = replies
-        assert reply.type == EventType.NPC_TALKED and reply.actor_id == place[answerer].id
-        assert reply.location_id == place["birch"].id
+        assert reply.actor_id in {place["tamsin"].id, place["orenna"].id}
+
+
+def test_a_name_inside_a_word_addresses_no_one():
+    from spectra.dialogue_subscribers import _addressed
+
+    npcs = [{"id": 1, "name": "Tamsin Quill"}, {"id": 2, "name": "Orenna"}]
+    assert _addressed("I met a Tamsinite once.", npcs) is None
+    assert _addressed("Orennas are rare; Tamsin, hello", npcs)["id"] == 1
+
+
+def test_a_line_said_to_the_room_is_answered_by_the_same_one_each_time_and_never_at_an_empty_place(
+    place, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    wren = place["wren"]
+    Character.objects.filter(pk=wren.pk).update(location=place["birch"])
+    line = publish(EventType.PLAYER_SPOKE, {"text": "Hello?"}, location_id=place["birch"].id, actor_id=wren.id)
+    answerers = set()
+    for _ in range(3):
+        # who is named or Spectra; who spoke to the player lately; who else is there
+        with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(3):
+            answer_players([line] * 20)
+        assert len(callbacks) == 20
+        callbacks = callbacks[:1]
+        (callback,) = callbacks
+        answerers.add(callback.keywords["speaker_id"])
+    assert len(answerers) == 1 and answerers <= {place["tamsin"].id, place["orenna"].id}
+
+    Character.objects.filter(location=place["birch"]).exclude(pk=wren.pk).update(location=place["ash"])
+    with django_capture_on_commit_callbacks() as callbacks:
+        answer_players([line])
+    assert callbacks == []
 
 
 def test_an_inactive_npc_does_not_answer(place, django_capture_on_commit_callbacks):
-    Character.objects.filter(pk=place["tamsin"].pk).update(is_active=False)
+    Character.objects.filter(pk__in=[place["tamsin"].pk, place["orenna"].pk]).update(is_active=False)
     Character.objects.filter(pk=place["wren"].pk).update(location=place["birch"])
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -623,8 +655,8 @@ def test_a_conversation_goes_on_without_names_with_whoever_spoke_to_the_player(
     (reply,) = [event for event in talked() if event.payload.get("in_reply_to")]
     assert reply.actor_id == tamsin.id and reply.payload["listener_id"] == wren.id
 
-    # gone elsewhere: nobody answers a line that names no one
-    Character.objects.filter(pk=tamsin.pk).update(location=place["ash"])
+    # all gone elsewhere: nobody answers a line that names no one
+    Character.objects.filter(pk__in=[tamsin.pk, place["orenna"].pk]).update(location=place["ash"])
     Character.objects.filter(pk=place["spectra"].pk).update(location=place["ash"])
     with django_capture_on_commit_callbacks(execute=True):
         speak(wren, "Still there?", request_id="r2")
