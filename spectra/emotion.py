@@ -272,48 +272,32 @@ def mood_ring(mood: str, strength: float) -> dict:
     return {"hex": hex_color, "hue": round(hue * 360), "intensity": round(strength, 3)}
 
 
-# Hedonic adaptation: the same emotion from the same kind of event, felt again and again within
-# a few hours, stirs less each time (Frederick & Loewenstein 1999): the tenth friendly chat of a
-# morning is not the first, though news of another kind is felt afresh. An impulse is felt at
-# 1 / (1 + how used the character is to it); what is felt (the strongest few) adds to being used,
-# which halves every `half_life_ticks` (`EMOTION_HABITUATION_HALF_LIFE_TICKS`). Without it a
-# sociable morning at the tavern drove most of the town into one mood at once.
+# Hedonic adaptation: an emotion felt again and again within a few hours stirs less each time
+# (Frederick & Loewenstein 1999): the tenth friendly chat of a morning is not the first. Each
+# impulse is felt at 1 / (1 + how used the character is to its emotion); being used grows by
+# each impulse's intensity and halves every `half_life_ticks` (`EMOTION_HABITUATION_HALF_LIFE_TICKS`).
+# Without it a sociable morning at the tavern drove most of the town into one mood at once.
 HABITUATION_FLOOR = 0.01  # less used than this is not used at all (and not stored)
-
-
-def _used_key(impulse: Impulse) -> str:
-    return f"{impulse.emotion}:{impulse.cause}"
 
 
 def habituated(
     impulses: list[Impulse], previous: Feeling | None, *, tick: int, half_life_ticks: float
-) -> tuple[list[Impulse], dict[str, float]]:
-    """The impulses as felt by one used to them, and how used it is now (faded since its
-    last feeling). A half-life of 0 or less turns adaptation off."""
-    if half_life_ticks <= 0 or previous is None or not previous.habituation:
-        return impulses, {}
-    keep = 0.5 ** (max(0, tick - previous.tick) / half_life_ticks)
-    used = {key: level * keep for key, level in previous.habituation}
-    felt = [
-        Impulse(
-            impulse.emotion,
-            impulse.direction,
-            impulse.intensity / (1.0 + used.get(_used_key(impulse), 0.0)),
-            impulse.cause,
-        )
-        for impulse in impulses
-    ]
-    return felt, used
-
-
-def used_after(used: dict[str, float], felt: list[Impulse], *, half_life_ticks: float) -> tuple[tuple[str, float], ...]:
-    """How used a character is after feeling `felt` (what it felt, as strongly as it felt it)."""
+) -> tuple[list[Impulse], tuple[tuple[str, float], ...]]:
+    """The impulses as felt by one used to their emotions (in their order: a second of the same
+    emotion in one tick is felt less than the first), and how used it is afterwards. A
+    half-life of 0 or less turns adaptation off."""
     if half_life_ticks <= 0:
-        return ()
-    grown = dict(used)
-    for impulse in felt:
-        grown[_used_key(impulse)] = grown.get(_used_key(impulse), 0.0) + impulse.intensity
-    return tuple((key, level) for key, level in sorted(grown.items()) if level >= HABITUATION_FLOOR)
+        return impulses, ()
+    used: dict[str, float] = {}
+    if previous is not None:
+        keep = 0.5 ** (max(0, tick - previous.tick) / half_life_ticks)
+        used = {emotion: level * keep for emotion, level in previous.habituation}
+    felt = []
+    for impulse in impulses:
+        level = used.get(impulse.emotion, 0.0)
+        felt.append(Impulse(impulse.emotion, impulse.direction, impulse.intensity / (1.0 + level), impulse.cause))
+        used[impulse.emotion] = level + impulse.intensity
+    return felt, tuple((emotion, level) for emotion, level in sorted(used.items()) if level >= HABITUATION_FLOOR)
 
 
 def feel(

@@ -29,7 +29,6 @@ from spectra.emotion import (
     intensity,
     mood_ring,
     strongest,
-    used_after,
     with_the_day,
 )
 from spectra.life_goals import COUNTED_CEILING
@@ -215,8 +214,9 @@ def _feel_and_record(
             caught = empathy(felt_beside_her, gain=settings.SPECTRA_EMPATHY)
             felt += [caught] if caught is not None else []
         previous = feeling_from_json(character.emotional_state, default_tick=tick)
-        adapting = settings.EMOTION_HABITUATION_HALF_LIFE_TICKS
-        felt, used = habituated(felt, previous, tick=tick, half_life_ticks=adapting)
+        felt, habituation = habituated(
+            felt, previous, tick=tick, half_life_ticks=settings.EMOTION_HABITUATION_HALF_LIFE_TICKS
+        )
         impulses = strongest(felt)
         if not impulses and character.id not in always and not everyone:
             continue
@@ -234,7 +234,7 @@ def _feel_and_record(
             impulses=impulses,
             tick=tick,
             half_life_ticks=_half_life(),
-            habituation=used_after(used, impulses, half_life_ticks=adapting),
+            habituation=habituation,
         )
         feelings[character.id] = feeling
         updates.append((character.id, feeling.as_json(baseline=baseline)))

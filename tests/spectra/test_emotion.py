@@ -22,7 +22,6 @@ from spectra.emotion import (
     habituated,
     intensity,
     mood_ring,
-    used_after,
 )
 from spectra.expression import BEHAVIOUR_COOLDOWN_TICKS, GAP_TICKS, choose_expression
 from spectra.thoughts import MAX_THOUGHTS, compose_thought, remember_thought
@@ -67,37 +66,34 @@ def test_a_sour_proud_temperament_rests_aloof_and_a_gentle_yielding_one_content(
 LOVE = Impulse("love", (0.30, 0.10, 0.20), 0.5, "NPC_TALKED")
 
 
-def test_the_same_emotion_from_the_same_kind_of_event_stirs_less_each_time():
-    """Hedonic adaptation: after a friendly chat the next chats are felt less; the same
-    emotion from another kind of event, and another emotion, are felt in full."""
-    first, used = habituated([LOVE], None, tick=10, half_life_ticks=4)
-    assert first == [LOVE] and used == {}
-    after_one = Feeling(PAD(), "calm", 10, habituation=used_after(used, first, half_life_ticks=4))
-    assert after_one.habituation == (("love:NPC_TALKED", 0.5),)
-    love_at_a_quest = Impulse("love", LOVE.direction, 0.5, "QUEST_COMPLETED")
-    felt, used = habituated([LOVE, love_at_a_quest, JOY], after_one, tick=10, half_life_ticks=4)
-    assert [impulse.intensity for impulse in felt] == [pytest.approx(0.5 / 1.5), 0.5, 1.0]
-    # What was felt adds to being used, as strongly as it was felt.
-    assert dict(used_after(used, felt[:1], half_life_ticks=4)) == pytest.approx({"love:NPC_TALKED": 0.5 + 0.5 / 1.5})
-    # Two in-world hours later half as used; the next day fresh again (and forgotten).
-    faded, used = habituated([LOVE], after_one, tick=14, half_life_ticks=4)
-    assert faded[0].intensity == pytest.approx(0.5 / 1.25) and used == pytest.approx({"love:NPC_TALKED": 0.25})
-    fresh, used = habituated([LOVE], after_one, tick=10 + 48, half_life_ticks=4)
-    assert fresh[0].intensity == pytest.approx(0.5, abs=0.001) and used_after(used, [], half_life_ticks=4) == ()
+def test_an_emotion_felt_again_and_again_stirs_less_each_time():
+    """Hedonic adaptation: the second friendly chat in a tick, and the chats of the next
+    ticks, are felt less than the first; another emotion is felt in full."""
+    felt, used = habituated([LOVE, LOVE, JOY], None, tick=10, half_life_ticks=8)
+    assert [round(impulse.intensity, 4) for impulse in felt] == [0.5, round(0.5 / 1.5, 4), 1.0]
+    assert dict(used) == {"joy": 1.0, "love": 1.0}
+    previous = Feeling(PAD(), "calm", 10, habituation=used)
+    later, _ = habituated([LOVE], previous, tick=11, half_life_ticks=8)
+    assert 0.5 / 2 < later[0].intensity < 0.5 / 1.8  # used 1.0 less a tick's fading
+    # Four in-world hours later half as used; the next day fresh again.
+    _, faded = habituated([], previous, tick=18, half_life_ticks=8)
+    assert dict(faded) == pytest.approx({"joy": 0.5, "love": 0.5})
+    next_day, gone = habituated([LOVE], previous, tick=10 + 48 * 2, half_life_ticks=8)
+    assert next_day[0].intensity == pytest.approx(0.5, abs=0.001)
+    assert dict(gone) == pytest.approx({"love": 0.5}, abs=0.001)  # the day's one chat; joy faded away
     # Off: every impulse in full, nothing kept.
-    assert habituated([LOVE, LOVE], after_one, tick=11, half_life_ticks=0) == ([LOVE, LOVE], {})
-    assert used_after({"love:NPC_TALKED": 1.0}, [LOVE], half_life_ticks=0) == ()
+    assert habituated([LOVE, LOVE], previous, tick=11, half_life_ticks=0) == ([LOVE, LOVE], ())
 
 
 def test_habituation_is_stored_with_the_feeling_and_bad_values_are_ignored():
     baseline = PAD(0.1, 0.0, 0.0)
-    used = used_after({}, [LOVE, LOVE], half_life_ticks=4)
-    feeling = feel(None, baseline=baseline, impulses=[LOVE], tick=3, half_life_ticks=4, habituation=used)
+    felt, used = habituated([LOVE, LOVE], None, tick=3, half_life_ticks=8)
+    feeling = feel(None, baseline=baseline, impulses=felt, tick=3, half_life_ticks=4, habituation=used)
     stored = feeling.as_json(baseline=baseline)
-    assert stored["habituation"] == {"love:NPC_TALKED": 1.0}
+    assert stored["habituation"] == {"love": 1.0}
     assert feeling_from_json(stored, default_tick=0) == feeling
-    stored["habituation"] = {"love:A": "x", "joy:B": True, "pride:C": 0.001, "hope:D": 0.4}
-    assert feeling_from_json(stored, default_tick=0).habituation == (("hope:D", 0.4),)
+    stored["habituation"] = {"love": "x", "joy": True, "pride": 0.001, "hope": 0.4}
+    assert feeling_from_json(stored, default_tick=0).habituation == (("hope", 0.4),)
     assert "habituation" not in feel(None, baseline=baseline, impulses=[], tick=3, half_life_ticks=4).as_json(
         baseline=baseline
     )
