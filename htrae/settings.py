@@ -342,11 +342,6 @@ EMOTION_HALF_LIFE_TICKS = env.float("EMOTION_HALF_LIFE_TICKS", default=4.0)
 # `with_the_day`, `chronotype`). 0: no daily rhythm. At 0.25 the town's afternoons went curious
 # in lockstep (up to 62% of NPCs in one mood); 0.15 is a gentler swing.
 EMOTION_DAY_AROUSAL = env.float("EMOTION_DAY_AROUSAL", default=0.15)
-# Hedonic adaptation: how used a character is to an emotion it keeps feeling halves in this many
-# ticks (spectra/emotion.py `habituated`: each impulse is felt at 1 / (1 + used)). 8 ticks is four
-# in-world hours in the seed: a morning's chatter wears thin by noon, and is fresh the next day.
-# 0: no adaptation.
-EMOTION_HABITUATION_HALF_LIFE_TICKS = env.float("EMOTION_HABITUATION_HALF_LIFE_TICKS", default=8.0)
 # Spectra feels the feelings of those beside her: each tick she catches the feeling of the one
 # there who feels most strongly, as an impulse this many times that one's intensity
 # (spectra/emotion.py `empathy`). 0: she feels only what happens to her.

@@ -101,12 +101,9 @@ class Feeling:
     state: PAD
     mood: str
     tick: int
-    # How used the character is to each emotion it felt lately (`habituated`), by name.
-    habituation: tuple[tuple[str, float], ...] = ()
 
     def as_json(self, *, baseline: PAD) -> dict:
         # Stored unrounded: the same events give the same state however they were grouped.
-        extra = {"habituation": dict(self.habituation)} if self.habituation else {}
         return {
             "mood": self.mood,
             "pleasure": self.state.pleasure,
@@ -114,7 +111,6 @@ class Feeling:
             "dominance": self.state.dominance,
             "intensity": round(intensity(self.state, baseline), 4),
             "tick": self.tick,
-            **extra,
         }
 
 
@@ -272,34 +268,6 @@ def mood_ring(mood: str, strength: float) -> dict:
     return {"hex": hex_color, "hue": round(hue * 360), "intensity": round(strength, 3)}
 
 
-# Hedonic adaptation: an emotion felt again and again within a few hours stirs less each time
-# (Frederick & Loewenstein 1999): the tenth friendly chat of a morning is not the first. Each
-# impulse is felt at 1 / (1 + how used the character is to its emotion); being used grows by
-# each impulse's intensity and halves every `half_life_ticks` (`EMOTION_HABITUATION_HALF_LIFE_TICKS`).
-# Without it a sociable morning at the tavern drove most of the town into one mood at once.
-HABITUATION_FLOOR = 0.01  # less used than this is not used at all (and not stored)
-
-
-def habituated(
-    impulses: list[Impulse], previous: Feeling | None, *, tick: int, half_life_ticks: float
-) -> tuple[list[Impulse], tuple[tuple[str, float], ...]]:
-    """The impulses as felt by one used to their emotions (in their order: a second of the same
-    emotion in one tick is felt less than the first), and how used it is afterwards. A
-    half-life of 0 or less turns adaptation off."""
-    if half_life_ticks <= 0:
-        return impulses, ()
-    used: dict[str, float] = {}
-    if previous is not None:
-        keep = 0.5 ** (max(0, tick - previous.tick) / half_life_ticks)
-        used = {emotion: level * keep for emotion, level in previous.habituation}
-    felt = []
-    for impulse in impulses:
-        level = used.get(impulse.emotion, 0.0)
-        felt.append(Impulse(impulse.emotion, impulse.direction, impulse.intensity / (1.0 + level), impulse.cause))
-        used[impulse.emotion] = level + impulse.intensity
-    return felt, tuple((emotion, level) for emotion, level in sorted(used.items()) if level >= HABITUATION_FLOOR)
-
-
 def feel(
     previous: Feeling | None,
     *,
@@ -307,14 +275,13 @@ def feel(
     impulses: list[Impulse],
     tick: int,
     half_life_ticks: float,
-    habituation: tuple[tuple[str, float], ...] = (),
 ) -> Feeling:
     """The new feeling: relax since the last update, then feel the impulses, then name the mood."""
     if previous is None:
         previous = Feeling(state=baseline, mood=classify(baseline, None), tick=tick)
     state = decay(previous.state, baseline, ticks=tick - previous.tick, half_life_ticks=half_life_ticks)
     state = apply_impulses(state, impulses)
-    return Feeling(state=state, mood=classify(state, previous.mood), tick=tick, habituation=habituation)
+    return Feeling(state=state, mood=classify(state, previous.mood), tick=tick)
 
 
 def feeling_from_json(data: dict | None, *, default_tick: int) -> Feeling | None:
@@ -326,15 +293,4 @@ def feeling_from_json(data: dict | None, *, default_tick: int) -> Feeling | None
     except (TypeError, ValueError):
         return None
     mood = data.get("mood") if data.get("mood") in MOOD_PROTOTYPES else None
-    used = data.get("habituation")
-    habituation = tuple(
-        (str(emotion), float(level))
-        for emotion, level in sorted(used.items() if isinstance(used, dict) else ())
-        if isinstance(level, int | float) and not isinstance(level, bool) and level >= HABITUATION_FLOOR
-    )
-    return Feeling(
-        state=state.clamped(),
-        mood=mood or classify(state, None),
-        tick=int(data.get("tick", default_tick)),
-        habituation=habituation,
-    )
+    return Feeling(state=state.clamped(), mood=mood or classify(state, None), tick=int(data.get("tick", default_tick)))

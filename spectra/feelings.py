@@ -25,7 +25,6 @@ from spectra.emotion import (
     empathy,
     feel,
     feeling_from_json,
-    habituated,
     intensity,
     mood_ring,
     strongest,
@@ -213,10 +212,6 @@ def _feel_and_record(
         if character.kind == Character.Kind.SPECTRA and everyone:
             caught = empathy(felt_beside_her, gain=settings.SPECTRA_EMPATHY)
             felt += [caught] if caught is not None else []
-        previous = feeling_from_json(character.emotional_state, default_tick=tick)
-        felt, habituation = habituated(
-            felt, previous, tick=tick, half_life_ticks=settings.EMOTION_HABITUATION_HALF_LIFE_TICKS
-        )
         impulses = strongest(felt)
         if not impulses and character.id not in always and not everyone:
             continue
@@ -228,14 +223,8 @@ def _feel_and_record(
                 amplitude=settings.EMOTION_DAY_AROUSAL,
                 late_by=chronotype(character.personality or {}),
             )
-        feeling = feel(
-            previous,
-            baseline=baseline,
-            impulses=impulses,
-            tick=tick,
-            half_life_ticks=_half_life(),
-            habituation=habituation,
-        )
+        previous = feeling_from_json(character.emotional_state, default_tick=tick)
+        feeling = feel(previous, baseline=baseline, impulses=impulses, tick=tick, half_life_ticks=_half_life())
         feelings[character.id] = feeling
         updates.append((character.id, feeling.as_json(baseline=baseline)))
         sharpest = max(impulses, key=lambda impulse: impulse.intensity) if impulses else None

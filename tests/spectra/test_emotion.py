@@ -19,7 +19,6 @@ from spectra.emotion import (
     decay,
     feel,
     feeling_from_json,
-    habituated,
     intensity,
     mood_ring,
 )
@@ -61,42 +60,6 @@ def test_a_sour_proud_temperament_rests_aloof_and_a_gentle_yielding_one_content(
     assert classify(baseline_from_personality(varo), None) == "aloofness"
     gentle = {"openness": 0.3, "conscientiousness": 0.5, "extraversion": 0.2, "agreeableness": 0.9, "neuroticism": 0.1}
     assert classify(baseline_from_personality(gentle), None) == "contentment"
-
-
-LOVE = Impulse("love", (0.30, 0.10, 0.20), 0.5, "NPC_TALKED")
-
-
-def test_an_emotion_felt_again_and_again_stirs_less_each_time():
-    """Hedonic adaptation: the second friendly chat in a tick, and the chats of the next
-    ticks, are felt less than the first; another emotion is felt in full."""
-    felt, used = habituated([LOVE, LOVE, JOY], None, tick=10, half_life_ticks=8)
-    assert [round(impulse.intensity, 4) for impulse in felt] == [0.5, round(0.5 / 1.5, 4), 1.0]
-    assert dict(used) == {"joy": 1.0, "love": 1.0}
-    previous = Feeling(PAD(), "calm", 10, habituation=used)
-    later, _ = habituated([LOVE], previous, tick=11, half_life_ticks=8)
-    assert 0.5 / 2 < later[0].intensity < 0.5 / 1.8  # used 1.0 less a tick's fading
-    # Four in-world hours later half as used; the next day fresh again.
-    _, faded = habituated([], previous, tick=18, half_life_ticks=8)
-    assert dict(faded) == pytest.approx({"joy": 0.5, "love": 0.5})
-    next_day, gone = habituated([LOVE], previous, tick=10 + 48 * 2, half_life_ticks=8)
-    assert next_day[0].intensity == pytest.approx(0.5, abs=0.001)
-    assert dict(gone) == pytest.approx({"love": 0.5}, abs=0.001)  # the day's one chat; joy faded away
-    # Off: every impulse in full, nothing kept.
-    assert habituated([LOVE, LOVE], previous, tick=11, half_life_ticks=0) == ([LOVE, LOVE], ())
-
-
-def test_habituation_is_stored_with_the_feeling_and_bad_values_are_ignored():
-    baseline = PAD(0.1, 0.0, 0.0)
-    felt, used = habituated([LOVE, LOVE], None, tick=3, half_life_ticks=8)
-    feeling = feel(None, baseline=baseline, impulses=felt, tick=3, half_life_ticks=4, habituation=used)
-    stored = feeling.as_json(baseline=baseline)
-    assert stored["habituation"] == {"love": 1.0}
-    assert feeling_from_json(stored, default_tick=0) == feeling
-    stored["habituation"] = {"love": "x", "joy": True, "pride": 0.001, "hope": 0.4}
-    assert feeling_from_json(stored, default_tick=0).habituation == (("hope", 0.4),)
-    assert "habituation" not in feel(None, baseline=baseline, impulses=[], tick=3, half_life_ticks=4).as_json(
-        baseline=baseline
-    )
 
 
 def test_hysteresis_holds_the_mood_at_a_boundary():
