@@ -30,14 +30,15 @@ def sentence(text: str) -> str:
 
 def lower_first(text: str) -> str:
     """'Lamp-warden of the Sunspire' → 'lamp-warden of the Sunspire', 'A young astronomer' →
-    'a young astronomer'; a name or title keeps its capitals ('High Hierarch', "Spectra's")."""
+    'a young astronomer'; a name or title keeps its capitals ('High Hierarch', "Spectra's"), and
+    so does "I" ('I have come to trust Nessa' inside a sentence is not 'i have')."""
     words = text.split()
     if not words:
         return text
     first, second = words[0], words[1] if len(words) > 1 else ""
     plain = first[0].isupper() and (len(first) == 1 or first[1:].replace("-", "").islower())
     titled = len(first) > 1 and second[:1].isupper() and first.lower() not in ("the", "an")
-    if plain and "'" not in first and not titled:
+    if plain and "'" not in first and not titled and first != "I":
         return text[0].lower() + text[1:]
     return text
 

@@ -415,3 +415,16 @@ def test_a_newcomer_is_not_greeted_as_one_met_before_though_the_speaker_talked_t
         )
     history = conversation_turns_get(speaker_id=halden.id, player_id=newcomer.id, heard="")
     assert [turn.by_player for turn in history][:2] == [True, False]  # her line, then his answer to her
+
+
+def test_a_belief_brought_into_a_sentence_keeps_its_names_and_i():
+    """'After all I have seen, {belief_lower}': the belief's first word loses its capital
+    unless it is a name, a title or 'I' (it read 'i have come to trust' when the replies
+    table chose that line)."""
+    from spectra.wording import lower_first
+
+    assert lower_first("I have come to trust Nessa Brightwell.") == "I have come to trust Nessa Brightwell."
+    assert lower_first("I'm sure of it.") == "I'm sure of it."
+    assert lower_first("The Guild hides something.") == "the Guild hides something."
+    assert lower_first("Spectra's light is kind.") == "Spectra's light is kind."
+    assert lower_first("High Hierarch Celestine knows.") == "High Hierarch Celestine knows."
