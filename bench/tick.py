@@ -5,6 +5,9 @@ times ticks and counts their queries, and prints a table. Run it against Postgre
 served-mode figure and without DATABASE_URL for the embedded (SQLite) one:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/tick.py --npcs 10000
+
+The throwaway database is `test_bench_tick` (`--database NAME` names it instead, e.g. to keep
+to a prefix of one's own on a shared server).
 """
 
 from __future__ import annotations
@@ -23,9 +26,10 @@ def main() -> None:
     parser.add_argument("--npcs", type=int, default=10_000, help="Generated NPCs for the large world.")
     parser.add_argument("--ticks", type=int, default=5, help="Measured ticks per world size.")
     parser.add_argument("--batch-size", type=int, default=None)
+    parser.add_argument("--database", help="name of the throwaway database (default test_bench_tick)")
     args = parser.parse_args()
 
-    with throwaway_database() as engine:
+    with throwaway_database(name=args.database) as engine:
         from django.conf import settings
 
         from narrative.seeding.loader import generated_npcs_add, seed_world
