@@ -20,7 +20,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
 M = TypeVar("M", bound=Model)
@@ -92,7 +93,8 @@ def _insert_rows(
         return
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
-    prepared = [[_insert_value(field, value) for field, value in zip(columns, row, strict=True)] for row in rows]
+    db = _database()
+    prepared = [[_insert_value(field, value, db) for field, value in zip(columns, row, strict=True)] for row in rows]
     quote = connection.ops.quote_name
     names = ", ".join(quote(field.column) for field in columns)
     if connection.vendor == "postgresql":
@@ -126,7 +128,8 @@ def bulk_create(objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]
     for obj in objs:  # as the ORM checks: related objects saved, their ids taken
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
     columns = [field for field in meta.concrete_fields if field is not meta.pk and not field.generated]
-    rows = [[field.get_db_prep_save(field.pre_save(obj, True), connection) for field in columns] for obj in objs]
+    db = _database()
+    rows = [[field.get_db_prep_save(field.pre_save(obj, True), db) for field in columns] for obj in objs]
     quote = connection.ops.quote_name
     names = ", ".join(quote(field.column) for field in columns)
     arrays = _pg_arrays(columns, json_as="jsonb[]")  # the JSON fields' own adapter (psycopg's Jsonb)
@@ -180,10 +183,16 @@ def _columns_of(rows: Sequence[Sequence[Any]], fields: Sequence[models.Field]) -
     return columns
 
 
-def _insert_value(field: models.Field, value: Any) -> Any:
+def _insert_value(field: models.Field, value: Any, db: BaseDatabaseWrapper) -> Any:
     if isinstance(field, models.JSONField):
         return _db_value(field, value)
-    return field.get_db_prep_save(value, connection)
+    return field.get_db_prep_save(value, db)
+
+
+def _database() -> BaseDatabaseWrapper:
+    """The default connection itself: `connection` is a proxy that looks it up (a
+    thread-local read) on every attribute, which for each value of thousands of rows adds up."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 def _db_value(field: models.Field, value: Any) -> Any:
