@@ -11,6 +11,15 @@ of characters that costs far more in SQL compilation than the update itself (Dja
 PostgreSQL only when no field of the model has its own placeholder (a `BinaryField` has one),
 and otherwise sends one literal row per record, which psycopg then parses client-side (about
 a second for a tick's 7,000 memories); on SQLite it splits at 999 parameters.
+
+`bulk_create` is `Model.objects.bulk_create` for the rows a tick writes (its events,
+conversation lines, goals, facts, beliefs): on PostgreSQL one `INSERT ... SELECT * FROM
+unnest(...) RETURNING id`; on SQLite the ORM's own.
+
+On PostgreSQL every statement here sends each column as one binary array bound server-side (a
+plain psycopg `Cursor`, not Django's `ClientCursor`): Django's cursor would quote every element
+into the SQL text on the client, which for a tick's thousands of rows cost more than the
+insert itself.
 """
 
 from __future__ import annotations
