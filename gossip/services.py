@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from gossip.logic import Learned, learned_from_events
 from gossip.models import Knowledge
+from htrae.bulk import bulk_create
 from world.models import Character, Location
 
 
@@ -32,7 +33,7 @@ def knowledge_learn(learned: Iterable[Learned]) -> int:
         for item in learned
     ]
     if rows:
-        Knowledge.objects.bulk_create(rows, ignore_conflicts=True)
+        bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
 

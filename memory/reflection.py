@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db.models import F, Max, OuterRef, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 
+from htrae.bulk import bulk_create
 from memory import insight
 from memory.embeddings import embed_contents, embedding_enabled
 from memory.models import Belief, Memory
@@ -211,11 +212,11 @@ def beliefs_store(
     if embedding_enabled():  # one call to the embedder for all of them
         for reflection, embedding in zip(reflections, embed_contents([r.content for r in reflections]), strict=True):
             reflection.embedding = embedding
-    reflections = Memory.objects.bulk_create(reflections)
+    reflections = bulk_create(reflections)
     Through = Memory.sources.through
     # What a belief rests on is kept (a summary's sources may fade as before).
     cited = sorted({memory_id for _, _, citations, r in planned if r is not None for memory_id in citations})
-    Through.objects.bulk_create(
+    bulk_create(
         [
             Through(from_memory_id=reflection.id, to_memory_id=memory_id)
             for reflection, (_, _, citations, _) in zip(reflections, planned, strict=True)
@@ -253,7 +254,7 @@ def beliefs_store(
             )
         )
     if beliefs:
-        Belief.objects.bulk_create(beliefs)
+        bulk_create(beliefs)
     return reflections
 
 

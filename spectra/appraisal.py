@@ -35,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from htrae.text import content_words, mentions
@@ -121,10 +122,18 @@ class EventView:
     location_id: int | None
     payload: dict[str, Any]
 
-    @property
+    # Worked out once per event, not once per character appraising it (a tick's event is
+    # appraised by everyone around it): a view's payload is not changed once it is made.
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         qualifier = self.payload.get("qualifier")
         return (self.type, f"{self.type}:{qualifier}") if qualifier else (self.type,)
+
+    @cached_property
+    def named_things(self) -> str:
+        """The names of what the event puts forward: object, place, listener, actor, quest, goal."""
+        names = ("object_name", "to_name", "listener_name", "actor_name", "quest_title", "goal")
+        return " ".join(str(self.payload.get(name) or "") for name in names)
 
 
 class RuleBook:
@@ -144,6 +153,10 @@ class RuleBook:
             self.index[(rule.event_key, rule.role)].append(rule)
         self.event_keys = {rule.event_key for rule in rules}
         self.word_cache: dict[str, frozenset[str]] = {}
+        # Each character's goals as words, and the rules for each kind of event, role and
+        # perceiver: asked again for every event a character appraises.
+        self.goal_word_cache: dict[tuple[str, ...], frozenset[str]] = {}
+        self.rules_cache: dict[tuple[tuple[str, ...], str, str], tuple[Rule, ...]] = {}
         self.standards: dict[str, list[Standard]] = defaultdict(list)
         for standard in standards or []:
             self.standards[standard.event_key].append(standard)
@@ -151,13 +164,17 @@ class RuleBook:
     def concerns(self, event: EventView) -> bool:
         return ANY_EVENT in self.event_keys or any(key in self.event_keys for key in event.keys)
 
-    def rules_for(self, event: EventView, role: str, kind: str) -> list[Rule]:
-        return [
-            rule
-            for key in (*event.keys, ANY_EVENT)
-            for rule in self.index.get((key, role), ())
-            if rule.applies_to in (kind, "any")
-        ]
+    def rules_for(self, event: EventView, role: str, kind: str) -> tuple[Rule, ...]:
+        lookup = (event.keys, role, kind)
+        rules = self.rules_cache.get(lookup)
+        if rules is None:
+            rules = self.rules_cache[lookup] = tuple(
+                rule
+                for key in (*event.keys, ANY_EVENT)
+                for rule in self.index.get((key, role), ())
+                if rule.applies_to in (kind, "any")
+            )
+        return rules
 
 
 def _named_in(text: str, name: str) -> bool:
@@ -232,10 +249,17 @@ def _words_among(text: str, place_names: tuple[tuple[str, int], ...]) -> frozens
     return frozenset(places | content_words(text, min_length=4))
 
 
-def _named_things(event: EventView) -> str:
-    payload = event.payload
-    names = ("object_name", "to_name", "listener_name", "actor_name", "quest_title", "goal")
-    return " ".join(str(payload.get(name) or "") for name in names)
+def _goal_words(me: Perceiver) -> frozenset[str]:
+    """The words of the character's goals (`_words` of them all)."""
+    book = _BOOK.get()
+    if book is None:
+        return _words(" ".join(me.goals))
+    words = book.goal_word_cache.get(me.goals)
+    if words is None:
+        if len(book.goal_word_cache) >= WORD_CACHE_LIMIT:
+            book.goal_word_cache.clear()
+        words = book.goal_word_cache[me.goals] = _words(" ".join(me.goals))
+    return words
 
 
 STALLED_PURSUIT = 0.4  # how much working at a goal that effort no longer moves thwarts it
@@ -269,8 +293,7 @@ def _goal_desirability(event: EventView, me: Perceiver) -> float:
         if event.payload.get("goal") in me.stalled_goals:
             return -STALLED_PURSUIT  # the same effort again, and the goal no nearer
         return 0.3  # a step, not the goal
-    goal_words = _words(" ".join(me.goals))
-    if not goal_words & _words(_named_things(event)):
+    if not _goal_words(me) & _words(event.named_things):
         return 0.0
     liking = 1.0 if mine else me.likes(event.actor_id)
     if liking <= -LIKING:
@@ -298,7 +321,7 @@ def appealingness(event: EventView, me: Perceiver) -> float:
     if other is not None:
         return me.likes(other)
     thing = " ".join(str(event.payload.get(name) or "") for name in ("object_name", "to_name"))
-    return GOAL_APPEAL if _words(thing) & _words(" ".join(me.goals)) else 0.0
+    return GOAL_APPEAL if _words(thing) & _goal_words(me) else 0.0
 
 
 # Tiredness (0..1: the larger of the energy spent and the need of rest) from which a character

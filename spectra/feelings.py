@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Q
 
-from htrae.bulk import bulk_update_columns
+from htrae.bulk import bulk_create, bulk_update_columns
 from htrae.vocabulary import EventType
 from relationships.selectors import affinities_between
 from spectra.appraisal import EventView, Perceiver, appraise, turned_to
@@ -240,7 +240,7 @@ def _feel_and_record(
     if samples:
         for sample in samples:  # feelings_update read the clock when it was given no time
             sample.world_time = world_time
-        EmotionSample.objects.bulk_create(samples)
+        bulk_create(samples)
     publish_many(drafts)
     if spectra_changed and not is_collecting():
         # Outside a tick (a player spoke to her): let clients see it now, not at the next tick.

@@ -28,6 +28,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from htrae.bulk import bulk_create
 from world import sql
 from world.broadcast import broadcast_events
 from world.models import GameEvent
@@ -83,10 +84,8 @@ def publish(
 def publish_many(drafts: Iterable[EventDraft], *, broadcast: bool = True) -> list[GameEvent]:
     """Write, dispatch and (after commit) broadcast many events in a constant number of queries."""
     drafts = list(drafts)
-    if len(drafts) == 1:  # a player's action: its one event
-        events = [_event_insert(drafts[0])]
-    else:
-        events = GameEvent.objects.bulk_create([_event_of(draft) for draft in drafts])
+    # One event (a player's action) in SQL of its own; many (a tick's) in one binary INSERT.
+    events = [_event_insert(drafts[0])] if len(drafts) == 1 else bulk_create([_event_of(d) for d in drafts])
     if not events:
         return events
     collected = _collector.get()

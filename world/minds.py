@@ -28,7 +28,7 @@ from datetime import datetime
 from django.db.models import F, Q, Value
 from django.db.models.functions import Mod
 
-from htrae.bulk import bulk_update_columns
+from htrae.bulk import bulk_create, bulk_update_columns
 from htrae.vocabulary import EventType
 from world.autonomy import planning
 from world.autonomy.planning import GoalFacts, Slot
@@ -242,7 +242,7 @@ def minds_tick(context) -> None:
     if changed_goals:
         CharacterGoal.objects.bulk_update(changed_goals, ["progress", "status", "outcome", "ended_tick"])
     if new_goals:
-        CharacterGoal.objects.bulk_create(new_goals)
+        bulk_create(new_goals)
         for draft, goal in zip((d for d in drafts if d.type == EventType.GOAL_ADOPTED), new_goals, strict=True):
             draft.payload["goal_id"] = goal.id
     if character_updates:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Max
 
+from htrae.bulk import bulk_create
 from htrae.vocabulary import EventType
 from narrative.models import Conversation, ConversationMessage
 from world.events import subscribe
@@ -34,7 +35,7 @@ def store_speech(events: list[GameEvent]) -> None:
     missing = location_ids - open_by_location.keys()
     if missing:
         names = {event.location_id: event.payload.get("location_name", "") for event in events}
-        created = Conversation.objects.bulk_create(
+        created = bulk_create(
             [
                 Conversation(location_id=location_id, started_tick=tick, topic=names.get(location_id, ""))
                 for location_id in sorted(missing)
@@ -42,7 +43,7 @@ def store_speech(events: list[GameEvent]) -> None:
         )
         open_by_location.update({conversation.location_id: conversation for conversation in created})
 
-    ConversationMessage.objects.bulk_create(
+    bulk_create(
         [
             ConversationMessage(
                 conversation=open_by_location[event.location_id],
@@ -60,7 +61,7 @@ def store_speech(events: list[GameEvent]) -> None:
         for character_id in (event.actor_id, event.payload.get("listener_id"))
         if character_id
     }
-    Participant.objects.bulk_create(
+    bulk_create(
         [
             Participant(conversation_id=conversation_id, character_id=character_id)
             for conversation_id, character_id in pairs
