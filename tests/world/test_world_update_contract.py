@@ -193,11 +193,14 @@ async def test_an_answer_names_the_request_it_answers_and_unprompted_lines_do_no
     follow = [frame["data"] for frame in await wren.settle() if frame["type"] == "chat_message"]
     assert [chat["speaker"]["name"] for chat in follow] == ["tam", "Oren"]
     assert follow[1]["in_reply_to"] == "follow-2" and follow[1]["listener"]["name"] == "tam"
-    # A line naming no one, by one nobody was talking with, goes unanswered; nothing claims to answer it.
+    # A line naming no one, by one nobody was talking with, is said to the room: someone there
+    # (Oren) answers it, naming its request; the line itself answers nothing.
     await action(wren.communicator, "aside-3", action="speak", text="What a night.")
     await acked(wren.communicator, "aside-3")
     later = [frame["data"] for frame in await wren.settle() if frame["type"] == "chat_message"]
-    assert [chat["text"] for chat in later] == ["What a night."] and later[0]["in_reply_to"] is None
+    assert [chat["speaker"]["name"] for chat in later] == ["wren", "Oren"]
+    assert later[0]["text"] == "What a night." and later[0]["in_reply_to"] is None
+    assert later[1]["in_reply_to"] == "aside-3" and later[1]["listener"]["name"] == "wren"
     await tam.disconnect()
     await wren.communicator.disconnect()
 
