@@ -39,7 +39,7 @@ def npc(id, name, *, faction=1, facts=(GUILD,), goals=("find a cure for a sister
 def exchange(speaker, listener, seed, **extra):
     return compose_exchange(
         speaker=speaker, listener=listener, listener_id=listener.id if listener else 99,
-        listener_name=listener.name if listener else "Wren", listener_kind=listener.kind if listener else "player",
+        listener_name=listener.name if listener else "wren", listener_kind=listener.kind if listener else "player",
         place="The Glass Market", hour=14, tick=12, rng=random.Random(seed), **extra,
     )  # fmt: skip
 
@@ -205,6 +205,16 @@ def test_what_counts_as_said_twice_does_not_hang_on_how_many_words_a_name_has():
     assert says_again("I came to The Ruins of Aurel.", tail) == says_again("I came to The Qxab.", tail)
     assert says_again("The air here smells of rain.", tail)
     assert not says_again("Good day to you.", tail)
+
+
+def test_a_player_greeted_by_name_keeps_the_name_as_written():
+    """A line opens with a capital, but a player named "wren" greeted first by name is not
+    "Wren" (served by hand: "Hand_qghmyr! I can't say why I'm rested")."""
+    pim = npc(1, "Pim Alder")
+    openings = [turn.text for seed in range(300) for turn in exchange(pim, None, seed) if turn.listener_id == 99]
+    by_name = [text for text in openings if text.lower().startswith("wren")]
+    assert by_name and all(text.startswith("wren") for text in by_name)
+    assert all(text[:1].isupper() or text.startswith("wren") for text in openings)
 
 
 def test_spectra_says_her_goals_of_herself_and_others_say_them_of_her():

@@ -252,7 +252,11 @@ def compose_exchange(
         text = _expand_or_shipped(rules, f"#{symbol}#", rng, bindings)
         if act in (ANSWER, REACT, FAREWELL) or topic.kind in TAILED:
             text += _tail_for(text, rules, rng, bindings)
-        text = without_repeats(capitalise(text.strip()))
+        text = text.strip()
+        # A line opens with a capital, unless with a name written otherwise (a player "wren").
+        if not any(name and text.startswith(name) for name in (bindings.get("you"), bindings.get("me"))):
+            text = capitalise(text)
+        text = without_repeats(text)
         return Turn(voice.id, voice.name, voice.kind, to.id, to.name, act, topic.kind, text, fact)
 
     a_view = speaker.regard_of(listener_id)
