@@ -303,6 +303,10 @@ if DATABASE_POOL:
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=WS_ACTION_THREADS + 4),
         "timeout": env.float("DATABASE_POOL_TIMEOUT_SECONDS", default=5.0),
     }
+    # While PostgreSQL is down the pool retries a connection with a doubling delay (1, 2, 4, 8 s,
+    # ...); given up after this long, the next request tries at once. Left at psycopg's 5 minutes,
+    # the web answered 503 for 20 s and more after PostgreSQL was back (tests/served/test_faults.py).
+    _pool["reconnect_timeout"] = _pool["timeout"]
     if not 0 <= _pool["min_size"] <= _pool["max_size"] or _pool["max_size"] < 1 or _pool["timeout"] <= 0:
         raise ImproperlyConfigured(
             "DATABASE_POOL_MIN_SIZE must be at most DATABASE_POOL_MAX_SIZE (at least 1), "
