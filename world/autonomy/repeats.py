@@ -60,7 +60,8 @@ def word_runs(text: str) -> set[tuple[str, ...]]:
             word in _NAME_JOINERS
             and bool(words)
             and words[-1] == _NAME
-            and any(_is_capitalised(later) for later in raw[index + 1 : index + 2])
+            and index + 1 < len(raw)
+            and _is_capitalised(raw[index + 1])
         )
         if _is_capitalised(word) or inside_name:
             if not words or words[-1] != _NAME:
