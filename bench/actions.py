@@ -175,6 +175,9 @@ def main() -> None:
         help="leave every player at the starting place (each line then goes to every client) instead of "
         "spreading them over the world's places",
     )
+    parser.add_argument(
+        "--timeline", action="store_true", help="also print acks, busy and ack latency per 5 s of the run"
+    )
     parser.add_argument("--profile", help="write a py-spy profile of the web process to this file (raw format)")
     args = parser.parse_args()
 
@@ -214,6 +217,7 @@ def main() -> None:
                     client.character_id,
                 )
         cpu_before = {process.name: cpu_seconds(process.popen.pid) for process in world.processes}
+        clients_cpu_before = time.process_time()  # the clients share the machine's cores with the world
         print(
             f"{args.clients} clients x {args.rate:g} actions/s for {args.seconds:g} s "
             f"(tick every {args.tick_interval} s; web log {web.log_path})",
@@ -250,12 +254,36 @@ def main() -> None:
         asyncio.run(run_all())
         elapsed = time.monotonic() - started
         report(world, clients, elapsed)
+        if args.timeline:
+            timeline(clients, started)
         cpu = {name: cpu_seconds(p.popen.pid) - cpu_before.get(name, 0.0) for name, p in named(world)}
+        cpu["bench clients (this process)"] = time.process_time() - clients_cpu_before
         print("CPU seconds during the run: " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items()))
         ticks = world.sql("SELECT tick FROM world_worldclock")
         print(f"ticks during the run: world clock at tick {ticks[0][0] if ticks else '?'}")
     finally:
         world.destroy()
+
+
+def timeline(clients: list[Client], started: float, *, window: float = 5.0) -> None:
+    """Acks, busy refusals and ack latency by when the action was sent: a slow stretch (a
+    tick, a garbage collection) shows as one window, not as a spread-out tail."""
+    acks: dict[int, list[float]] = {}
+    busy: Counter = Counter()
+    for client in clients:
+        for request_id, sent_at in client.sent.items():
+            slot = int((sent_at - started) // window)
+            if request_id in client.acked:
+                acks.setdefault(slot, []).append(client.acked[request_id] * 1000)
+            elif request_id in client.busy_ids:
+                busy[slot] += 1
+    print("sent at s   acked  busy  p50 ms  p95 ms  max ms")
+    for slot in sorted(set(acks) | set(busy)):
+        ms = acks.get(slot, [])
+        print(
+            f"{slot * window:5.0f}-{(slot + 1) * window:<4.0f}{len(ms):6d}{busy[slot]:6d}"
+            f"{percentile(ms, 0.5):8.0f}{percentile(ms, 0.95):8.0f}{max(ms, default=float('nan')):8.0f}"
+        )
 
 
 def report(world: ServedWorld, clients: list[Client], elapsed: float) -> None:

@@ -221,7 +221,7 @@ _REDIS_CONNECTION_OPTIONS = {
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "htrae.channel_layer.BatchingRedisChannelLayer",
             "CONFIG": {
                 # redis-py 8 caps a pool at 100 connections and fails (MaxConnectionsError)
                 # past it rather than waiting: a web process holding hundreds of sockets that

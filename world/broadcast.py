@@ -349,8 +349,13 @@ def send_frames(frames: list[Addressed], *, close_pools: bool = False) -> None:
     async def send_all() -> None:
         try:
             async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
-                for group, frame in frames:
-                    await layer.group_send(group, frame_message(frame))
+                messages = [(group, frame_message(frame)) for group, frame in frames]
+                if hasattr(layer, "group_send_many"):  # served mode: all in two round trips
+                    await layer.group_send_many(messages)
+                else:
+                    for group, message in messages:
+                        await layer.group_send(group, message)
+                for _, frame in frames:
                     FRAMES_SENT.labels(type=frame.get("type", "")).inc()
         finally:
             if close_pools and hasattr(layer, "close_pools"):

@@ -376,7 +376,10 @@ async def test_too_many_messages_are_refused_then_a_flood_closes_the_connection(
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
 async def test_a_tick_and_speech_travel_through_redis(world):
     layers = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [os.environ["REDIS_URL"]]}}
+        "default": {
+            "BACKEND": "htrae.channel_layer.BatchingRedisChannelLayer",
+            "CONFIG": {"hosts": [os.environ["REDIS_URL"]]},
+        }
     }
     with override_settings(CHANNEL_LAYERS=layers):
         channel_layers.backends = {}
