@@ -14,7 +14,12 @@ its locks in this order, and never the other way round:
 3. **the minds** (`MINDS`, advisory, exclusive): mind work takes it after the world lock,
    so two replies or appraisals never lock the same characters in different orders;
 4. then rows: the world clock, places (by id), characters (by id), Spectra's mind and
-   goals, quests and assignments, factions and relations.
+   goals, quests and assignments, factions and relations. Rows are locked `FOR NO KEY
+   UPDATE` (exclusive among writers), never `FOR UPDATE`: PostgreSQL checks a new row's
+   foreign keys at commit with a `KEY SHARE` lock on each row it names (an event's place and
+   actor), which `FOR UPDATE` blocks. Two actions, each holding its own player's place and
+   naming the other's place at commit, deadlocked that way (`bench/actions.py`, 10-55 times
+   a minute).
 
 A player's action writes only its own rows (its character, receipts, events, its quests,
 conversation lines, memories); whatever it would set off in others' minds (Spectra's and the

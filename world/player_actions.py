@@ -44,7 +44,7 @@ def _thing_payload(character: Character, thing: WorldObject) -> dict:
 
 
 def _carried(character: Character, object_id: int) -> WorldObject:
-    thing = WorldObject.objects.select_for_update().filter(id=object_id, holder_id=character.id).first()
+    thing = WorldObject.objects.select_for_update(no_key=True).filter(id=object_id, holder_id=character.id).first()
     if thing is None:
         raise DomainError(f"You do not carry object {object_id}.", code="not_carried")
     return thing
@@ -57,7 +57,7 @@ def _reply(action: str, event, thing: WorldObject, **extra) -> dict:
 def player_take(*, character: Character, data: dict, tick: int) -> dict:
     """Pick up a thing lying here: `{"object": <id>}`."""
     object_id = _object_id(data)
-    thing = WorldObject.objects.select_for_update().filter(id=object_id).first()
+    thing = WorldObject.objects.select_for_update(no_key=True).filter(id=object_id).first()
     if thing is None or (thing.location_id != character.location_id and thing.holder_id != character.id):
         held = thing is not None and thing.holder_id is not None
         message = f"Object {object_id} is in someone's hands." if held else f"No object {object_id} lies here."
@@ -130,7 +130,7 @@ def object_use_effect(*, thing: WorldObject, location, tick: int) -> dict:
         return {}
     if on_use.get("at") and on_use["at"] != location.slug:
         return {}
-    target = WorldObject.objects.select_for_update().filter(slug=on_use["target"]).first()
+    target = WorldObject.objects.select_for_update(no_key=True).filter(slug=on_use["target"]).first()
     if target is None:
         return {}
     sets = dict(on_use.get("sets") or {})

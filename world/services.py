@@ -297,19 +297,26 @@ def _player_action_once(*, handler, character_id: int, request_id: str, action: 
 
 
 @functools.cache
-def _player_lock_sql(for_update: bool) -> str:
+def _player_lock_sql(lock: str) -> str:
     return (
         f"SELECT {sql.columns(Character, 'c')}, {sql.columns(Location, 'l')} FROM world_character c"
-        " JOIN world_location l ON l.id = c.location_id WHERE c.id = %s AND c.kind = %s"
-        + (" FOR UPDATE" if for_update else "")
+        " JOIN world_location l ON l.id = c.location_id WHERE c.id = %s AND c.kind = %s" + lock
     )
+
+
+def _row_lock() -> str:
+    """`FOR NO KEY UPDATE` where the database has it (world.locks: why not `FOR UPDATE`)."""
+    features = connection.features
+    if features.has_select_for_no_key_update:
+        return " FOR NO KEY UPDATE"
+    return " FOR UPDATE" if features.has_select_for_update else ""
 
 
 def _player_locked(character_id: int) -> Character | None:
     """The player's character with its place, both rows locked for the action (as
     `select_for_update().select_related("location")` locks them). In SQL of its own
     (world.sql): every action starts here."""
-    found = sql.rows(_player_lock_sql(connection.features.has_select_for_update), [character_id, Character.Kind.PLAYER])
+    found = sql.rows(_player_lock_sql(_row_lock()), [character_id, Character.Kind.PLAYER])
     if not found:
         return None
     width = len(Character._meta.concrete_fields)

@@ -118,3 +118,59 @@ def test_ticks_and_players_never_deadlock(settings):
     assert GameEvent.objects.filter(
         type__in=["SPECTRA_TALKED", "NPC_TALKED"], payload__listener_id__in=players
     ).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_players_crossing_between_two_places_meet_no_deadlock():
+    """Each action locks its player and its place; at commit PostgreSQL checks the foreign
+    keys of the rows it inserted (the move's event names the place it leads to) by locking
+    those rows too. Two players walking opposite ways between two places each hold one place
+    and name the other: with `FOR UPDATE` locks they deadlocked, with `FOR NO KEY UPDATE`
+    (which the foreign-key checks do not wait for) they never do."""
+    from htrae.metrics import LOCK_CONFLICTS
+    from tests.factories import LocationFactory, PathFactory, WorldClockFactory
+
+    WorldClockFactory()
+    east, west = LocationFactory(name="East Quay", is_starting_location=True), LocationFactory(name="West Quay")
+    PathFactory(source=east, target=west, two_way=True)
+    walkers = [
+        services.player_register(username=f"crosser{index}", password="lanterns-over-the-marsh").character.id
+        for index in range(4)
+    ]
+    for index, walker in enumerate(walkers):
+        Character.objects.filter(id=walker).update(location_id=(east, west)[index % 2].id)
+    conflicts_before = sum(LOCK_CONFLICTS.labels(outcome=o)._value.get() for o in ("retried", "gave_up"))
+
+    stop, lock, outcomes = threading.Event(), threading.Lock(), Counter()
+
+    def walk(walker: int) -> None:
+        step = 0
+        try:
+            while not stop.is_set():
+                step += 1
+                here = Character.objects.filter(id=walker).values_list("location_id", flat=True).get()
+                there = west.id if here == east.id else east.id
+                try:
+                    services.player_action_apply(
+                        character_id=walker, request_id=f"x{walker}-{step}", action="move", data={"to": there}
+                    )
+                    result = "applied"
+                except Exception as error:
+                    result = f"{type(error).__name__}: {error}".splitlines()[0]
+                with lock:
+                    outcomes[result] += 1
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=walk, args=(walker,)) for walker in walkers]
+    for thread in threads:
+        thread.start()
+    time.sleep(4)
+    stop.set()
+    for thread in threads:
+        thread.join(30)
+
+    conflicts = sum(LOCK_CONFLICTS.labels(outcome=o)._value.get() for o in ("retried", "gave_up")) - conflicts_before
+    assert set(outcomes) == {"applied"}, outcomes
+    assert outcomes["applied"] >= 40, outcomes
+    assert conflicts == 0, f"{conflicts} deadlocks in {outcomes['applied']} moves"
