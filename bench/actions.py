@@ -175,6 +175,7 @@ def main() -> None:
         help="leave every player at the starting place (each line then goes to every client) instead of "
         "spreading them over the world's places",
     )
+    parser.add_argument("--web-processes", type=int, default=1, help="web processes sharing the port (WEB_PROCESSES)")
     parser.add_argument(
         "--timeline", action="store_true", help="also print acks, busy and ack latency per 5 s of the run"
     )
@@ -195,6 +196,7 @@ def main() -> None:
             "AUTH_THROTTLE_IP_RATE": "100000/min",
             "LOG_LEVEL": "WARNING",
             "CONN_MAX_AGE": "60",  # production's default: connections kept, not opened per action
+            "WEB_PROCESSES": str(args.web_processes),
         },
     )
     try:
