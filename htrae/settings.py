@@ -366,6 +366,11 @@ RELATIONSHIP_NEAR_FAMILIARITY = env.float("RELATIONSHIP_NEAR_FAMILIARITY", defau
 # RELATIONSHIP_HEARSAY_SWAY times the teller's affinity for them to the listener's.
 RELATIONSHIP_HEARSAY_FAMILIARITY = env.float("RELATIONSHIP_HEARSAY_FAMILIARITY", default=0.1)
 RELATIONSHIP_HEARSAY_SWAY = env.float("RELATIONSHIP_HEARSAY_SWAY", default=0.2)
+# A wrong done before witnesses (a quarrel picked, a thing stolen) takes RELATIONSHIP_SIDING_SWAY
+# times a witness's liking for the wronged one from its opinion of the wrongdoer, for witnesses
+# who like the wronged one at least RELATIONSHIP_SIDING_LIKING.
+RELATIONSHIP_SIDING_SWAY = env.float("RELATIONSHIP_SIDING_SWAY", default=0.3)
+RELATIONSHIP_SIDING_LIKING = env.float("RELATIONSHIP_SIDING_LIKING", default=0.2)
 RELATIONSHIP_ACQUAINTED_FAMILIARITY = env.float("RELATIONSHIP_ACQUAINTED_FAMILIARITY", default=0.1)
 
 # --- Dialogue ---------------------------------------------------------------------------

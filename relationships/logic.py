@@ -11,6 +11,9 @@
   world holds grow with its talk, not with the people squared.
 - `hearsay_contacts`: being told of someone makes them known a little, and the teller's
   liking for them colours the listener's (gossip: how people come to know of each other).
+- `siding_contacts`: a wrong done before witnesses (a quarrel picked, a thing stolen) sours
+  those who like the wronged one toward the wrongdoer: friends take sides, and one quarrel
+  makes several rivals.
 - `opinions_after`: the stored opinions after a set of contacts, for one bulk upsert.
 """
 
@@ -93,13 +96,27 @@ def acquainted(stored: Stored, *, tick: int, threshold: float, familiarity_half_
 
 
 def other_party(event: EventView) -> int | None:
-    """Whom the event was done to: the listener of speech, the character turned to."""
-    listener = event.payload.get("listener_id")
+    """Whom the deed was done to: the listener of speech, the character turned to or
+    confronted, the receiver of a gift, the owner of a thing stolen."""
+    payload = event.payload
+    listener = payload.get("listener_id")
     if isinstance(listener, int):
         return listener
-    target = event.payload.get("target")
+    target = payload.get("target")
     if isinstance(target, dict) and target.get("type") == "character" and isinstance(target.get("id"), int):
         return target["id"]
+    for key in ("target_id", "receiver_id"):
+        if isinstance(payload.get(key), int):
+            return payload[key]
+    owner = payload.get("owner_id")
+    return owner if payload.get("stolen") and isinstance(owner, int) else None
+
+
+def wronged(event: EventView) -> int | None:
+    """The one a wrong was done to, for the witnesses to side with: the one confronted, the
+    owner of a thing stolen."""
+    if event.type.endswith("_CONFRONTED") or (event.type.endswith("_TOOK_OBJECT") and event.payload.get("stolen")):
+        return other_party(event)
     return None
 
 
@@ -154,6 +171,35 @@ def hearsay_contacts(events: Iterable[EventView], *, familiarity: float, sway: f
         total = changes.setdefault((listener, about), [0.0, 0.0, 0.0])
         total[0] += sway * told
         total[2] += familiarity
+    return {pair: Regard(*values) for pair, values in sorted(changes.items())}
+
+
+def siding_contacts(
+    events: Iterable[EventView],
+    witnesses: Mapping[int, Iterable[int]],
+    liking: Mapping[tuple[int, int], float],
+    *,
+    sway: float,
+    threshold: float,
+) -> dict[tuple[int, int], Regard]:
+    """Each witness's opinion of a wrongdoer, for a wrong done where it stood (`witnesses`:
+    event index → who was at the event's place): `sway` times its liking for the wronged
+    one (`liking`: (witness, wronged) → affinity), taken from its affinity and trust, when
+    that liking is at least `threshold`. Those indifferent to the wronged one stay so."""
+    changes: dict[tuple[int, int], list[float]] = {}
+    for index, event in enumerate(events):
+        victim, doer = wronged(event), event.actor_id
+        if victim is None or doer is None:
+            continue
+        for witness in sorted(witnesses.get(index, ())):
+            if witness in (victim, doer):
+                continue
+            fondness = liking.get((witness, victim), 0.0)
+            if fondness < threshold:
+                continue
+            total = changes.setdefault((witness, doer), [0.0, 0.0, 0.0])
+            total[0] -= sway * fondness
+            total[1] -= sway * fondness / 2
     return {pair: Regard(*values) for pair, values in sorted(changes.items())}
 
 

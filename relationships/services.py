@@ -16,9 +16,11 @@ from relationships.logic import (
     hearsay_contacts,
     near_contacts,
     opinions_after,
+    siding_contacts,
+    wronged,
 )
 from relationships.models import Relationship
-from relationships.selectors import rules_load, stored_for_pairs
+from relationships.selectors import fade, rules_load, stored_for_pairs
 from world.autonomy.state import Regard
 from world.locks import mind_writer, retrying
 from world.models import Character, GameEvent
@@ -60,16 +62,19 @@ def _views(events) -> list[EventView]:
 
 def relationships_tick(context: TickContext) -> None:
     """Registered as a tick phase: what this tick's deeds did to opinions (the moods the
-    characters acted in set the tone), and familiarity for everyone sharing a place."""
+    characters acted in set the tone, witnesses take sides), and familiarity for everyone
+    sharing a place."""
     places: dict[int, list[int]] = defaultdict(list)
     for character_id, location_id in (
         Character.objects.filter(is_active=True).order_by("id").values_list("id", "location_id")
     ):
         places[location_id].append(character_id)
+    views = _views(context.events)
     changes = combined(
-        event_contacts(_views(context.events), rules_load(), moods=context.moods),
+        event_contacts(views, rules_load(), moods=context.moods),
         near_contacts(places, tick=context.tick, familiarity=settings.RELATIONSHIP_NEAR_FAMILIARITY),
         _hearsay(context.events),
+        _siding(context.events, views, places, tick=context.tick),
     )
     relationships_write(changes, tick=context.tick)
 
@@ -82,16 +87,42 @@ def _hearsay(events) -> dict:
     )
 
 
+def _siding(events, views: list[EventView], places: dict[int, list[int]] | None, *, tick: int) -> dict:
+    """Witnesses' opinions of the wrongs done before them (`places`: place → who is there;
+    None: looked up, one query). One query for the witnesses' liking, none without a wrong."""
+    wrongs = [index for index, view in enumerate(views) if wronged(view) is not None]
+    if not wrongs:
+        return {}
+    if places is None:
+        places = defaultdict(list)
+        where = {events[index].location_id for index in wrongs}
+        for character_id, location_id in (
+            Character.objects.filter(is_active=True, location_id__in=where)
+            .order_by("id")
+            .values_list("id", "location_id")
+        ):
+            places[location_id].append(character_id)
+    witnesses = {index: places.get(events[index].location_id, []) for index in wrongs}
+    pairs = sorted({(witness, wronged(views[index])) for index in wrongs for witness in witnesses[index]})
+    liking = {pair: fade(stored, tick=tick).affinity for pair, stored in stored_for_pairs(pairs).items()}
+    return siding_contacts(
+        views, witnesses, liking, sway=settings.RELATIONSHIP_SIDING_SWAY, threshold=settings.RELATIONSHIP_SIDING_LIKING
+    )
+
+
 def relationships_from_events(events: list[GameEvent]) -> int:
     """Off the tick (inside mind work): what a player's action and the answers to it did to
     opinions. The moods are the ones stored now."""
     actors = {event.actor_id for event in events if event.actor_id is not None}
     moods = dict(Character.objects.filter(id__in=actors).order_by("id").values_list("id", "emotional_state__mood"))
+    tick = world_now_get().tick
+    views = _views(events)
     changes = combined(
-        event_contacts(_views(events), rules_load(), moods={k: v or "" for k, v in moods.items()}),
+        event_contacts(views, rules_load(), moods={k: v or "" for k, v in moods.items()}),
         _hearsay(events),
+        _siding(events, views, None, tick=tick),
     )
-    return relationships_write(changes, tick=world_now_get().tick)
+    return relationships_write(changes, tick=tick)
 
 
 def relationships_catch_up(*, event_ids: list[int]) -> None:

@@ -20,6 +20,7 @@ from relationships.logic import (
     hearsay_contacts,
     moved,
     near_contacts,
+    siding_contacts,
 )
 from relationships.models import Relationship
 from relationships.selectors import NOTABLE, acquaintance_density, regards_for, relationships_of
@@ -186,6 +187,60 @@ def test_being_told_of_someone_makes_them_known_and_the_tellers_liking_colours_i
     assert set(changes) == {(2, 3), (5, 6)}
     assert changes[(2, 3)] == Regard(affinity=0.0, familiarity=0.2)  # one fond, one cold teller
     assert changes[(5, 6)].affinity == pytest.approx(-0.16) and changes[(5, 6)].familiarity == 0.1
+
+
+DEED_RULES = [
+    Rule("NPC_CONFRONTED", "actor", "any", affinity=-0.08),
+    Rule("NPC_CONFRONTED", "other", "any", affinity=-0.15, trust=-0.1),
+    Rule("NPC_GAVE_OBJECT", "other", "any", affinity=0.12, trust=0.08),
+    Rule("NPC_TOOK_OBJECT", "other", "any", affinity=-0.2, trust=-0.25),
+]
+
+
+def test_deeds_move_the_opinions_of_those_they_are_done_to():
+    deeds = [
+        EventView("NPC_CONFRONTED", 1, {"target_id": 2}),
+        EventView("NPC_GAVE_OBJECT", 3, {"receiver_id": 4, "object_id": 9}),
+        EventView("NPC_TOOK_OBJECT", 5, {"object_id": 8, "owner_id": 6, "stolen": True}),
+        EventView("NPC_TOOK_OBJECT", 7, {"object_id": 7, "owner_id": None, "stolen": False}),  # no one's
+    ]
+    changes = event_contacts(deeds, DEED_RULES, moods={})
+    assert changes[(2, 1)].affinity < 0 and changes[(2, 1)].trust < 0  # quarrelled with
+    assert changes[(1, 2)].affinity < 0  # the quarreller hardens too
+    assert changes[(4, 3)].affinity > 0 and changes[(4, 3)].trust > 0  # given a gift
+    assert changes[(6, 5)].affinity < 0 and changes[(6, 5)].trust < 0  # robbed
+    assert set(changes) == {(2, 1), (1, 2), (4, 3), (6, 5)}
+
+
+def test_witnesses_side_with_the_wronged_one_they_like():
+    wrongs = [
+        EventView("NPC_CONFRONTED", 1, {"target_id": 2}),
+        EventView("NPC_TOOK_OBJECT", 5, {"owner_id": 6, "stolen": True}),
+        EventView("NPC_GAVE_OBJECT", 1, {"receiver_id": 2}),  # no wrong: nobody takes sides
+    ]
+    witnesses = {0: [1, 2, 3, 4, 7], 1: [3, 5], 2: [3]}
+    liking = {(3, 2): 0.6, (4, 2): 0.1, (7, 2): -0.5, (3, 6): 0.4}
+    changes = siding_contacts(wrongs, witnesses, liking, sway=0.3, threshold=0.2)
+    assert set(changes) == {(3, 1), (3, 5)}  # the friend of each wronged one, not the cool or the rival
+    assert changes[(3, 1)].affinity == pytest.approx(-0.18) and changes[(3, 1)].trust == pytest.approx(-0.09)
+    assert changes[(3, 5)].affinity == pytest.approx(-0.12)
+
+
+def test_a_quarrel_before_a_friend_makes_two_rivals(town):
+    """Off the tick: the one confronted and its friend who saw it both think worse of the
+    quarreller; a bystander who does not care for the wronged one is unmoved."""
+    from world.models import GameEvent
+
+    a, b, c = town["people"]
+    bystander = CharacterFactory(location=town["square"])
+    Relationship.objects.create(character=c, other=b, affinity=0.7, familiarity=0.5, last_contact_tick=0)
+    event = GameEvent.objects.create(
+        type="NPC_CONFRONTED", actor=a, location=town["square"], tick=1, payload={"target_id": b.pk}
+    )
+    relationships_from_events([event])
+    assert Relationship.objects.get(character=b, other=a).affinity < 0
+    assert Relationship.objects.get(character=c, other=a).affinity < 0
+    assert not Relationship.objects.filter(character=bystander, other=a).exists()
 
 
 def test_gossip_off_the_tick_reaches_the_listeners_opinion(town):
