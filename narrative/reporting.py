@@ -6,7 +6,7 @@ every emergent quest with its outcome and the quest it follows in a chain. Regis
 
 from __future__ import annotations
 
-from narrative.factions.logic import INCIDENT_KINDS, INCIDENT_LABEL
+from narrative.factions.incidents import INCIDENT_KINDS, INCIDENT_LABEL
 from narrative.factions.selectors import current_tick_get, relation_standings
 from narrative.models import Faction, Quest, QuestAssignment, RelationModifier
 from world.reporting.stakes import EMERGENT_QUESTS, FACTION_INCIDENTS, FACTION_POWER, FACTION_STANDINGS

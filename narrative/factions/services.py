@@ -24,17 +24,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from htrae.vocabulary import EventType
+from narrative.factions.incidents import INCIDENT_DECAY, INCIDENT_DURATION_TICKS, deed_from_event, faction_incidents
 from narrative.factions.logic import (
-    INCIDENT_DECAY,
-    INCIDENT_DURATION_TICKS,
     QUEST_WINDOW_TICKS,
     RIVAL_WARINESS,
     RIVAL_WARINESS_DECAY,
     RIVAL_WARINESS_DURATION_TICKS,
     FactionFacts,
     average_regard,
-    deed_from_event,
-    faction_incidents,
     faction_reviews,
     overextended,
     stance_drifts,

@@ -8,18 +8,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from htrae.vocabulary import EventType
+from narrative.factions import incidents as incident_rules
 from narrative.factions import logic
-from narrative.factions.logic import (
-    CLASH,
-    GIFT,
-    KIND_WORD,
-    Deed,
-    FactionFacts,
-    average_regard,
-    deed_from_event,
-    faction_incidents,
-    faction_review,
-)
+from narrative.factions.incidents import CLASH, GIFT, KIND_WORD, Deed, deed_from_event, faction_incidents
+from narrative.factions.logic import FactionFacts, average_regard, faction_review
 from narrative.factions.selectors import relation_standings
 from narrative.factions.services import (
     ModifierChange,
@@ -90,7 +82,7 @@ def test_talks_to_someone_and_creations_are_deeds_other_events_are_not():
 
 def test_a_gift_warms_every_other_faction_present_toward_the_makers():
     found = incidents([made(1)], factions={1: A}, present={ASH: {A, B, C}})
-    gift = logic.INCIDENT_VALUE[GIFT]
+    gift = incident_rules.INCIDENT_VALUE[GIFT]
     assert summary(found) == {(B, A, GIFT): gift, (C, A, GIFT): gift}
     assert {i.reason for i in found} == {"a gift at Ash"}
     # made among its own people only, or by someone of no faction: nothing
@@ -102,7 +94,7 @@ def test_a_kind_word_warms_the_listeners_faction_toward_the_speakers():
     factions = {1: A, 2: B}
     for mood in ("joy", "wonder"):
         found = incidents([talk(1, 2)], factions=factions, moods={1: mood})
-        assert summary(found) == {(B, A, KIND_WORD): logic.INCIDENT_VALUE[KIND_WORD]}, mood
+        assert summary(found) == {(B, A, KIND_WORD): incident_rules.INCIDENT_VALUE[KIND_WORD]}, mood
     assert found[0].reason == "a kind word at Ash"
     for mood in ("calm", "curiosity", "melancholy"):  # small talk moves nothing
         assert incidents([talk(1, 2)], factions=factions, moods={1: mood}) == [], mood
@@ -112,7 +104,7 @@ def test_a_kind_word_warms_the_listeners_faction_toward_the_speakers():
 
 def test_heated_words_clash_both_ways_unless_the_speakers_faction_is_friendly():
     factions = {1: A, 2: B}
-    clash = logic.INCIDENT_VALUE[CLASH]
+    clash = incident_rules.INCIDENT_VALUE[CLASH]
     for mood in ("intensity", "unease"):
         found = incidents([talk(1, 2)], factions=factions, moods={1: mood}, standings={(A, B): 29, (B, A): 50})
         assert summary(found) == {(A, B, CLASH): clash, (B, A, CLASH): clash}, mood
@@ -135,15 +127,17 @@ def test_deeds_of_a_kind_between_a_pair_add_up_to_one_capped_incident():
     assert len(found) == 1
     (kind_words,) = found
     assert (kind_words.faction_id, kind_words.other_id, kind_words.kind) == (B, A, KIND_WORD)
-    assert 4 * logic.INCIDENT_VALUE[KIND_WORD] > logic.INCIDENT_CAP[KIND_WORD]  # the four words exceed the cap
-    assert kind_words.value == logic.INCIDENT_CAP[KIND_WORD]
+    assert (
+        4 * incident_rules.INCIDENT_VALUE[KIND_WORD] > incident_rules.INCIDENT_CAP[KIND_WORD]
+    )  # the four words exceed the cap
+    assert kind_words.value == incident_rules.INCIDENT_CAP[KIND_WORD]
     assert kind_words.deeds == 4
     assert kind_words.reason == "kind words at Ash and 1 other place"
 
     heated = {1: "unease", 3: "unease"}
     found = incidents(deeds, factions=factions, moods=heated)
-    clash_cap = logic.INCIDENT_CAP[CLASH]
-    assert 4 * logic.INCIDENT_VALUE[CLASH] < clash_cap  # the four clashes exceed the cap
+    clash_cap = incident_rules.INCIDENT_CAP[CLASH]
+    assert 4 * incident_rules.INCIDENT_VALUE[CLASH] < clash_cap  # the four clashes exceed the cap
     assert summary(found) == {(A, B, CLASH): clash_cap, (B, A, CLASH): clash_cap}
 
 
@@ -156,7 +150,11 @@ def test_everyday_deeds_move_a_standing_at_most_a_swing_from_its_base():
             incidents([talk(1, 2)], factions=factions, moods=joy, standings={(B, A): standing}, bases={(B, A): base})
         )
 
-    swing, word, clash = logic.INCIDENT_SWING, logic.INCIDENT_VALUE[KIND_WORD], logic.INCIDENT_VALUE[CLASH]
+    swing, word, clash = (
+        incident_rules.INCIDENT_SWING,
+        incident_rules.INCIDENT_VALUE[KIND_WORD],
+        incident_rules.INCIDENT_VALUE[CLASH],
+    )
     room = 1  # less than a deed's worth left of the swing
     assert room < word and room < -clash
     assert kind_word(swing - room) == {(B, A, KIND_WORD): room}  # base 0: room for only part of a word
@@ -169,7 +167,7 @@ def test_everyday_deeds_move_a_standing_at_most_a_swing_from_its_base():
     )
     assert summary(near_the_floor) == {(A, B, CLASH): -room, (B, A, CLASH): clash}  # B: room for just the clash
     # kinds of one tick share the swing: the gift comes first, the kind word gets what is left
-    gifts = min(3 * logic.INCIDENT_VALUE[GIFT], logic.INCIDENT_CAP[GIFT])
+    gifts = min(3 * incident_rules.INCIDENT_VALUE[GIFT], incident_rules.INCIDENT_CAP[GIFT])
     both = incidents(
         [made(1), made(1), made(1), talk(1, 2)],
         factions=factions,
@@ -341,13 +339,16 @@ def test_incidents_use_the_mood_the_speaker_acted_in_not_the_stored_one(factions
     faction_incidents_apply(events=[_talked(oren, ivy)], tick=1, moods={oren.id: "intensity"})
 
     reasons = sorted(RelationModifier.objects.values_list("relation__faction__slug", "value", "reason"))
-    clash = logic.INCIDENT_VALUE[CLASH]
+    clash = incident_rules.INCIDENT_VALUE[CLASH]
     assert reasons == [("luminari", clash, "a clash at Ash"), ("verdant-accord", clash, "a clash at Ash")]
     modifier = RelationModifier.objects.first()
-    assert (modifier.duration_ticks, modifier.decay) == (logic.INCIDENT_DURATION_TICKS, logic.INCIDENT_DECAY)
+    assert (modifier.duration_ticks, modifier.decay) == (
+        incident_rules.INCIDENT_DURATION_TICKS,
+        incident_rules.INCIDENT_DECAY,
+    )
 
     faction_incidents_apply(events=[_talked(oren, ivy, tick=2)], tick=2)  # no tick moods: the stored joy
-    word = logic.INCIDENT_VALUE[KIND_WORD]
+    word = incident_rules.INCIDENT_VALUE[KIND_WORD]
     assert RelationModifier.objects.filter(relation__faction=acc, value=word, reason="a kind word at Ash").exists()
 
 
@@ -365,7 +366,7 @@ def test_a_gift_is_seen_by_the_factions_present(factions):
     assert (gift.relation.faction_id, gift.relation.other_id, gift.value, gift.reason) == (
         acc.id,
         lum.id,
-        logic.INCIDENT_VALUE[GIFT],
+        incident_rules.INCIDENT_VALUE[GIFT],
         "a gift at Ash",
     )
 
@@ -556,7 +557,7 @@ def test_warm_talk_between_two_factions_brings_them_together_over_ticks(factions
     # swing from there reaches a few points past friendly (so the odd quiet tick, as the kind
     # words fade, does not drop it straight back out of friendly).
     friendly = stance_band(Stance.FRIENDLY)[0]
-    base = friendly + 5 - logic.INCIDENT_SWING
+    base = friendly + 5 - incident_rules.INCIDENT_SWING
     FactionRelation.objects.filter(faction=acc, other=lum).update(standing=base)
     square = LocationFactory(name="the Square")
     _talkers(square, lum, 6, "joy")
@@ -574,7 +575,7 @@ def test_warm_talk_between_two_factions_brings_them_together_over_ticks(factions
         history.append(relation_standings(tick=run_tick_number())[(acc.id, lum.id)])
 
     assert max(history[:5]) > base, history
-    assert max(history) <= base + logic.INCIDENT_SWING, history  # no further than the swing
+    assert max(history) <= base + incident_rules.INCIDENT_SWING, history  # no further than the swing
     changed = GameEvent.objects.filter(
         type=EventType.FACTION_RELATION_CHANGED, payload__faction="verdant-accord"
     ).first()
@@ -598,7 +599,7 @@ def test_heated_talk_sours_relations_but_only_a_swing_below_their_base(factions)
 
     standings = relation_standings(tick=run_tick_number())
     for faction, other in ((lum, acc), (acc, lum)):  # at (or, as the clashes fade, near) a swing below the base
-        floor = FactionRelation.objects.get(faction=faction, other=other).standing - logic.INCIDENT_SWING
+        floor = FactionRelation.objects.get(faction=faction, other=other).standing - incident_rules.INCIDENT_SWING
         assert floor <= standings[(faction.id, other.id)] <= floor + 10, faction.slug
     changed = GameEvent.objects.filter(type=EventType.FACTION_RELATION_CHANGED)
     assert {(e.payload["stance_before"], e.payload["stance"]) for e in changed} >= {("neutral", "wary")}
@@ -637,12 +638,12 @@ def _phase_queries(factions, per_faction) -> int:
         # the Accord already thinks better of the Luminari, by as much as leaves the day's gifts
         # and kind words room to carry it to the end of the swing: now friendly, and in the review
         # they rise and the Accord falls behind, so every event and its subscribers are counted too
-        gifts = min(per_faction * logic.INCIDENT_VALUE[GIFT], logic.INCIDENT_CAP[GIFT])
-        words = min(per_faction * logic.INCIDENT_VALUE[KIND_WORD], logic.INCIDENT_CAP[KIND_WORD])
+        gifts = min(per_faction * incident_rules.INCIDENT_VALUE[GIFT], incident_rules.INCIDENT_CAP[GIFT])
+        words = min(per_faction * incident_rules.INCIDENT_VALUE[KIND_WORD], incident_rules.INCIDENT_CAP[KIND_WORD])
         RelationModifier.objects.create(
             relation=FactionRelation.objects.get(faction=acc, other=lum),
             reason="an old favour",
-            value=logic.INCIDENT_SWING - gifts - words,
+            value=incident_rules.INCIDENT_SWING - gifts - words,
         )
         rulebook_forget()  # the emotion core's cache would make the second run cheaper
         with CaptureQueriesContext(connection) as captured:
@@ -670,6 +671,6 @@ def test_an_exchange_of_several_turns_is_one_deed_between_factions():
     opening = {"listener_id": 2, "exchange": {"id": "x", "turn": 0, "act": "greet"}}
     later = {"listener_id": 1, "exchange": {"id": "x", "turn": 3, "act": "react"}}
 
-    deed = logic.deed_from_event(type=EventType.NPC_TALKED, actor_id=1, location_id=5, payload=opening)
+    deed = incident_rules.deed_from_event(type=EventType.NPC_TALKED, actor_id=1, location_id=5, payload=opening)
     assert deed is not None and deed.kind == "talk" and deed.listener_id == 2
-    assert logic.deed_from_event(type=EventType.NPC_TALKED, actor_id=2, location_id=5, payload=later) is None
+    assert incident_rules.deed_from_event(type=EventType.NPC_TALKED, actor_id=2, location_id=5, payload=later) is None
