@@ -14,11 +14,21 @@ becomes *incidents*, each a short-lived opinion modifier (see `narrative.faction
 |           | mood (joy, wonder, warmth)                           |                                 |          |     |
 | clash     | the same in a heated mood (intensity, unease), when  | both, toward each other         | -4       | -12 |
 |           | the speaker's faction already regards the listener's |                                 |          |     |
-|           | as neutral or worse                                  |                                 |          |     |
+|           | as neutral or worse; or a member confronts a member  |                                 |          |     |
+|           | of such a faction (NPC_/SPECTRA_CONFRONTED)          |                                 |          |     |
+| trade     | a member hands a thing to a member of another        | both, toward each other         | +3       | +6  |
+|           | faction (*_GAVE_OBJECT with `receiver_id`)           |                                 |          |     |
+| theft     | a member takes a thing another faction's member owns | the owner's, toward the thief's | -5       | -10 |
+|           | (*_TOOK_OBJECT, `stolen`)                            |                                 |          |     |
+| betrayal  | a theft from, or a confrontation of, a member of a   | the wronged one's, toward the   | -8       | -16 |
+|           | faction that regards the wrongdoer's as friendly or  | wrongdoer's (instead of a theft |          |     |
+|           | allied                                               | or a clash)                     |          |     |
 
 (The cap is per tick.) The mood is the one the speaker spoke in (the tick-start mood). A
 calm, curious or melancholy word moves nothing (most talk is small talk); nor do heated words
-between friends. "Present" is who stands at the place as the tick ends.
+between friends. But a quarrel picked with a friend's member, or a thing stolen from one, is
+a betrayal, and costs more than the same wrong between strangers: trust broken. "Present" is
+who stands at the place as the tick ends.
 
 All deeds of one kind between one directed pair in a tick add up into a single modifier
 (capped as above) lasting `INCIDENT_DURATION_TICKS` (60) and losing `INCIDENT_DECAY` (3 %) of
@@ -45,12 +55,22 @@ from world.autonomy.conversation import follows_in_exchange
 
 GIFT = "gift"
 KIND_WORD = "kind_word"
+TRADE = "trade"
 CLASH = "clash"
-INCIDENT_KINDS = (GIFT, KIND_WORD, CLASH)  # also the order they are applied in within a tick
+THEFT = "theft"
+BETRAYAL = "betrayal"
+INCIDENT_KINDS = (GIFT, KIND_WORD, TRADE, CLASH, THEFT, BETRAYAL)  # also the order they apply in within a tick
 
-INCIDENT_VALUE = {GIFT: 2, KIND_WORD: 2, CLASH: -4}
-INCIDENT_CAP = {GIFT: 4, KIND_WORD: 6, CLASH: -12}
-INCIDENT_LABEL = {GIFT: ("a gift", "gifts"), KIND_WORD: ("a kind word", "kind words"), CLASH: ("a clash", "clashes")}
+INCIDENT_VALUE = {GIFT: 2, KIND_WORD: 2, TRADE: 3, CLASH: -4, THEFT: -5, BETRAYAL: -8}
+INCIDENT_CAP = {GIFT: 4, KIND_WORD: 6, TRADE: 6, CLASH: -12, THEFT: -10, BETRAYAL: -16}
+INCIDENT_LABEL = {
+    GIFT: ("a gift", "gifts"),
+    KIND_WORD: ("a kind word", "kind words"),
+    TRADE: ("a trade", "trades"),
+    CLASH: ("a clash", "clashes"),
+    THEFT: ("a theft", "thefts"),
+    BETRAYAL: ("a betrayal", "betrayals"),
+}
 INCIDENT_DURATION_TICKS = 60
 INCIDENT_DECAY = 0.03
 INCIDENT_SWING = 30
@@ -58,19 +78,25 @@ INCIDENT_SWING = 30
 WARM_MOODS = Mood.WARM
 HEATED_MOODS = Mood.HEATED
 # The speaker's faction must already regard the listener's as one of these for heated words to clash.
+# A wrong done to a member of a faction that regards the wrongdoer's as one of these is a betrayal.
+TRUSTING_STANCES = frozenset({Stance.FRIENDLY, Stance.ALLIED})
 CLASH_STANCES = frozenset({Stance.NEUTRAL, Stance.WARY, Stance.HOSTILE, Stance.AT_WAR})
 
 
 # --- Incidents -----------------------------------------------------------------------------------
 
 
+TALK, CREATE, GIVE, STEAL, CONFRONT = "talk", "create", "give", "steal", "confront"
+
+
 @dataclass(frozen=True)
 class Deed:
     """Something a character did this tick that other factions may take to heart."""
 
-    kind: str  # "talk" or "create"
+    kind: str  # TALK, CREATE, GIVE, STEAL or CONFRONT
     actor_id: int
     location_id: int | None
+    # The one it was done to: spoken to, given a thing, robbed, confronted (not for CREATE).
     listener_id: int | None = None
 
 
@@ -93,13 +119,22 @@ def deed_from_event(*, type: str, actor_id: int | None, location_id: int | None,
     if type in EventType.TALK:
         if follows_in_exchange(payload):  # an exchange is one kind word (or one quarrel), not six
             return None
-        listener_id = payload.get("listener_id")
-        if not isinstance(listener_id, int) or listener_id == actor_id:
-            return None
-        return Deed(kind="talk", actor_id=actor_id, location_id=location_id, listener_id=listener_id)
+        return _done_to(TALK, actor_id, location_id, payload.get("listener_id"))
     if type in EventType.CREATIONS and location_id is not None:
-        return Deed(kind="create", actor_id=actor_id, location_id=location_id)
+        return Deed(kind=CREATE, actor_id=actor_id, location_id=location_id)
+    if type in EventType.OBJECT_GIVEN:
+        return _done_to(GIVE, actor_id, location_id, payload.get("receiver_id"))
+    if type in EventType.OBJECT_TAKEN and payload.get("stolen"):
+        return _done_to(STEAL, actor_id, location_id, payload.get("owner_id"))
+    if type in EventType.CLASHES:
+        return _done_to(CONFRONT, actor_id, location_id, payload.get("target_id"))
     return None
+
+
+def _done_to(kind: str, actor_id: int, location_id: int | None, other_id: object) -> Deed | None:
+    if not isinstance(other_id, int) or other_id == actor_id:
+        return None
+    return Deed(kind=kind, actor_id=actor_id, location_id=location_id, listener_id=other_id)
 
 
 def faction_incidents(
@@ -134,19 +169,31 @@ def faction_incidents(
         mine = factions.get(deed.actor_id)
         if mine is None:
             continue
-        if deed.kind == "create":
+        if deed.kind == CREATE:
             for theirs in set(present.get(deed.location_id, ())) - {mine}:
                 note(theirs, mine, GIFT, deed.location_id)
             continue
         theirs = factions.get(deed.listener_id)
         if theirs is None or theirs == mine:
             continue
-        mood = moods.get(deed.actor_id)
-        if mood in WARM_MOODS:
-            note(theirs, mine, KIND_WORD, deed.location_id)
-        elif mood in HEATED_MOODS and stance_for(standings.get((mine, theirs), 0)) in CLASH_STANCES:
-            note(theirs, mine, CLASH, deed.location_id)
-            note(mine, theirs, CLASH, deed.location_id)
+        place = deed.location_id
+        if deed.kind == GIVE:
+            note(theirs, mine, TRADE, place)
+            note(mine, theirs, TRADE, place)
+        elif deed.kind in (STEAL, CONFRONT) and stance_for(standings.get((theirs, mine), 0)) in TRUSTING_STANCES:
+            note(theirs, mine, BETRAYAL, place)
+        elif deed.kind == STEAL:
+            note(theirs, mine, THEFT, place)
+        elif deed.kind == CONFRONT and stance_for(standings.get((mine, theirs), 0)) in CLASH_STANCES:
+            note(theirs, mine, CLASH, place)
+            note(mine, theirs, CLASH, place)
+        elif deed.kind == TALK:
+            mood = moods.get(deed.actor_id)
+            if mood in WARM_MOODS:
+                note(theirs, mine, KIND_WORD, place)
+            elif mood in HEATED_MOODS and stance_for(standings.get((mine, theirs), 0)) in CLASH_STANCES:
+                note(theirs, mine, CLASH, place)
+                note(mine, theirs, CLASH, place)
 
     incidents: list[Incident] = []
     running = dict(standings)  # each kind applied in turn, so together they respect the swing too

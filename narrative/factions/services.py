@@ -1,11 +1,11 @@
 """Writes of faction affairs: opinion modifiers on relations, and faction dynamics at work on
 the world, relations that move with what members do and factions' status and power that
-follow (the rules are `narrative.factions.logic`).
+follow (the rules are `narrative.factions.incidents` and `narrative.factions.logic`).
 
 - `faction_modifiers_add_many` / `faction_modifier_add`: opinion modifiers, publishing
   FACTION_RELATION_CHANGED when a stance changes to another than the one last told.
-- `faction_incidents_apply`: the tick's gifts, kind words and clashes become opinion
-  modifiers.
+- `faction_incidents_apply`: the tick's gifts, kind words, trades, clashes, thefts and
+  betrayals become opinion modifiers.
 - `factions_review`: every faction's status and power reviewed; FACTION_STATUS_CHANGED when a
   status changes; FACTION_RELATION_CHANGED for stances that moved as modifiers faded;
   modifiers that no longer count are pruned; an overextended faction draws rivals
@@ -24,7 +24,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from htrae.vocabulary import EventType
-from narrative.factions.incidents import INCIDENT_DECAY, INCIDENT_DURATION_TICKS, deed_from_event, faction_incidents
+from narrative.factions.incidents import (
+    CREATE,
+    INCIDENT_DECAY,
+    INCIDENT_DURATION_TICKS,
+    deed_from_event,
+    faction_incidents,
+)
 from narrative.factions.logic import (
     QUEST_WINDOW_TICKS,
     RIVAL_WARINESS,
@@ -222,7 +228,7 @@ def faction_incidents_apply(
     acting = [deed for deed in deeds if factions.get(deed.actor_id) is not None]
     if not acting:
         return []
-    made_at = {deed.location_id for deed in acting if deed.kind == "create"}
+    made_at = {deed.location_id for deed in acting if deed.kind == CREATE}
     present = factions_present_get(location_ids=made_at)
     involved = {faction_id for faction_id in factions.values() if faction_id is not None}
     involved |= {faction_id for here in present.values() for faction_id in here}

@@ -10,7 +10,17 @@ from django.test.utils import CaptureQueriesContext
 from htrae.vocabulary import EventType
 from narrative.factions import incidents as incident_rules
 from narrative.factions import logic
-from narrative.factions.incidents import CLASH, GIFT, KIND_WORD, Deed, deed_from_event, faction_incidents
+from narrative.factions.incidents import (
+    BETRAYAL,
+    CLASH,
+    GIFT,
+    KIND_WORD,
+    THEFT,
+    TRADE,
+    Deed,
+    deed_from_event,
+    faction_incidents,
+)
 from narrative.factions.logic import FactionFacts, average_regard, faction_review
 from narrative.factions.selectors import relation_standings
 from narrative.factions.services import (
@@ -75,6 +85,50 @@ def test_talks_to_someone_and_creations_are_deeds_other_events_are_not():
     assert deed_from_event(type="NPC_MOVED", actor_id=5, location_id=ASH, payload={}) is None
     assert deed_from_event(type="PLAYER_SPOKE", actor_id=5, location_id=ASH, payload={"listener_id": 6}) is None
     assert deed_from_event(type="NPC_CREATED", actor_id=None, location_id=ASH, payload={}) is None
+
+
+def test_gifts_thefts_and_quarrels_between_people_are_deeds():
+    def deed(type, payload):
+        return deed_from_event(type=type, actor_id=5, location_id=ASH, payload=payload)
+
+    assert deed("NPC_GAVE_OBJECT", {"receiver_id": 6}) == Deed("give", 5, ASH, 6)
+    assert deed("PLAYER_GAVE_OBJECT", {"receiver_id": 6}) == Deed("give", 5, ASH, 6)
+    assert deed("NPC_TOOK_OBJECT", {"owner_id": 6, "stolen": True}) == Deed("steal", 5, ASH, 6)
+    assert deed("NPC_TOOK_OBJECT", {"owner_id": None, "stolen": False}) is None  # no one's
+    assert deed("NPC_TOOK_OBJECT", {"owner_id": 5, "stolen": False}) is None  # its own
+    assert deed("NPC_CONFRONTED", {"target_id": 6}) == Deed("confront", 5, ASH, 6)
+    assert deed("NPC_CONFRONTED", {"target_id": 5}) is None
+
+
+def test_a_trade_warms_both_factions_toward_each_other():
+    give = Deed("give", 1, ASH, 2)
+    found = incidents([give, give, give], factions={1: A, 2: B})
+    cap = incident_rules.INCIDENT_CAP[TRADE]
+    assert summary(found) == {(A, B, TRADE): cap, (B, A, TRADE): cap}  # three trades, capped
+    assert {i.reason for i in found} == {"trades at Ash"}
+    assert incidents([Deed("give", 1, ASH, 3)], factions={1: A, 3: A}) == []  # among their own
+
+
+def test_a_theft_cools_the_owners_faction_and_from_a_friend_it_is_a_betrayal():
+    steal = Deed("steal", 1, ASH, 2)
+    found = incidents([steal], factions={1: A, 2: B}, standings={(B, A): 0})
+    assert summary(found) == {(B, A, THEFT): incident_rules.INCIDENT_VALUE[THEFT]}
+    trusted = incidents([steal], factions={1: A, 2: B}, standings={(B, A): 40}, bases={(B, A): 40})
+    assert summary(trusted) == {(B, A, BETRAYAL): incident_rules.INCIDENT_VALUE[BETRAYAL]}
+    assert trusted[0].reason == "a betrayal at Ash"
+    assert incident_rules.INCIDENT_VALUE[BETRAYAL] < incident_rules.INCIDENT_VALUE[THEFT] < 0
+
+
+def test_a_quarrel_picked_clashes_between_strangers_and_betrays_a_friend():
+    confront = Deed("confront", 1, ASH, 2)
+    clash = incident_rules.INCIDENT_VALUE[CLASH]
+    strangers = incidents([confront], factions={1: A, 2: B}, standings={(A, B): 0, (B, A): 0})
+    assert summary(strangers) == {(A, B, CLASH): clash, (B, A, CLASH): clash}
+    # B trusts A: A's member turning on B's is a betrayal, felt by B alone
+    betrayed = incidents([confront], factions={1: A, 2: B}, standings={(A, B): 0, (B, A): 80}, bases={(B, A): 80})
+    assert summary(betrayed) == {(B, A, BETRAYAL): incident_rules.INCIDENT_VALUE[BETRAYAL]}
+    # A regards B as a friend, B does not trust A: no clash (as heated words between friends)
+    assert incidents([confront], factions={1: A, 2: B}, standings={(A, B): 50, (B, A): 0}) == []
 
 
 # --- Pure: gifts, kind words, clashes --------------------------------------------------------------
