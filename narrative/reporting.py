@@ -7,18 +7,20 @@ every emergent quest with its outcome and the quest it follows in a chain. Regis
 from __future__ import annotations
 
 from narrative.factions.incidents import INCIDENT_KINDS, INCIDENT_LABEL
+from narrative.factions.pacts import PACT_KINDS, pact_kind_of
 from narrative.factions.selectors import current_tick_get, relation_standings
 from narrative.models import Faction, Quest, QuestAssignment, RelationModifier
 from world.reporting.stakes import EMERGENT_QUESTS, FACTION_INCIDENTS, FACTION_POWER, FACTION_STANDINGS
 
 
 def incident_kind_of(reason: str) -> str | None:
-    """The incident kind a modifier's reason names ('kind words at Mossgate' → kind_word)."""
+    """The incident (or pact) kind a modifier's reason names ('kind words at Mossgate' →
+    kind_word, 'an alliance (...)' → alliance)."""
     for kind in INCIDENT_KINDS:
         singular, plural = INCIDENT_LABEL[kind]
         if reason in (singular, plural) or reason.startswith((f"{singular} at ", f"{plural} at ")):
             return kind
-    return None
+    return pact_kind_of(reason)
 
 
 def factions_tick_sample() -> dict:
@@ -32,7 +34,7 @@ def factions_tick_sample() -> dict:
         for (faction_id, other_id), standing in sorted(relation_standings(tick=tick).items())
         if faction_id in slugs and other_id in slugs
     }
-    incidents = {kind: 0 for kind in INCIDENT_KINDS}
+    incidents = {kind: 0 for kind in (*INCIDENT_KINDS, *PACT_KINDS)}
     for reason in RelationModifier.objects.filter(started_tick=tick).order_by("id").values_list("reason", flat=True):
         kind = incident_kind_of(reason)
         if kind is not None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Avg, Count, F, FloatField, Q, Value
+from django.db.models.functions import Power
 
 from relationships.logic import Rule, Stored, acquainted, faded
 from relationships.models import Relationship, RelationshipRule
@@ -150,3 +151,27 @@ def acquaintance_density(*, tick: int | None = None) -> float:
         ):
             known.add((min(row.character_id, row.other_id), max(row.character_id, row.other_id)))
     return len(known) / (len(npcs) * (len(npcs) - 1) / 2)
+
+
+def faction_feelings(*, tick: int) -> dict[tuple[int, int], tuple[float, int]]:
+    """What the members of one faction think of another's: (faction, other) → (their mean
+    affinity, faded to `tick`, over the pairs who know each other; how many such pairs). One
+    query, aggregated in the database: a world's opinions can number millions."""
+    half_life = settings.RELATIONSHIP_AFFINITY_HALF_LIFE_TICKS
+    faded_affinity = F("affinity") * Power(0.5, (Value(float(tick)) - F("last_contact_tick")) / Value(half_life))
+    rows = (
+        Relationship.objects.filter(
+            character__faction__isnull=False,
+            other__faction__isnull=False,
+            character__is_active=True,
+            other__is_active=True,
+            familiarity__gte=acquainted_familiarity(),
+        )
+        .exclude(character__faction=F("other__faction"))
+        .values("character__faction_id", "other__faction_id")
+        .annotate(warmth=Avg(faded_affinity, output_field=FloatField()), pairs=Count("id"))
+        .order_by("character__faction_id", "other__faction_id")
+    )
+    return {
+        (row["character__faction_id"], row["other__faction_id"]): (float(row["warmth"]), row["pairs"]) for row in rows
+    }

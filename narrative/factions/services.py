@@ -9,7 +9,8 @@ follow (the rules are `narrative.factions.incidents` and `narrative.factions.log
 - `factions_review`: every faction's status and power reviewed; FACTION_STATUS_CHANGED when a
   status changes; FACTION_RELATION_CHANGED for stances that moved as modifiers faded;
   modifiers that no longer count are pruned; an overextended faction draws rivals
-  (`rivals_drawn`).
+  (`rivals_drawn`); pacts (alliances, treaties, rivalries) are made from what the factions'
+  people think of each other (`faction_pacts_review`).
 
 Each costs a constant number of queries, whatever the world's size.
 """
@@ -42,6 +43,7 @@ from narrative.factions.logic import (
     overextended,
     stance_drifts,
 )
+from narrative.factions.pacts import PACT_DURATION_TICKS, PACT_KINDS, PACT_LABEL, pact_value, pacts_made
 from narrative.factions.relations import stance_for
 from narrative.factions.selectors import (
     factions_present_get,
@@ -53,6 +55,7 @@ from narrative.factions.selectors import (
     relation_standings,
 )
 from narrative.models import Faction, FactionRelation, RelationModifier
+from relationships.selectors import faction_feelings
 from world.events import EventDraft, publish_many
 from world.models import GameEvent
 
@@ -315,7 +318,39 @@ def factions_review(*, tick: int) -> list[GameEvent]:
         Faction.objects.bulk_update(updated, ["status", "power", "updated_at"])
     published = publish_many(drafts) if drafts else []
     rivals_drawn(factions=factions, powers={f.id: reviews[f.id].power for f in factions}, tick=tick)
+    faction_pacts_review(faction_ids=[faction.id for faction in factions], standings=current, tick=tick)
     return published
+
+
+def faction_pacts_review(
+    *, faction_ids: list[int], standings: Mapping[tuple[int, int], int], tick: int
+) -> list[RelationModifier]:
+    """Alliances, treaties and rivalries made from what the factions' people think of each
+    other (`narrative.factions.pacts`), each a modifier both ways for its duration. Two
+    queries, and the writes."""
+    in_force = Q()
+    for kind in PACT_KINDS:
+        in_force |= Q(reason__startswith=PACT_LABEL[kind])
+    bound = {
+        (min(pair), max(pair))
+        for pair in RelationModifier.objects.filter(in_force, started_tick__gt=tick - F("duration_ticks"))
+        .order_by("id")
+        .values_list("relation__faction_id", "relation__other_id")
+    }
+    pacts = pacts_made(faction_ids=faction_ids, standings=standings, feelings=faction_feelings(tick=tick), bound=bound)
+    changes = [
+        ModifierChange(
+            faction_id=faction_id,
+            other_id=other_id,
+            value=pact_value(pact.kind, standings.get((faction_id, other_id), 0)),
+            reason=pact.reason,
+            duration_ticks=PACT_DURATION_TICKS[pact.kind],
+            decay=0.0,
+        )
+        for pact in pacts
+        for faction_id, other_id in ((pact.faction_id, pact.other_id), (pact.other_id, pact.faction_id))
+    ]
+    return faction_modifiers_add_many(changes=changes, tick=tick)
 
 
 def rivals_drawn(*, factions: list[Faction], powers: Mapping[int, int], tick: int) -> list[RelationModifier]:

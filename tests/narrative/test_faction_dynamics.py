@@ -556,6 +556,78 @@ def test_a_review_sets_status_and_power_and_publishes_status_changes(factions):
     assert GameEvent.objects.filter(type=EventType.FACTION_STATUS_CHANGED).count() == 3
 
 
+def test_pacts_come_from_what_the_factions_people_think_of_each_other():
+    from narrative.factions.pacts import ALLIANCE, RIVALRY, TREATY, pact_value, pacts_made
+
+    def made(standing_ab, standing_ba, warmth_ab, warmth_ba, *, pairs=5, bound=()):
+        return [
+            pact.kind
+            for pact in pacts_made(
+                faction_ids=[A, B],
+                standings={(A, B): standing_ab, (B, A): standing_ba},
+                feelings={(A, B): (warmth_ab, pairs), (B, A): (warmth_ba, pairs)},
+                bound=set(bound),
+            )
+        ]
+
+    assert made(40, 50, 0.4, 0.5) == [ALLIANCE]  # friendly banners, fond people
+    assert made(40, 50, 0.4, 0.1) == []  # one side's people are lukewarm
+    assert made(80, 90, 0.6, 0.6) == []  # allied already
+    assert made(-40, -70, 0.2, 0.15) == [TREATY]  # wary banners, people who get on
+    assert made(-40, -70, 0.2, -0.1) == []
+    assert made(0, -40, -0.3, -0.25) == [RIVALRY]  # people who cannot abide each other
+    assert made(40, 0, -0.3, -0.3) == []  # one side still regards the other as a friend
+    assert made(40, 50, 0.4, 0.5, pairs=2) == []  # too few who know each other: strangers make no pact
+    assert made(40, 50, 0.4, 0.5, bound=[(A, B)]) == []  # a pact already in force
+    assert pacts_made(faction_ids=[A, B], standings={}, feelings={(A, B): (0.9, 9)}, bound=set()) == []
+    assert [pact_value(ALLIANCE, s) for s in (40, 70)] == [35, 20]  # up to allied, at least 20
+    assert [pact_value(TREATY, s) for s in (-95, -35)] == [66, 15]  # a war ended, at least 15
+    assert [pact_value(RIVALRY, s) for s in (10, -25)] == [-40, -10]
+
+
+def test_a_review_makes_an_alliance_of_friendly_factions_whose_people_are_fond(factions):
+    from relationships.models import Relationship
+
+    lum, acc = factions
+    FactionRelation.objects.filter(faction=lum, other=acc).update(standing=40)
+    FactionRelation.objects.filter(faction=acc, other=lum).update(standing=40)
+    square = LocationFactory(name="Square")
+    lums = CharacterFactory.create_batch(3, faction=lum, location=square)
+    accs = CharacterFactory.create_batch(3, faction=acc, location=square)
+    Relationship.objects.bulk_create(
+        Relationship(character=a, other=b, affinity=0.6, familiarity=0.5, last_contact_tick=20)
+        for a, b in [*((x, y) for x in lums for y in accs), *((y, x) for x in lums for y in accs)]
+    )
+
+    factions_review(tick=20)
+    pacts = RelationModifier.objects.filter(reason__startswith="an alliance")
+    assert pacts.count() == 2 and {m.value for m in pacts} == {75 - 40}  # friendly to allied
+    assert relation_standings(tick=20)[(lum.id, acc.id)] == 75
+    news = GameEvent.objects.filter(type=EventType.FACTION_RELATION_CHANGED).order_by("id").last()
+    assert news.payload["stance"] == "allied" and news.payload["reason"].startswith("an alliance")
+
+    factions_review(tick=40)  # in force: not made twice
+    assert RelationModifier.objects.filter(reason__startswith="an alliance").count() == 2
+
+
+def test_pact_reviews_take_constant_queries(factions, django_assert_max_num_queries):
+    from narrative.factions.services import faction_pacts_review
+    from relationships.models import Relationship
+
+    lum, acc = factions
+    square = LocationFactory(name="Square")
+    for count in (2, 20):
+        people = CharacterFactory.create_batch(count, faction=lum, location=square)
+        others = CharacterFactory.create_batch(count, faction=acc, location=square)
+        Relationship.objects.bulk_create(
+            Relationship(character=a, other=b, affinity=-0.5, familiarity=0.5, last_contact_tick=0)
+            for a in people
+            for b in others
+        )
+        with django_assert_max_num_queries(2):  # no pact: who is bound, what people feel
+            faction_pacts_review(faction_ids=[lum.id, acc.id], standings={(lum.id, acc.id): 40}, tick=20)
+
+
 def test_the_tick_phase_reviews_only_every_few_ticks(factions, django_assert_num_queries):
     with django_assert_num_queries(0):
         factions_tick(
