@@ -1,10 +1,17 @@
 """The expression handler: Spectra's idle behaviours, chosen by mood, with cooldowns so she
-does not repeat herself (pure)."""
+does not repeat herself (pure).
+
+What she does is a phrase grammar designers edit in the admin (`world.GrammarSymbol`, grammar
+"expressions"): each symbol `<mood>_<behaviour>` is one behaviour shown in that mood, its
+alternatives the words others see. A designer adds a behaviour by adding a symbol
+(`joy_dancing`), or more ways to tell one (`calm_humming`)."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+
+from htrae.grammar import Rules, expand
 
 # mood -> (behaviour, what others see)
 BEHAVIOURS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -76,6 +83,12 @@ BEHAVIOURS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 
+# The shipped grammar: every behaviour above as its own symbol.
+RULES: dict[str, tuple[str, ...]] = {
+    f"{mood}_{behaviour}": (text,) for mood, shown in BEHAVIOURS.items() for behaviour, text in shown
+}
+BINDINGS = {"place": "the Glass Market"}  # #place#: where she is
+
 BEHAVIOUR_COOLDOWN_TICKS = 8  # the same behaviour, at most this often
 GAP_TICKS = 3  # and some quiet between any two
 CHANCE = 0.6  # she does not always show something when she may
@@ -92,18 +105,29 @@ class Expression:
         return {"behaviour": self.behaviour, "text": self.text, "mood": self.mood, "tick": self.tick}
 
 
-def choose_expression(*, mood: str, tick: int, last_shown: dict[str, int], rng: random.Random) -> Expression | None:
+def behaviours_for(mood: str, rules: Rules) -> tuple[str, list[str]]:
+    """The mood whose behaviours she shows (calm's, for a mood the grammar has none for) and
+    those behaviours."""
+    shown = mood if any(symbol.startswith(f"{mood}_") for symbol in rules) else "calm"
+    return shown, [symbol[len(shown) + 1 :] for symbol in rules if symbol.startswith(f"{shown}_")]
+
+
+def choose_expression(
+    *, mood: str, tick: int, last_shown: dict[str, int], rng: random.Random, rules: Rules = RULES, place: str = ""
+) -> Expression | None:
     """An idle behaviour for this tick, or None (cooling down, or she is simply still)."""
     if last_shown and tick - max(last_shown.values()) < GAP_TICKS:
         return None
     if rng.random() > CHANCE:
         return None
+    shown_as, behaviours = behaviours_for(mood, rules)
     options = [
-        (behaviour, text)
-        for behaviour, text in BEHAVIOURS.get(mood, BEHAVIOURS["calm"])
+        behaviour
+        for behaviour in behaviours
         if tick - last_shown.get(behaviour, -BEHAVIOUR_COOLDOWN_TICKS) >= BEHAVIOUR_COOLDOWN_TICKS
     ]
     if not options:
         return None
-    behaviour, text = rng.choice(options)
+    behaviour = rng.choice(options)
+    text = expand(rules, f"#{shown_as}_{behaviour}#", rng, {"place": place or "this place"})
     return Expression(behaviour=behaviour, text=text, mood=mood, tick=tick)

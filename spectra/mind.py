@@ -13,9 +13,10 @@ from spectra.selectors import spectra_get
 from spectra.status import spectra_status_publish_if_changed
 from spectra.thoughts import compose_thought, remember_thought
 from world.events import publish
-from world.models import Character, GameEvent
+from world.models import Character, GameEvent, GrammarSymbol
 from world.selectors import world_now_get
 from world.tick import TickContext
+from world.voice import grammars_rules_get
 
 THOUGHT_EVERY_TICKS = 3
 GOAL_PURSUIT_STEP = 0.08
@@ -27,7 +28,15 @@ def spectra_mind_tick(context: TickContext, *, spectra: Character, feeling: Feel
     goals in order, and publish her status if it changed."""
     mind, _ = SpectraMind.objects.get_or_create(character=spectra)
     rng = random.Random(f"{context.seed}:{context.tick}:spectra-mind")
-    expression = choose_expression(mood=feeling.mood, tick=context.tick, last_shown=mind.expression_log or {}, rng=rng)
+    grammars = grammars_rules_get(GrammarSymbol.Grammar.EXPRESSIONS, GrammarSymbol.Grammar.THOUGHTS)
+    expression = choose_expression(
+        mood=feeling.mood,
+        tick=context.tick,
+        last_shown=mind.expression_log or {},
+        rng=rng,
+        rules=grammars[GrammarSymbol.Grammar.EXPRESSIONS],
+        place=spectra.location.name,
+    )
     if expression is not None:
         mind.expression = expression.as_json()
         mind.expression_log = {**(mind.expression_log or {}), expression.behaviour: context.tick}
@@ -54,6 +63,7 @@ def spectra_mind_tick(context: TickContext, *, spectra: Character, feeling: Feel
             company=company,
             goal=goals[0].title if goals else None,
             rng=rng,
+            rules=grammars[GrammarSymbol.Grammar.THOUGHTS],
         )
         mind.thoughts = remember_thought(mind.thoughts or [], {**thought, "tick": context.tick})
     mind.save()

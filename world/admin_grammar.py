@@ -1,9 +1,11 @@
-"""The designers' admin for the words NPCs talk with: one row per symbol of a grammar,
+"""The designers' admin for the words NPCs talk with and Spectra thinks and shows (the
+grammars "talk", "thoughts", "expressions"): one row per symbol of a grammar,
 checked before it is saved (no symbol nobody defines, no empty line, no rule that recurses),
 with its shipped words beside it and ten seeded preview lines.
 
 Symbols without a row speak their shipped words; "Copy the shipped grammar in" (a button on
-the list) adds a row for each, so every shipped symbol can be seen and edited here.
+the list) adds a row for each symbol of every grammar, so every shipped symbol can be seen
+and edited here.
 """
 
 from __future__ import annotations

@@ -446,12 +446,16 @@ symbol_name_validator = RegexValidator(
 
 
 class GrammarSymbol(TimeStampedModel):
-    """A designer's version of one symbol of a phrase grammar (the talk NPCs speak): its
-    alternatives replace the shipped ones (`world.autonomy.talk_grammar.RULES`), or add a new
-    symbol. Symbols without a row keep their shipped words (`world.voice.grammar_rules_get`)."""
+    """A designer's version of one symbol of a phrase grammar (the talk NPCs speak, Spectra's
+    thoughts and idle behaviours): its alternatives replace the shipped ones
+    (`world.autonomy.talk_grammar.RULES`, `spectra.thoughts.RULES`, `spectra.expression.RULES`),
+    or add a new symbol. Symbols without a row keep their shipped words
+    (`world.voice.grammar_rules_get`)."""
 
     class Grammar(models.TextChoices):
         TALK = "talk", "Talk between characters"
+        THOUGHTS = "thoughts", "Spectra's thoughts"
+        EXPRESSIONS = "expressions", "Spectra's idle behaviours"
 
     grammar = models.CharField(max_length=40, choices=Grammar.choices, default=Grammar.TALK)
     symbol = models.CharField(max_length=80, validators=[symbol_name_validator], help_text="Used as #symbol#.")

@@ -38,6 +38,18 @@ def grammar_rules_get(grammar: str = GrammarSymbol.Grammar.TALK) -> dict[str, tu
     return rules_effective(SHIPPED_GRAMMARS[grammar], _overrides(grammar), GRAMMAR_BINDINGS[grammar])
 
 
+def grammars_rules_get(*grammars: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    """`grammar_rules_get` for several grammars at once (one query): grammar → rules."""
+    overrides: dict[str, dict[str, tuple[str, ...]]] = {grammar: {} for grammar in grammars}
+    rows = GrammarSymbol.objects.filter(grammar__in=grammars).order_by("id")
+    for grammar, symbol, text in rows.values_list("grammar", "symbol", "alternatives"):
+        overrides[grammar][symbol] = alternatives_parse(text)
+    return {
+        grammar: rules_effective(SHIPPED_GRAMMARS[grammar], overrides[grammar], GRAMMAR_BINDINGS[grammar])
+        for grammar in grammars
+    }
+
+
 def grammar_edit_problems(
     *, grammar: str, symbol: str, alternatives: str, editing: int | None = None
 ) -> dict[str, str]:
@@ -82,15 +94,17 @@ def grammar_preview(*, grammar: str, symbol: str, count: int = 10) -> Preview:
         return Preview(error=str(error))
 
 
-def grammar_shipped_copy(grammar: str = GrammarSymbol.Grammar.TALK) -> int:
-    """A row for every shipped symbol that has none yet, with its shipped words (so
-    designers see and edit them all); returns how many were added. Rows kept in the
-    shipped order."""
-    have = set(GrammarSymbol.objects.filter(grammar=grammar).values_list("symbol", flat=True))
+def grammar_shipped_copy(grammar: str | None = None) -> int:
+    """A row for every shipped symbol (of `grammar`, or of every grammar) that has none yet,
+    with its shipped words (so designers see and edit them all); returns how many were added.
+    Rows kept in the shipped order."""
+    grammars = [grammar] if grammar else list(SHIPPED_GRAMMARS)
+    have = set(GrammarSymbol.objects.filter(grammar__in=grammars).values_list("grammar", "symbol"))
     rows = [
-        GrammarSymbol(grammar=grammar, symbol=symbol, alternatives=alternatives_text(options))
-        for symbol, options in SHIPPED_GRAMMARS[grammar].items()
-        if symbol not in have
+        GrammarSymbol(grammar=name, symbol=symbol, alternatives=alternatives_text(options))
+        for name in grammars
+        for symbol, options in SHIPPED_GRAMMARS[name].items()
+        if (name, symbol) not in have
     ]
     GrammarSymbol.objects.bulk_create(rows)
     return len(rows)

@@ -233,7 +233,7 @@ def test_every_mood_has_its_colour_light_sound_words_and_ways():
         "npc feelings": dialogue.NPC_FEELINGS,
         "spectra openers": dialogue.SPECTRA_OPENERS,
         "spectra feelings": dialogue.SPECTRA_FEELINGS,
-        "thoughts": thoughts.ADJECTIVES,
+        "thoughts": {symbol.removeprefix("feel_") for symbol in thoughts.RULES if symbol.startswith("feel_")},
         "behaviours": expression.BEHAVIOURS,
         "talk": talk_grammar.FEELINGS,
         "leanings": MOOD_LEANINGS,

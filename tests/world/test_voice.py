@@ -55,8 +55,8 @@ def test_without_rows_the_tick_speaks_the_shipped_words(seeded_world):
 
 def test_copying_the_shipped_grammar_in_adds_each_missing_symbol_once_in_order():
     GrammarSymbol.objects.create(symbol="bye", alternatives="So long")
-    assert grammar_shipped_copy() == len(RULES) - 1
-    assert grammar_shipped_copy() == 0
+    assert grammar_shipped_copy("talk") == len(RULES) - 1
+    assert grammar_shipped_copy("talk") == 0
     assert list(GrammarSymbol.objects.values_list("symbol", flat=True))[1:] == [s for s in RULES if s != "bye"]
     assert GrammarSymbol.objects.get(symbol="bye").alternatives == "So long"  # an edit is kept
     assert grammar_rules_get() == {**RULES, "bye": ("So long",)}
@@ -143,7 +143,9 @@ def test_the_list_copies_the_shipped_grammar_in_and_resets_symbols(designer_clie
     assert "Copy the shipped grammar in" in listing
     assert designer_client.get(reverse("admin:world_grammarsymbol_copy_shipped")).status_code == 405
     designer_client.post(reverse("admin:world_grammarsymbol_copy_shipped"))
-    assert GrammarSymbol.objects.count() == len(RULES)
+    assert GrammarSymbol.objects.filter(grammar="talk").count() == len(RULES)
+    assert GrammarSymbol.objects.filter(grammar="thoughts").exists()  # Spectra's grammars too
+    GrammarSymbol.objects.exclude(grammar="talk").delete()
     tail = GrammarSymbol.objects.get(symbol="tail")
     tail.alternatives = MOTHS
     tail.save()
@@ -152,3 +154,53 @@ def test_the_list_copies_the_shipped_grammar_in_and_resets_symbols(designer_clie
     assert listing.count('<td class="field-status">as shipped</td>') == min(len(RULES), 100) - 1
     designer_client.post(reverse(CHANGELIST), {"action": "reset_to_shipped", "_selected_action": [tail.pk]})
     assert grammar_rules_get() == dict(RULES)
+
+
+# --- Spectra's thoughts and idle behaviours, as grammars ---------------------------------------
+
+
+def test_every_shipped_grammar_is_sound_and_copied_in_whole():
+    from world.autonomy.grammar_check import GRAMMAR_BINDINGS, SHIPPED_GRAMMARS, grammar_problems
+
+    assert set(SHIPPED_GRAMMARS) == set(GrammarSymbol.Grammar.values)
+    for name, rules in SHIPPED_GRAMMARS.items():
+        assert grammar_problems(rules, GRAMMAR_BINDINGS[name]) == {}, name
+    assert grammar_shipped_copy() == sum(len(rules) for rules in SHIPPED_GRAMMARS.values())
+    assert set(GrammarSymbol.objects.values_list("grammar", flat=True)) == set(GrammarSymbol.Grammar.values)
+
+
+def test_a_designers_line_becomes_spectras_thought_and_a_new_behaviour_her_expression():
+    import random
+
+    from spectra.expression import choose_expression
+    from spectra.thoughts import compose_thought
+    from world.voice import grammars_rules_get
+
+    GrammarSymbol.objects.create(grammar="thoughts", symbol="about_place", alternatives="#place# hums like a #hum#.")
+    GrammarSymbol.objects.create(grammar="thoughts", symbol="hum", alternatives="beehive")
+    GrammarSymbol.objects.create(
+        grammar="expressions", symbol="joy_dancing", alternatives="Spectra dances across #place#."
+    )
+    grammars = grammars_rules_get("thoughts", "expressions")
+    rng = random.Random(3)
+    thought = compose_thought(
+        mood="joy", place="the Glass Market", company=[], goal=None, rng=rng, rules=grammars["thoughts"]
+    )
+    assert thought == {"text": "the Glass Market hums like a beehive.", "about": "place", "mood": "joy"}
+    shown = set()
+    for tick in range(0, 400, 10):
+        expression = choose_expression(
+            mood="joy", tick=tick, last_shown={}, rng=rng, rules=grammars["expressions"], place="the Glass Market"
+        )
+        if expression is not None:
+            shown.add((expression.behaviour, expression.text))
+    assert ("dancing", "Spectra dances across the Glass Market.") in shown
+    assert ("laughing", "Spectra laughs, and the light laughs with her.") in shown  # the shipped ones stay
+
+
+def test_a_broken_thought_symbol_keeps_its_shipped_words(db):
+    from spectra.thoughts import RULES as THOUGHTS
+    from world.voice import grammars_rules_get
+
+    GrammarSymbol.objects.create(grammar="thoughts", symbol="about_goal", alternatives="#nobody_binds_this#")
+    assert grammars_rules_get("thoughts")["thoughts"]["about_goal"] == THOUGHTS["about_goal"]

@@ -24,6 +24,15 @@ TALK = "talk"
 SHIPPED_GRAMMARS: dict[str, Rules] = {TALK: RULES}
 # The symbols each grammar's composer binds per call, with sample values for previews.
 GRAMMAR_BINDINGS: dict[str, Mapping[str, str]] = {TALK: TALK_BINDINGS}
+
+
+def register_grammar(name: str, rules: Rules, bindings: Mapping[str, str]) -> None:
+    """Ship another app's grammar (its `AppConfig.ready`): designers edit it like the talk.
+    `name` must be one of `world.GrammarSymbol.Grammar`'s values."""
+    SHIPPED_GRAMMARS[name] = rules
+    GRAMMAR_BINDINGS[name] = bindings
+
+
 SYMBOL_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")  # what `#name#` in the engine can refer to
 PREVIEW_SEED = 12  # previews draw from a fixed seed: the same grammar shows the same lines
 
