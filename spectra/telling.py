@@ -145,7 +145,7 @@ class Teller:
         if faction and place:
             told.append(self.pick(voices.MEMBER_AT, faction=faction.name, Faction=faction.name, place=place))
         elif place:
-            told.append(f"You'll find them at {place} these days.")
+            told.append(f"You'll find {object_pronoun(person)} at {place} these days.")
         if person.regard is not None:
             told.append(self.regard(person))
         return told
@@ -163,10 +163,11 @@ class Teller:
         else:
             liking = f"I can't abide {name}"
         warm = regard.affinity > -0.15
+        them = object_pronoun(person)
         if regard.trust >= 0.4:
-            trust = "and I trust them" if warm else "though I'll grant I trust them"
+            trust = f"and I trust {them}" if warm else f"though I'll grant I trust {them}"
         elif regard.trust <= -0.3:
-            trust = "but I don't trust them" if warm else "and I don't trust them an inch"
+            trust = f"but I don't trust {them}" if warm else f"and I don't trust {them} an inch"
         else:
             trust = ""
         return sentence(f"{liking}, {trust}" if trust else liking)
@@ -287,3 +288,9 @@ class Teller:
             return [self.pick(self.voice(voices.NPC_DONT_KNOW, voices.SPECTRA_DONT_KNOW))]
         entry = self.rng.choice(pool)
         return [self.pick(voices.STORY_OPENINGS, title=entry.title), *sentences_of(entry.body)[:2]]
+
+
+def object_pronoun(person: PersonFact) -> str:
+    """'her' for Spectra, as the lore has it; 'them' for the rest (the world gives no one else
+    a pronoun)."""
+    return "her" if person.kind == "spectra" else "them"

@@ -36,7 +36,7 @@ QUESTIONS: list[tuple[str, str, list]] = [
     ("oren-vael", "Oren, who is Mags?", ["Landlady", "Tallow & Tide"]),
     ("ysolde-wren", "Ysolde, who is Kestrel?", ["Cloudbreak Light"]),
     ("oren-vael", "Oren, who are you?", ["Oren Vael", "lamp-warden"]),
-    ("nan-hesper", "Nan, who is Spectra?", ["refracted light"]),
+    ("nan-hesper", "Nan, who is Spectra?", ["refracted light", "find her at"]),
     ("nessa-brightwell", "Nessa, who is the lamplighter?", ["Halden Roe"]),
     # What the speaker thinks of a faction (its faction's standing) or a person (its regard).
     ("varo-kesh", "Varo, what do you think of the Thornwake?", [("enemies", "bad blood")]),
@@ -147,3 +147,9 @@ def test_no_answer_says_the_players_words_back(ask):
         echoed = [run for run in runs if " ".join(run) in text.lower() and len(set(run) - name_words) >= 2]
         assert not echoed, (heard, text)
         assert text.count('"') % 2 == 0 and "…" not in text, text
+
+
+def test_spectra_is_told_of_as_her(ask):
+    """The lore calls Spectra "she"; an answer about her does too (it said "find them")."""
+    text, _ = ask("nan-hesper", "Nan, who is Spectra?")
+    assert "find her at" in text and "them" not in text, text
