@@ -7,7 +7,8 @@ where a place is and the way there, who someone is and what the speaker thinks o
 speaker's faction's stance, what a lore entry tells, the quests it gives or the player's next
 step), answers courtesies, how the speaker feels, news and idle remarks itself (its mood,
 memories, beliefs and goals), and says it all in the speaker's voice (`spectra.voices`: the
-mood's openers and phrases; Spectra's light).
+mood's openers and phrases; Spectra's light), as the designers' grammar "replies" words them
+(`spectra.reply_grammar`).
 
 The rules it keeps:
 
@@ -29,9 +30,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from htrae.text import STOP_WORDS, content_words, herself_in_first_person, mentions
-from spectra import voices
 from spectra.emotion import MOODS
 from spectra.knowledge import Kind, Knowledge, LoreFact
+from spectra.reply_grammar import lead_in, phrase_fill, voices_from
 from spectra.telling import Teller
 from spectra.understanding import Entity, Intent, Understanding, catalogue_of, understand
 from spectra.wording import lower_first, names_mid_sentence, role_of, sentence, sentences_of, shares_run
@@ -67,7 +68,10 @@ class _Composer:
         self.spectra = request.speaker_kind == "spectra"
         self.listener = request.listener_name.strip() or "traveller"
         self.place = request.location_name or "this place"
-        self.colour = self.rng.choice(voices.SPECTRA_COLOURS[self.mood])
+        self.v = voices_from(request.voices_rules)
+        self.colour = phrase_fill(
+            self.v, self.rng.choice(self.v.SPECTRA_COLOURS[self.mood]), self.rng, {"listener": self.listener}
+        )
         self.said_before = [line for turn in request.history if not turn.by_player for line in sentences_of(turn.text)]
         self.met_before = any(not turn.by_player for turn in request.history)
         said_by_player = [request.heard, *(turn.text for turn in request.history if turn.by_player)]
@@ -94,6 +98,7 @@ class _Composer:
             knowledge=self.knowledge,
             pick=self.pick,
             voice=self.voice,
+            voices_now=self.v,
             rng=self.rng,
             mood=self.mood,
             said_before=self.said_before,
@@ -107,7 +112,7 @@ class _Composer:
     def pick(self, options: Sequence[str], **fill: str) -> str:
         """One of `options`, filled, preferring one not said before in this conversation."""
         fill = {"listener": self.listener, "place": self.place, "colour": self.colour, **fill}
-        rendered = [option.format(**fill) for option in options]
+        rendered = [phrase_fill(self.v, option, self.rng, fill) for option in options]
         fresh = [text for text in rendered if text not in self.said_before]
         return self.rng.choice(fresh or rendered)
 
@@ -132,7 +137,7 @@ class _Composer:
         if heard.intent == Intent.GREETING or (heard.greets and not self.met_before):
             lead.append(self._greeting())
         elif not self.met_before and heard.intent not in (Intent.FAREWELL, Intent.THANKS) and self.rng.random() < 0.5:
-            lead.append(self.pick(self.voice(voices.NPC_OPENERS[self.mood], voices.SPECTRA_OPENERS[self.mood])))
+            lead.append(self.pick(self.voice(self.v.NPC_OPENERS[self.mood], self.v.SPECTRA_OPENERS[self.mood])))
         closers: list[str] = []
         if heard.intent in (Intent.CHAT, Intent.FEELINGS, Intent.GREETING) and self.rng.random() < 0.5:
             closers.append(self._closer())
@@ -158,25 +163,25 @@ class _Composer:
 
     def _greeting(self) -> str:
         if self.met_before:
-            return self.pick(self.voice(voices.NPC_AGAIN, voices.SPECTRA_AGAIN))
-        return self.pick(self.voice(voices.NPC_OPENERS[self.mood], voices.SPECTRA_OPENERS[self.mood]))
+            return self.pick(self.voice(self.v.NPC_AGAIN, self.v.SPECTRA_AGAIN))
+        return self.pick(self.voice(self.v.NPC_OPENERS[self.mood], self.v.SPECTRA_OPENERS[self.mood]))
 
     def _closer(self) -> str:
         goal = lower_first(self.rng.choice(self.goals)) if self.goals else ""
-        closers = self.voice(voices.NPC_CLOSERS, voices.SPECTRA_CLOSERS)
-        goal_closers = self.voice(voices.NPC_GOAL_CLOSERS, voices.SPECTRA_GOAL_CLOSERS) if goal else ()
+        closers = self.voice(self.v.NPC_CLOSERS, self.v.SPECTRA_CLOSERS)
+        goal_closers = self.voice(self.v.NPC_GOAL_CLOSERS, self.v.SPECTRA_GOAL_CLOSERS) if goal else ()
         return self.pick(tuple(closers) + tuple(goal_closers) * 2, role=role_of(self.request.persona), goal=goal)
 
     def _answer(self, heard: Understanding) -> list[str]:
         intent = heard.intent
         if intent == Intent.GREETING:
             if not self.met_before:
-                return [self._introduction(), self.pick(self.voice(voices.NPC_OFFERS, voices.SPECTRA_OFFERS))]
-            return [self.pick(self.voice(voices.NPC_OFFERS, voices.SPECTRA_OFFERS))]
+                return [self._introduction(), self.pick(self.voice(self.v.NPC_OFFERS, self.v.SPECTRA_OFFERS))]
+            return [self.pick(self.voice(self.v.NPC_OFFERS, self.v.SPECTRA_OFFERS))]
         if intent == Intent.FAREWELL:
-            return [self.pick(self.voice(voices.NPC_FAREWELLS, voices.SPECTRA_FAREWELLS))]
+            return [self.pick(self.voice(self.v.NPC_FAREWELLS, self.v.SPECTRA_FAREWELLS))]
         if intent == Intent.THANKS:
-            return [self.pick(self.voice(voices.NPC_THANKS, voices.SPECTRA_THANKS))]
+            return [self.pick(self.voice(self.v.NPC_THANKS, self.v.SPECTRA_THANKS))]
         if intent == Intent.FEELINGS:
             return self._feelings()
         if intent == Intent.QUEST:
@@ -198,7 +203,7 @@ class _Composer:
         fact = self.knowledge.get(entity.kind, entity.id)
         if intent == Intent.REQUEST:
             told = self.tell.where(fact) if entity.kind in (Kind.PLACE, Kind.PERSON) else self.tell.about(fact)
-            return [self.pick(self.voice(voices.NPC_CANT, voices.SPECTRA_CANT)), *told[:1]]
+            return [self.pick(self.voice(self.v.NPC_CANT, self.v.SPECTRA_CANT)), *told[:1]]
         if intent == Intent.WHERE:
             return self._as_said_before(self.tell.where(fact), (intent, entity.kind, entity.id))
         if intent == Intent.OPINION or (intent == Intent.CHAT and not isinstance(fact, LoreFact)):
@@ -216,14 +221,14 @@ class _Composer:
 
     def _belief(self) -> str:
         belief = sentence(self.request.beliefs[0])
-        table = self.voice(voices.NPC_BELIEF, voices.SPECTRA_BELIEF)
+        table = self.voice(self.v.NPC_BELIEF, self.v.SPECTRA_BELIEF)
         return self.pick(table, belief=belief, belief_lower=lower_first(belief))
 
     def _as_said_before(self, told: list[str], asked: tuple[str, str, int]) -> list[str]:
         """Asked the same of the same thing again: "as I said", the same fact."""
         if told and asked in self.asked_before:
-            again = self.pick(self.voice(voices.NPC_ALREADY_SAID, voices.SPECTRA_ALREADY_SAID))
-            told = [again + lower_first(told[0]), *told[1:]]
+            again = self.pick(self.voice(self.v.NPC_ALREADY_SAID, self.v.SPECTRA_ALREADY_SAID))
+            told = [lead_in(again, told[0]), *told[1:]]
         return told
 
     def _chosen(self, heard: Understanding, preference: Sequence[str]) -> Entity | None:
@@ -260,33 +265,33 @@ class _Composer:
     def _introduction(self) -> str:
         name = self.request.speaker_name
         if self.spectra:
-            return self.pick(voices.SPECTRA_INTRODUCTIONS)
-        return self.pick(voices.NPC_INTRODUCTIONS, name=name, role=role_of(self.request.persona))
+            return self.pick(self.v.SPECTRA_INTRODUCTIONS)
+        return self.pick(self.v.NPC_INTRODUCTIONS, name=name, role=role_of(self.request.persona))
 
     def _on_my_mind(self) -> list[str]:
         """No work to give or point to: what the speaker itself is after, or honesty."""
         if self.goals:
-            return [self.pick(self.voice(voices.NPC_ON_MY_MIND, voices.SPECTRA_ON_MY_MIND), goal=self._goal())]
-        return [self.pick(self.voice(voices.NPC_DONT_KNOW, voices.SPECTRA_DONT_KNOW))]
+            return [self.pick(self.voice(self.v.NPC_ON_MY_MIND, self.v.SPECTRA_ON_MY_MIND), goal=self._goal())]
+        return [self.pick(self.voice(self.v.NPC_DONT_KNOW, self.v.SPECTRA_DONT_KNOW))]
 
     def _goal(self) -> str:
         return lower_first(self.rng.choice(self.goals)) if self.goals else ""
 
     def _feelings(self) -> list[str]:
-        states = self.voice(voices.NPC_MOOD_STATES[self.mood], voices.SPECTRA_MOOD_STATES[self.mood])
+        states = self.voice(self.v.NPC_MOOD_STATES[self.mood], self.v.SPECTRA_MOOD_STATES[self.mood])
         said = [state for state in states if state in self.said_before]
         if said:  # asked again, and it feels as it said then: "as I said", not the same words anew
-            again = self.pick(self.voice(voices.NPC_ALREADY_SAID, voices.SPECTRA_ALREADY_SAID))
-            told = [again + lower_first(said[-1])]
+            again = self.pick(self.voice(self.v.NPC_ALREADY_SAID, self.v.SPECTRA_ALREADY_SAID))
+            told = [lead_in(again, said[-1])]
         else:
             told = [self.pick(states)]
         if self.memories and self.rng.random() < 0.5:
             memory = self._memory(self.memories[0])
             if memory:
-                told.append(self.pick(self.voice(voices.NPC_MEMORY, voices.SPECTRA_MEMORY), memory=memory))
+                told.append(self.pick(self.voice(self.v.NPC_MEMORY, self.v.SPECTRA_MEMORY), memory=memory))
                 return told
         if self.goals:
-            told.append(self.pick(self.voice(voices.NPC_ON_MY_MIND, voices.SPECTRA_ON_MY_MIND), goal=self._goal()))
+            told.append(self.pick(self.voice(self.v.NPC_ON_MY_MIND, self.v.SPECTRA_ON_MY_MIND), goal=self._goal()))
         return told
 
     def _memory(self, text: str) -> str:
@@ -306,10 +311,10 @@ class _Composer:
         for memory in (*self.gossip[:1], *self.memories[:1]):
             said = self._memory(memory)
             if said:
-                return [self.pick(self.voice(voices.NPC_MEMORY, voices.SPECTRA_MEMORY), memory=said)]
+                return [self.pick(self.voice(self.v.NPC_MEMORY, self.v.SPECTRA_MEMORY), memory=said)]
         if self.request.beliefs:
             return [self._belief()]
-        return [self.pick(self.voice(voices.NPC_NO_NEWS, voices.SPECTRA_NO_NEWS))]
+        return [self.pick(self.voice(self.v.NPC_NO_NEWS, self.v.SPECTRA_NO_NEWS))]
 
     def _unknown(self, intent: str) -> list[str]:
         """Nothing known was named: a belief or a memory the words call up, else honesty."""
@@ -323,12 +328,12 @@ class _Composer:
         if chosen:
             memory = self._memory(self.rng.choices(chosen, weights=(6, 2, 1)[: len(chosen)])[0])
             if memory:
-                told.append(self.pick(self.voice(voices.NPC_MEMORY, voices.SPECTRA_MEMORY), memory=memory))
+                told.append(self.pick(self.voice(self.v.NPC_MEMORY, self.v.SPECTRA_MEMORY), memory=memory))
         if told:
             return told
         if intent in (Intent.CHAT, Intent.REQUEST):
-            return [self.pick(self.voice(voices.NPC_NO_TOPIC, voices.SPECTRA_NO_TOPIC))]
-        return [self.pick(self.voice(voices.NPC_DONT_KNOW, voices.SPECTRA_DONT_KNOW))]
+            return [self.pick(self.voice(self.v.NPC_NO_TOPIC, self.v.SPECTRA_NO_TOPIC))]
+        return [self.pick(self.voice(self.v.NPC_DONT_KNOW, self.v.SPECTRA_DONT_KNOW))]
 
     # --- fitting ---------------------------------------------------------------------------
 

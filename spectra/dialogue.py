@@ -97,6 +97,8 @@ class DialogueRequest:
     request_id: str = ""  # the player's request id for the line: varies the words
     knowledge: Knowledge = field(default_factory=Knowledge)
     history: tuple[Turn, ...] = ()  # the conversation so far between them, oldest first
+    # The words of the offline composer's phrases (the grammar "replies" in force); None: shipped.
+    voices_rules: Mapping[str, tuple[str, ...]] | None = None
 
 
 @runtime_checkable

@@ -22,8 +22,9 @@ from spectra.dialogue_selectors import conversation_turns_get, speaker_knowledge
 from world.broadcast import event_frames, send_frames
 from world.events import publish
 from world.locks import mind_writer, retrying
-from world.models import Character, GameEvent
+from world.models import Character, GameEvent, GrammarSymbol
 from world.selectors import world_seed_get
+from world.voice import grammar_rules_get
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ def reply_to_player(
         request_id=in_reply_to_request_id or (str(in_reply_to) if in_reply_to else ""),
         knowledge=speaker_knowledge_get(speaker=speaker, player=player, heard=heard, tick=tick),
         history=conversation_turns_get(speaker_id=speaker.id, player_id=player.id, heard=heard),
+        voices_rules=grammar_rules_get(GrammarSymbol.Grammar.REPLIES),
     )
     text = provider.reply(request)  # outside the transaction: a model may take seconds
 

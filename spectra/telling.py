@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 
 from htrae.text import STOP_WORDS
 from narrative.factions.relations import stance_for
-from spectra import voices
 from spectra.knowledge import (
     SECRET_TRUST,
     FactionFact,
@@ -36,6 +35,7 @@ from spectra.knowledge import (
     QuestFact,
     route_between,
 )
+from spectra.reply_grammar import SHIPPED, Voices, lead_in
 from spectra.wording import hours_said, in_own_voice, listed, lower_first, predicate, sentence, sentences_of
 
 MINUTES_PER_TRAVEL_TICK = 30  # a path's cost in ticks, at the seed's pace (30 s of 60x time)
@@ -53,10 +53,12 @@ class Teller:
         rng: random.Random,
         mood: str,
         said_before: Sequence[str],
+        voices_now: Voices = SHIPPED,
     ) -> None:
         self.knowledge = knowledge
         self.pick = pick
         self.voice = voice
+        self.v = voices_now  # the phrase tables as the designers' grammar words them
         self.rng = rng
         self.mood = mood
         self.said_before = said_before
@@ -67,22 +69,22 @@ class Teller:
             return ""
         name = self.knowledge.place_name(place_id)
         if place_id == here:
-            return self.pick(voices.NPC_WHERE_HERE, place=name)
+            return self.pick(self.v.NPC_WHERE_HERE, place=name)
         found = route_between(self.knowledge.paths, here, place_id)
         if found is None:
-            return self.pick(voices.NO_ROUTE, name=name)
+            return self.pick(self.v.NO_ROUTE, name=name)
         way, cost = found
         hours = cost * MINUTES_PER_TRAVEL_TICK / 60
         walk = "under an hour's walk" if hours < 1 else f"about {hours_said(hours)} on foot"
         stops = [self.knowledge.place_name(stop) for stop in way[:-1]]
         if not stops:
-            return self.pick(voices.ROUTE_STRAIGHT, name=name, walk=walk)
-        return self.pick(voices.ROUTE_VIA, stops=listed(stops), name=name, walk=walk)
+            return self.pick(self.v.ROUTE_STRAIGHT, name=name, walk=walk)
+        return self.pick(self.v.ROUTE_VIA, stops=listed(stops), name=name, walk=walk)
 
     def where(self, fact) -> list[str]:
         knowledge = self.knowledge
         if isinstance(fact, PlaceFact):
-            region = self.pick(voices.PLACE_REGION, name=fact.name, region=fact.region) if fact.region else ""
+            region = self.pick(self.v.PLACE_REGION, name=fact.name, region=fact.region) if fact.region else ""
             told = [region, self.route(fact.id)]
             if fact.id != knowledge.speaker_place_id and fact.description:
                 told.append(sentences_of(fact.description)[0])
@@ -92,8 +94,8 @@ class Teller:
                 return [f"I couldn't say where {fact.name} is just now."]
             place = knowledge.place_name(fact.place_id)
             if fact.place_id == knowledge.speaker_place_id:
-                return [self.pick(voices.NPC_PERSON_HERE, name=fact.name, place=place)]
-            return [self.pick(voices.PERSON_AT, name=fact.name, place=place), self.route(fact.place_id)]
+                return [self.pick(self.v.NPC_PERSON_HERE, name=fact.name, place=place)]
+            return [self.pick(self.v.PERSON_AT, name=fact.name, place=place), self.route(fact.place_id)]
         if isinstance(fact, ObjectFact):
             if fact.holder_id is not None:
                 holder = knowledge.get(Kind.PERSON, fact.holder_id)
@@ -130,20 +132,20 @@ class Teller:
             return self.quest_told(fact)
         if isinstance(fact, ObjectFact):
             return [*(sentences_of(fact.description)[:1]), *self.where(fact)[:1]]
-        return [self.pick(self.voice(voices.NPC_DONT_KNOW, voices.SPECTRA_DONT_KNOW))]
+        return [self.pick(self.voice(self.v.NPC_DONT_KNOW, self.v.SPECTRA_DONT_KNOW))]
 
     def who(self, person: PersonFact) -> list[str]:
         knowledge = self.knowledge
         what = predicate(person.description)
         told = [
-            self.pick(voices.WHO_IS, name=person.name, what=what, What=what[:1].upper() + what[1:])
+            self.pick(self.v.WHO_IS, name=person.name, what=what, What=what[:1].upper() + what[1:])
             if what
             else f"{person.name} lives hereabouts."
         ]
         faction = knowledge.get(Kind.FACTION, person.faction_id)
         place = knowledge.place_name(person.place_id)
         if faction and place:
-            told.append(self.pick(voices.MEMBER_AT, faction=faction.name, Faction=faction.name, place=place))
+            told.append(self.pick(self.v.MEMBER_AT, faction=faction.name, Faction=faction.name, place=place))
         elif place:
             told.append(f"You'll find {object_pronoun(person)} at {place} these days.")
         if person.regard is not None:
@@ -181,7 +183,7 @@ class Teller:
         if isinstance(fact, FactionFact):
             return [*self.faction_stance(fact), *self.faction_detail(fact)][:2]
         if isinstance(fact, PlaceFact):
-            feeling = self.rng.choice(self.voice(voices.NPC_FEELINGS, voices.SPECTRA_FEELINGS)[self.mood])
+            feeling = self.pick(self.voice(self.v.NPC_FEELINGS, self.v.SPECTRA_FEELINGS)[self.mood])
             first = sentences_of(fact.description)[0].rstrip(".") if fact.description else f"{fact.name} is {fact.name}"
             return [sentence(f"{first}, {feeling}")]
         return self.about(fact)
@@ -190,9 +192,9 @@ class Teller:
         own = self.knowledge.speaker_faction_id
         fill = {"faction": faction.name, "Faction": faction.name}
         if own is not None and faction.id == own:
-            return [self.pick(voices.OWN_FACTION, **fill)]
+            return [self.pick(self.v.OWN_FACTION, **fill)]
         if faction.standing is not None:
-            return [self.pick(voices.FACTION_STANCES[stance_for(faction.standing)], **fill)]
+            return [self.pick(self.v.FACTION_STANCES[stance_for(faction.standing)], **fill)]
         return []
 
     def faction_detail(self, faction: FactionFact) -> list[str]:
@@ -208,22 +210,22 @@ class Teller:
 
     def lore(self, entry: LoreFact) -> list[str]:
         if not entry.known:
-            return [self.pick(self.voice(voices.NPC_DONT_KNOW, voices.SPECTRA_DONT_KNOW))]
+            return [self.pick(self.voice(self.v.NPC_DONT_KNOW, self.v.SPECTRA_DONT_KNOW))]
         if entry.secret and self.knowledge.player_trust < SECRET_TRUST:
-            return [self.pick(self.voice(voices.NPC_SECRET_KEPT, voices.SPECTRA_SECRET_KEPT))]
+            return [self.pick(self.voice(self.v.NPC_SECRET_KEPT, self.v.SPECTRA_SECRET_KEPT))]
         told = sentences_of(entry.body) or [sentence(entry.summary)]
         first = told[:2]
         if first and first[0] in self.said_before:  # asked again: the rest of the tale
             rest = told[2:]
             if rest:
-                more = self.pick(self.voice(voices.NPC_MORE, voices.SPECTRA_MORE))
-                return [more + lower_first(rest[0]), *rest[1:2]]
+                more = self.pick(self.voice(self.v.NPC_MORE, self.v.SPECTRA_MORE))
+                return [lead_in(more, rest[0]), *rest[1:2]]
         return first
 
     def quest_told(self, quest: QuestFact) -> list[str]:
         knowledge = self.knowledge
         if quest.held_step:
-            return [self.pick(voices.NEXT_STEP, title=quest.title, step=lower_first(quest.held_step))]
+            return [self.pick(self.v.NEXT_STEP, title=quest.title, step=lower_first(quest.held_step))]
         told = sentences_of(quest.description)[:1]
         if quest.giver_id == knowledge.speaker_id:
             # An emergent quest is written about its holder ("Lisel Brack: Teach ..."): the
@@ -232,17 +234,17 @@ class Teller:
             title = in_own_voice(quest.title, me.name) if me is not None else quest.title
             if title != quest.title:
                 task = title if title.startswith("I ") else lower_first(title)
-                told = [self.pick(voices.TASK_OFFERED_OWN, task=task), *(in_own_voice(t, me.name) for t in told)]
+                told = [self.pick(self.v.TASK_OFFERED_OWN, task=task), *(in_own_voice(t, me.name) for t in told)]
             else:
-                told = [self.pick(voices.TASK_OFFERED, title=quest.title), *told]
+                told = [self.pick(self.v.TASK_OFFERED, title=quest.title), *told]
             if quest.steps:
-                told.append(self.pick(voices.TASK_START, step=lower_first(quest.steps[0])))
+                told.append(self.pick(self.v.TASK_START, step=lower_first(quest.steps[0])))
             return told
         giver = knowledge.get(Kind.PERSON, quest.giver_id)
         if giver is not None:
             where = knowledge.place_name(giver.place_id)
             at = f"; they're at {where}." if where else "."
-            return [self.pick(voices.OTHER_GIVER, giver=giver.name, title=quest.title, where=at), *told]
+            return [self.pick(self.v.OTHER_GIVER, giver=giver.name, title=quest.title, where=at), *told]
         return [f"{quest.title}: {lower_first(told[0])}" if told else f"There's {quest.title}, if you're willing."]
 
     def next_steps(self) -> list[str]:
@@ -285,9 +287,9 @@ class Teller:
             or untold
         )
         if not pool:
-            return [self.pick(self.voice(voices.NPC_DONT_KNOW, voices.SPECTRA_DONT_KNOW))]
+            return [self.pick(self.voice(self.v.NPC_DONT_KNOW, self.v.SPECTRA_DONT_KNOW))]
         entry = self.rng.choice(pool)
-        return [self.pick(voices.STORY_OPENINGS, title=entry.title), *sentences_of(entry.body)[:2]]
+        return [self.pick(self.v.STORY_OPENINGS, title=entry.title), *sentences_of(entry.body)[:2]]
 
 
 def object_pronoun(person: PersonFact) -> str:

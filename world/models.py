@@ -447,8 +447,9 @@ symbol_name_validator = RegexValidator(
 
 class GrammarSymbol(TimeStampedModel):
     """A designer's version of one symbol of a phrase grammar (the talk NPCs speak, Spectra's
-    thoughts and idle behaviours): its alternatives replace the shipped ones
-    (`world.autonomy.talk_grammar.RULES`, `spectra.thoughts.RULES`, `spectra.expression.RULES`),
+    thoughts and idle behaviours, the words of answers to players): its alternatives replace
+    the shipped ones (`world.autonomy.talk_grammar.RULES`, `spectra.thoughts.RULES`,
+    `spectra.expression.RULES`, `spectra.reply_grammar.RULES`),
     or add a new symbol. Symbols without a row keep their shipped words
     (`world.voice.grammar_rules_get`)."""
 
@@ -456,6 +457,7 @@ class GrammarSymbol(TimeStampedModel):
         TALK = "talk", "Talk between characters"
         THOUGHTS = "thoughts", "Spectra's thoughts"
         EXPRESSIONS = "expressions", "Spectra's idle behaviours"
+        REPLIES = "replies", "Answers to players"
 
     grammar = models.CharField(max_length=40, choices=Grammar.choices, default=Grammar.TALK)
     symbol = models.CharField(max_length=80, validators=[symbol_name_validator], help_text="Used as #symbol#.")

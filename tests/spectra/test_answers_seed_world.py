@@ -153,3 +153,24 @@ def test_spectra_is_told_of_as_her(ask):
     """The lore calls Spectra "she"; an answer about her does too (it said "find them")."""
     text, _ = ask("nan-hesper", "Nan, who is Spectra?")
     assert "find her at" in text and "them" not in text, text
+
+
+def test_a_designers_words_for_answers_are_spoken(ask):
+    """The grammar "replies" (world.GrammarSymbol): a designer's introduction, using a symbol
+    of their own, is what the NPC says, through the whole reply path."""
+    from world.models import GrammarSymbol
+
+    GrammarSymbol.objects.create(
+        grammar="replies", symbol="npc_introductions", alternatives="#name#, #trade#, and glad to meet you."
+    )
+    GrammarSymbol.objects.create(grammar="replies", symbol="trade", alternatives="keeper of lamps")
+    text, _ = ask("oren-vael", "Oren, who are you?")
+    assert "Oren Vael, keeper of lamps, and glad to meet you." in text, text
+
+
+def test_a_broken_answer_symbol_keeps_its_shipped_words(ask):
+    from world.models import GrammarSymbol
+
+    GrammarSymbol.objects.create(grammar="replies", symbol="npc_introductions", alternatives="#nobody_fills_this#")
+    text, _ = ask("oren-vael", "Oren, who are you?")
+    assert "Oren Vael" in text and "#" not in text, text
