@@ -328,7 +328,7 @@ class WorldClock(TimeStampedModel):
     )
     seed = models.BigIntegerField(default=0, help_text="The world seed: same seed, same world.")
     paused = models.BooleanField(default=False)
-    last_tick_at = models.DateTimeField(null=True, blank=True, help_text="When the last tick finished.")
+    last_tick_at = models.DateTimeField(null=True, blank=True, help_text="When the last tick started.")
     # The retention policy (world.history): the designer's window wins over the environment's.
     history_retention_ticks = models.PositiveIntegerField(
         null=True,
@@ -428,7 +428,7 @@ class TickRecord(models.Model):
     KEPT = 200
 
     tick = models.BigIntegerField(unique=True)
-    finished_at = models.DateTimeField()
+    finished_at = models.DateTimeField(help_text="When the tick finished, just before its commit.")
     duration_ms = models.PositiveIntegerField(help_text="From the tick's start to just before its commit.")
     characters = models.PositiveIntegerField(default=0, help_text="NPCs and Spectra who acted.")
     events = models.PositiveIntegerField(default=0, help_text="Events the tick published.")

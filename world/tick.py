@@ -219,7 +219,8 @@ def _run_tick_once(
             batches=batches,
             seconds=time.perf_counter() - started,
         )
-        _tick_record(result, finished_at=clock.last_tick_at)
+        # last_tick_at is when it started (the schedule counts from there); it finished now.
+        _tick_record(result, finished_at=timezone.now())
         transaction.on_commit(lambda: broadcast_tick(clock.tick, events, close_pools=close_channel_pools))
     logger.debug("tick %s: %s characters, %s events", result.tick, result.characters, result.events)
     return result
