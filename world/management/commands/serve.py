@@ -169,7 +169,7 @@ def _supervise(count: int, *, host: str, port: int, verbosity: int) -> int:
     while not stopping:
         for index, (child, started) in enumerate(children):
             code = child.poll()
-            if code is None:
+            if code is None or stopping:  # (a Ctrl-C reaches the web processes too: they end first)
                 continue
             now = time.monotonic()
             restarts = [at for at in restarts if now - at < 60]
