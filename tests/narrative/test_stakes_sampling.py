@@ -23,11 +23,29 @@ def test_the_tick_sample_holds_standings_power_and_this_ticks_incidents():
     relation = FactionRelationFactory(standing=-20, faction__power=100, other__power=3)
     RelationModifier.objects.create(relation=relation, reason="a clash at the Market", value=-4, started_tick=10)
     RelationModifier.objects.create(relation=relation, reason="kind words at Mossgate", value=6, started_tick=9)
+    RelationModifier.objects.create(
+        relation=relation, reason="an alliance (their people are fond of each other)", value=20, started_tick=10
+    )
     found = factions_tick_sample()
     pair = (relation.faction.slug, relation.other.slug)
-    assert found["faction_standings"] == {pair: -18}
+    assert found["faction_standings"] == {pair: 2}
     assert found["faction_power"] == {relation.faction.slug: 100, relation.other.slug: 3}
-    assert found["faction_incidents"] == {"gift": 0, "kind_word": 0, "clash": 1}  # the kind words were last tick
+    incidents = found["faction_incidents"]
+    assert {kind: count for kind, count in incidents.items() if count} == {
+        "clash": 1,
+        "alliance": 1,
+    }  # kind words: last tick
+    assert set(incidents) == {
+        "gift",
+        "kind_word",
+        "trade",
+        "clash",
+        "theft",
+        "betrayal",
+        "alliance",
+        "treaty",
+        "rivalry",
+    }
 
 
 @pytest.mark.django_db
