@@ -107,6 +107,20 @@ def test_a_player_gets_one_line_to_answer_for_themself():
     assert len(turns) == 1 and turns[0].act == TOPIC and turns[0].listener_id == 99
 
 
+def test_nobody_is_told_of_a_deed_of_its_own():
+    """Varo saw Dace quarrel; he tells Nessa of it, but never Dace himself (who does not hold
+    his own deed as news, and was told of it in the third person)."""
+    quarrel = Fact(
+        "deed:7", "Dace Holloway had it out with Rhosyn Blackthorn at the Kilnworks", "deed", "Dace Holloway",
+        importance=0.9, learned_tick=10,
+    )  # fmt: skip
+    varo = npc(2, "Varo Kesh", facts=(GUILD, quarrel))
+    nessa, dace = npc(1, "Nessa Brightwell"), npc(3, "Dace Holloway")
+    assert any(exchange(varo, nessa, seed)[2].fact == quarrel for seed in range(40))
+    assert not any(turn.fact == quarrel for seed in range(40) for turn in exchange(varo, dace, seed))
+    assert not any(turn.fact == quarrel for seed in range(40) for turn in exchange(dace, varo, seed))
+
+
 def test_news_of_the_listeners_own_comes_back_in_the_answer():
     a = npc(1, "Nessa Brightwell")
     b = npc(2, "Varo Kesh", facts=(GUILD, NEWS))

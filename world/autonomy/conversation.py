@@ -125,6 +125,12 @@ def tellable(fact: Fact, listener: CharacterState | None) -> bool:
     return True
 
 
+def own_deed(fact: Fact, listener: CharacterState) -> bool:
+    """A deed the listener did itself: nobody tells one of what one did (a doer does not learn
+    its own deed as news, `gossip.logic`, so without this it was told of it in the third person)."""
+    return fact.kind == "deed" and fact.subject == listener.name
+
+
 @dataclass(frozen=True)
 class _Topic:
     kind: str
@@ -149,7 +155,7 @@ def choose_topic(
         if not tellable(fact, listener):
             continue
         if fact.kind in TELLABLE:
-            if listener is not None and listener.knows(fact.key):
+            if listener is not None and (listener.knows(fact.key) or own_deed(fact, listener)):
                 continue
             weight = 0.3 + 12.0 * fact.importance * freshness(fact, tick)
             kind = "gathering" if fact.kind == "gathering" else "deed" if fact.kind == "deed" else "fact"
@@ -409,6 +415,7 @@ def _news_to_swap(listener: CharacterState, speaker: CharacterState, tick: int, 
         for fact in listener.facts
         if fact.kind in TELLABLE
         and not speaker.knows(fact.key)
+        and not own_deed(fact, speaker)
         and tellable(fact, speaker)
         and freshness(fact, tick) > 0
     ]

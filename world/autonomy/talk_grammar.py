@@ -60,7 +60,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "mood_line": (
         "I am #feeling# #daypart#",
         "I've been #feeling# since I came to #place#",
-        "#daypart# finds me #feeling#",
+        "the #partday# finds me #feeling#",
         "I woke #feeling#, and it hasn't passed",
         "#place# leaves me #feeling#",
         "I can't say why I'm #feeling# #daypart#",
@@ -89,7 +89,11 @@ RULES: dict[str, tuple[str, ...]] = {
         "#hello_warm#, #you#. #small.cap#, and here you are.",
     ),
     "greet_kin": ("#hello_kin#, #you#. #small.cap#.", "#you#! #hello_kin#. #small.cap#."),
-    "greet_plain": ("#hello#, #you#. #small.cap#.", "#you#! #small.cap#.", "#hello#, #you#. #small.cap#, isn't it?"),
+    "greet_plain": (
+        "#hello#, #you#. #small.cap#.",
+        "#you#! #small.cap#.",
+        "#hello#, #you#. #weather.cap#, wouldn't you say?",
+    ),
     "greet_rival": (
         "#hello_cold#, #you#. #small.cap#, and now this.",
         "#hello_cold#, #you#. What brings you to #place# #daypart#?",
