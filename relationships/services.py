@@ -64,11 +64,7 @@ def relationships_tick(context: TickContext) -> None:
     """Registered as a tick phase: what this tick's deeds did to opinions (the moods the
     characters acted in set the tone, witnesses take sides), and familiarity for everyone
     sharing a place."""
-    places: dict[int, list[int]] = defaultdict(list)
-    for character_id, location_id in (
-        Character.objects.filter(is_active=True).order_by("id").values_list("id", "location_id")
-    ):
-        places[location_id].append(character_id)
+    places = _who_is_where()
     views = _views(context.events)
     changes = combined(
         event_contacts(views, rules_load(), moods=context.moods),
@@ -77,6 +73,17 @@ def relationships_tick(context: TickContext) -> None:
         _siding(context.events, views, places, tick=context.tick),
     )
     relationships_write(changes, tick=context.tick)
+
+
+def _who_is_where(location_ids: set[int] | None = None) -> dict[int, list[int]]:
+    """Place → the active characters there, by id (at these places only, if given; one query)."""
+    characters = Character.objects.filter(is_active=True)
+    if location_ids is not None:
+        characters = characters.filter(location_id__in=location_ids)
+    places: dict[int, list[int]] = defaultdict(list)
+    for character_id, location_id in characters.order_by("id").values_list("id", "location_id"):
+        places[location_id].append(character_id)
+    return places
 
 
 def _hearsay(events) -> dict:
@@ -94,14 +101,7 @@ def _siding(events, views: list[EventView], places: dict[int, list[int]] | None,
     if not wrongs:
         return {}
     if places is None:
-        places = defaultdict(list)
-        where = {events[index].location_id for index in wrongs}
-        for character_id, location_id in (
-            Character.objects.filter(is_active=True, location_id__in=where)
-            .order_by("id")
-            .values_list("id", "location_id")
-        ):
-            places[location_id].append(character_id)
+        places = _who_is_where(location_ids={events[index].location_id for index in wrongs})
     witnesses = {index: places.get(events[index].location_id, []) for index in wrongs}
     pairs = sorted({(witness, wronged(views[index])) for index in wrongs for witness in witnesses[index]})
     liking = {pair: fade(stored, tick=tick).affinity for pair, stored in stored_for_pairs(pairs).items()}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from htrae.grammar import Rules, expand, references
 from spectra import voices
@@ -114,10 +114,6 @@ def voices_from(rules: Rules | None) -> Voices:
 def phrase_fill(voices_now: Voices, phrase: str, rng: random.Random, fill: Mapping[str, str]) -> str:
     """A phrase with its fields filled (and any symbol a designer put in it expanded)."""
     return expand(voices_now.rules, phrase, rng, {key: str(value) for key, value in fill.items()})
-
-
-def phrases_filled(voices_now: Voices, phrases: Sequence[str], rng: random.Random, fill: Mapping[str, str]) -> list:
-    return [phrase_fill(voices_now, phrase, rng, fill) for phrase in phrases]
 
 
 def lead_in(phrase: str, told: str) -> str:

@@ -35,7 +35,7 @@ def _overrides(grammar: str, *, excluding: int | None = None) -> dict[str, tuple
 def grammar_rules_get(grammar: str = GrammarSymbol.Grammar.TALK) -> dict[str, tuple[str, ...]]:
     """The rules in force (one query): shipped, with designers' symbols over them; a symbol
     broken in the database anyway keeps its shipped words."""
-    return rules_effective(SHIPPED_GRAMMARS[grammar], _overrides(grammar), GRAMMAR_BINDINGS[grammar])
+    return grammars_rules_get(grammar)[grammar]
 
 
 def grammars_rules_get(*grammars: str) -> dict[str, dict[str, tuple[str, ...]]]:
