@@ -14,6 +14,7 @@ from tests.factories import (
     CharacterFactory,
     FactionFactory,
     LocationFactory,
+    PathFactory,
     PlayerFactory,
     WorldClockFactory,
     WorldObjectFactory,
@@ -322,6 +323,33 @@ def test_a_set_aside_goal_wakes_when_the_last_active_one_is_achieved(spectra):
         ]
     )
     assert SpectraGoal.objects.get(title="Hold the stone").status == SpectraGoal.Status.ACTIVE
+
+
+def test_a_life_goal_whose_thing_another_holds_is_achieved_beside_the_holder(spectra):
+    """The Waking Lantern stays in its owner's hands; she seeks him out and touches it there
+    (before, a held thing left her goal unreachable for the rest of the world's life)."""
+    SpectraGoal.objects.filter(title="Hear the bell").update(status="set_aside")
+    commons = LocationFactory(slug="commons")
+    PathFactory(source=spectra.location, target=commons, two_way=True)
+    keeper = CharacterFactory(location=commons, energy=5.0)  # too tired to wander off
+    lantern = WorldObjectFactory(slug="lantern", location=None, holder=keeper, properties={"owner_id": keeper.id})
+    goal = SpectraGoal.objects.create(
+        character=spectra,
+        title="Learn the lantern",
+        priority=9,
+        achieved_when={"use": "lantern"},
+        pursue={"verb": "use", "object": "lantern"},
+    )
+    for _ in range(30):
+        run_tick(force=True)
+        goal.refresh_from_db()
+        if goal.status == SpectraGoal.Status.ACHIEVED:
+            break
+    assert goal.status == SpectraGoal.Status.ACHIEVED
+    used = GameEvent.objects.get(type=EventType.SPECTRA_USED_OBJECT, actor_id=spectra.id)
+    assert used.payload["held_by_id"] == keeper.id and used.location_id == keeper.location_id
+    lantern.refresh_from_db()
+    assert lantern.holder_id == keeper.id  # never left his hands
 
 
 @pytest.mark.django_db

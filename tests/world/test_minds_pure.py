@@ -206,6 +206,41 @@ def test_to_use_a_thing_elsewhere_it_is_fetched_first_then_carried_there():
     assert carry.next_location_id == 2 and carry.verb == "use"
 
 
+LANTERN = ObjectSeen(10, "Lantern", owner_id=8, value=6)
+
+
+def test_a_thing_in_anothers_hands_is_used_beside_its_holder_never_taken():
+    use_it = Intention("Learn the lantern", 0.8, object_id=10, verb="use")
+    holders = {10: 8}
+    sought = staged(use_it, carried=frozenset(), object_places={}, object_holders=holders)
+    assert sought.character_id == 8 and sought.verb == "use"
+    # wanted at a place, it cannot be had while another holds it
+    at_the_fen = replace(use_it, location_id=2)
+    assert staged(at_the_fen, carried=frozenset(), object_places={}, object_holders=holders) is None
+    exits = {1: (Exit(2, "Fen"),), 2: (Exit(1, "Commons"),)}
+    kwargs = {"exits": exits, "routes": {}, "object_places": {}, "object_holders": holders}
+    away = resolve_heading(intentions=[use_it], here=1, whereabouts={8: 2}, **kwargs)
+    assert away.next_location_id == 2 and away.verb == "use"
+    beside = resolve_heading(intentions=[use_it], here=2, whereabouts={8: 2}, **kwargs)
+    assert beside.arrived and beside.partner_id == 8 and beside.object_id == 10
+    # held by someone else than the one beside her: nothing to use here
+    other = resolve_heading(intentions=[use_it], here=2, whereabouts={8: 2}, **{**kwargs, "object_holders": {10: 9}})
+    assert other is None or other.object_id is None
+
+    here = seen(others_here=(FRIEND,), heading=beside, held_for_me=(LANTERN,))
+    assert share(chosen(here), USE, 10) > 0.3
+    assert share(chosen(seen(others_here=(FRIEND,), heading=beside)), USE, 10) == 0  # not held out to her
+    decision = Decision(USE, {}, 10, "Lantern")
+    used = apply_decision(here, decision, tick=1, rng=rng_for(seed=1, tick=1, character_id=7))
+    assert used.events[0].type == "NPC_USED_OBJECT" and used.events[0].payload["held_by_id"] == 8
+    assert used.object_moves == () and not used.state.carries(10)  # it stays in Oren's hands
+    # without the holder's thing in perception (nobody holds it out), there is nothing to use
+    alone = apply_decision(
+        seen(heading=beside), Decision(USE, {}, 10, "Lantern"), tick=1, rng=rng_for(seed=1, tick=1, character_id=7)
+    )
+    assert alone.events == ()
+
+
 def test_take_give_use_and_their_events():
     rng = rng_for(seed=1, tick=1, character_id=7)
     here = seen(objects_here=(SHARD, CLAPPER), others_here=(FRIEND,))

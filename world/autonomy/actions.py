@@ -223,10 +223,16 @@ def _handle_object(perception: Perception, decision: Decision, state, actor: dic
     prefix = event_prefix(me.kind)
     object_id = decision.object_id if decision.action == GIVE else decision.target_id
     thing = _find(object_id, me.carried) or _find(object_id, perception.objects_here)
+    held_by = None
+    if thing is None and decision.action == USE and perception.heading is not None:
+        thing = _find(object_id, perception.held_for_me)  # used beside the one who holds it
+        held_by = next((o for o in perception.others_here if o.id == perception.heading.partner_id), None)
     if thing is None:
         return Outcome(state=state, events=())
     payload = {**actor, "object_id": thing.id, "object_name": thing.name, "owner_id": thing.owner_id}
     payload["value"] = thing.value
+    if held_by is not None:
+        payload.update(held_by_id=held_by.id, held_by_name=held_by.name)
     carried = tuple(t for t in me.carried if t.id != thing.id)
     moves: tuple[ObjectMove, ...] = ()
     states: tuple = ()

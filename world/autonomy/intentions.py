@@ -59,10 +59,18 @@ def _exit_destination(way: Exit) -> int:
     return way.location_id
 
 
-def staged(intention: Intention, *, carried: frozenset[int], object_places: Mapping[int, int]) -> Intention | None:
+def staged(
+    intention: Intention,
+    *,
+    carried: frozenset[int],
+    object_places: Mapping[int, int],
+    object_holders: Mapping[int, int] | None = None,
+) -> Intention | None:
     """The step of an intention to take now, given what the character carries: to use a
     thing at a place or give it to someone, first fetch it (a `take` of it where it lies),
-    then carry it there. None when it cannot be done (the thing is in another's hands or gone)."""
+    then carry it there. A thing in another's hands, to be used anywhere, is used beside its
+    holder (seek them out; it never leaves their hands). None when it cannot be done (in
+    another's hands but wanted at a place, or gone)."""
     verb, thing = intention.verb, intention.object_id
     if verb not in ("use", "give") or thing is None or thing in carried:
         if verb == "take" and thing is not None and thing not in object_places:
@@ -70,6 +78,9 @@ def staged(intention: Intention, *, carried: frozenset[int], object_places: Mapp
         return intention
     lies_at = object_places.get(thing)
     if lies_at is None:
+        holder = (object_holders or {}).get(thing)
+        if verb == "use" and intention.location_id is None and holder is not None:
+            return replace(intention, character_id=holder)
         return None
     if verb == "use" and intention.location_id in (None, lies_at):
         return replace(intention, location_id=lies_at)  # used where it lies
@@ -85,12 +96,13 @@ def resolve_heading(
     object_places: Mapping[int, int],
     routes: dict[tuple[int, int], Exit | None],
     carried: frozenset[int] = frozenset(),
+    object_holders: Mapping[int, int] | None = None,
 ) -> Heading | None:
     """The strongest intention that can be followed from `here` (intentions come strongest
     first), or None. A carried object is no place to go: the place or person is. An `avoid`
     intention is followed only where its target is: out by the first exit."""
     for wanted in intentions:
-        intention = staged(wanted, carried=carried, object_places=object_places)
+        intention = staged(wanted, carried=carried, object_places=object_places, object_holders=object_holders)
         if intention is None:
             continue
         target = intention.location_id
@@ -111,7 +123,8 @@ def resolve_heading(
         if target == here:
             partner = intention.character_id if whereabouts.get(intention.character_id) == here else None
             thing = intention.object_id
-            if not (thing in carried or object_places.get(thing) == here):
+            in_reach = thing in carried or object_places.get(thing) == here
+            if not (in_reach or (partner is not None and (object_holders or {}).get(thing) == partner)):
                 thing = None
             return Heading(intention.reason, intention.weight, partner_id=partner, object_id=thing, **common)
         way = next_hop(exits, here, target, routes)

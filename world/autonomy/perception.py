@@ -23,6 +23,7 @@ from world.autonomy.state import (
     CharacterState,
     EventSeen,
     Exit,
+    Heading,
     Intention,
     Neighbour,
     ObjectSeen,
@@ -66,6 +67,7 @@ class WorldSnapshot:
     object_places: dict[int, int] = field(default_factory=dict)  # object lying about → location
     routes: dict = field(default_factory=dict)  # (from, to) → first exit, filled as asked
     carried: dict[int, tuple[ObjectSeen, ...]] = field(default_factory=dict)  # holder → what it carries
+    object_holders: dict[int, int] = field(default_factory=dict)  # object in someone's hands → holder
     activity: dict[int, int] = field(default_factory=dict)  # location → events there lately
     standings: dict[int, dict[int, int]] = field(default_factory=dict)  # faction → {other: standing}
     # Things picked up or handed over so far this tick (object id → mover id): a thing goes
@@ -125,6 +127,7 @@ def world_snapshot_load(*, tick: int) -> WorldSnapshot:
     objects: dict[int, list[ObjectSeen]] = defaultdict(list)
     carried: dict[int, list[ObjectSeen]] = defaultdict(list)
     object_places: dict[int, int] = {}
+    object_holders: dict[int, int] = {}
     rows = list(
         WorldObject.objects.filter(Q(location__isnull=False) | Q(holder__isnull=False))
         .order_by("id")
@@ -138,6 +141,7 @@ def world_snapshot_load(*, tick: int) -> WorldSnapshot:
             object_places[object_id] = location_id
         else:
             carried[holder_id].append(seen)
+            object_holders[object_id] = holder_id
 
     occupants: dict[int, list[Neighbour]] = defaultdict(list)
     autonomous: list[int] = []
@@ -192,6 +196,7 @@ def world_snapshot_load(*, tick: int) -> WorldSnapshot:
         whereabouts=whereabouts,
         object_places=object_places,
         carried={key: tuple(value) for key, value in carried.items()},
+        object_holders=object_holders,
         activity=dict(activity),
         standings=dict(standings),
     )
@@ -277,6 +282,7 @@ def perceive(
             object_places=snapshot.object_places,
             routes=snapshot.routes,
             carried=frozenset(thing.id for thing in me.carried),
+            object_holders=snapshot.object_holders,
         )
     if len(here) > OTHERS_SEEN + 1:
         # A crowd: notice a different handful each tick, the same handful for the same tick,
@@ -297,6 +303,7 @@ def perceive(
         location_name=snapshot.location_names.get(me.location_id, ""),
         others_here=tuple(others),
         objects_here=snapshot.objects.get(me.location_id, ()),
+        held_for_me=_held_for_me(heading, snapshot),
         exits=exits,
         recent_events=snapshot.recent_events.get(me.location_id, ()),
         hour=hour,
@@ -306,6 +313,16 @@ def perceive(
         known_elsewhere=_known_elsewhere(me, snapshot),
         talked_recently=talked_recently,
     )
+
+
+def _held_for_me(heading: Heading | None, snapshot: WorldSnapshot) -> tuple[ObjectSeen, ...]:
+    """The thing `me` came to use in the hands of the one beside it (`intentions.staged`)."""
+    if heading is None or heading.object_id is None or heading.partner_id is None:
+        return ()
+    if snapshot.object_holders.get(heading.object_id) != heading.partner_id:
+        return ()
+    held = snapshot.carried.get(heading.partner_id, ())
+    return tuple(thing for thing in held if thing.id == heading.object_id)
 
 
 KNOWN_TALKED_OF = 8  # of the people it knows who are elsewhere, talk may turn to the best known of them

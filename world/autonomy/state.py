@@ -167,6 +167,7 @@ class Perception:
     location_name: str
     others_here: tuple[Neighbour, ...] = ()
     objects_here: tuple[ObjectSeen, ...] = ()
+    held_for_me: tuple[ObjectSeen, ...] = ()  # what it came to use, in the hands of the one it sought
     exits: tuple[Exit, ...] = ()
     recent_events: tuple[EventSeen, ...] = ()
     hour: int = 12
