@@ -346,6 +346,12 @@ EMOTION_HALF_LIFE_TICKS = env.float("EMOTION_HALF_LIFE_TICKS", default=4.0)
 # `with_the_day`, `chronotype`). 0: no daily rhythm. At 0.25 the town's afternoons went curious
 # in lockstep (up to 62% of NPCs in one mood); 0.15 is a gentler swing.
 EMOTION_DAY_AROUSAL = env.float("EMOTION_DAY_AROUSAL", default=0.15)
+# Habituation: what stirs a character again and again stirs it less. Each impulse is divided by
+# 1 + EMOTION_HABITUATION x how much of the same emotion from the same kind of event it felt
+# lately (pains at half that rate); the habit halves every EMOTION_HABITUATION_HALF_LIFE_TICKS
+# without it (spectra/emotion.py `habituated`). 0: nothing ever wears off.
+EMOTION_HABITUATION = env.float("EMOTION_HABITUATION", default=0.5)
+EMOTION_HABITUATION_HALF_LIFE_TICKS = env.float("EMOTION_HABITUATION_HALF_LIFE_TICKS", default=12.0)
 # Spectra feels the feelings of those beside her: each tick she catches the feeling of the one
 # there who feels most strongly, as an impulse this many times that one's intensity
 # (spectra/emotion.py `empathy`). 0: she feels only what happens to her.

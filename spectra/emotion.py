@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import colorsys
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from htrae.vocabulary import EMPATHY, Mood
 
@@ -101,10 +102,13 @@ class Feeling:
     state: PAD
     mood: str
     tick: int
+    # How used the character is to each kind of stirring (`habituation_key` -> weight), as of
+    # `tick`; sorted pairs, so the stored form never depends on the order things were felt.
+    habits: tuple[tuple[str, float], ...] = field(default=())
 
     def as_json(self, *, baseline: PAD) -> dict:
         # Stored unrounded: the same events give the same state however they were grouped.
-        return {
+        stored = {
             "mood": self.mood,
             "pleasure": self.state.pleasure,
             "arousal": self.state.arousal,
@@ -112,6 +116,9 @@ class Feeling:
             "intensity": round(intensity(self.state, baseline), 4),
             "tick": self.tick,
         }
+        if self.habits:
+            stored["habits"] = dict(self.habits)
+        return stored
 
 
 def _lean(traits: dict[str, float], name: str) -> float:
@@ -268,6 +275,71 @@ def mood_ring(mood: str, strength: float) -> dict:
     return {"hex": hex_color, "hue": round(hue * 360), "intensity": round(strength, 3)}
 
 
+# Habituation (Frijda's laws of habituation and of hedonic asymmetry): what stirs a character
+# again and again stirs it less (the same friend's warm words every hour, the same chatter), and
+# comes back fresh when it has been missed for a while; pleasures wear off faster than pains.
+# Without it a town of friends who talk all day was lifted into one warm mood together.
+UNPLEASANT_HABITUATION = 0.5  # pains dull at half the rate of pleasures
+HABIT_FORGOTTEN = 0.01  # a habit this faint is dropped, so the stored set stays small
+
+
+@dataclass(frozen=True)
+class Habituation:
+    """How fast stirrings wear off (`rate`: the dulling per unit of intensity felt before) and
+    how fast a habit is forgotten (its weight halves every `half_life_ticks`). Rate 0: never."""
+
+    rate: float = 0.0
+    half_life_ticks: float = 12.0
+
+
+NO_HABITUATION = Habituation()
+
+
+def habituation_key(impulse: Impulse) -> str:
+    """What a character gets used to: an emotion from a kind of event (liking at a talk)."""
+    return f"{impulse.emotion}:{impulse.cause}"
+
+
+def habits_faded(habits: Mapping[str, float], *, ticks: float, half_life_ticks: float) -> dict[str, float]:
+    """The habits after `ticks` without the stirrings they are made of (faint ones dropped)."""
+    keep = 0.5 ** (max(0.0, ticks) / half_life_ticks)
+    return {key: weight * keep for key, weight in sorted(habits.items()) if weight * keep >= HABIT_FORGOTTEN}
+
+
+def habituated(impulses: list[Impulse], habits: Mapping[str, float], *, rate: float) -> list[Impulse]:
+    """`impulses` as a character used to them feels them: each divided by 1 + rate x its habit."""
+    if rate <= 0 or not habits:
+        return impulses
+    felt = []
+    for impulse in impulses:
+        weight = habits.get(habituation_key(impulse), 0.0)
+        dulling = rate * weight * (UNPLEASANT_HABITUATION if impulse.direction[0] < 0 else 1.0)
+        felt.append(replace(impulse, intensity=round(impulse.intensity / (1.0 + dulling), 4)) if weight else impulse)
+    return felt
+
+
+def habits_after(habits: Mapping[str, float], felt: list[Impulse]) -> tuple[tuple[str, float], ...]:
+    """The habits once `felt` has been felt: each stirring adds its intensity to its habit."""
+    grown = dict(habits)
+    for impulse in felt:
+        key = habituation_key(impulse)
+        grown[key] = round(grown.get(key, 0.0) + impulse.intensity, 4)
+    return tuple(sorted(grown.items()))
+
+
+def impulses_felt(
+    previous: Feeling | None, impulses: list[Impulse], *, tick: int, habituation: Habituation = NO_HABITUATION
+) -> list[Impulse]:
+    """What of `impulses` a character feels now: each dulled by habit, then the strongest few
+    (so the new outweighs the familiar)."""
+    if previous is not None and habituation.rate > 0 and previous.habits:
+        habits = habits_faded(
+            dict(previous.habits), ticks=tick - previous.tick, half_life_ticks=habituation.half_life_ticks
+        )
+        impulses = habituated(impulses, habits, rate=habituation.rate)
+    return strongest(impulses)
+
+
 def feel(
     previous: Feeling | None,
     *,
@@ -275,13 +347,20 @@ def feel(
     impulses: list[Impulse],
     tick: int,
     half_life_ticks: float,
+    habituation: Habituation = NO_HABITUATION,
 ) -> Feeling:
-    """The new feeling: relax since the last update, then feel the impulses, then name the mood."""
+    """The new feeling: relax since the last update, then feel the impulses (as `impulses_felt`
+    gives them), then name the mood; with habituation, the habits they leave are kept."""
     if previous is None:
         previous = Feeling(state=baseline, mood=classify(baseline, None), tick=tick)
-    state = decay(previous.state, baseline, ticks=tick - previous.tick, half_life_ticks=half_life_ticks)
+    elapsed = tick - previous.tick
+    state = decay(previous.state, baseline, ticks=elapsed, half_life_ticks=half_life_ticks)
     state = apply_impulses(state, impulses)
-    return Feeling(state=state, mood=classify(state, previous.mood), tick=tick)
+    habits: tuple[tuple[str, float], ...] = ()
+    if habituation.rate > 0:
+        faded = habits_faded(dict(previous.habits), ticks=elapsed, half_life_ticks=habituation.half_life_ticks)
+        habits = habits_after(faded, impulses)
+    return Feeling(state=state, mood=classify(state, previous.mood), tick=tick, habits=habits)
 
 
 def feeling_from_json(data: dict | None, *, default_tick: int) -> Feeling | None:
@@ -293,4 +372,15 @@ def feeling_from_json(data: dict | None, *, default_tick: int) -> Feeling | None
     except (TypeError, ValueError):
         return None
     mood = data.get("mood") if data.get("mood") in MOOD_PROTOTYPES else None
-    return Feeling(state=state.clamped(), mood=mood or classify(state, None), tick=int(data.get("tick", default_tick)))
+    habits = data.get("habits")
+    habits = (
+        tuple(sorted((str(key), float(weight)) for key, weight in habits.items() if isinstance(weight, int | float)))
+        if isinstance(habits, dict)
+        else ()
+    )
+    return Feeling(
+        state=state.clamped(),
+        mood=mood or classify(state, None),
+        tick=int(data.get("tick", default_tick)),
+        habits=habits,
+    )

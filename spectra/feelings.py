@@ -18,6 +18,7 @@ from relationships.selectors import affinities_between
 from spectra.appraisal import EventView, Perceiver, appraise, turned_to
 from spectra.emotion import (
     Feeling,
+    Habituation,
     Impulse,
     as_felt_by,
     baseline_from_personality,
@@ -25,9 +26,9 @@ from spectra.emotion import (
     empathy,
     feel,
     feeling_from_json,
+    impulses_felt,
     intensity,
     mood_ring,
-    strongest,
     with_the_day,
 )
 from spectra.life_goals import COUNTED_CEILING
@@ -53,6 +54,10 @@ NOT_APPRAISED = frozenset(
 
 def _half_life() -> float:
     return settings.EMOTION_HALF_LIFE_TICKS
+
+
+def _habituation() -> Habituation:
+    return Habituation(rate=settings.EMOTION_HABITUATION, half_life_ticks=settings.EMOTION_HABITUATION_HALF_LIFE_TICKS)
 
 
 # --- Feelings ------------------------------------------------------------------------------
@@ -201,6 +206,7 @@ def _feel_and_record(
     spectra_place = next((c.location_id for c in characters if c.kind == Character.Kind.SPECTRA), None)
     felt_beside_her = _feelings_at(characters, spectra_place) if everyone and spectra_place is not None else []
     stalled_goals = _stalled_goals(characters, views)
+    habituation = _habituation()
     for character in characters:
         me = _perceiver(character, affinities.get(character.id, {}), stalled_goals)
         temperament = character.personality or {}
@@ -212,7 +218,8 @@ def _feel_and_record(
         if character.kind == Character.Kind.SPECTRA and everyone:
             caught = empathy(felt_beside_her, gain=settings.SPECTRA_EMPATHY)
             felt += [caught] if caught is not None else []
-        impulses = strongest(felt)
+        previous = feeling_from_json(character.emotional_state, default_tick=tick)
+        impulses = impulses_felt(previous, felt, tick=tick, habituation=habituation)
         if not impulses and character.id not in always and not everyone:
             continue
         baseline = baseline_from_personality(character.personality or {})
@@ -223,8 +230,14 @@ def _feel_and_record(
                 amplitude=settings.EMOTION_DAY_AROUSAL,
                 late_by=chronotype(character.personality or {}),
             )
-        previous = feeling_from_json(character.emotional_state, default_tick=tick)
-        feeling = feel(previous, baseline=baseline, impulses=impulses, tick=tick, half_life_ticks=_half_life())
+        feeling = feel(
+            previous,
+            baseline=baseline,
+            impulses=impulses,
+            tick=tick,
+            half_life_ticks=_half_life(),
+            habituation=habituation,
+        )
         feelings[character.id] = feeling
         updates.append((character.id, feeling.as_json(baseline=baseline)))
         sharpest = max(impulses, key=lambda impulse: impulse.intensity) if impulses else None

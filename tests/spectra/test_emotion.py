@@ -12,6 +12,7 @@ from spectra.emotion import (
     MOODS,
     PAD,
     Feeling,
+    Habituation,
     Impulse,
     apply_impulses,
     baseline_from_personality,
@@ -19,6 +20,7 @@ from spectra.emotion import (
     decay,
     feel,
     feeling_from_json,
+    impulses_felt,
     intensity,
     mood_ring,
 )
@@ -113,6 +115,54 @@ def test_feel_relaxes_then_feels_then_names_the_mood():
     cheered = feel(later, baseline=baseline, impulses=[JOY] * 8, tick=40, half_life_ticks=8)
     assert cheered.mood in {"joy", "curiosity", "wonder", "warmth"}
     assert cheered.tick == 40
+
+
+HABIT = Habituation(rate=0.5, half_life_ticks=12)
+LIKING = Impulse("liking", (0.4, 0.16, -0.24), 0.5, "NPC_TALKED")
+DISTRESS = Impulse("distress", (-0.4, -0.2, -0.5), 0.5, "NPC_TALKED")
+
+
+def _lived(impulse: Impulse, ticks: range, start: Feeling | None = None) -> tuple[list[float], Feeling]:
+    """Feel `impulse` at each of `ticks`; the intensity it was felt with each time."""
+    baseline, feeling, felt = PAD(0.1, -0.1, 0.0), start, []
+    for tick in ticks:
+        now = impulses_felt(feeling, [impulse], tick=tick, habituation=HABIT)
+        felt.append(now[0].intensity)
+        feeling = feel(feeling, baseline=baseline, impulses=now, tick=tick, half_life_ticks=4, habituation=HABIT)
+    return felt, feeling
+
+
+def test_what_stirs_again_and_again_stirs_less_and_comes_back_fresh_when_missed():
+    felt, used_to_it = _lived(LIKING, range(1, 21))
+    assert felt[0] == 0.5 and felt[-1] < 0.25 and felt == sorted(felt, reverse=True)
+    # something new is felt in full beside the familiar
+    novel = Impulse("hope", (0.2, 0.2, -0.1), 0.3, "NPC_CREATED")
+    both = impulses_felt(used_to_it, [LIKING, novel], tick=21, habituation=HABIT)
+    assert both[1].intensity == 0.3 and both[0].intensity < both[1].intensity
+    # two in-world days without it (96 ticks, 8 habit half-lives): all but fresh again
+    again, _ = _lived(LIKING, range(117, 118), start=used_to_it)
+    assert again[0] > 0.49
+    forgotten = feel(used_to_it, baseline=PAD(), impulses=[], tick=200, half_life_ticks=4, habituation=HABIT)
+    assert forgotten.habits == ()
+
+
+def test_pains_wear_off_more_slowly_than_pleasures():
+    pleasant, _ = _lived(LIKING, range(1, 11))
+    painful, _ = _lived(DISTRESS, range(1, 11))
+    assert painful[-1] > pleasant[-1]
+
+
+def test_habits_are_stored_and_read_back_and_off_means_off():
+    _, feeling = _lived(LIKING, range(1, 4))
+    stored = feeling.as_json(baseline=PAD())
+    assert stored["habits"] == {"liking:NPC_TALKED": dict(feeling.habits)["liking:NPC_TALKED"]}
+    assert feeling_from_json(stored, default_tick=0) == feeling
+    assert feeling_from_json({**stored, "habits": "junk"}, default_tick=0).habits == ()
+    off = Habituation(rate=0.0)
+    assert impulses_felt(feeling, [LIKING], tick=4, habituation=off)[0].intensity == 0.5
+    assert "habits" not in feel(feeling, baseline=PAD(), impulses=[LIKING], tick=4, half_life_ticks=4).as_json(
+        baseline=PAD()
+    )
 
 
 def test_personality_sets_the_baseline():

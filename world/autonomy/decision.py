@@ -174,7 +174,8 @@ def _heading_pull(perception: Perception) -> Reaction | None:
 def _object_named(perception: Perception, object_id: int | None) -> ObjectSeen | None:
     if object_id is None:
         return None
-    return next((t for t in (*perception.me.carried, *perception.objects_here) if t.id == object_id), None)
+    within_reach = (*perception.me.carried, *perception.objects_here, *perception.held_for_me)
+    return next((t for t in within_reach if t.id == object_id), None)
 
 
 def _strongest_pulls(perception: Perception) -> dict[str, Reaction]:
@@ -193,12 +194,23 @@ def _strongest_pulls(perception: Perception) -> dict[str, Reaction]:
 AVOID_PULL = 0.6  # how hard the worst rival present pushes toward leaving (at affinity -1)
 
 
+# A new face draws the open (novelty seeking, one face of openness to experience): a stranger
+# nobody holds anything against weighs up to this much more, by openness. Without it people
+# talked only with those they knew, and a town's acquaintance grew from who happened to stand
+# beside whom.
+NEW_FACE_PULL = 1.0
+NEW_FACE_FAMILIARITY = 0.1  # below this, someone is a new face (the acquaintance threshold's default)
+
+
 def partner_weight(me: CharacterState, other: Neighbour) -> float:
     """How much `me` would rather talk to `other`: own faction and Spectra count double; then
-    liking and knowing someone draw, disliking repels."""
+    liking and knowing someone draw, disliking repels, and a new face draws the open."""
     base = 2.0 if (other.kind == "spectra" or (me.faction_id and other.faction_id == me.faction_id)) else 1.0
     regard = me.regard_of(other.id)
-    return max(0.05, base * (1.0 + regard.affinity + 0.5 * regard.familiarity))
+    weight = base * (1.0 + regard.affinity + 0.5 * regard.familiarity)
+    if regard.familiarity < NEW_FACE_FAMILIARITY and regard.affinity >= 0:
+        weight *= 1.0 + NEW_FACE_PULL * me.trait("openness")
+    return max(0.05, weight)
 
 
 def rival_push(perception: Perception) -> float:
