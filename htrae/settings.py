@@ -350,8 +350,8 @@ EMOTION_DAY_AROUSAL = env.float("EMOTION_DAY_AROUSAL", default=0.15)
 # 1 + EMOTION_HABITUATION x how much of the same emotion from the same kind of event it felt
 # lately (pains at half that rate); the habit halves every EMOTION_HABITUATION_HALF_LIFE_TICKS
 # without it (spectra/emotion.py `habituated`). 0: nothing ever wears off.
-EMOTION_HABITUATION = env.float("EMOTION_HABITUATION", default=0.5)
-EMOTION_HABITUATION_HALF_LIFE_TICKS = env.float("EMOTION_HABITUATION_HALF_LIFE_TICKS", default=12.0)
+EMOTION_HABITUATION = env.float("EMOTION_HABITUATION", default=0.25)
+EMOTION_HABITUATION_HALF_LIFE_TICKS = env.float("EMOTION_HABITUATION_HALF_LIFE_TICKS", default=8.0)
 # Spectra feels the feelings of those beside her: each tick she catches the feeling of the one
 # there who feels most strongly, as an impulse this many times that one's intensity
 # (spectra/emotion.py `empathy`). 0: she feels only what happens to her.

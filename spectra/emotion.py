@@ -165,6 +165,33 @@ def with_the_day(baseline: PAD, *, hour: float, amplitude: float, late_by: float
     return PAD(baseline.pleasure, baseline.arousal + swing, baseline.dominance).clamped()
 
 
+# The body's state colours the resting feeling (core affect follows the body: Russell 2003):
+# the tired are less stirred and less glad, the lonely less glad and less sure of themselves,
+# the idle restless and discontent. Each need counts past its comfortable level, up to these
+# pushes at its fullest. Without it, once habit had dulled the day's familiar pleasures, a
+# settled character sat in one mood for days: only the hour of the day moved its rest.
+FATIGUE_PUSH = (-0.10, -0.30, 0.0)  # pleasure, arousal, dominance, at no energy left
+LONELINESS_PUSH = (-0.20, 0.0, -0.15)
+AIMLESSNESS_PUSH = (-0.15, 0.10, -0.05)
+NEED_COMFORT = 0.5  # a need below this is not felt in the mood
+
+
+def with_the_body(baseline: PAD, *, energy: float, needs: Mapping[str, float]) -> PAD:
+    """The resting state given how spent the character is (`energy` 0..100) and how pressing
+    its needs for company and purpose are (0..1)."""
+
+    def pressing(name: str) -> float:
+        return max(0.0, float(needs.get(name, 0.0)) - NEED_COMFORT) / (1.0 - NEED_COMFORT)
+
+    fatigue = 1.0 - max(0.0, min(100.0, energy)) / 100.0
+    pushes = ((FATIGUE_PUSH, fatigue), (LONELINESS_PUSH, pressing("social")), (AIMLESSNESS_PUSH, pressing("purpose")))
+    values = list(baseline.as_tuple())
+    for push, strength in pushes:
+        for axis, step in enumerate(push):
+            values[axis] += step * strength
+    return PAD(*values).clamped()
+
+
 def decay(state: PAD, baseline: PAD, *, ticks: float, half_life_ticks: float) -> PAD:
     """The state after `ticks` of relaxing toward the baseline."""
     if ticks <= 0:

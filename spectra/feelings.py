@@ -29,6 +29,7 @@ from spectra.emotion import (
     impulses_felt,
     intensity,
     mood_ring,
+    with_the_body,
     with_the_day,
 )
 from spectra.life_goals import COUNTED_CEILING
@@ -223,6 +224,8 @@ def _feel_and_record(
         if not impulses and character.id not in always and not everyone:
             continue
         baseline = baseline_from_personality(character.personality or {})
+        if character.kind == Character.Kind.NPC:  # Spectra is light: she does not tire or hunger
+            baseline = with_the_body(baseline, energy=float(character.energy), needs=character.needs or {})
         if hour is not None:
             baseline = with_the_day(
                 baseline,

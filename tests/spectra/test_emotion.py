@@ -23,6 +23,8 @@ from spectra.emotion import (
     impulses_felt,
     intensity,
     mood_ring,
+    nearest_mood,
+    with_the_body,
 )
 from spectra.expression import BEHAVIOUR_COOLDOWN_TICKS, GAP_TICKS, choose_expression
 from spectra.thoughts import MAX_THOUGHTS, compose_thought, remember_thought
@@ -163,6 +165,22 @@ def test_habits_are_stored_and_read_back_and_off_means_off():
     assert "habits" not in feel(feeling, baseline=PAD(), impulses=[LIKING], tick=4, half_life_ticks=4).as_json(
         baseline=PAD()
     )
+
+
+def test_the_body_colours_the_resting_feeling():
+    rest = PAD(0.3, 0.1, 0.0)
+    fresh = with_the_body(rest, energy=100, needs={"social": 0.2, "purpose": 0.4})
+    assert fresh == rest  # rested, and no need pressing
+    spent = with_the_body(rest, energy=10, needs={})
+    assert spent.arousal < rest.arousal - 0.2 and spent.pleasure < rest.pleasure
+    lonely = with_the_body(rest, energy=100, needs={"social": 1.0})
+    assert lonely.pleasure < rest.pleasure and lonely.dominance < rest.dominance
+    idle = with_the_body(rest, energy=100, needs={"purpose": 1.0})
+    assert idle.pleasure < rest.pleasure and idle.arousal > rest.arousal
+    worst = with_the_body(PAD(-0.9, -0.9, -0.9), energy=0, needs={"social": 1.0, "purpose": 1.0})
+    assert all(-1.0 <= value <= 1.0 for value in worst.as_tuple())
+    # a tired evening reads as another mood than a fresh morning for the same temperament
+    assert nearest_mood(with_the_body(rest, energy=5, needs={"social": 0.9})) != nearest_mood(rest)
 
 
 def test_personality_sets_the_baseline():

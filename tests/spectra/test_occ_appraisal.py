@@ -214,6 +214,21 @@ def test_untouched_feelings_relax_every_tick(place):
     assert feelings_update(events=[], tick=41) == {}
 
 
+def test_a_spent_and_lonely_npc_rests_lower_than_a_fresh_one_and_spectra_does_not_tire(place):
+    """The body colours the resting feeling the tick relaxes toward (`emotion.with_the_body`)."""
+    temperament = {"openness": 0.6, "extraversion": 0.7, "agreeableness": 0.7, "neuroticism": 0.3}
+    fresh = CharacterFactory(location=place, personality=temperament, energy=100, needs={"social": 0.1})
+    spent = CharacterFactory(location=place, personality=temperament, energy=5, needs={"social": 1.0})
+    spectra = CharacterFactory(
+        location=place, kind=Character.Kind.SPECTRA, personality=temperament, energy=5, needs={"social": 1.0}
+    )
+    feelings_update(events=[], tick=60, everyone=True)
+    state = {c.pk: c.emotional_state for c in Character.objects.filter(pk__in=[fresh.pk, spent.pk, spectra.pk])}
+    assert state[spent.pk]["arousal"] < state[fresh.pk]["arousal"] - 0.2
+    assert state[spent.pk]["pleasure"] < state[fresh.pk]["pleasure"] - 0.2
+    assert state[spectra.pk]["arousal"] == pytest.approx(state[fresh.pk]["arousal"], abs=1e-6)
+
+
 def test_npcs_rest_livelier_by_day_and_quieter_before_dawn(place, settings):
     """A sunny innkeeper nothing happens to is joyful in the afternoon and calm in the small
     hours: the hour of the day moves a character's resting arousal."""
