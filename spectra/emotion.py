@@ -173,18 +173,25 @@ def with_the_day(baseline: PAD, *, hour: float, amplitude: float, late_by: float
 FATIGUE_PUSH = (-0.10, -0.30, 0.0)  # pleasure, arousal, dominance, at no energy left
 LONELINESS_PUSH = (-0.20, 0.0, -0.15)
 AIMLESSNESS_PUSH = (-0.15, 0.10, -0.05)
+RESTING_PUSH = (0.0, -0.35, 0.0)  # asleep or resting: the body's quietest
 NEED_COMFORT = 0.5  # a need below this is not felt in the mood
 
 
-def with_the_body(baseline: PAD, *, energy: float, needs: Mapping[str, float]) -> PAD:
-    """The resting state given how spent the character is (`energy` 0..100) and how pressing
-    its needs for company and purpose are (0..1)."""
+def with_the_body(baseline: PAD, *, energy: float, needs: Mapping[str, float], resting: bool = False) -> PAD:
+    """The resting state given how spent the character is (`energy` 0..100), how pressing
+    its needs for company and purpose are (0..1), and whether it is resting (a night's sleep
+    quiets the warmest temperament, which wakes to its own mood again)."""
 
     def pressing(name: str) -> float:
         return max(0.0, float(needs.get(name, 0.0)) - NEED_COMFORT) / (1.0 - NEED_COMFORT)
 
     fatigue = 1.0 - max(0.0, min(100.0, energy)) / 100.0
-    pushes = ((FATIGUE_PUSH, fatigue), (LONELINESS_PUSH, pressing("social")), (AIMLESSNESS_PUSH, pressing("purpose")))
+    pushes = (
+        (FATIGUE_PUSH, fatigue),
+        (LONELINESS_PUSH, pressing("social")),
+        (AIMLESSNESS_PUSH, pressing("purpose")),
+        (RESTING_PUSH, 1.0 if resting else 0.0),
+    )
     values = list(baseline.as_tuple())
     for push, strength in pushes:
         for axis, step in enumerate(push):

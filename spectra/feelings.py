@@ -53,6 +53,9 @@ NOT_APPRAISED = frozenset(
 )
 
 
+RESTING = frozenset({EventType.NPC_RESTED, EventType.SPECTRA_RESTED})  # this tick's sleepers rest quieter
+
+
 def _half_life() -> float:
     return settings.EMOTION_HALF_LIFE_TICKS
 
@@ -111,8 +114,9 @@ def feelings_update(
     characters = list(candidates)
     if world_time is None and characters:
         world_time = world_now_get().world_time
+    resting = frozenset(event.actor_id for event in events if event.type in RESTING)
     return _feel_and_record(
-        characters, views, rules, tick=tick, always=always, everyone=everyone, world_time=world_time
+        characters, views, rules, tick=tick, always=always, everyone=everyone, world_time=world_time, resting=resting
     )
 
 
@@ -192,7 +196,15 @@ def _perceiver(character: Character, affinity: dict[int, float], stalled_goals: 
 
 
 def _feel_and_record(
-    characters, views, rules, *, tick: int, always: frozenset[int], everyone: bool = False, world_time=None
+    characters,
+    views,
+    rules,
+    *,
+    tick: int,
+    always: frozenset[int],
+    everyone: bool = False,
+    world_time=None,
+    resting: frozenset[int] = frozenset(),
 ) -> dict[int, Feeling]:
     updates, samples, drafts = [], [], []
     feelings: dict[int, Feeling] = {}
@@ -224,8 +236,10 @@ def _feel_and_record(
         if not impulses and character.id not in always and not everyone:
             continue
         baseline = baseline_from_personality(character.personality or {})
-        if character.kind == Character.Kind.NPC:  # Spectra is light: she does not tire or hunger
-            baseline = with_the_body(baseline, energy=float(character.energy), needs=character.needs or {})
+        # Spectra too: she spends herself, rests and longs for company like the rest of them
+        baseline = with_the_body(
+            baseline, energy=float(character.energy), needs=character.needs or {}, resting=character.id in resting
+        )
         if hour is not None:
             baseline = with_the_day(
                 baseline,

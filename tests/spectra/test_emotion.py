@@ -177,7 +177,9 @@ def test_the_body_colours_the_resting_feeling():
     assert lonely.pleasure < rest.pleasure and lonely.dominance < rest.dominance
     idle = with_the_body(rest, energy=100, needs={"purpose": 1.0})
     assert idle.pleasure < rest.pleasure and idle.arousal > rest.arousal
-    worst = with_the_body(PAD(-0.9, -0.9, -0.9), energy=0, needs={"social": 1.0, "purpose": 1.0})
+    asleep = with_the_body(rest, energy=100, needs={}, resting=True)
+    assert asleep.arousal < rest.arousal - 0.3 and (asleep.pleasure, asleep.dominance) == (0.3, 0.0)
+    worst = with_the_body(PAD(-0.9, -0.9, -0.9), energy=0, needs={"social": 1.0, "purpose": 1.0}, resting=True)
     assert all(-1.0 <= value <= 1.0 for value in worst.as_tuple())
     # a tired evening reads as another mood than a fresh morning for the same temperament
     assert nearest_mood(with_the_body(rest, energy=5, needs={"social": 0.9})) != nearest_mood(rest)

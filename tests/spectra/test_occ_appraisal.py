@@ -21,7 +21,7 @@ from spectra.feelings import feelings_update
 from spectra.models import EmotionType
 from spectra.selectors import rulebook_load
 from tests.factories import CharacterFactory, FactionFactory, LocationFactory, WorldClockFactory
-from world.models import Character
+from world.models import Character, GameEvent
 
 HERE = 10
 ME, FRIEND, RIVAL, STRANGER = 1, 2, 3, 4
@@ -214,7 +214,7 @@ def test_untouched_feelings_relax_every_tick(place):
     assert feelings_update(events=[], tick=41) == {}
 
 
-def test_a_spent_and_lonely_npc_rests_lower_than_a_fresh_one_and_spectra_does_not_tire(place):
+def test_the_spent_and_lonely_rest_lower_than_the_fresh_spectra_too(place):
     """The body colours the resting feeling the tick relaxes toward (`emotion.with_the_body`)."""
     temperament = {"openness": 0.6, "extraversion": 0.7, "agreeableness": 0.7, "neuroticism": 0.3}
     fresh = CharacterFactory(location=place, personality=temperament, energy=100, needs={"social": 0.1})
@@ -226,7 +226,13 @@ def test_a_spent_and_lonely_npc_rests_lower_than_a_fresh_one_and_spectra_does_no
     state = {c.pk: c.emotional_state for c in Character.objects.filter(pk__in=[fresh.pk, spent.pk, spectra.pk])}
     assert state[spent.pk]["arousal"] < state[fresh.pk]["arousal"] - 0.2
     assert state[spent.pk]["pleasure"] < state[fresh.pk]["pleasure"] - 0.2
-    assert state[spectra.pk]["arousal"] == pytest.approx(state[fresh.pk]["arousal"], abs=1e-6)
+    assert state[spectra.pk]["arousal"] == pytest.approx(state[spent.pk]["arousal"], abs=1e-6)
+
+    # one who rests this tick rests quieter than one who does not
+    rested = GameEvent(type="NPC_RESTED", payload={"actor_kind": "npc"}, tick=61, actor_id=fresh.pk, location=place)
+    feelings_update(events=[rested], tick=61, everyone=True)
+    after = {c.pk: c.emotional_state for c in Character.objects.filter(pk__in=[fresh.pk, spent.pk])}
+    assert after[fresh.pk]["arousal"] < state[fresh.pk]["arousal"] - 0.03
 
 
 def test_npcs_rest_livelier_by_day_and_quieter_before_dawn(place, settings):
