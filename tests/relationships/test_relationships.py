@@ -3,7 +3,6 @@ avoiding in the pure decision, the talk's tone, the player's own in the API (and
 else's), the seed's starting pairs, and constant queries."""
 
 import random
-from dataclasses import replace
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -102,18 +101,6 @@ def _perception(regard, *, others, exits=ELSEWHERE) -> Perception:
         regard=regard,
     )
     return Perception(me=me, location_name="Here", others_here=tuple(others), exits=tuple(exits))
-
-
-def test_a_new_face_draws_the_open_more_than_the_closed():
-    stranger, known = Neighbour(2, "New", "npc"), Neighbour(3, "Known", "npc")
-    regard = {3: Regard(familiarity=0.5)}
-    open_minded = replace(_perception(regard, others=[stranger, known]).me, personality={"openness": 0.9})
-    closed = replace(open_minded, personality={"openness": 0.1})
-    assert partner_weight(open_minded, stranger) > partner_weight(open_minded, known)
-    assert partner_weight(closed, stranger) < partner_weight(closed, known)
-    # one already disliked by hearsay is no new face to seek out
-    disliked = replace(open_minded, regard={2: Regard(affinity=-0.2)})
-    assert partner_weight(disliked, stranger) < partner_weight(closed, stranger)
 
 
 def test_talk_partners_are_chosen_by_liking():

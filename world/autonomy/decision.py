@@ -194,23 +194,12 @@ def _strongest_pulls(perception: Perception) -> dict[str, Reaction]:
 AVOID_PULL = 0.6  # how hard the worst rival present pushes toward leaving (at affinity -1)
 
 
-# A new face draws the open (novelty seeking, one face of openness to experience): a stranger
-# nobody holds anything against weighs up to this much more, by openness. Without it people
-# talked only with those they knew, and a town's acquaintance grew from who happened to stand
-# beside whom.
-NEW_FACE_PULL = 1.0
-NEW_FACE_FAMILIARITY = 0.1  # below this, someone is a new face (the acquaintance threshold's default)
-
-
 def partner_weight(me: CharacterState, other: Neighbour) -> float:
     """How much `me` would rather talk to `other`: own faction and Spectra count double; then
-    liking and knowing someone draw, disliking repels, and a new face draws the open."""
+    liking and knowing someone draw, disliking repels."""
     base = 2.0 if (other.kind == "spectra" or (me.faction_id and other.faction_id == me.faction_id)) else 1.0
     regard = me.regard_of(other.id)
-    weight = base * (1.0 + regard.affinity + 0.5 * regard.familiarity)
-    if regard.familiarity < NEW_FACE_FAMILIARITY and regard.affinity >= 0:
-        weight *= 1.0 + NEW_FACE_PULL * me.trait("openness")
-    return max(0.05, weight)
+    return max(0.05, base * (1.0 + regard.affinity + 0.5 * regard.familiarity))
 
 
 def rival_push(perception: Perception) -> float:
