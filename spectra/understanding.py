@@ -178,6 +178,23 @@ def without_address(text: str, names: Iterable[str]) -> str:
     return text.strip()
 
 
+def called_names(text: str, catalogue: Sequence[Entity]) -> tuple[str, ...]:
+    """The names of the person a line calls to, whoever answers it: "spectra, who is halden?"
+    or "who is halden, spectra?" said where only Halden stands is put to Spectra by name, and
+    says nothing of her. (Taken for the subject, Halden told the player who Spectra was.)"""
+    for entity in catalogue:
+        if entity.kind != Kind.PERSON:
+            continue
+        names = {entity.name.lower(), *(alias.lower() for alias in entity.aliases)}
+        for name in sorted(names, key=len, reverse=True):
+            escaped = re.escape(name)
+            opening = re.match(rf"^(?:(?:hey|oh|so|well|now)\s+)?{escaped}\s*[,!:]\s*\S", text)
+            closing = re.search(rf"\S\s*,\s*{escaped}\s*[?.!]*$", text)
+            if opening or closing:
+                return tuple(sorted(names))
+    return ()
+
+
 def is_question(heard: str) -> bool:
     words = normalise(heard).split()
     openers = {"who", "what", "when", "where", "why", "how", "which", "is", "are", "do", "does", "did", "can", "could"}
@@ -316,6 +333,7 @@ def understand(
     """What the player wants and what they named (see the module docstring). The speaker's
     and the listener's names (`speaker_names`) are the address, never the subject."""
     names = [name for name in speaker_names if name]
+    names += [name for name in called_names(normalise(heard), catalogue) if name not in names]
     text = without_address(normalise(heard), names)
     entities = entities_named(heard, catalogue, exclude=names)
     intent = intent_of(text)

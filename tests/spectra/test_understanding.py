@@ -127,3 +127,20 @@ def test_asking_the_speaker_who_they_are_by_name_is_asking_about_them():
     assert heard.intent == Intent.WHO and heard.asks_about_self
     addressed = understand("Halden, who is the lamplighter?", speaker_names=["Halden Roe", "Halden", "tam"])
     assert not addressed.asks_about_self
+
+
+def test_a_call_to_someone_else_is_the_address_not_the_subject():
+    """Said where only Oren stands (so Oren answers): the line is put to Mags by name."""
+    oren = ["Oren Vael", "Oren", "Vael"]
+    asked = understand("Mags, who is Oren Vael?", catalogue=CATALOGUE, speaker_names=oren)
+    assert asked.intent == Intent.WHO and asked.asks_about_self and asked.entities == ()
+    where = understand("Mags, and what about the Dawnwatch?", catalogue=CATALOGUE, speaker_names=oren)
+    assert [(e.kind, e.id) for e in where.entities] == [(Kind.PLACE, 15)]
+    closing = understand("Where is the Sunspire, Mags?", catalogue=CATALOGUE, speaker_names=oren)
+    assert [(e.kind, e.id) for e in closing.entities] == [(Kind.PLACE, 10)]
+    # named in the middle of the line, she is the subject
+    about = understand("What do you make of Mags?", catalogue=CATALOGUE, speaker_names=oren)
+    assert [(e.kind, e.id) for e in about.entities] == [(Kind.PERSON, 2)]
+    assert [(e.kind, e.id) for e in understand("Mags?", catalogue=CATALOGUE, speaker_names=oren).entities] == [
+        (Kind.PERSON, 2)
+    ]
