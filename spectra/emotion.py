@@ -199,6 +199,16 @@ def with_the_body(baseline: PAD, *, energy: float, needs: Mapping[str, float], r
     return PAD(*values).clamped()
 
 
+SOLAR_NOON_HOUR = 13.0  # the light is fullest an hour past noon, least an hour past midnight
+
+
+def with_the_light(baseline: PAD, *, hour: float, amplitude: float) -> PAD:
+    """Spectra's resting gladness by the daylight she is made of: brighter by `amplitude` at
+    the day's fullest light, dimmer by as much in the dead of night."""
+    swing = amplitude * math.cos(2 * math.pi * (hour - SOLAR_NOON_HOUR) / 24)
+    return PAD(baseline.pleasure + swing, baseline.arousal, baseline.dominance).clamped()
+
+
 def decay(state: PAD, baseline: PAD, *, ticks: float, half_life_ticks: float) -> PAD:
     """The state after `ticks` of relaxing toward the baseline."""
     if ticks <= 0:

@@ -31,6 +31,7 @@ from spectra.emotion import (
     mood_ring,
     with_the_body,
     with_the_day,
+    with_the_light,
 )
 from spectra.life_goals import COUNTED_CEILING
 from spectra.models import EmotionSample, SpectraGoal
@@ -247,6 +248,8 @@ def _feel_and_record(
                 amplitude=settings.EMOTION_DAY_AROUSAL,
                 late_by=chronotype(character.personality or {}),
             )
+            if character.kind == Character.Kind.SPECTRA:
+                baseline = with_the_light(baseline, hour=hour, amplitude=settings.SPECTRA_DAYLIGHT_PLEASURE)
         feeling = feel(
             previous,
             baseline=baseline,

@@ -25,6 +25,7 @@ from spectra.emotion import (
     mood_ring,
     nearest_mood,
     with_the_body,
+    with_the_light,
 )
 from spectra.expression import BEHAVIOUR_COOLDOWN_TICKS, GAP_TICKS, choose_expression
 from spectra.thoughts import MAX_THOUGHTS, compose_thought, remember_thought
@@ -183,6 +184,15 @@ def test_the_body_colours_the_resting_feeling():
     assert all(-1.0 <= value <= 1.0 for value in worst.as_tuple())
     # a tired evening reads as another mood than a fresh morning for the same temperament
     assert nearest_mood(with_the_body(rest, energy=5, needs={"social": 0.9})) != nearest_mood(rest)
+
+
+def test_spectras_gladness_follows_the_daylight():
+    rest = PAD(0.3, 0.2, -0.1)
+    noon, midnight = with_the_light(rest, hour=13, amplitude=0.25), with_the_light(rest, hour=1, amplitude=0.25)
+    assert noon.pleasure == pytest.approx(0.55) and midnight.pleasure == pytest.approx(0.05)
+    assert (noon.arousal, noon.dominance) == (midnight.arousal, midnight.dominance) == (0.2, -0.1)
+    assert with_the_light(rest, hour=1, amplitude=0.0) == rest
+    assert nearest_mood(with_the_light(PAD(0.1, -0.3, -0.2), hour=1, amplitude=0.25)) == "melancholy"
 
 
 def test_personality_sets_the_baseline():
