@@ -178,6 +178,9 @@ def without_address(text: str, names: Iterable[str]) -> str:
     return text.strip()
 
 
+_CALL_OPENERS = r"(?:hey|oh|so|well|now|hello|hi|greetings|good (?:morning|afternoon|evening|day))"
+
+
 def called_names(text: str, catalogue: Sequence[Entity]) -> tuple[str, ...]:
     """The names of the person a line calls to, whoever answers it: "spectra, who is halden?"
     or "who is halden, spectra?" said where only Halden stands is put to Spectra by name, and
@@ -188,7 +191,7 @@ def called_names(text: str, catalogue: Sequence[Entity]) -> tuple[str, ...]:
         names = {entity.name.lower(), *(alias.lower() for alias in entity.aliases)}
         for name in sorted(names, key=len, reverse=True):
             escaped = re.escape(name)
-            opening = re.match(rf"^(?:(?:hey|oh|so|well|now)\s+)?{escaped}\s*[,!:]\s*\S", text)
+            opening = re.match(rf"^(?:{_CALL_OPENERS}\s+)?{escaped}\s*[,!:]\s*\S", text)
             closing = re.search(rf"\S\s*,\s*{escaped}\s*[?.!]*$", text)
             if opening or closing:
                 return tuple(sorted(names))

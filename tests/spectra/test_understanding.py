@@ -136,6 +136,8 @@ def test_a_call_to_someone_else_is_the_address_not_the_subject():
     assert asked.intent == Intent.WHO and asked.asks_about_self and asked.entities == ()
     where = understand("Mags, and what about the Dawnwatch?", catalogue=CATALOGUE, speaker_names=oren)
     assert [(e.kind, e.id) for e in where.entities] == [(Kind.PLACE, 15)]
+    hello = understand("Hello Mags, where is the Sunspire?", catalogue=CATALOGUE, speaker_names=oren)
+    assert [(e.kind, e.id) for e in hello.entities] == [(Kind.PLACE, 10)]
     closing = understand("Where is the Sunspire, Mags?", catalogue=CATALOGUE, speaker_names=oren)
     assert [(e.kind, e.id) for e in closing.entities] == [(Kind.PLACE, 10)]
     # named in the middle of the line, she is the subject
