@@ -6,6 +6,8 @@ import random
 from collections import Counter
 from itertools import pairwise
 
+import pytest
+
 from htrae.grammar import symbols
 from world.autonomy.actions import apply_decision
 from world.autonomy.conversation import (
@@ -14,6 +16,7 @@ from world.autonomy.conversation import (
     TOPIC,
     choose_topic,
     compose_exchange,
+    own_aim,
 )
 from world.autonomy.decision import TALK, Decision
 from world.autonomy.state import CharacterState, Fact, Neighbour, Perception, Regard
@@ -247,3 +250,30 @@ def test_spectra_says_her_goals_of_herself_and_others_say_them_of_her():
     echoed = [text for text in theirs if "neither fears" in text]
     assert said_by_her and all("neither fears me nor wants to own me" in text for text in said_by_her)
     assert echoed and all("neither fears her nor wants to own her" in text for text in echoed)
+
+
+@pytest.mark.parametrize(
+    ("goal", "said"),
+    [
+        ("pass her songs to an heir before she dies", "pass my songs to an heir before I die"),
+        ("keep faction quarrels outside her door", "keep faction quarrels outside my door"),
+        ("reconcile with her former student Rhosyn Blackthorn", "reconcile with my former student Rhosyn Blackthorn"),
+        # someone named before the pronoun: it is theirs, and stays
+        ("meet Spectra and show her the whispering pebbles", "meet Spectra and show her the whispering pebbles"),
+        (
+            "decide whether Spectra should learn the truth of her making",
+            "decide whether Spectra should learn the truth of her making",
+        ),
+        ("help newcomers find their feet", "help newcomers find their feet"),
+    ],
+)
+def test_an_npc_says_its_goal_in_its_own_voice(goal, said):
+    nan = CharacterState(id=1, name="Nan Hesper", kind="npc", location_id=1)
+    assert own_aim(goal, nan) == said
+
+
+def test_spectras_goals_all_speak_of_her():
+    spectra = CharacterState(id=2, name="Spectra", kind="spectra", location_id=1)
+    assert own_aim("learn why Lanternfall's lanterns change colour with her moods", spectra) == (
+        "learn why Lanternfall's lanterns change colour with my moods"
+    )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -205,6 +206,23 @@ def _pick(weights: list[float], rng: random.Random) -> int:
     return len(weights) - 1
 
 
+_SHE_OR_HER = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
+_SOMEONE_NAMED = re.compile(r"(?<!\bthe )(?<!\bThe )\b[A-Z][a-z]+")
+
+
+def own_aim(goal: str, speaker: CharacterState) -> str:
+    """A goal as its holder says it. Goals are written about their holder ("pass her songs to
+    an heir before she dies"): Nan says "pass my songs to an heir before I die". Spectra's all
+    speak of her; an NPC's "her" is its own unless someone is named before it ("show Spectra
+    her pebbles" stays)."""
+    pronoun = _SHE_OR_HER.search(goal)
+    if pronoun is None:
+        return goal
+    if speaker.kind != "spectra" and _SOMEONE_NAMED.search(goal[1 : pronoun.start()]):
+        return goal
+    return herself_in_first_person(goal)
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -253,8 +271,8 @@ def compose_exchange(
 
     def say(voice: _Voice, to: _Voice, act: str, symbol: str, extra: dict | None = None, fact: Fact | None = None):
         bindings = {**common, **voice.bindings(to, rng), **topic.bindings, **(extra or {})}
-        if voice.kind == "spectra" and voice.id == speaker.id and "goal" in bindings:
-            bindings["goal"] = herself_in_first_person(bindings["goal"])  # her goal, in her mouth
+        if voice.id == speaker.id and voice.state is not None and "goal" in bindings:
+            bindings["goal"] = own_aim(bindings["goal"], voice.state)  # the goal in its holder's mouth
         text = _expand_or_shipped(rules, f"#{symbol}#", rng, bindings)
         if act in (ANSWER, REACT, FAREWELL) or topic.kind in TAILED:
             text += _tail_for(text, rules, rng, bindings)
@@ -437,9 +455,9 @@ class _Voice:
         if self.state is not None:
             found["feeling"] = rng.choice(FEELINGS.get(self.state.mood, FEELINGS["calm"]))
             goals = [g for g in self.state.goals if not guarded(g, to.state, self.state)]
-            found["my_goal"] = _lower_first(rng.choice(goals).rstrip(".")) if goals else rng.choice(ERRANDS)
-            if self.kind == "spectra":  # her goals are written about her
-                found["my_goal"] = herself_in_first_person(found["my_goal"])
+            found["my_goal"] = (
+                own_aim(_lower_first(rng.choice(goals).rstrip(".")), self.state) if goals else rng.choice(ERRANDS)
+            )
             mine = allegiance(self.state)
             found["my_faction"] = mine.subject if mine else "my people"
             found["their_aim"] = mine.text if mine else "keep going"
