@@ -342,7 +342,7 @@ SEED_WORLD_FILE = env.path("SEED_WORLD_FILE", default=BASE_DIR / "seed" / "htrae
 # Ticks for a feeling to relax halfway back to a character's baseline (spectra/emotion.py).
 EMOTION_HALF_LIFE_TICKS = env.float("EMOTION_HALF_LIFE_TICKS", default=4.0)
 # How far the hour of the day moves a character's resting arousal either way (livelier early in the
-# afternoon, quietest before dawn; an owl's day later, a lark's earlier; spectra/emotion.py
+# afternoon, quietest before dawn; an owl's day later, a lark's earlier; spectra/resting.py
 # `with_the_day`, `chronotype`). 0: no daily rhythm. At 0.25 the town's afternoons went curious
 # in lockstep (up to 62% of NPCs in one mood); 0.15 is a gentler swing.
 EMOTION_DAY_AROUSAL = env.float("EMOTION_DAY_AROUSAL", default=0.15)
@@ -357,7 +357,7 @@ EMOTION_HABITUATION_HALF_LIFE_TICKS = env.float("EMOTION_HABITUATION_HALF_LIFE_T
 # (spectra/emotion.py `empathy`). 0: she feels only what happens to her.
 SPECTRA_EMPATHY = env.float("SPECTRA_EMPATHY", default=0.8)
 # Spectra is made of light: her resting gladness rises this much in the day's fullest light and
-# sinks as much in the dead of night (spectra/emotion.py `with_the_light`). 0: the dark is
+# sinks as much in the dead of night (spectra/resting.py `with_the_light`). 0: the dark is
 # nothing to her. Without it she was glad around the clock: curiosity, joy and warmth only.
 SPECTRA_DAYLIGHT_PLEASURE = env.float("SPECTRA_DAYLIGHT_PLEASURE", default=0.25)
 

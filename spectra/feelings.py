@@ -21,20 +21,16 @@ from spectra.emotion import (
     Habituation,
     Impulse,
     as_felt_by,
-    baseline_from_personality,
-    chronotype,
     empathy,
     feel,
     feeling_from_json,
     impulses_felt,
     intensity,
     mood_ring,
-    with_the_body,
-    with_the_day,
-    with_the_light,
 )
 from spectra.life_goals import COUNTED_CEILING
 from spectra.models import EmotionSample, SpectraGoal
+from spectra.resting import baseline_from_personality, chronotype, with_the_body, with_the_day, with_the_light
 from spectra.selectors import rulebook_get
 from spectra.status import spectra_status_publish_if_changed
 from world.autonomy.conversation import follows_in_exchange
@@ -82,7 +78,7 @@ def feelings_update(
     touched them. With `everyone` (the tick), every active NPC and Spectra is updated: feelings
     relax toward the baseline every tick, touched or not, so a mood never sticks for want of
     news (the tick writes every character's row anyway). Everyone rests toward a baseline the
-    hour of `world_time` (read from the clock if not given) shapes (`emotion.with_the_day`;
+    hour of `world_time` (read from the clock if not given) shapes (`resting.with_the_day`;
     Spectra too: she is made of light, and the daylight stirs her).
     Returns the new feelings by id.
     """

@@ -7,7 +7,8 @@ from django.db.models import Q
 
 from htrae.bulk import bulk_update_columns
 from htrae.vocabulary import EventType
-from spectra.emotion import baseline_from_personality, feeling_from_json, intensity, mood_ring
+from spectra.emotion import feeling_from_json, intensity, mood_ring
+from spectra.resting import baseline_from_personality
 from world.environment import effective_environment
 from world.events import EventDraft, publish_many
 from world.models import Character, Location, Path

@@ -8,9 +8,10 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from spectra.appraisal import Rule, RuleBook, Standard
-from spectra.emotion import baseline_from_personality, feeling_from_json, intensity, mood_ring
+from spectra.emotion import feeling_from_json, intensity, mood_ring
 from spectra.models import AppraisalRule, EmotionSample, SpectraGoal, SpectraMind
 from spectra.models import Standard as StandardRow
+from spectra.resting import baseline_from_personality
 from world.models import Character, Location
 from world.selectors import world_now_get
 

@@ -15,7 +15,6 @@ from spectra.emotion import (
     Habituation,
     Impulse,
     apply_impulses,
-    baseline_from_personality,
     classify,
     decay,
     feel,
@@ -24,10 +23,9 @@ from spectra.emotion import (
     intensity,
     mood_ring,
     nearest_mood,
-    with_the_body,
-    with_the_light,
 )
 from spectra.expression import BEHAVIOUR_COOLDOWN_TICKS, GAP_TICKS, choose_expression
+from spectra.resting import baseline_from_personality, with_the_body, with_the_light
 from spectra.thoughts import MAX_THOUGHTS, compose_thought, remember_thought
 
 JOY = Impulse("joy", (0.40, 0.20, 0.10), 1.0, "PLAYER_SPOKE")

@@ -5,20 +5,10 @@ import pytest
 from django.conf import settings
 
 from spectra.appraisal import EventView, Perceiver, RuleBook, Standard, appraise, desirability, praiseworthiness
-from spectra.emotion import (
-    CHRONOTYPE_HOURS,
-    MOOD_PROTOTYPES,
-    PAD,
-    Impulse,
-    baseline_from_personality,
-    chronotype,
-    classify,
-    intensity,
-    strongest,
-    with_the_day,
-)
+from spectra.emotion import MOOD_PROTOTYPES, PAD, Impulse, classify, intensity, strongest
 from spectra.feelings import feelings_update
 from spectra.models import EmotionType
+from spectra.resting import CHRONOTYPE_HOURS, baseline_from_personality, chronotype, with_the_day
 from spectra.selectors import rulebook_load
 from tests.factories import CharacterFactory, FactionFactory, LocationFactory, WorldClockFactory
 from world.models import Character, GameEvent
@@ -215,7 +205,7 @@ def test_untouched_feelings_relax_every_tick(place):
 
 
 def test_the_spent_and_lonely_rest_lower_than_the_fresh_spectra_too(place):
-    """The body colours the resting feeling the tick relaxes toward (`emotion.with_the_body`)."""
+    """The body colours the resting feeling the tick relaxes toward (`resting.with_the_body`)."""
     temperament = {"openness": 0.6, "extraversion": 0.7, "agreeableness": 0.7, "neuroticism": 0.3}
     fresh = CharacterFactory(location=place, personality=temperament, energy=100, needs={"social": 0.1})
     spent = CharacterFactory(location=place, personality=temperament, energy=5, needs={"social": 1.0})
