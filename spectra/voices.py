@@ -31,7 +31,7 @@ NPC_OPENERS = {
         "Good to hear your voice, {listener}.",
         "Easy now, {listener}, I'm listening.",
         "Ah, {listener}, sit if you like.",
-        "Evening, {listener}, or near enough.",
+        "Take your time, {listener}.",
     ),
     "joy": (
         "Ha, {listener}, you've brightened my day!",

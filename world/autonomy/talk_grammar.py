@@ -67,7 +67,7 @@ RULES: dict[str, tuple[str, ...]] = {
     ),
     "errand": (
         "I've been trying to #my_goal#",
-        "I meant to #my_goal# #daypart#",
+        "#daypart# I meant to #my_goal#",
         "I was just about to #my_goal#",
         "I still mean to #my_goal#",
         "all #daypart# I've thought of how to #my_goal#",
