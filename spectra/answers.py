@@ -27,6 +27,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from htrae.text import STOP_WORDS, content_words, herself_in_first_person, mentions
@@ -34,7 +35,16 @@ from spectra.emotion import MOODS
 from spectra.knowledge import Kind, Knowledge, LoreFact
 from spectra.reply_grammar import lead_in, phrase_fill, voices_from
 from spectra.telling import Teller
-from spectra.understanding import Entity, Intent, Understanding, catalogue_of, understand
+from spectra.understanding import (
+    Entity,
+    Intent,
+    Understanding,
+    called_names,
+    catalogue_of,
+    normalise,
+    understand,
+    without_address,
+)
 from spectra.wording import lower_first, names_mid_sentence, role_of, sentence, sentences_of, shares_run
 
 if TYPE_CHECKING:
@@ -119,7 +129,7 @@ class _Composer:
     # --- the answer ----------------------------------------------------------------------
 
     def reply(self) -> str:
-        catalogue = catalogue_of(self._entities())
+        catalogue = self.catalogue
         names = self._names()
         earlier: list[Understanding] = []
         for turn in self.request.history:
@@ -239,10 +249,21 @@ class _Composer:
         ]
         return min(ranked, key=lambda item: item[:2])[2] if ranked else None
 
+    @cached_property
+    def catalogue(self) -> tuple[Entity, ...]:
+        """Everything the speaker knows that a line can name."""
+        return tuple(catalogue_of(self._entities()))
+
+    def _unaddressed(self) -> str:
+        """The line without the names it calls its listener by: "Hello Spectra, who is here?"
+        is asked of no Spectra, and guessing from it must not find her."""
+        heard = normalise(self.request.heard)
+        return without_address(heard, [*self._names(), *called_names(heard, self.catalogue)])
+
     def _guessed(self, intent: str) -> Entity | None:
         """Nothing named: the entity whose name or description shares the most of the line's
         words ("the lighthouse" → Cloudbreak Light), if any shares a word of four letters or more."""
-        words = {word for word in content_words(self.request.heard) if len(word) >= 4}
+        words = {word for word in content_words(self._unaddressed()) if len(word) >= 4}
         words |= {word[:-1] for word in words if word.endswith("s")}
         if not words:
             return None
@@ -321,7 +342,7 @@ class _Composer:
         told: list[str] = []
         if self.request.beliefs:
             told.append(self._belief())
-        asked = content_words(self.request.heard, min_length=3)
+        asked = content_words(self._unaddressed(), min_length=3)
         memories = self.memories
         relevant = [memory for memory in memories[:3] if asked & content_words(memory, min_length=3)]
         chosen = relevant or (list(memories[:3]) if intent in (Intent.CHAT, Intent.REQUEST) else [])

@@ -168,17 +168,21 @@ def normalise(heard: str) -> str:
     return _SPACES.sub(" ", text.strip().lower())
 
 
+_CALL_OPENERS = r"(?:hey|oh|so|well|now|hello|hi|greetings|good (?:morning|afternoon|evening|day))"
+
+
+def _opener_kept(match: re.Match) -> str:
+    return f"{match.group(1)}, " if match.group(1) else ""  # "hello, who is here?" still greets
+
+
 def without_address(text: str, names: Iterable[str]) -> str:
     """ "oren, who is ...?" → "who is ...?"; "what now, oren?" → "what now?": the name the
     player called the speaker by says nothing of what they asked."""
     for name in sorted({name.lower() for name in names if name}, key=len, reverse=True):
         escaped = re.escape(name)
-        text = re.sub(rf"^(?:(?:hey|oh|so|well|now)\s+)?{escaped}\s*[,!:.]\s*", "", text)
+        text = re.sub(rf"^(?:({_CALL_OPENERS})\s+)?{escaped}\s*[,!:.]\s*", _opener_kept, text)
         text = re.sub(rf",?\s+{escaped}\s*([?.!]*)$", r"\1", text)
     return text.strip()
-
-
-_CALL_OPENERS = r"(?:hey|oh|so|well|now|hello|hi|greetings|good (?:morning|afternoon|evening|day))"
 
 
 def called_names(text: str, catalogue: Sequence[Entity]) -> tuple[str, ...]:

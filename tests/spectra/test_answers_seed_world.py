@@ -174,3 +174,14 @@ def test_a_broken_answer_symbol_keeps_its_shipped_words(ask):
     GrammarSymbol.objects.create(grammar="replies", symbol="npc_introductions", alternatives="#nobody_fills_this#")
     text, _ = ask("oren-vael", "Oren, who are you?")
     assert "Oren Vael" in text and "#" not in text, text
+
+
+def test_a_line_called_to_someone_else_is_not_taken_to_be_about_them(ask):
+    """Spectra is not beside Pell; the player calls to her anyway and Pell answers. Guessing
+    what "who is here?" is about must not find her in her own name."""
+    for line in ("Hello Spectra, who is here?", "Spectra, who is here?"):
+        text, _ = ask("pell-tansy", line)
+        assert "refracted light" not in text and "Ruins of Aurel" not in text, text
+    # she is still the subject when she is asked about
+    text, _ = ask("pell-tansy", "Pell, who is Spectra?")
+    assert "refracted light" in text

@@ -146,3 +146,8 @@ def test_a_call_to_someone_else_is_the_address_not_the_subject():
     assert [(e.kind, e.id) for e in understand("Mags?", catalogue=CATALOGUE, speaker_names=oren).entities] == [
         (Kind.PERSON, 2)
     ]
+
+
+def test_a_greeting_that_calls_someone_still_greets():
+    heard = understand("Hello Oren, where is the Sunspire?", catalogue=CATALOGUE, speaker_names=["Oren Vael", "Oren"])
+    assert heard.greets and [(e.kind, e.id) for e in heard.entities] == [(Kind.PLACE, 10)]
