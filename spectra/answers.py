@@ -150,7 +150,7 @@ class _Composer:
             lead.append(self.pick(self.voice(self.v.NPC_OPENERS[self.mood], self.v.SPECTRA_OPENERS[self.mood])))
         closers: list[str] = []
         if heard.intent in (Intent.CHAT, Intent.FEELINGS, Intent.GREETING) and self.rng.random() < 0.5:
-            closers.append(self._closer())
+            closers.append(self._closer(facts))
         return self._fit(lead, facts, closers)
 
     def _names(self) -> list[str]:
@@ -176,8 +176,16 @@ class _Composer:
             return self.pick(self.voice(self.v.NPC_AGAIN, self.v.SPECTRA_AGAIN))
         return self.pick(self.voice(self.v.NPC_OPENERS[self.mood], self.v.SPECTRA_OPENERS[self.mood]))
 
-    def _closer(self) -> str:
-        goal = lower_first(self.rng.choice(self.goals)) if self.goals else ""
+    def _closer(self, said: list[str]) -> str:
+        """A parting line; of the speaker's goals, one not already told in this answer (the
+        goal said twice over: "Mostly I'm set on ... For my part, I'm set on trying to ...")."""
+        told = " ".join(said).lower()
+        untold = [
+            goal
+            for goal in self.goals
+            if not any(form.rstrip(".").lower()[:40] in told for form in (goal, herself_in_first_person(goal)))
+        ]
+        goal = lower_first(self.rng.choice(untold)) if untold else ""
         closers = self.voice(self.v.NPC_CLOSERS, self.v.SPECTRA_CLOSERS)
         goal_closers = self.voice(self.v.NPC_GOAL_CLOSERS, self.v.SPECTRA_GOAL_CLOSERS) if goal else ()
         return self.pick(tuple(closers) + tuple(goal_closers) * 2, role=role_of(self.request.persona), goal=goal)

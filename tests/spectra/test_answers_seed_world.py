@@ -185,3 +185,13 @@ def test_a_line_called_to_someone_else_is_not_taken_to_be_about_them(ask):
     # she is still the subject when she is asked about
     text, _ = ask("pell-tansy", "Pell, who is Spectra?")
     assert "refracted light" in text
+
+
+def test_a_goal_told_in_an_answer_is_not_told_again_as_its_closer(ask):
+    """'How do you feel?' may tell what is on the speaker's mind; its parting line then
+    picks another of its goals or none, never the same one twice in one answer."""
+    doubled = []
+    for number in range(40):
+        text, speaker = ask("mirelle-dask", f"Mirelle, how do you feel today? ({number})")
+        doubled += [text for goal in speaker.goals if text.lower().count(goal.rstrip(".").lower()[:40]) > 1]
+    assert doubled == []
