@@ -174,6 +174,11 @@ def test_goals_fail_by_deadline_or_when_the_thing_is_gone():
     assert planning.goal_failure(goal, tick=10, holder_of={}, lying=[], me=7) == "object_gone"
     assert planning.goal_failure(goal, tick=10, holder_of={4: 9}, lying=[], me=7) == "object_taken_by_another"
     assert planning.goal_failure(goal, tick=10, holder_of={4: 7}, lying=[], me=7) == ""
+    # a thing to be used anywhere can be used beside whoever holds it; wanted at a place, it cannot
+    use_anywhere = planning.GoalFacts(2, "Play the harp", verb="use", object_id=4)
+    assert planning.goal_failure(use_anywhere, tick=10, holder_of={4: 9}, lying=[], me=7) == ""
+    use_at_fen = planning.GoalFacts(3, "Ring it at the fen", verb="use", object_id=4, location_id=2)
+    assert planning.goal_failure(use_at_fen, tick=10, holder_of={4: 9}, lying=[], me=7) == "object_taken_by_another"
 
 
 def test_a_goal_at_its_place_is_pursued_there():

@@ -124,7 +124,8 @@ def goal_failure(
     goal: GoalFacts, *, tick: int, holder_of: Mapping[int, int | None], lying: Iterable[int], me: int
 ) -> str:
     """Why a goal has failed ("" if it has not): its deadline passed, or the thing it needs
-    is gone (no longer in the world, or in someone else's hands)."""
+    is gone (no longer in the world, or in someone else's hands; a thing to be used anywhere
+    is used beside its holder, `intentions.staged`, so that goal holds)."""
     if goal.deadline_tick is not None and tick > goal.deadline_tick:
         return "deadline"
     if goal.object_id is None or goal.verb not in ("take", "use", "give"):
@@ -132,6 +133,7 @@ def goal_failure(
     if goal.object_id not in holder_of and goal.object_id not in set(lying):
         return "object_gone"
     holder = holder_of.get(goal.object_id)
-    if holder is not None and holder != me:
+    usable_beside_holder = goal.verb == "use" and goal.location_id is None
+    if holder is not None and holder != me and not usable_beside_holder:
         return "object_taken_by_another"
     return ""
