@@ -357,8 +357,8 @@ EMOTION_HABITUATION_HALF_LIFE_TICKS = env.float("EMOTION_HABITUATION_HALF_LIFE_T
 # (spectra/emotion.py `empathy`). 0: she feels only what happens to her.
 SPECTRA_EMPATHY = env.float("SPECTRA_EMPATHY", default=0.8)
 # Spectra is made of light: her resting gladness rises this much in the day's fullest light and
-# sinks as much in the dead of night (spectra/resting.py `with_the_light`). 0: the dark is
-# nothing to her. Without it she was glad around the clock: curiosity, joy and warmth only.
+# sinks as much in the dead of night (spectra/resting.py `with_the_light`): her glow is
+# dimmer by night. 0: the dark is nothing to her.
 SPECTRA_DAYLIGHT_PLEASURE = env.float("SPECTRA_DAYLIGHT_PLEASURE", default=0.25)
 
 # --- Relationships ----------------------------------------------------------------------

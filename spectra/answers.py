@@ -27,7 +27,6 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from htrae.text import STOP_WORDS, content_words, herself_in_first_person, mentions
@@ -39,11 +38,8 @@ from spectra.understanding import (
     Entity,
     Intent,
     Understanding,
-    called_names,
     catalogue_of,
-    normalise,
     understand,
-    without_address,
 )
 from spectra.wording import lower_first, names_mid_sentence, role_of, sentence, sentences_of, shares_run
 
@@ -129,7 +125,7 @@ class _Composer:
     # --- the answer ----------------------------------------------------------------------
 
     def reply(self) -> str:
-        catalogue = self.catalogue
+        catalogue = catalogue_of(self._entities())
         names = self._names()
         earlier: list[Understanding] = []
         for turn in self.request.history:
@@ -215,9 +211,9 @@ class _Composer:
             return self.tell.story()
         entity = self._chosen(heard, _PREFERENCE.get(intent, _ABOUT_PREFERENCE))
         if entity is None and intent in (Intent.WHERE, Intent.WHO, Intent.ABOUT, Intent.OPINION):
-            entity = self._guessed(intent)
+            entity = self._guessed(intent, heard.said)
         if entity is None:
-            return self._unknown(intent)
+            return self._unknown(intent, heard.said)
         fact = self.knowledge.get(entity.kind, entity.id)
         if intent == Intent.REQUEST:
             told = self.tell.where(fact) if entity.kind in (Kind.PLACE, Kind.PERSON) else self.tell.about(fact)
@@ -257,21 +253,10 @@ class _Composer:
         ]
         return min(ranked, key=lambda item: item[:2])[2] if ranked else None
 
-    @cached_property
-    def catalogue(self) -> tuple[Entity, ...]:
-        """Everything the speaker knows that a line can name."""
-        return tuple(catalogue_of(self._entities()))
-
-    def _unaddressed(self) -> str:
-        """The line without the names it calls its listener by: "Hello Spectra, who is here?"
-        is asked of no Spectra, and guessing from it must not find her."""
-        heard = normalise(self.request.heard)
-        return without_address(heard, [*self._names(), *called_names(heard, self.catalogue)])
-
-    def _guessed(self, intent: str) -> Entity | None:
+    def _guessed(self, intent: str, said: str) -> Entity | None:
         """Nothing named: the entity whose name or description shares the most of the line's
         words ("the lighthouse" → Cloudbreak Light), if any shares a word of four letters or more."""
-        words = {word for word in content_words(self._unaddressed()) if len(word) >= 4}
+        words = {word for word in content_words(said) if len(word) >= 4}
         words |= {word[:-1] for word in words if word.endswith("s")}
         if not words:
             return None
@@ -345,12 +330,12 @@ class _Composer:
             return [self._belief()]
         return [self.pick(self.voice(self.v.NPC_NO_NEWS, self.v.SPECTRA_NO_NEWS))]
 
-    def _unknown(self, intent: str) -> list[str]:
+    def _unknown(self, intent: str, said: str) -> list[str]:
         """Nothing known was named: a belief or a memory the words call up, else honesty."""
         told: list[str] = []
         if self.request.beliefs:
             told.append(self._belief())
-        asked = content_words(self._unaddressed(), min_length=3)
+        asked = content_words(said, min_length=3)
         memories = self.memories
         relevant = [memory for memory in memories[:3] if asked & content_words(memory, min_length=3)]
         chosen = relevant or (list(memories[:3]) if intent in (Intent.CHAT, Intent.REQUEST) else [])

@@ -253,9 +253,6 @@ class Habituation:
     half_life_ticks: float = 12.0
 
 
-NO_HABITUATION = Habituation()
-
-
 def habituation_key(impulse: Impulse) -> str:
     """What a character gets used to: an emotion from a kind of event (liking at a talk)."""
     return f"{impulse.emotion}:{impulse.cause}"
@@ -290,16 +287,21 @@ def habits_after(habits: Mapping[str, float], felt: list[Impulse]) -> tuple[tupl
     return tuple(sorted(grown.items()))
 
 
-def impulses_felt(
-    previous: Feeling | None, impulses: list[Impulse], *, tick: int, habituation: Habituation = NO_HABITUATION
-) -> list[Impulse]:
-    """What of `impulses` a character feels now: each dulled by habit, then the strongest few
-    (so the new outweighs the familiar)."""
-    if previous is not None and habituation.rate > 0 and previous.habits:
-        habits = habits_faded(
-            dict(previous.habits), ticks=tick - previous.tick, half_life_ticks=habituation.half_life_ticks
-        )
-        impulses = habituated(impulses, habits, rate=habituation.rate)
+def habits_now(previous: Feeling | None, *, tick: int, habituation: Habituation) -> dict[str, float] | None:
+    """The habits a character brings to this tick (faded since its last), read once for both
+    `impulses_felt` and `feel`; None without habituation (nothing is kept)."""
+    if habituation.rate <= 0:
+        return None
+    if previous is None or not previous.habits:
+        return {}
+    return habits_faded(dict(previous.habits), ticks=tick - previous.tick, half_life_ticks=habituation.half_life_ticks)
+
+
+def impulses_felt(impulses: list[Impulse], habits: Mapping[str, float] | None, *, rate: float) -> list[Impulse]:
+    """What of `impulses` a character feels now: each dulled by its `habits` (`habits_now`),
+    then the strongest few (so the new outweighs the familiar)."""
+    if habits:
+        impulses = habituated(impulses, habits, rate=rate)
     return strongest(impulses)
 
 
@@ -310,20 +312,17 @@ def feel(
     impulses: list[Impulse],
     tick: int,
     half_life_ticks: float,
-    habituation: Habituation = NO_HABITUATION,
+    habits: Mapping[str, float] | None = None,
 ) -> Feeling:
     """The new feeling: relax since the last update, then feel the impulses (as `impulses_felt`
-    gives them), then name the mood; with habituation, the habits they leave are kept."""
+    gives them), then name the mood; given the `habits` it came with, the habits they leave
+    are kept."""
     if previous is None:
         previous = Feeling(state=baseline, mood=classify(baseline, None), tick=tick)
-    elapsed = tick - previous.tick
-    state = decay(previous.state, baseline, ticks=elapsed, half_life_ticks=half_life_ticks)
+    state = decay(previous.state, baseline, ticks=tick - previous.tick, half_life_ticks=half_life_ticks)
     state = apply_impulses(state, impulses)
-    habits: tuple[tuple[str, float], ...] = ()
-    if habituation.rate > 0:
-        faded = habits_faded(dict(previous.habits), ticks=elapsed, half_life_ticks=habituation.half_life_ticks)
-        habits = habits_after(faded, impulses)
-    return Feeling(state=state, mood=classify(state, previous.mood), tick=tick, habits=habits)
+    kept = habits_after(habits, impulses) if habits is not None else ()
+    return Feeling(state=state, mood=classify(state, previous.mood), tick=tick, habits=kept)
 
 
 def feeling_from_json(data: dict | None, *, default_tick: int) -> Feeling | None:

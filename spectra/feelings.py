@@ -24,6 +24,7 @@ from spectra.emotion import (
     empathy,
     feel,
     feeling_from_json,
+    habits_now,
     impulses_felt,
     intensity,
     mood_ring,
@@ -229,7 +230,8 @@ def _feel_and_record(
             caught = empathy(felt_beside_her, gain=settings.SPECTRA_EMPATHY)
             felt += [caught] if caught is not None else []
         previous = feeling_from_json(character.emotional_state, default_tick=tick)
-        impulses = impulses_felt(previous, felt, tick=tick, habituation=habituation)
+        habits = habits_now(previous, tick=tick, habituation=habituation)
+        impulses = impulses_felt(felt, habits, rate=habituation.rate)
         if not impulses and character.id not in always and not everyone:
             continue
         baseline = baseline_from_personality(character.personality or {})
@@ -252,7 +254,7 @@ def _feel_and_record(
             impulses=impulses,
             tick=tick,
             half_life_ticks=_half_life(),
-            habituation=habituation,
+            habits=habits,
         )
         feelings[character.id] = feeling
         updates.append((character.id, feeling.as_json(baseline=baseline)))

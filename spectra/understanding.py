@@ -63,6 +63,7 @@ class Understanding:
     wants_news: bool = False  # "what's the news?": what the speaker heard lately
     wants_story: bool = False  # "tell me a story": any tale the speaker knows
     follow_up: bool = False  # it leaned on the previous line
+    said: str = ""  # the line, normalised, without the names it calls anyone by
 
     @property
     def entity(self) -> Entity | None:
@@ -386,4 +387,5 @@ def understand(
         follow_up=follow_up,
         wants_news=not entities and bool(_NEWS.search(text)),
         wants_story=not entities and bool(_STORY.search(text)),
+        said=text,
     )

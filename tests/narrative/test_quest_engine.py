@@ -31,9 +31,9 @@ from tests.factories import (
     QuestStepFactory,
     WorldClockFactory,
 )
+from tests.ticking import tick_until
 from world.models import GameEvent
 from world.services import player_action_apply, player_move
-from world.tick import run_tick
 
 pytestmark = pytest.mark.django_db
 
@@ -316,11 +316,7 @@ def test_an_npc_walks_to_its_quest_target_and_completes_it_through_the_tick(riva
         quest=quest, order=1, objective_type=QuestStep.Objective.REACH_LOCATION, target_location=far
     )
     assignment = QuestAssignment.objects.create(character=rivals["oren"], quest=quest, current_step=step)
-    for _ in range(20):
-        run_tick(force=True)
-        assignment.refresh_from_db()
-        if assignment.status == QuestAssignment.Status.COMPLETED:
-            break
+    tick_until(assignment, QuestAssignment.Status.COMPLETED, limit=20)
     assert assignment.status == QuestAssignment.Status.COMPLETED
     moves = GameEvent.objects.filter(type="NPC_MOVED", actor=rivals["oren"])
     assert moves.filter(payload__purpose="Reach the far shore").count() >= 3

@@ -19,6 +19,7 @@ from spectra.emotion import (
     decay,
     feel,
     feeling_from_json,
+    habits_now,
     impulses_felt,
     intensity,
     mood_ring,
@@ -127,9 +128,10 @@ def _lived(impulse: Impulse, ticks: range, start: Feeling | None = None) -> tupl
     """Feel `impulse` at each of `ticks`; the intensity it was felt with each time."""
     baseline, feeling, felt = PAD(0.1, -0.1, 0.0), start, []
     for tick in ticks:
-        now = impulses_felt(feeling, [impulse], tick=tick, habituation=HABIT)
+        habits = habits_now(feeling, tick=tick, habituation=HABIT)
+        now = impulses_felt([impulse], habits, rate=HABIT.rate)
         felt.append(now[0].intensity)
-        feeling = feel(feeling, baseline=baseline, impulses=now, tick=tick, half_life_ticks=4, habituation=HABIT)
+        feeling = feel(feeling, baseline=baseline, impulses=now, tick=tick, half_life_ticks=4, habits=habits)
     return felt, feeling
 
 
@@ -138,12 +140,13 @@ def test_what_stirs_again_and_again_stirs_less_and_comes_back_fresh_when_missed(
     assert felt[0] == 0.5 and felt[-1] < 0.25 and felt == sorted(felt, reverse=True)
     # something new is felt in full beside the familiar
     novel = Impulse("hope", (0.2, 0.2, -0.1), 0.3, "NPC_CREATED")
-    both = impulses_felt(used_to_it, [LIKING, novel], tick=21, habituation=HABIT)
+    both = impulses_felt([LIKING, novel], habits_now(used_to_it, tick=21, habituation=HABIT), rate=HABIT.rate)
     assert both[1].intensity == 0.3 and both[0].intensity < both[1].intensity
     # two in-world days without it (96 ticks, 8 habit half-lives): all but fresh again
     again, _ = _lived(LIKING, range(117, 118), start=used_to_it)
     assert again[0] > 0.49
-    forgotten = feel(used_to_it, baseline=PAD(), impulses=[], tick=200, half_life_ticks=4, habituation=HABIT)
+    faded = habits_now(used_to_it, tick=200, habituation=HABIT)
+    forgotten = feel(used_to_it, baseline=PAD(), impulses=[], tick=200, half_life_ticks=4, habits=faded)
     assert forgotten.habits == ()
 
 
@@ -160,7 +163,7 @@ def test_habits_are_stored_and_read_back_and_off_means_off():
     assert feeling_from_json(stored, default_tick=0) == feeling
     assert feeling_from_json({**stored, "habits": "junk"}, default_tick=0).habits == ()
     off = Habituation(rate=0.0)
-    assert impulses_felt(feeling, [LIKING], tick=4, habituation=off)[0].intensity == 0.5
+    assert impulses_felt([LIKING], habits_now(feeling, tick=4, habituation=off), rate=off.rate)[0].intensity == 0.5
     assert "habits" not in feel(feeling, baseline=PAD(), impulses=[LIKING], tick=4, half_life_ticks=4).as_json(
         baseline=PAD()
     )

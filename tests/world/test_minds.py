@@ -19,6 +19,7 @@ from tests.factories import (
     WorldClockFactory,
     WorldObjectFactory,
 )
+from tests.ticking import tick_until
 from world.events import publish
 from world.minds import GOAL_TAKEN_UP_AGAIN_AFTER_TICKS, minds_tick
 from world.models import Character, CharacterGoal, GameEvent, RoutineSlot, WorldObject
@@ -340,11 +341,7 @@ def test_a_life_goal_whose_thing_another_holds_is_achieved_beside_the_holder(spe
         achieved_when={"use": "lantern"},
         pursue={"verb": "use", "object": "lantern"},
     )
-    for _ in range(30):
-        run_tick(force=True)
-        goal.refresh_from_db()
-        if goal.status == SpectraGoal.Status.ACHIEVED:
-            break
+    tick_until(goal, SpectraGoal.Status.ACHIEVED, limit=30)
     assert goal.status == SpectraGoal.Status.ACHIEVED
     used = GameEvent.objects.get(type=EventType.SPECTRA_USED_OBJECT, actor_id=spectra.id)
     assert used.payload["held_by_id"] == keeper.id and used.location_id == keeper.location_id
