@@ -117,7 +117,7 @@ def _seed_problems(data: dict[str, Any]) -> Iterator[str]:
         yield from check("faction", factions, item.get("faction"), where)
     for item in data.get("npcs") or []:
         where = f"character '{item.get('slug')}'"
-        for role in ("home", "work", "gathering"):
+        for role in ("home", "work", "gathering", "evening"):
             yield from check("location", locations, item.get(role), where)
         for goal in item.get("goals") or []:
             if isinstance(goal, dict):
@@ -125,11 +125,11 @@ def _seed_problems(data: dict[str, Any]) -> Iterator[str]:
                 yield from check("object", objects, goal.get("object"), f"{where} goal")
                 yield from check("character", characters, goal.get("person"), f"{where} goal")
     routines = data.get("routines") or {}
-    for table in ("homes", "gatherings"):
+    for table in ("homes", "gatherings", "evenings"):
         for slug in (routines.get(table) or {}).values():
             yield from check("location", locations, slug, f"routines {table}")
     for slot in routines.get("day") or []:
-        if slot.get("place") not in ("home", "work", "gathering"):
+        if slot.get("place") not in ("home", "work", "gathering", "evening"):
             yield from check("location", locations, slot.get("place"), "routines day")
         if not (0 <= int(slot.get("from", -1)) <= 23 and 0 <= int(slot.get("to", -1)) <= 24):
             yield f"routines day: hours must run 0 to 24, got {slot.get('from')}-{slot.get('to')}"

@@ -34,9 +34,10 @@ def object_properties(row: dict, character_id: dict[str, int]) -> dict:
 
 def seed_routines(data, tally, location_id, character_id) -> dict[str, dict[str, int]]:
     """Every NPC's routine slots, from the file's `routines` (see the file); returns each
-    NPC's home, work and gathering place ids."""
+    NPC's home, work, gathering and evening place ids."""
     routines = data.get("routines") or {}
     homes, gatherings = routines.get("homes") or {}, routines.get("gatherings") or {}
+    evenings = routines.get("evenings") or {}
     places: dict[str, dict[str, int]] = {}
     existing = {(slot.character_id, slot.start_hour): slot for slot in RoutineSlot.objects.all()}
     for row in data["npcs"]:
@@ -49,6 +50,8 @@ def seed_routines(data, tally, location_id, character_id) -> dict[str, dict[str,
             or gatherings.get("default")
             or row["location"],
         }
+        # Evenings drawn from other circles than middays, so a town is not a few closed circles.
+        resolved["evening"] = row.get("evening") or evenings.get(faction) or evenings.get("default") or resolved["gathering"]
         places[row["slug"]] = {role: location_id[slug] for role, slug in resolved.items()}
         who = character_id[row["slug"]]
         for slot in routines.get("day") or []:

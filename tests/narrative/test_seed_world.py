@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from memory.models import Memory
 from narrative.models import Faction, FactionRelation, LoreEntry, Quest
 from narrative.seeding.loader import SeedError, generated_npcs_add, seed_world
-from world.models import Character, Location, WorldClock, WorldObject
+from world.models import Character, Location, RoutineSlot, WorldClock, WorldObject
 from world.models import Path as MapPath
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +218,47 @@ def test_quest_templates_chain_as_the_seed_says_and_a_broken_chain_is_named(tmp_
         seed_world(path=write_seed(tmp_path, seed_data))
     assert "quest template 'mend-ties': leads_to names no template ('nowhere')" in str(error.value)
     assert "quest template 'watch-the-enemy': leads_to 'confront-the-keeper' has another trigger" in str(error.value)
+
+
+def _slot_place(slug, activity):
+    return RoutineSlot.objects.get(character__slug=slug, activity=activity).location.slug
+
+
+def test_evenings_are_spent_with_another_circle_than_middays(tmp_path, seed_data):
+    """A faction's evening place comes from `evenings`, an NPC's own `evening:` wins, and with no
+    entry the evening is spent where the midday was."""
+    routines = seed_data["routines"]
+    routines["evenings"] = {"luminari": "tallow-and-tide"}
+    luminari = [npc for npc in seed_data["npcs"] if npc.get("faction") == "luminari"]
+    luminari[0]["evening"] = "glass-market"
+    unaligned = next(npc for npc in seed_data["npcs"] if not npc.get("faction"))
+
+    seed_world(path=write_seed(tmp_path, seed_data))
+
+    assert _slot_place(luminari[0]["slug"], "gather") == "glass-market"
+    assert _slot_place(luminari[1]["slug"], "gather") == "tallow-and-tide"
+    assert _slot_place(luminari[1]["slug"], "eat") == routines["gatherings"]["luminari"]
+    assert _slot_place(unaligned["slug"], "gather") == _slot_place(unaligned["slug"], "eat")
+
+
+def test_the_shipped_evenings_cross_the_midday_circles(seeded_world):
+    """Every evening place draws people from more than one midday circle (or is one faction's
+    own), so lunches and evenings together reach across the town."""
+    circles = {}
+    for slot in RoutineSlot.objects.filter(character__kind=Character.Kind.NPC, activity__in=("eat", "gather")):
+        circles.setdefault(slot.character_id, {})[slot.activity] = slot.location_id
+    evenings = {}
+    for places in circles.values():
+        evenings.setdefault(places["gather"], set()).add(places["eat"])
+    assert sum(len(middays) > 1 for middays in evenings.values()) >= 3
+
+
+def test_an_unknown_evening_place_is_named(tmp_path, seed_data):
+    seed_data["routines"]["evenings"] = {"luminari": "atlantis"}
+    seed_data["npcs"][0]["evening"] = "lemuria"
+
+    with pytest.raises(SeedError) as error:
+        seed_world(path=write_seed(tmp_path, seed_data))
+
+    assert "unknown location 'atlantis'" in str(error.value)
+    assert "unknown location 'lemuria'" in str(error.value)
