@@ -205,6 +205,8 @@ class _Composer:
             return self.tell.next_steps() or self._on_my_mind()
         if intent == Intent.WHO and heard.asks_about_self:
             return [self._introduction()]
+        if intent == Intent.AIM:
+            return self._aim()
         if heard.wants_news:
             return self._news()
         if heard.wants_story:
@@ -287,6 +289,12 @@ class _Composer:
         if self.goals:
             return [self.pick(self.voice(self.v.NPC_ON_MY_MIND, self.v.SPECTRA_ON_MY_MIND), goal=self._goal())]
         return [self.pick(self.voice(self.v.NPC_DONT_KNOW, self.v.SPECTRA_DONT_KNOW))]
+
+    def _aim(self) -> list[str]:
+        """Asked what it is doing or after: its goal, or that it has none just now."""
+        if self.goals:
+            return self._on_my_mind()
+        return [self.pick(self.voice(self.v.NPC_NO_AIM, self.v.SPECTRA_NO_AIM))]
 
     def _goal(self) -> str:
         return lower_first(self.rng.choice(self.goals)) if self.goals else ""

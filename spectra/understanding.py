@@ -39,9 +39,10 @@ class Intent:
     QUEST = "quest"
     FEELINGS = "feelings"
     REQUEST = "request"
+    AIM = "aim"  # what the one asked is doing, after, working on
     CHAT = "chat"
 
-    ALL = (GREETING, FAREWELL, THANKS, WHERE, WHO, OPINION, ABOUT, QUEST, FEELINGS, REQUEST, CHAT)
+    ALL = (GREETING, FAREWELL, THANKS, WHERE, WHO, OPINION, ABOUT, QUEST, FEELINGS, REQUEST, AIM, CHAT)
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,13 @@ _OPINION = _patterns(
     r"\bcan (?:i|we) trust\b",
     r"\bare (?:they|the) .{0,40}(?:trustworthy|friends|enemies|dangerous)\b",
     r"\bis (?:he|she|it|they) (?:trustworthy|a friend|dangerous|kind|good)\b",
+)
+_AIM = _patterns(
+    r"\bwhat (?:are|were) you (?:doing|working on|up to|after|making|planning|busy with|hoping for|looking for)\b",
+    r"\bwhat(?:'s| is| are) your (?:goals?|plans?|aims?|work|task|business|purpose)\b",
+    r"\bwhat do you (?:want|hope for|seek|wish for|plan|mean to)\b",
+    r"\bwhat brings you\b",
+    r"\bwhat keeps you busy\b",
 )
 _WHO = _patterns(r"\bwho\b")
 _ABOUT = _patterns(
@@ -314,6 +322,7 @@ def entities_named(text: str, catalogue: Sequence[Entity], *, exclude: Iterable[
 _INTENTS_IN_ORDER = (
     (_QUEST, Intent.QUEST),
     (_WHERE, Intent.WHERE),
+    (_AIM, Intent.AIM),
     (_OPINION, Intent.OPINION),
     (_FEELINGS, Intent.FEELINGS),
     (_WHO, Intent.WHO),
@@ -367,6 +376,8 @@ def understand(
             intent = previous.intent
             follow_up = True
     if intent == Intent.CHAT and entities and is_question(heard):
+        intent = Intent.ABOUT
+    if intent == Intent.AIM and entities:  # "what do you want with the Prism Shard?": about it
         intent = Intent.ABOUT
     if intent == Intent.WHO and asks_about_self:
         intent = Intent.WHO

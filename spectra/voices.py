@@ -344,6 +344,11 @@ SPECTRA_FAREWELLS = (
 )
 NPC_THANKS = ("Glad to help.", "Think nothing of it.", "Any time, {listener}.")
 SPECTRA_THANKS = ("It is a joy to help you.", "You make my light warm, {listener}.")
+NPC_NO_AIM = (
+    "Nothing in particular just now; I take the day as it comes.",
+    "Not much, truth be told. I'm between one thing and the next.",
+)
+SPECTRA_NO_AIM = ("Nothing holds my light just now; I drift, and look.",)
 NPC_DONT_KNOW = (
     "That I couldn't tell you; I've never heard of it.",
     "I don't know that one, I'm sorry.",

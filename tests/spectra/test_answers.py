@@ -29,7 +29,14 @@ from spectra.knowledge import (
     route_between,
 )
 from spectra.replies import reply_to_player
-from spectra.voices import NPC_AGAIN, NPC_ALREADY_SAID, NPC_DONT_KNOW, NPC_INTRODUCTIONS, NPC_SECRET_KEPT
+from spectra.voices import (
+    NPC_AGAIN,
+    NPC_ALREADY_SAID,
+    NPC_DONT_KNOW,
+    NPC_INTRODUCTIONS,
+    NPC_NO_AIM,
+    NPC_SECRET_KEPT,
+)
 from spectra.wording import in_own_voice
 from tests.factories import CharacterFactory, LocationFactory, PlayerFactory
 from world.models import Character, Location
@@ -146,6 +153,15 @@ def test_secrets_are_told_only_by_those_in_on_them_and_only_to_the_trusted():
     assert "The Hierarch pays the Thornwake" in compose_reply(
         a_request("Tell me about the Gilded Thorn.", knowledge=trusted)
     )
+
+
+@pytest.mark.parametrize("heard", ["What are you working on?", "Oren, what are you up to?", "What's your plan?"])
+def test_asked_what_it_is_doing_a_speaker_tells_its_goal_or_that_it_has_none(heard):
+    for seed in range(10):
+        busy = compose_reply(a_request(heard, seed=seed))
+        assert "understand why the lamps dim" in busy and not any(line in busy for line in NPC_DONT_KNOW), busy
+        idle = compose_reply(a_request(heard, seed=seed, goals=()))
+        assert any(line in idle for line in NPC_NO_AIM), idle
 
 
 def test_the_conversation_so_far_counts():

@@ -89,6 +89,10 @@ def test_aliases_leave_out_common_words():
         ("Do you have any work for me?", Intent.QUEST),
         ("What now, Oren?", Intent.QUEST),
         ("Oren, can you take me to the Sunspire?", Intent.REQUEST),
+        ("Oren, what are you working on?", Intent.AIM),
+        ("What's your plan for today?", Intent.AIM),
+        ("What brings you to the Commons?", Intent.AIM),
+        ("What do you want with the Sunspire?", Intent.ABOUT),  # about a thing named, not an aim
         ("Nice weather.", Intent.CHAT),
         ("The Sunspire?", Intent.ABOUT),  # a bare name asked: what it is
     ],
