@@ -139,9 +139,28 @@ def test_the_routine_pulls_by_the_hour():
     assert (at[2].location_id, at[2].verb) == (10, "sleep")
     assert at[10].location_id == 11 and at[20].location_id == 12
     # at night, at home, the plan says sleep: rest is pulled harder than by day
-    home = Heading("sleep", planning.ROUTINE_WEIGHT, verb="sleep")
+    home = Heading("sleep", planning.SLEEP_WEIGHT, verb="sleep")
     night = chosen(seen(me=replace(MIRA, location_id=10), heading=home, hour=14))
     assert share(night, REST) > share(chosen(seen(me=replace(MIRA, location_id=10), hour=14)), REST) + 0.1
+
+
+def test_home_in_its_sleep_hours_a_character_sleeps_through_its_housemates_chatter():
+    sociable = replace(MIRA, location_id=10, needs={"social": 0.9, "rest": 0.0, "curiosity": 0.5}, energy=95.0)
+    sociable = replace(sociable, personality={**MIRA.personality, "extraversion": 0.9})
+    asleep = Heading("sleep", planning.SLEEP_WEIGHT, verb="sleep")
+    night = chosen(seen(me=sociable, heading=asleep, hour=2, others_here=(FRIEND,)), ticks=range(200))
+    assert share(night, REST) >= 0.95
+    # awake at the same hour (no sleep in its plan), the same company keeps it talking
+    up_late = chosen(seen(me=sociable, hour=2, others_here=(FRIEND,)), ticks=range(200))
+    assert share(up_late, TALK) > 0.5
+
+
+def test_the_nights_sleep_outweighs_every_errand_and_friend_elsewhere():
+    goals = [planning.GoalFacts(1, "Major", priority=10, location_id=21)]
+    plan = {"entries": planning.plan_day(slots=SLOTS, goals=goals, hour=5)}
+    intentions = planning.plan_intentions(plan=plan, goals=goals, hour=2)
+    strongest = max(intentions, key=lambda intention: intention.weight)
+    assert strongest.verb == "sleep" and strongest.location_id == 10
 
 
 def test_the_plan_gives_work_hours_to_the_foremost_goal_and_re_plans_from_the_hour():

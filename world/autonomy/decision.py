@@ -20,6 +20,10 @@ ACTIONS = (MOVE, TALK, EXPLORE, REST, CREATE, PURSUE_GOAL, TAKE, GIVE, USE, DROP
 NOISE = 0.55
 PLAYER_PULL = 0.35  # how much a player's presence holds a character's attention
 INTENT_PULL = 0.6  # how much a full-weight intention (a quest step) draws its action
+# Home in the hours of its sleep, a character sleeps: this outweighs the chatter of those it
+# lives with (talk rarely scores past 1.7, chance and a greeting included). Pulled like any
+# intention (0.3), sleep lost to talk most of the night: the town was up and chatting till dawn.
+SLEEP_PULL = 1.5
 CARRY_LIMIT = 3  # things a character carries before it would rather put one down
 # What a heading asks for once its character has arrived, by its verb (routine activities too).
 ARRIVED_ACTION = {"visit": PURSUE_GOAL, "take": TAKE, "use": USE, "give": GIVE, "talk": TALK, "sleep": REST}
@@ -168,6 +172,8 @@ def _heading_pull(perception: Perception) -> Reaction | None:
         if thing is None or (action == TAKE and perception.me.carries(thing.id)):
             return None
         return Reaction(action, pull, heading.reason, thing.id, thing.name, goal_id=goal)
+    if heading.verb == "sleep":
+        pull = max(pull, SLEEP_PULL)
     return Reaction(action, pull, heading.reason, goal_id=goal)
 
 

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from world.autonomy.state import Intention
 
 ROUTINE_WEIGHT = 0.5  # the plan's entry for the hour pulls like half a quest
+# The night's sleep outweighs goals, friends elsewhere and gatherings heard of (at most 0.8);
+# only a quest step (1.0) keeps one out. At half weight they kept characters up all night.
+SLEEP_WEIGHT = 0.9
 GOAL_ENTRY_WEIGHT = 0.7  # an hour the plan gave to a goal pulls harder
 NEED_URGENT = 0.75  # a need this pressing gives rise to a goal
 MAX_ACTIVE_GOALS = 4
@@ -99,9 +102,8 @@ def plan_intentions(*, plan: Mapping, goals: list[GoalFacts], hour: int) -> list
             found.append(_goal_intention(goal, GOAL_ENTRY_WEIGHT))
         elif entry.get("location_id"):
             verb = "sleep" if entry.get("activity") == "sleep" else str(entry.get("activity", ""))
-            found.append(
-                Intention(str(entry.get("activity", "routine")), ROUTINE_WEIGHT, entry["location_id"], verb=verb)
-            )
+            weight = SLEEP_WEIGHT if verb == "sleep" else ROUTINE_WEIGHT
+            found.append(Intention(str(entry.get("activity", "routine")), weight, entry["location_id"], verb=verb))
     for goal in sorted(goals, key=lambda g: (-g.priority, g.id)):
         if goal.has_target:
             found.append(_goal_intention(goal, min(0.65, 0.25 + 0.04 * goal.priority)))
