@@ -59,6 +59,13 @@ _PREFERENCE = {
     Intent.OPINION: (Kind.PERSON, Kind.FACTION, Kind.PLACE, Kind.LORE, Kind.OBJECT, Kind.QUEST),
     Intent.QUEST: (Kind.QUEST, Kind.PERSON, Kind.FACTION, Kind.PLACE, Kind.OBJECT, Kind.LORE),
 }
+# "Who do you trust / like / count a friend", and the least: asked of the speaker's own opinions.
+_ASKS_WHOM = re.compile(
+    r"\bwho(?:m)? (?:do|would|can) you (?:trust|like|love|count|call|dislike|distrust|fear|avoid|hate)\b"
+    r"|\bwho(?:'s| is| are) your (?:friends?|enemies|enemy|rivals?)\b"
+)
+_ASKS_WHOM_LEAST = re.compile(r"\b(?:dislike|distrust|fear|avoid|hate|enem(?:y|ies)|rivals?)\b")
+WHOM_REGARD = 0.15  # an opinion this strong is worth naming when asked
 _ABOUT_PREFERENCE = (Kind.LORE, Kind.QUEST, Kind.PERSON, Kind.FACTION, Kind.PLACE, Kind.OBJECT)
 
 
@@ -212,6 +219,8 @@ class _Composer:
         if heard.wants_story:
             return self.tell.story()
         entity = self._chosen(heard, _PREFERENCE.get(intent, _ABOUT_PREFERENCE))
+        if entity is None and intent in (Intent.OPINION, Intent.WHO) and _ASKS_WHOM.search(heard.said):
+            return self._whom(heard.said)
         if entity is None and intent in (Intent.WHERE, Intent.WHO, Intent.ABOUT, Intent.OPINION):
             entity = self._guessed(intent, heard.said)
         if entity is None:
@@ -234,6 +243,22 @@ class _Composer:
             at = 0 if intent in (Intent.OPINION, Intent.CHAT) else 1
             told = [*told[:at], self._belief(), *told[at:]]
         return told
+
+    def _whom(self, said: str) -> list[str]:
+        """ "Who do you trust?", "who are your friends?", "who do you dislike?": those the speaker
+        thinks most (or least) of, from its own opinions; honesty if it has none to speak of."""
+        trust = "trust" in said
+        sign = -1.0 if _ASKS_WHOM_LEAST.search(said) else 1.0
+        people = [
+            person
+            for person in self.knowledge.people
+            if person.regard is not None and person.id not in (self.request.speaker_id, self.request.listener_id)
+        ]
+        ranked = sorted(people, key=lambda p: (-sign * (p.regard.trust if trust else p.regard.affinity), p.id))
+        chosen = [p for p in ranked if sign * (p.regard.trust if trust else p.regard.affinity) >= WHOM_REGARD][:2]
+        if not chosen:
+            return [self.pick(self.voice(self.v.NPC_NO_ONE, self.v.SPECTRA_NO_ONE))]
+        return [self.tell.regard(person) for person in chosen]
 
     def _belief(self) -> str:
         belief = sentence(self.request.beliefs[0])

@@ -344,6 +344,11 @@ SPECTRA_FAREWELLS = (
 )
 NPC_THANKS = ("Glad to help.", "Think nothing of it.", "Any time, {listener}.")
 SPECTRA_THANKS = ("It is a joy to help you.", "You make my light warm, {listener}.")
+NPC_NO_ONE = (
+    "No one in particular, truth be told; I keep my own counsel.",
+    "I couldn't name anyone, not yet. Ask me again in a season.",
+)
+SPECTRA_NO_ONE = ("No one yet, not truly; I am still learning who is who.",)
 NPC_NO_AIM = (
     "Nothing in particular just now; I take the day as it comes.",
     "Not much, truth be told. I'm between one thing and the next.",

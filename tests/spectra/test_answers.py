@@ -35,6 +35,7 @@ from spectra.voices import (
     NPC_DONT_KNOW,
     NPC_INTRODUCTIONS,
     NPC_NO_AIM,
+    NPC_NO_ONE,
     NPC_SECRET_KEPT,
 )
 from spectra.wording import in_own_voice
@@ -162,6 +163,24 @@ def test_asked_what_it_is_doing_a_speaker_tells_its_goal_or_that_it_has_none(hea
         assert "understand why the lamps dim" in busy and not any(line in busy for line in NPC_DONT_KNOW), busy
         idle = compose_reply(a_request(heard, seed=seed, goals=()))
         assert any(line in idle for line in NPC_NO_AIM), idle
+
+
+def test_asked_whom_it_trusts_or_dislikes_a_speaker_names_them_from_its_own_opinions():
+    people = (
+        PersonFact(9, "Tamsin Quill", place_id=3, regard=Regard(affinity=0.6, trust=0.7)),
+        PersonFact(8, "Varo Kesh", place_id=2, regard=Regard(-0.7, -0.8)),
+        PersonFact(10, "Nim Sedge", place_id=2, regard=Regard(0.05, 0.0)),
+    )
+    knowing = replace(TOWN, people=people)
+    for seed in range(5):
+        trusted = compose_reply(a_request("Who do you trust here?", seed=seed, knowledge=knowing))
+        assert "fond of Tamsin Quill, and I trust" in trusted and "Varo" not in trusted, trusted
+        friends = compose_reply(a_request("Oren, who are your friends?", seed=seed, knowledge=knowing))
+        assert "Tamsin Quill" in friends and "Nim" not in friends, friends
+        disliked = compose_reply(a_request("Who do you dislike?", seed=seed, knowledge=knowing))
+        assert "can't abide Varo Kesh" in disliked and "Tamsin" not in disliked, disliked
+        lonely = compose_reply(a_request("Who do you trust?", seed=seed, knowledge=replace(TOWN, people=people[2:])))
+        assert any(line in lonely for line in NPC_NO_ONE) and not any(line in lonely for line in NPC_DONT_KNOW)
 
 
 def test_the_conversation_so_far_counts():
