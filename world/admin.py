@@ -210,6 +210,10 @@ class RoutineSlotInline(admin.TabularInline):
     """The character's day: where it is to be, by the hour (its plan is made from these)."""
 
     model = RoutineSlot
+    verbose_name_plural = (
+        "Routine slots (the 'sleep' night is kept by the character's body clock: "
+        "an owl's up to three hours later, a lark's earlier)"
+    )
     extra = 0
     autocomplete_fields = ["location"]
     fields = ["start_hour", "end_hour", "location", "activity"]

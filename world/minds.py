@@ -30,6 +30,7 @@ from django.db.models.functions import Mod
 
 from htrae.bulk import bulk_create, bulk_update_columns
 from htrae.vocabulary import EventType
+from spectra.resting import chronotype
 from world.autonomy import planning
 from world.autonomy.planning import GoalFacts, Slot
 from world.autonomy.state import Intention
@@ -98,7 +99,7 @@ def minds_tick(context) -> None:
         .annotate(turn=Mod(F("id"), Value(REVIEW_EVERY)))
         .filter(due | Q(turn=tick % REVIEW_EVERY))
         .order_by("id")
-        .values_list("id", "name", "location_id", "needs", "plan", "faction__goals", "faction__home_id")
+        .values_list("id", "name", "location_id", "needs", "plan", "faction__goals", "faction__home_id", "personality")
     )
     if not rows:
         return
@@ -124,6 +125,8 @@ def minds_tick(context) -> None:
         .values_list("character_id", "start_hour", "end_hour", "location_id", "activity")
     ):
         slots[character_id].append(Slot(start, end, location_id, activity))
+    for row in rows:  # each keeps the routine's night by its own body clock
+        slots[row[0]] = planning.kept_by_chronotype(slots[row[0]], chronotype(row[7] or {}))
     holder_of: dict[int, int | None] = {}
     lying: set[int] = set()
     for object_id, holder_id, location_id in WorldObject.objects.order_by("id").values_list(
@@ -146,7 +149,7 @@ def minds_tick(context) -> None:
     new_goals: list[CharacterGoal] = []
     character_updates: list[tuple] = []
     hour = context.world_time.hour
-    for character_id, name, location_id, needs, plan, faction_goals, faction_home in rows:
+    for character_id, name, location_id, needs, plan, faction_goals, faction_home, _ in rows:
         actor = {"actor_id": character_id, "actor_name": name, "actor_kind": Character.Kind.NPC, "tick": tick}
         goals = by_character.get(character_id, [])
         reasons: list[str] = []

@@ -51,7 +51,9 @@ def seed_routines(data, tally, location_id, character_id) -> dict[str, dict[str,
             or row["location"],
         }
         # Evenings drawn from other circles than middays, so a town is not a few closed circles.
-        resolved["evening"] = row.get("evening") or evenings.get(faction) or evenings.get("default") or resolved["gathering"]
+        resolved["evening"] = (
+            row.get("evening") or evenings.get(faction) or evenings.get("default") or resolved["gathering"]
+        )
         places[row["slug"]] = {role: location_id[slug] for role, slug in resolved.items()}
         who = character_id[row["slug"]]
         for slot in routines.get("day") or []:

@@ -154,6 +154,34 @@ def test_the_day_is_planned_in_the_morning_and_re_planned_when_something_importa
     assert GameEvent.objects.filter(type=EventType.DAY_PLANNED).count() == 2
 
 
+def test_an_owl_plans_its_night_later_and_a_lark_earlier_than_the_routine_says(npc):
+    lark = CharacterFactory(location=npc.location, personality={"conscientiousness": 0.9, "extraversion": 0.2})
+    for slot in RoutineSlot.objects.filter(character=npc):
+        RoutineSlot.objects.create(
+            character=lark,
+            start_hour=slot.start_hour,
+            end_hour=slot.end_hour,
+            location=slot.location,
+            activity=slot.activity,
+        )
+    Character.objects.filter(id=npc.id).update(
+        personality={"conscientiousness": 0.1, "extraversion": 0.9, "openness": 0.9}
+    )
+    npc.refresh_from_db()
+    rested = [npc_event(npc, "RESTED", 1), npc_event(lark, "RESTED", 1)]
+    minds_tick(context(1, rested, when=MORNING.replace(hour=5)))  # the day is planned from 5
+
+    def night(character):
+        character.refresh_from_db()
+        entry = next(e for e in character.plan["entries"] if e["activity"] == "sleep")
+        return entry["from"], entry["to"]
+
+    assert night(npc) == (1, 9)  # an owl: three hours later, its long work slot gives way
+    assert night(lark) == (19, 3)
+    # the routine as the designer wrote it is unchanged
+    assert RoutineSlot.objects.get(character=lark, activity="sleep").start_hour == 22
+
+
 def test_a_thing_taken_from_its_owner_gives_the_owner_a_goal_and_a_new_plan(npc):
     thief = CharacterFactory(location=npc.location)
     lantern = WorldObjectFactory(location=None, holder=thief, properties={"owner_id": npc.id, "value": 6})

@@ -8,6 +8,7 @@ from world.autonomy import planning
 from world.autonomy.actions import apply_decision
 from world.autonomy.decision import GIVE, MOVE, PURSUE_GOAL, REST, TAKE, TALK, USE, decide, rng_for, score_actions
 from world.autonomy.intentions import resolve_heading, staged
+from world.autonomy.planning import Slot
 from world.autonomy.reactions import CONFRONT, reactions
 from world.autonomy.state import (
     CharacterState,
@@ -153,6 +154,33 @@ def test_home_in_its_sleep_hours_a_character_sleeps_through_its_housemates_chatt
     # awake at the same hour (no sleep in its plan), the same company keeps it talking
     up_late = chosen(seen(me=sociable, hour=2, others_here=(FRIEND,)), ticks=range(200))
     assert share(up_late, TALK) > 0.5
+
+
+def hours(slots) -> list[tuple]:
+    return [(slot.activity, slot.start_hour, slot.end_hour) for slot in slots]
+
+
+def test_owls_and_larks_keep_the_routines_night_by_their_own_clock():
+    day = [*SLOTS[:2], planning.Slot(8, 18, 11, "work"), planning.Slot(18, 22, 12, "gather")]
+    assert hours(planning.kept_by_chronotype(day, 0.4)) == hours(day)
+    lark = planning.kept_by_chronotype(day, -2.2)
+    assert hours(lark) == [("sleep", 20, 4), ("wake", 4, 8), ("work", 8, 18), ("gather", 18, 20)]
+    # an owl sleeps late, but its morning at home keeps an hour: work still starts at 8
+    owl = planning.kept_by_chronotype(day, 2.8)
+    assert hours(owl) == [("sleep", 23, 7), ("wake", 7, 8), ("work", 8, 18), ("gather", 18, 23)]
+    assert planning.slot_at(owl, 22).activity == "gather" and planning.slot_at(lark, 22).activity == "sleep"
+    # an extreme lark still spends an hour of the evening out
+    assert hours(planning.kept_by_chronotype(day, -9))[-1] == ("gather", 18, 19)
+    # midnight as an end is the 24th hour, as the routine table writes it
+    shifted = planning.kept_by_chronotype(
+        [Slot(17, 20, 1, "gather"), Slot(20, 1, 1, "sleep"), Slot(1, 17, 1, "work")], -1
+    )
+    assert hours(shifted) == [("gather", 17, 19), ("sleep", 19, 24), ("work", 0, 17)]
+    shifted = planning.kept_by_chronotype(
+        [Slot(17, 1, 1, "gather"), Slot(1, 8, 1, "sleep"), Slot(8, 17, 1, "work")], -1
+    )
+    assert hours(shifted) == [("gather", 17, 24), ("sleep", 0, 7), ("work", 7, 17)]
+    assert planning.kept_by_chronotype(day[2:], 2.0) == day[2:]
 
 
 def test_the_nights_sleep_outweighs_every_errand_and_friend_elsewhere():

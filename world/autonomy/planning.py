@@ -11,7 +11,7 @@ decision follows; `goal_review` says which goals succeeded, failed or are called
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from world.autonomy.state import Intention
 
@@ -63,6 +63,38 @@ def slot_at(slots: Iterable[Slot], hour: int) -> Slot | None:
 def foremost(goals: Iterable[GoalFacts]) -> GoalFacts | None:
     """The goal that matters most (priority, then the oldest)."""
     return min((g for g in goals if g.has_target), key=lambda g: (-g.priority, g.id), default=None)
+
+
+def _hours(start: int, end: int) -> int:
+    return (end - start) % 24 or 24
+
+
+def kept_by_chronotype(slots: list[Slot], late_by: float) -> list[Slot]:
+    """The routine as this character keeps it: its night moved `late_by` hours, rounded (an
+    owl goes to bed and rises later, a lark earlier: `spectra.resting.chronotype`, which its
+    feelings' day follows too), the slot before the night and the one after it stretched or
+    cut to meet it, never below an hour. A routine shared by a whole town put every sleeper to
+    bed and woke it at the same hour."""
+    night = next((slot for slot in slots if slot.activity == "sleep"), None)
+    if night is None:
+        return slots
+    bedtime, rising = night.start_hour % 24, night.end_hour % 24
+    before = next((slot for slot in slots if slot.end_hour % 24 == bedtime and slot is not night), None)
+    after = next((slot for slot in slots if slot.start_hour % 24 == rising and slot is not night), None)
+    if before is None or after is None:
+        return slots
+    shift = round(late_by)
+    shift = min(shift, _hours(after.start_hour, after.end_hour) - 1)
+    shift = max(shift, 1 - _hours(before.start_hour, before.end_hour))
+    if shift == 0:
+        return slots
+    bedtime, rising = (bedtime + shift) % 24, (rising + shift) % 24
+    moved = {
+        id(night): replace(night, start_hour=bedtime, end_hour=rising or 24),
+        id(before): replace(before, end_hour=bedtime or 24),
+        id(after): replace(after, start_hour=rising),
+    }
+    return [moved.get(id(slot), slot) for slot in slots]
 
 
 def plan_day(*, slots: list[Slot], goals: list[GoalFacts], hour: int) -> list[dict]:
