@@ -258,7 +258,10 @@ class _Composer:
         chosen = [p for p in ranked if sign * (p.regard.trust if trust else p.regard.affinity) >= WHOM_REGARD][:2]
         if not chosen:
             return [self.pick(self.voice(self.v.NPC_NO_ONE, self.v.SPECTRA_NO_ONE))]
-        return [self.tell.regard(person) for person in chosen]
+        said = [self.tell.regard(person) for person in chosen]
+        if len(said) == 2 and said[1].replace(chosen[1].name, chosen[0].name) == said[0]:
+            said[1] = f"And {chosen[1].name}, too."  # not "I like A well enough. I like B well enough."
+        return said
 
     def _belief(self) -> str:
         belief = sentence(self.request.beliefs[0])

@@ -177,6 +177,9 @@ def test_asked_whom_it_trusts_or_dislikes_a_speaker_names_them_from_its_own_opin
         assert "fond of Tamsin Quill, and I trust" in trusted and "Varo" not in trusted, trusted
         friends = compose_reply(a_request("Oren, who are your friends?", seed=seed, knowledge=knowing))
         assert "Tamsin Quill" in friends and "Nim" not in friends, friends
+        two = replace(knowing, people=(*people, PersonFact(11, "Pim Alder", regard=Regard(0.7, 0.8))))
+        both = compose_reply(a_request("Who do you trust?", seed=seed, knowledge=two))
+        assert "I'm very fond of Pim Alder, and I trust them. And Tamsin Quill, too." in both, both
         disliked = compose_reply(a_request("Who do you dislike?", seed=seed, knowledge=knowing))
         assert "can't abide Varo Kesh" in disliked and "Tamsin" not in disliked, disliked
         lonely = compose_reply(a_request("Who do you trust?", seed=seed, knowledge=replace(TOWN, people=people[2:])))
