@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from htrae.text import STOP_WORDS, content_words, herself_in_first_person, mentions
 from spectra.emotion import MOODS
-from spectra.knowledge import Kind, Knowledge, LoreFact
+from spectra.knowledge import Kind, Knowledge, LoreFact, PersonFact
 from spectra.reply_grammar import lead_in, phrase_fill, voices_from
 from spectra.telling import Teller
 from spectra.understanding import (
@@ -247,15 +247,17 @@ class _Composer:
     def _whom(self, said: str) -> list[str]:
         """ "Who do you trust?", "who are your friends?", "who do you dislike?": those the speaker
         thinks most (or least) of, from its own opinions; honesty if it has none to speak of."""
-        trust = "trust" in said
-        sign = -1.0 if _ASKS_WHOM_LEAST.search(said) else 1.0
+        by_trust, sign = "trust" in said, -1.0 if _ASKS_WHOM_LEAST.search(said) else 1.0
+
+        def held(person: PersonFact) -> float:  # how high (or, asked the least, how low) it holds them
+            return sign * (person.regard.trust if by_trust else person.regard.affinity)
+
         people = [
             person
             for person in self.knowledge.people
             if person.regard is not None and person.id not in (self.request.speaker_id, self.request.listener_id)
         ]
-        ranked = sorted(people, key=lambda p: (-sign * (p.regard.trust if trust else p.regard.affinity), p.id))
-        chosen = [p for p in ranked if sign * (p.regard.trust if trust else p.regard.affinity) >= WHOM_REGARD][:2]
+        chosen = [p for p in sorted(people, key=lambda p: (-held(p), p.id)) if held(p) >= WHOM_REGARD][:2]
         if not chosen:
             return [self.pick(self.voice(self.v.NPC_NO_ONE, self.v.SPECTRA_NO_ONE))]
         said = [self.tell.regard(person) for person in chosen]

@@ -181,6 +181,8 @@ def test_owls_and_larks_keep_the_routines_night_by_their_own_clock():
     )
     assert hours(shifted) == [("gather", 17, 24), ("sleep", 0, 7), ("work", 7, 17)]
     assert planning.kept_by_chronotype(day[2:], 2.0) == day[2:]
+    day_and_night = [Slot(6, 22, 1, "work"), Slot(22, 6, 2, "sleep")]  # one slot is evening and morning
+    assert hours(planning.kept_by_chronotype(day_and_night, 2.0)) == [("work", 8, 24), ("sleep", 0, 8)]
 
 
 def test_the_nights_sleep_outweighs_every_errand_and_friend_elsewhere():

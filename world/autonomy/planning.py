@@ -94,6 +94,8 @@ def kept_by_chronotype(slots: list[Slot], late_by: float) -> list[Slot]:
         id(before): replace(before, end_hour=bedtime or 24),
         id(after): replace(after, start_hour=rising),
     }
+    if before is after:  # one slot is both the evening and the morning
+        moved[id(before)] = replace(before, start_hour=rising, end_hour=bedtime or 24)
     return [moved.get(id(slot), slot) for slot in slots]
 
 
