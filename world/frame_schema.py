@@ -100,6 +100,13 @@ _ACTION_FIELDS: dict[str, dict[str, Any]] = {
 }
 
 
+def action_fields(action: str) -> frozenset[str] | None:
+    """The fields an action's `data` may hold besides `action`, or None for an action the
+    schema does not describe."""
+    fields = _ACTION_FIELDS.get(action)
+    return None if fields is None else frozenset(fields)
+
+
 def _client_defs() -> dict[str, Any]:
     actions = {
         f"action_{name}": _object({"action": {"const": name}, **fields}) for name, fields in _ACTION_FIELDS.items()

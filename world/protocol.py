@@ -70,7 +70,25 @@ def parse_client_message(text: str | None) -> ClientAction:
     action = data.get("action")
     if not isinstance(action, str):
         raise ProtocolError("missing_field", "data.action is required.", request_id=request_id)
+    unexpected = _unexpected_fields(action, data)
+    if unexpected:
+        raise ProtocolError(
+            "invalid_field",
+            f"data: {', '.join(unexpected)} is not a field of {action!r} (see the client_frame schema).",
+            request_id=request_id,
+        )
     return ClientAction(request_id=request_id, action=action, data=data)
+
+
+def _unexpected_fields(action: str, data: dict) -> list[str]:
+    """Fields the schema does not give the action: refused, as the schema refuses them, so a
+    frame is acknowledged only if it is valid (a `wait` carrying a `to` was applied as a wait)."""
+    from world.frame_schema import action_fields  # here: the schema module reads this one's limits
+
+    allowed = action_fields(action)
+    if allowed is None:  # an action registered by another app checks its own data
+        return []
+    return sorted(repr(name) for name in data if name != "action" and name not in allowed)
 
 
 def _refuse_constant(name: str):

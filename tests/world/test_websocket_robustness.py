@@ -74,6 +74,9 @@ ATTACKS = [
     ('{"type":"player_action","request_id":"a13","data":{"action":"speak","text":["a"]}}', "invalid_field"),
     ('{"type":"player_action","request_id":"a14","data":{"action":"__class__"}}', "unknown_action"),
     ('{"type":"player_action","request_id":"a15","data":"move"}', "missing_field"),
+    # Fields the action does not have: refused as the schema refuses them, never ignored.
+    ('{"type":"player_action","request_id":"a16","data":{"action":"wait","to":[true,null]}}', "invalid_field"),
+    ('{"type":"player_action","request_id":"a17","data":{"action":"speak","text":"hi","quest":{}}}', "invalid_field"),
     ("\ufeff{}", "malformed_json"),
     (" ", "malformed_json"),
 ]
