@@ -125,8 +125,8 @@ def minds_tick(context) -> None:
         .values_list("character_id", "start_hour", "end_hour", "location_id", "activity")
     ):
         slots[character_id].append(Slot(start, end, location_id, activity))
-    for row in rows:  # each keeps the routine's night by its own body clock
-        slots[row[0]] = planning.kept_by_chronotype(slots[row[0]], chronotype(row[7] or {}))
+    for character_id, *_, personality in rows:  # each keeps the routine's night by its own body clock
+        slots[character_id] = planning.kept_by_chronotype(slots[character_id], chronotype(personality or {}))
     holder_of: dict[int, int | None] = {}
     lying: set[int] = set()
     for object_id, holder_id, location_id in WorldObject.objects.order_by("id").values_list(

@@ -89,14 +89,17 @@ def kept_by_chronotype(slots: list[Slot], late_by: float) -> list[Slot]:
     if shift == 0:
         return slots
     bedtime, rising = (bedtime + shift) % 24, (rising + shift) % 24
-    moved = {
-        id(night): replace(night, start_hour=bedtime, end_hour=rising or 24),
-        id(before): replace(before, end_hour=bedtime or 24),
-        id(after): replace(after, start_hour=rising),
-    }
-    if before is after:  # one slot is both the evening and the morning
-        moved[id(before)] = replace(before, start_hour=rising, end_hour=bedtime or 24)
-    return [moved.get(id(slot), slot) for slot in slots]
+    kept = []
+    for slot in slots:  # one slot may be both the evening and the morning
+        start, end = slot.start_hour, slot.end_hour
+        if slot is night:
+            start, end = bedtime, rising or 24
+        if slot is before:
+            end = bedtime or 24
+        if slot is after:
+            start = rising
+        kept.append(replace(slot, start_hour=start, end_hour=end))
+    return kept
 
 
 def plan_day(*, slots: list[Slot], goals: list[GoalFacts], hour: int) -> list[dict]:
