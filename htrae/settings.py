@@ -352,6 +352,9 @@ EMOTION_DAY_AROUSAL = env.float("EMOTION_DAY_AROUSAL", default=0.15)
 # without it (spectra/emotion.py `habituated`). 0: nothing ever wears off.
 EMOTION_HABITUATION = env.float("EMOTION_HABITUATION", default=0.25)
 EMOTION_HABITUATION_HALF_LIFE_TICKS = env.float("EMOTION_HABITUATION_HALF_LIFE_TICKS", default=8.0)
+# Sleepers dream: each tick a resting character dreams with this chance, feeling again one of
+# its emotional memories of the last two in-world days (spectra/dreaming.py). 0: dreamless sleep.
+EMOTION_DREAM_CHANCE = env.float("EMOTION_DREAM_CHANCE", default=0.35)
 # Spectra feels the feelings of those beside her: each tick she catches the feeling of the one
 # there who feels most strongly, as an impulse this many times that one's intensity
 # (spectra/emotion.py `empathy`). 0: she feels only what happens to her.

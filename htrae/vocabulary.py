@@ -114,3 +114,7 @@ PERSONALITY_TRAITS = ("openness", "conscientiousness", "extraversion", "agreeabl
 # The emotion of a feeling caught from another (spectra.emotion.empathy): its cause names whose
 # feeling it was ("Vess Lorne's unease"), not an event type.
 EMPATHY = "empathy"
+
+# The emotion of a dream (spectra.dreaming): a sleeper feels a memory again; its cause names the
+# memory ("a dream (I felt fear at a clash.)"). A dream leaves no memory of its own.
+DREAM = "dream"

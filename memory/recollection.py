@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from htrae.vocabulary import EMPATHY, EventType
+from htrae.vocabulary import DREAM, EMPATHY, EventType
 
 ACTOR, LISTENER, WITNESS = "actor", "listener", "witness"
 PLAYER, SPECTRA = "player", "spectra"
@@ -129,6 +129,8 @@ def _for_event(event, *, bystanders, players, max_witnesses, emotion_threshold, 
         strength = max(float(payload.get("intensity") or 0.0), felt)
         if event.actor_id is None or strength < emotion_threshold or actor_kind == PLAYER:
             return []
+        if payload.get("emotion") == DREAM:
+            return []  # dreams fade on waking; remembered, they would be dreamt again and again
         named = (payload.get("emotion") if felt >= emotion_threshold else "") or payload.get("to", "changed")
         content = _felt_in_words(named, str(payload.get("cause") or ""))
         memory = draft(event.actor_id, content, 3.0 + 7.0 * strength, "emotional")

@@ -177,3 +177,20 @@ def belief_citations(*, beliefs: list[Belief]) -> dict[int, list[Memory]]:
     wanted = {memory_id for belief in beliefs for memory_id in belief.cited_memory_ids or ()}
     memories = {m.id: m for m in Memory.objects.filter(id__in=sorted(wanted)).only("id", "content", "type", "tick")}
     return {belief.id: [memories[i] for i in belief.cited_memory_ids or () if i in memories] for belief in beliefs}
+
+
+def emotional_memories_since(*, character_ids: list[int], tick: int) -> dict[int, list[tuple]]:
+    """Each character's emotional memories formed at or after `tick`, as (id, mood felt,
+    importance, content) in id order, keyed by character: what a night's dreams draw on.
+    One query, whatever the number of characters."""
+    if not character_ids:
+        return {}
+    rows = (
+        Memory.objects.filter(character_id__in=character_ids, type=Memory.Type.EMOTIONAL, tick__gte=tick)
+        .order_by("character_id", "id")
+        .values_list("character_id", "id", "feeling", "importance_score", "content")
+    )
+    found: dict[int, list[tuple]] = {}
+    for character_id, memory_id, feeling, importance, content in rows:
+        found.setdefault(character_id, []).append((memory_id, feeling, importance, content))
+    return found

@@ -14,8 +14,10 @@ from django.db.models import Q
 
 from htrae.bulk import bulk_create, bulk_update_columns
 from htrae.vocabulary import EventType
+from memory.selectors import emotional_memories_since
 from relationships.selectors import affinities_between
 from spectra.appraisal import EventView, Perceiver, appraise, turned_to
+from spectra.dreaming import DREAM_LOOKBACK_TICKS, Remembered, dream_of, dreams_this_tick
 from spectra.emotion import (
     Feeling,
     Habituation,
@@ -72,6 +74,7 @@ def feelings_update(
     always: frozenset[int] = frozenset(),
     everyone: bool = False,
     world_time=None,
+    seed: int | None = None,
 ) -> dict[int, Feeling]:
     """Appraise `events` for Spectra and the NPCs they touch and move their feelings.
 
@@ -80,7 +83,8 @@ def feelings_update(
     relax toward the baseline every tick, touched or not, so a mood never sticks for want of
     news (the tick writes every character's row anyway). Everyone rests toward a baseline the
     hour of `world_time` (read from the clock if not given) shapes (`resting.with_the_day`;
-    Spectra too: she is made of light, and the daylight stirs her).
+    Spectra too: she is made of light, and the daylight stirs her). Given the world's `seed`
+    (the tick gives it), this tick's sleepers may dream (`spectra.dreaming`).
     Returns the new feelings by id.
     """
     views = [
@@ -114,7 +118,15 @@ def feelings_update(
         world_time = world_now_get().world_time
     resting = frozenset(event.actor_id for event in events if event.type in RESTING)
     return _feel_and_record(
-        characters, views, rules, tick=tick, always=always, everyone=everyone, world_time=world_time, resting=resting
+        characters,
+        views,
+        rules,
+        tick=tick,
+        always=always,
+        everyone=everyone,
+        world_time=world_time,
+        resting=resting,
+        seed=seed,
     )
 
 
@@ -203,6 +215,7 @@ def _feel_and_record(
     everyone: bool = False,
     world_time=None,
     resting: frozenset[int] = frozenset(),
+    seed: int | None = None,
 ) -> dict[int, Feeling]:
     updates, samples, drafts = [], [], []
     feelings: dict[int, Feeling] = {}
@@ -218,6 +231,7 @@ def _feel_and_record(
     felt_beside_her = _feelings_at(characters, spectra_place) if everyone and spectra_place is not None else []
     stalled_goals = _stalled_goals(characters, views)
     habituation = _habituation()
+    dreams = _dreams(characters, resting, seed=seed, tick=tick) if seed is not None and everyone else {}
     for character in characters:
         me = _perceiver(character, affinities.get(character.id, {}), stalled_goals)
         temperament = character.personality or {}
@@ -229,6 +243,8 @@ def _feel_and_record(
         if character.kind == Character.Kind.SPECTRA and everyone:
             caught = empathy(felt_beside_her, gain=settings.SPECTRA_EMPATHY)
             felt += [caught] if caught is not None else []
+        if character.id in dreams:
+            felt.append(as_felt_by(dreams[character.id], temperament))
         previous = feeling_from_json(character.emotional_state, default_tick=tick)
         habits = habits_now(previous, tick=tick, habituation=habituation)
         impulses = impulses_felt(felt, habits, rate=habituation.rate)
@@ -277,6 +293,21 @@ def _feel_and_record(
         # Outside a tick (a player spoke to her): let clients see it now, not at the next tick.
         spectra_status_publish_if_changed()
     return feelings
+
+
+def _dreams(characters, resting: frozenset[int], *, seed: int, tick: int) -> dict[int, Impulse]:
+    """The dreams of those asleep this tick who dream, by id: each of an emotional memory
+    of its last two days (one query for all of them)."""
+    sleepers = [character.id for character in characters if character.id in resting]
+    dreamers = dreams_this_tick(sleepers, seed=seed, tick=tick, chance=settings.EMOTION_DREAM_CHANCE)
+    memories = emotional_memories_since(character_ids=dreamers, tick=tick - DREAM_LOOKBACK_TICKS)
+    dreams = {}
+    for dreamer in dreamers:
+        remembered = [Remembered(*row) for row in memories.get(dreamer, [])]
+        dream = dream_of(remembered, seed=seed, tick=tick, sleeper=dreamer)
+        if dream is not None:
+            dreams[dreamer] = dream
+    return dreams
 
 
 def _feelings_at(characters, location_id: int) -> list[tuple]:

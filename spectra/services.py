@@ -26,7 +26,12 @@ def spectra_tick(context: TickContext) -> None:
     spectra = spectra_get()
     always = frozenset({spectra.id}) if spectra is not None and spectra.is_active else frozenset()
     feelings = feelings_update(
-        events=list(context.events), tick=context.tick, always=always, everyone=True, world_time=context.world_time
+        events=list(context.events),
+        tick=context.tick,
+        always=always,
+        everyone=True,
+        world_time=context.world_time,
+        seed=context.seed,
     )
     if not always:
         return
