@@ -16,7 +16,7 @@ SET_OUT_TICKS = 6  # how long before the start one sets out (three in-world hour
 def gathering_intentions(*, character_ids: list[int], tick: int, world_time: datetime) -> dict[int, list[Intention]]:
     rows = (
         Knowledge.objects.filter(
-            character_id__in=character_ids,
+            character_id__any=character_ids,
             kind=Knowledge.Kind.GATHERING,
             learned_tick__lt=tick,
             location__isnull=False,

@@ -33,7 +33,7 @@ def known_facts(*, character_ids: list[int], tick: int) -> dict[int, list[Fact]]
 def _news(character_ids: list[int], tick: int, found: dict[int, list[Fact]]) -> None:
     """Learned before this tick: what is told this tick is learned after every batch acted."""
     rows = (
-        Knowledge.objects.filter(character_id__in=character_ids, learned_tick__lt=tick)
+        Knowledge.objects.filter(character_id__any=character_ids, learned_tick__lt=tick)
         .annotate(
             rank=Window(
                 RowNumber(), partition_by=[F("character_id")], order_by=[F("learned_tick").desc(), F("id").desc()]
@@ -67,7 +67,7 @@ def _allegiances(character_ids: list[int], found: dict[int, list[Fact]]) -> dict
     """Each member's faction, with its aim (the faction's first goal) to talk of."""
     factions: dict[int, int] = {}
     rows = (
-        Character.objects.filter(id__in=character_ids, faction__isnull=False)
+        Character.objects.filter(id__any=character_ids, faction__isnull=False)
         .order_by("id")
         .values_list("id", "faction_id", "faction__name", "faction__goals")
     )
@@ -83,7 +83,7 @@ def _allegiances(character_ids: list[int], found: dict[int, list[Fact]]) -> dict
 def _memories(character_ids: list[int], found: dict[int, list[Fact]]) -> None:
     """Memories of its own life (seeded, or written by designers), not of lines it heard."""
     rows = (
-        Memory.objects.filter(character_id__in=character_ids, source_event__isnull=True)
+        Memory.objects.filter(character_id__any=character_ids, source_event__isnull=True)
         .exclude(type=Memory.Type.REFLECTION)
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("character_id")], order_by=[F("importance_score").desc(), F("id")])
@@ -101,7 +101,7 @@ def _lore(character_ids: list[int], factions: dict[int, int], tick: int, found: 
     within the faction it belongs to."""
     held: dict[int, dict[int, tuple]] = defaultdict(dict)
     entries: dict[int, tuple] = {}
-    for character_id, entry_id in LoreDiscovery.objects.filter(character_id__in=character_ids).values_list(
+    for character_id, entry_id in LoreDiscovery.objects.filter(character_id__any=character_ids).values_list(
         "character_id", "entry_id"
     ):
         held[character_id][entry_id] = None
@@ -109,7 +109,7 @@ def _lore(character_ids: list[int], factions: dict[int, int], tick: int, found: 
     Through = LoreEntry.factions.through
     faction_ids = sorted(set(factions.values()))
     for entry_id, faction_id in (
-        Through.objects.filter(faction_id__in=faction_ids)
+        Through.objects.filter(faction_id__any=faction_ids)
         .order_by("loreentry_id")
         .values_list("loreentry_id", "faction_id")
         if faction_ids
@@ -120,7 +120,7 @@ def _lore(character_ids: list[int], factions: dict[int, int], tick: int, found: 
         for entry_id in by_faction.get(faction_id, ()):
             held[character_id].setdefault(entry_id, faction_id)
     wanted = sorted({entry_id for entries_held in held.values() for entry_id in entries_held})
-    for entry_id, title, summary, category in LoreEntry.objects.filter(id__in=wanted).values_list(
+    for entry_id, title, summary, category in LoreEntry.objects.filter(id__any=wanted).values_list(
         "id", "title", "summary", "category"
     ):
         entries[entry_id] = (title, summary, category)

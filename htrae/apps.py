@@ -6,3 +6,6 @@ class HtraeConfig(AppConfig):
 
     name = "htrae"
     verbose_name = "Htrae"
+
+    def ready(self) -> None:
+        from htrae import lookups  # noqa: F401  (registers `field__any`)

@@ -186,7 +186,7 @@ def emotional_memories_since(*, character_ids: list[int], tick: int) -> dict[int
     if not character_ids:
         return {}
     rows = (
-        Memory.objects.filter(character_id__in=character_ids, type=Memory.Type.EMOTIONAL, tick__gte=tick)
+        Memory.objects.filter(character_id__any=character_ids, type=Memory.Type.EMOTIONAL, tick__gte=tick)
         .order_by("character_id", "id")
         .values_list("character_id", "id", "feeling", "importance_score", "content")
     )

@@ -112,7 +112,7 @@ def memories_from_events(
     read_moods: dict[int, str] = {}
     if involved:
         rows = list(
-            Character.objects.filter(id__in=involved)
+            Character.objects.filter(id__any=involved)
             .annotate(mood=KeyTextTransform("mood", "emotional_state"))
             .values_list("id", "kind", "mood")
         )
@@ -188,7 +188,7 @@ def _bystanders(places: set[int]) -> tuple[dict[int, list[int]], dict[int, str]]
         return {}, {}
     per_place = settings.MEMORY_MAX_WITNESSES + 2
     rows = (
-        Character.objects.filter(location_id__in=places, is_active=True)
+        Character.objects.filter(location_id__any=places, is_active=True)
         .exclude(kind=Character.Kind.PLAYER)
         .annotate(rank=Window(RowNumber(), partition_by=[F("location_id")], order_by=[F("id").asc()]))
         .filter(rank__lte=per_place)

@@ -267,9 +267,13 @@ class Conversation(TimeStampedModel):
     )
     participants = models.ManyToManyField("world.Character", related_name="conversations")
     started_tick = models.BigIntegerField(default=0)
+    # The tick of its latest line: the tick finds each place's open conversation by it (a quiet
+    # spell closes one) without aggregating every line ever said there.
+    last_tick = models.BigIntegerField(default=0, help_text="The tick of its latest line.")
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["location", "last_tick"], name="conversation_open_at_place")]
 
     def __str__(self) -> str:
         return self.topic or f"Conversation #{self.pk}"

@@ -55,7 +55,7 @@ def regards_for(character_ids: list[int], *, tick: int) -> dict[int, dict[int, R
         | Q(trust__gte=NOTABLE)
         | Q(trust__lte=-NOTABLE)
     )
-    rows = Relationship.objects.filter(notable, character_id__in=character_ids).order_by("id").values_list(*_OPINION)
+    rows = Relationship.objects.filter(notable, character_id__any=character_ids).order_by("id").values_list(*_OPINION)
     regards: dict[int, dict[int, Regard]] = {}
     for holder, other, stored in map(_opinion, rows):
         regards.setdefault(holder, {})[other] = fade(stored, tick=tick)
@@ -66,7 +66,7 @@ def fond_regards_for(character_ids: list[int], *, at_least: float, tick: int) ->
     """Like `regards_for`, only the opinions whose affinity is still `at_least` at `tick`
     (one query; fading only lowers affinity, so the stored value picks the rows)."""
     rows = (
-        Relationship.objects.filter(character_id__in=character_ids, affinity__gte=at_least)
+        Relationship.objects.filter(character_id__any=character_ids, affinity__gte=at_least)
         .order_by("id")
         .values_list(*_OPINION)
     )
@@ -86,7 +86,7 @@ def affinities_between(holders: list[int], others: list[int], *, tick: int) -> d
     # One IN list, the other side picked here: SQLite answers two large IN lists ten times
     # slower than one.
     wanted = set(others)
-    rows = Relationship.objects.filter(character_id__in=holders).order_by("id").values_list(*_OPINION)
+    rows = Relationship.objects.filter(character_id__any=holders).order_by("id").values_list(*_OPINION)
     affinities: dict[int, dict[int, float]] = {}
     for holder, other, stored in map(_opinion, rows):
         if other in wanted:
@@ -100,7 +100,7 @@ def stored_for_pairs(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Stor
         return {}
     holders = sorted({holder for holder, _ in pairs})
     wanted = set(pairs)
-    rows = Relationship.objects.filter(character_id__in=holders).values_list(*_OPINION)
+    rows = Relationship.objects.filter(character_id__any=holders).values_list(*_OPINION)
     return {(holder, other): stored for holder, other, stored in map(_opinion, rows) if (holder, other) in wanted}
 
 
@@ -140,7 +140,7 @@ def acquaintance_density(*, tick: int | None = None) -> float:
         return 0.0
     threshold = acquainted_familiarity()
     known = set()
-    for row in Relationship.objects.filter(character_id__in=npcs, other_id__in=npcs).only(
+    for row in Relationship.objects.filter(character_id__any=npcs, other_id__any=npcs).only(
         "character_id", "other_id", "affinity", "trust", "familiarity", "last_contact_tick"
     ):
         if acquainted(

@@ -107,8 +107,8 @@ def feelings_update(
     if not everyone:
         candidates = candidates.filter(
             Q(kind=Character.Kind.SPECTRA)
-            | Q(id__in=involved - {0})
-            | Q(kind=Character.Kind.NPC, location_id__in=npc_witness_places)
+            | Q(id__any=involved - {0})
+            | Q(kind=Character.Kind.NPC, location_id__any=npc_witness_places)
         )
     candidates = candidates.only(
         "id", "name", "kind", "location_id", "faction_id", "goals", "personality", "emotional_state", "energy", "needs"

@@ -93,7 +93,7 @@ def minds_tick(context) -> None:
                 stolen_from[owner].append(event)
     clash_places = {e.location_id for e in events if e.type in EventType.CLASHES and e.location_id is not None}
 
-    due = Q(id__in=sorted(touched | set(stolen_from))) | Q(location_id__in=sorted(clash_places))
+    due = Q(id__any=sorted(touched | set(stolen_from))) | Q(location_id__any=sorted(clash_places))
     rows = list(
         Character.objects.filter(kind=Character.Kind.NPC, is_active=True)
         .annotate(turn=Mod(F("id"), Value(REVIEW_EVERY)))
@@ -105,11 +105,11 @@ def minds_tick(context) -> None:
         return
     ids = [row[0] for row in rows]
     goal_rows = list(
-        CharacterGoal.objects.filter(character_id__in=ids, status=CharacterGoal.Status.ACTIVE).order_by("id")
+        CharacterGoal.objects.filter(character_id__any=ids, status=CharacterGoal.Status.ACTIVE).order_by("id")
     )
     titles_held = defaultdict(set)  # goals it holds, or ended too lately to take up again
     for character_id, title in (
-        CharacterGoal.objects.filter(character_id__in=ids)
+        CharacterGoal.objects.filter(character_id__any=ids)
         .filter(
             Q(status=CharacterGoal.Status.ACTIVE)
             | Q(ended_tick__isnull=True)
@@ -120,7 +120,7 @@ def minds_tick(context) -> None:
         titles_held[character_id].add(title)
     slots: dict[int, list[Slot]] = defaultdict(list)
     for character_id, start, end, location_id, activity in (
-        RoutineSlot.objects.filter(character_id__in=ids)
+        RoutineSlot.objects.filter(character_id__any=ids)
         .order_by("character_id", "start_hour", "id")
         .values_list("character_id", "start_hour", "end_hour", "location_id", "activity")
     ):
@@ -353,11 +353,13 @@ def plan_intention_source(*, character_ids: list[int], tick: int, world_time: da
     target (two queries per batch). Plans and goals change only in the tick's phases, so
     every batch of a tick reads the same."""
     plans = dict(
-        Character.objects.filter(id__in=character_ids, kind=Character.Kind.NPC).order_by("id").values_list("id", "plan")
+        Character.objects.filter(id__any=character_ids, kind=Character.Kind.NPC)
+        .order_by("id")
+        .values_list("id", "plan")
     )
     goals: dict[int, list[GoalFacts]] = defaultdict(list)
     for goal in CharacterGoal.objects.filter(
-        character_id__in=character_ids, status=CharacterGoal.Status.ACTIVE
+        character_id__any=character_ids, status=CharacterGoal.Status.ACTIVE
     ).order_by("id"):
         goals[goal.character_id].append(_facts(goal))
     found: dict[int, list[Intention]] = {}

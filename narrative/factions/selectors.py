@@ -104,7 +104,7 @@ def members_facts_get(*, character_ids: set[int]) -> dict[int, MemberFacts]:
     if not character_ids:
         return {}
     rows = (
-        Character.objects.filter(id__in=sorted(character_ids))
+        Character.objects.filter(id__any=sorted(character_ids))
         .annotate(mood=KeyTextTransform("mood", "emotional_state"))
         .values_list("id", "faction_id", "mood", "location_id", "location__name")
     )
@@ -120,7 +120,7 @@ def factions_present_get(*, location_ids: set[int]) -> dict[int, set[int]]:
     if not location_ids:
         return {}
     rows = (
-        Character.objects.filter(location_id__in=sorted(location_ids), is_active=True, faction__isnull=False)
+        Character.objects.filter(location_id__any=sorted(location_ids), is_active=True, faction__isnull=False)
         .values_list("location_id", "faction_id")
         .order_by()
         .distinct()

@@ -126,7 +126,7 @@ def quests_advance(*, events: list[GameEvent], tick: int, include_waits: bool = 
     concerned = Q()
     people = {f.actor_id for f in facts if f.actor_id} | {f.listener_id for f in facts if f.listener_id}
     if people:
-        concerned |= Q(character_id__in=people)
+        concerned |= Q(character_id__any=people)
     types = {f.type for f in facts}
     if types:
         worldwide = {f.type for f in facts if f.location_id is None}
@@ -134,7 +134,7 @@ def quests_advance(*, events: list[GameEvent], tick: int, include_waits: bool = 
         witness = Q(current_step__objective_type=QuestStep.Objective.WITNESS_EVENT)
         concerned |= witness & (
             Q(current_step__event_type__in=worldwide)
-            | Q(current_step__event_type__in=types, character__location_id__in=places)
+            | Q(current_step__event_type__in=types, character__location_id__any=places)
         )
     if include_waits:
         concerned |= Q(current_step__objective_type=QuestStep.Objective.WAIT)
@@ -159,7 +159,7 @@ def quests_advance(*, events: list[GameEvent], tick: int, include_waits: bool = 
     }
     targets = {h.step.target_character_id for h in holders.values() if h.step.objective_type == "talk_to"}
     targets.discard(None)
-    locations = dict(Character.objects.filter(id__in=targets).values_list("id", "location_id")) if targets else {}
+    locations = dict(Character.objects.filter(id__any=targets).values_list("id", "location_id")) if targets else {}
     met = [h for h in holders.values() if step_met(holder=h, events=facts, tick=tick, locations=locations)]
     if not met:
         return []

@@ -212,7 +212,7 @@ def _as_id(value) -> int | None:
 def recent_talks_load(ids: list[int], *, tick: int) -> dict[int, frozenset[int]]:
     """Whom each of these characters spoke with in the last `GREET_AFTER_TICKS` (one query)."""
     talks = (
-        GameEvent.objects.filter(type__in=TALK_TYPES, actor_id__in=ids, tick__gte=max(0, tick - GREET_AFTER_TICKS))
+        GameEvent.objects.filter(type__in=TALK_TYPES, actor_id__any=ids, tick__gte=max(0, tick - GREET_AFTER_TICKS))
         .annotate(listener=KeyTextTransform("listener_id", "payload"))
         .order_by("id")
         .values_list("actor_id", "listener")
@@ -239,7 +239,7 @@ def character_states_load(
     intentions = intentions or {}
     carried = carried or {}
     regards = regards or {}
-    rows = Character.objects.filter(id__in=ids).order_by("id")
+    rows = Character.objects.filter(id__any=ids).order_by("id")
     return [
         CharacterState(
             id=row.id,
