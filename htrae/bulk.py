@@ -68,11 +68,14 @@ def bulk_update_columns(model: type[models.Model], fields: Sequence[str], rows: 
             )
 
 
-def bulk_insert_columns(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def bulk_insert_columns(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]], *, ignore_conflicts: bool = False
+) -> None:
     """Insert `rows` of `model`, each the values of `fields` (foreign keys by their field
     name, given the related id) in that order, in one statement. Columns left out take their
-    database default or NULL, so give every NOT NULL column without a default."""
-    _insert_rows(model, fields, rows)
+    database default or NULL, so give every NOT NULL column without a default. With
+    `ignore_conflicts`, a row whose unique key is taken is skipped (`ON CONFLICT DO NOTHING`)."""
+    _insert_rows(model, fields, rows, suffix=" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
 
 
 def bulk_upsert_columns(
