@@ -189,3 +189,34 @@ def test_bulk_create_of_nothing_runs_nothing_and_refuses_saved_rows():
     if connection.vendor == "postgresql":  # SQLite hands the rows to the ORM as they are
         with pytest.raises(ValueError):
             bulk_create([CharacterFactory()])
+
+
+@pytest.mark.django_db
+def test_values_pass_as_they_are_only_where_the_field_would_give_them_back_unchanged():
+    """`_preparer`'s shortcut: a plain value of the field's own kind passes untouched; anything
+    else (a number as text, a bool for an int, an int for a float) is prepared by the field,
+    exactly as the ORM would."""
+    from django.db import connections
+
+    from gossip.models import Knowledge
+    from htrae.bulk import _preparer
+
+    db = connections["default"]
+
+    def prepared(model, name, value):
+        field = model._meta.get_field(name)
+        return _preparer(field, db)(value), field.get_db_prep_save(value, connection=db)
+
+    for model, name, value in [
+        (Character, "energy", 42),  # an int for a float: prepared
+        (Character, "energy", 42.5),
+        (Character, "name", "Oren Vael"),
+        (Character, "is_active", True),
+        (Character, "location", 7),  # a foreign key by its id
+        (Character, "location", "7"),  # an id given as text: prepared
+        (Knowledge, "learned_tick", True),  # a bool for an int: prepared as 1
+        (Knowledge, "faction", None),
+        (Knowledge, "secret", 0),
+    ]:
+        ours, orms = prepared(model, name, value)
+        assert ours == orms and type(ours) is type(orms), (name, value)

@@ -6,7 +6,9 @@ location, which a quiet spell of CONVERSATION_GAP_TICKS closes; the next words s
 
 from __future__ import annotations
 
-from htrae.bulk import bulk_create, bulk_update_columns
+from django.utils import timezone
+
+from htrae.bulk import bulk_create, bulk_insert_columns, bulk_update_columns
 from htrae.vocabulary import EventType
 from narrative.models import Conversation, ConversationMessage
 from world.events import subscribe
@@ -45,29 +47,23 @@ def store_speech(events: list[GameEvent]) -> None:
         )
         open_by_location.update({conversation.location_id: conversation for conversation in created})
 
-    bulk_create(
+    # Plain rows, not model instances: a busy tick says thousands of lines.
+    now = timezone.now()
+    bulk_insert_columns(
+        ConversationMessage,
+        ("conversation", "speaker", "text", "tick", "timestamp"),
         [
-            ConversationMessage(
-                conversation=open_by_location[event.location_id],
-                speaker_id=event.actor_id,
-                text=event.payload["text"][:2000],
-                tick=event.tick,
-            )
+            (open_by_location[event.location_id].id, event.actor_id, event.payload["text"][:2000], event.tick, now)
             for event in events
-        ]
+        ],
     )
     bulk_update_columns(Conversation, ["last_tick"], [(c.id, tick) for c in open_by_location.values()])
-    Participant = Conversation.participants.through
     pairs = {
         (open_by_location[event.location_id].id, character_id)
         for event in events
         for character_id in (event.actor_id, event.payload.get("listener_id"))
         if character_id
     }
-    bulk_create(
-        [
-            Participant(conversation_id=conversation_id, character_id=character_id)
-            for conversation_id, character_id in pairs
-        ],
-        ignore_conflicts=True,
+    bulk_insert_columns(
+        Conversation.participants.through, ("conversation", "character"), sorted(pairs), ignore_conflicts=True
     )

@@ -58,7 +58,7 @@ def test_each_place_keeps_its_own_conversation(inn):
 
 
 def test_finding_the_open_conversation_costs_the_same_however_much_was_said(inn, django_assert_num_queries):
-    place, mags, oren = inn
+    _, mags, oren = inn
     for start in range(0, 40 * CONVERSATION_GAP_TICKS, 2 * CONVERSATION_GAP_TICKS):  # twenty closed talks
         store_speech([said(mags, oren, start + turn) for turn in range(5)])
     tick = 40 * CONVERSATION_GAP_TICKS + 1
