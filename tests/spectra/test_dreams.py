@@ -70,6 +70,13 @@ def night(db):
     return LocationFactory()
 
 
+def _felt(character, mood, importance, tick, content="I felt something."):
+    """An emotional memory of `character`'s, felt in `mood`."""
+    return MemoryFactory(
+        character=character, type="emotional", feeling=mood, importance_score=importance, tick=tick, content=content
+    )
+
+
 def _sleep(place, characters, tick):
     events = [
         GameEvent(type="NPC_RESTED", payload={"actor_kind": "npc"}, tick=tick, actor_id=c.pk, location=place)
@@ -86,31 +93,10 @@ def test_two_sleepers_alike_dream_their_own_days_and_wake_apart(night, settings)
     settings.EMOTION_DREAM_CHANCE = 1.0
     wronged = CharacterFactory(location=night, personality=GENTLE, emotional_state={})
     welcomed = CharacterFactory(location=night, personality=GENTLE, emotional_state={})
-    MemoryFactory(
-        character=wronged,
-        type="emotional",
-        feeling="anger",
-        importance_score=9.5,
-        tick=470,
-        content="I felt reproach when Vess Lorne cheated me.",
-    )
-    MemoryFactory(
-        character=welcomed,
-        type="emotional",
-        feeling="warmth",
-        importance_score=9.5,
-        tick=470,
-        content="I felt gratitude when Oren took me in.",
-    )
+    _felt(wronged, "anger", 9.5, 470, "I felt reproach when Vess Lorne cheated me.")
+    _felt(welcomed, "warmth", 9.5, 470, "I felt gratitude when Oren took me in.")
     # too old to dream of: the dreams draw on the last two days only
-    MemoryFactory(
-        character=welcomed,
-        type="emotional",
-        feeling="unease",
-        importance_score=10.0,
-        tick=500 - DREAM_LOOKBACK_TICKS - 1,
-        content="I felt fear long ago.",
-    )
+    _felt(welcomed, "unease", 10.0, 500 - DREAM_LOOKBACK_TICKS - 1, "I felt fear long ago.")
     for tick in range(501, 505):  # two hours of sleep, a dream a tick
         states = _sleep(night, [wronged, welcomed], tick=tick)
     assert states[wronged.pk]["pleasure"] < states[welcomed.pk]["pleasure"] - 0.3
@@ -135,7 +121,7 @@ def test_only_sleepers_dream_and_only_in_the_tick(night, settings):
     settings.EMOTION_DREAM_CHANCE = 1.0
     awake = CharacterFactory(location=night, personality=GENTLE, emotional_state={})
     twin = CharacterFactory(location=night, personality=GENTLE, emotional_state={})
-    MemoryFactory(character=awake, type="emotional", feeling="anger", importance_score=9.5, tick=490)
+    _felt(awake, "anger", 9.5, 490)
     feelings_update(events=[], tick=501, everyone=True, world_time=SMALL_HOURS, seed=11)
     assert Character.objects.get(pk=awake.pk).emotional_state == Character.objects.get(pk=twin.pk).emotional_state
 
@@ -186,7 +172,7 @@ def test_dreams_cost_the_same_queries_for_ten_sleepers_or_forty(night, settings,
     def sleepers(count):
         made = [CharacterFactory(location=night, personality=GENTLE, emotional_state={}) for _ in range(count)]
         for sleeper in made:
-            MemoryFactory(character=sleeper, type="emotional", feeling="anger", importance_score=8.0, tick=480)
+            _felt(sleeper, "anger", 8.0, 480)
         return made
 
     few = sleepers(10)
