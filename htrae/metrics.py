@@ -43,6 +43,11 @@ TICK_SECONDS = Histogram(
 )
 TICK_EVENTS = Gauge("htrae_tick_events", "events of the last tick this process ran")
 TICK_CHARACTERS = Gauge("htrae_tick_characters", "characters of the last tick this process ran")
+TICK_SHARES = Counter(
+    "htrae_tick_shares_total",
+    "shares of a fanned-out tick's batches (world.tick_fanout), by who planned them: a worker, or this process",
+    ["planned_by"],
+)
 
 
 def tick_observe(result) -> None:
@@ -52,6 +57,12 @@ def tick_observe(result) -> None:
         TICK_SECONDS.observe(result.seconds)
         TICK_EVENTS.set(result.events)
         TICK_CHARACTERS.set(result.characters)
+
+
+def tick_share_observe(planned_by: str) -> None:
+    """A share of a tick's batches sent to Celery, planned by "worker" or taken back by the
+    "coordinator"."""
+    TICK_SHARES.labels(planned_by=planned_by).inc()
 
 
 class WorldCollector:

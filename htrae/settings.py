@@ -273,6 +273,7 @@ CELERY_REDIS_RETRY_ON_TIMEOUT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+CELERY_RESULT_EXPIRES = 3600  # only the tick's shares keep results, read within the tick
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- The WebSocket -----------------------------------------------------------------------
@@ -324,6 +325,14 @@ if TICK_INTERVAL_SECONDS is not None and TICK_INTERVAL_SECONDS < 1:
     raise ImproperlyConfigured(f"TICK_INTERVAL_SECONDS must be at least 1, not {TICK_INTERVAL_SECONDS}.")
 DEFAULT_TICK_INTERVAL_SECONDS = 30
 TICK_BATCH_SIZE = env.int("TICK_BATCH_SIZE", default=500)
+# Served mode: the tick's batches are planned in this many shares, the tick's own process
+# planning the first and Celery workers the others (world.tick_fanout); 1 plans them all in
+# the tick's process. Set it to the worker processes that can run beside the tick.
+TICK_WORKERS = env.int("TICK_WORKERS", default=1)
+if TICK_WORKERS < 1:
+    raise ImproperlyConfigured(f"TICK_WORKERS must be at least 1, not {TICK_WORKERS}.")
+# How long the tick waits for a share a worker has started before planning it itself.
+TICK_FANOUT_TIMEOUT_SECONDS = env.float("TICK_FANOUT_TIMEOUT_SECONDS", default=20.0)
 # Ticks of history kept (world.history): events, emotion samples and conversation lines older
 # than this are dropped after each tick. 20,160 ticks: 7 days at the default 30 s. A designer's
 # value on the world clock (admin) wins; neither may go below the world's longest look back.

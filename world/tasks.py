@@ -17,6 +17,7 @@ shutdown then ends the process. Outside a tick, SIGTERM still ends it at once
 import contextlib
 import signal
 import threading
+from datetime import datetime
 
 from celery import shared_task
 
@@ -24,6 +25,7 @@ from htrae.outage import is_outage, log_outage
 from world.consequences import EVENT_CONSEQUENCES_TASK, event_consequences
 from world.history import history_prune_after_tick
 from world.tick import run_tick
+from world.tick_fanout import PLAN_SHARE_TASK, share_plan
 
 WORLD_TICK_TASK = "world.run_world_tick"
 WORLD_STEP_TASK = "world.step_world_tick"
@@ -74,14 +76,23 @@ def step_world_tick(expected_tick: int) -> dict:
     return {"tick": result.tick, "skipped": result.skipped, "events": result.events}
 
 
+@shared_task(name=PLAN_SHARE_TASK, track_started=True)
+def plan_tick_share(*, tick: int, seed: int, world_time: str, batches: list[list[int]]) -> list | None:
+    """A share of a tick's batches, planned for the tick's coordinator (world.tick_fanout).
+    Its result is read back (track_started: the coordinator can tell queued from started)."""
+    return share_plan(tick=tick, seed=seed, world_time=datetime.fromisoformat(world_time), batches=batches)
+
+
 # `event_consequences` is defined beside what schedules it (defined here, it would need
 # `world.consequences` to import this module back: a cycle); named here so that
 # Celery, which looks for an app's tasks in its `tasks` module, registers it in workers.
 __all__ = [
     "EVENT_CONSEQUENCES_TASK",
+    "PLAN_SHARE_TASK",
     "WORLD_STEP_TASK",
     "WORLD_TICK_TASK",
     "event_consequences",
+    "plan_tick_share",
     "run_world_tick",
     "step_world_tick",
 ]

@@ -12,8 +12,11 @@ A tick:
 2. advances the tick number and the in-world time;
 3. loads the tick-start world in a constant number of queries (the talk grammar with
    designers' edits, `world.voice.grammar_rules_get`, among it), then for every active NPC and
-   Spectra, in batches: perceive, decide (pure, seeded), act (pure), persist in bulk, publish
-   the events (a constant number of queries per batch);
+   Spectra, in batches: plan (perceive, decide and act: reads and pure code,
+   `world.tick_batches.batch_plan`), then apply (persist in bulk, publish the events;
+   `batch_apply`), a constant number of queries per batch. In served mode with
+   `TICK_WORKERS` > 1 Celery workers plan shares of the batches beside this process
+   (`world.tick_fanout`); this process applies every plan, in id order;
 4. runs the tick phases other apps registered (`register_tick_phase`: Spectra's emotions,
    resonance, expression);
 5. commits, and only then broadcasts every event the tick published, as one `world_update`
@@ -27,29 +30,24 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from htrae.bulk import bulk_update_columns
 from htrae.metrics import tick_observe
 from htrae.vocabulary import EventType
-from world.autonomy.actions import apply_decision
-from world.autonomy.decision import TALK, decide, rng_for
-from world.autonomy.intentions import intentions_load
-from world.autonomy.knowledge import facts_load
-from world.autonomy.perception import character_states_load, perceive, recent_talks_load, world_snapshot_load
-from world.autonomy.regard import regards_load
-from world.autonomy.state import ActionEvent, CharacterState, Outcome
+from world.autonomy.perception import world_snapshot_load
 from world.broadcast import broadcast_tick
 from world.events import EventDraft, collecting, publish_many
 from world.locks import retrying, tick_single_flight, world_exclusive
-from world.models import Character, TickRecord, WorldClock, WorldObject
+from world.models import TickRecord, WorldClock
 from world.selectors import time_of_day
+from world.tick_batches import batch_apply
+from world.tick_fanout import TickMoment, batches_planned
 from world.voice import grammar_rules_get
 
 logger = logging.getLogger(__name__)
@@ -190,10 +188,11 @@ def _run_tick_once(
             snapshot = world_snapshot_load(tick=clock.tick)
             talk_rules = grammar_rules_get()  # once a tick: every exchange speaks the same words
             ids = snapshot.autonomous_ids
+            moment = TickMoment(tick=clock.tick, seed=clock.seed, world_time=clock.world_time)
             batches = 0
-            for start in range(0, len(ids), batch_size):
+            for plans in batches_planned(ids, snapshot, moment, talk_rules, batch_size=batch_size):
                 checkpoint()
-                _run_batch(list(ids[start : start + batch_size]), snapshot, clock, talk_rules)
+                batch_apply(plans, snapshot, tick=clock.tick)
                 batches += 1
             _drill_pause(checkpoint)
             _publish_time_of_day(clock, previous_world_time)
@@ -272,107 +271,3 @@ def _reason_to_skip(clock: WorldClock, *, force: bool, expected_tick: int | None
         if since < clock.tick_interval_seconds * MIN_SPACING_FRACTION:
             return "too_soon"
     return ""
-
-
-def _run_batch(ids: list[int], snapshot, clock: WorldClock, talk_rules: Mapping[str, Sequence[str]]) -> None:
-    """Perceive, decide, act, persist and publish for one batch (seven queries, and one for
-    each intention source and each regard source; when someone talks, `_with_knowledge`'s
-    few more)."""
-    tick, hour = clock.tick, clock.world_time.hour
-    changed: list[tuple] = []
-    drafts: list[EventDraft] = []
-    moves: dict[int, tuple] = {}
-    states: dict[int, dict] = {}
-    intentions = intentions_load(ids, tick=tick, world_time=clock.world_time)
-    talks = recent_talks_load(ids, tick=tick)
-    regards = regards_load(ids, tick=tick)
-    states_loaded = character_states_load(
-        ids, moods=snapshot.moods, intentions=intentions, carried=snapshot.carried, regards=regards
-    )
-    chosen = []
-    for me in states_loaded:
-        rng = rng_for(seed=clock.seed, tick=tick, character_id=me.id)
-        perception = perceive(me, snapshot, hour=hour, tick=tick, talked_recently=talks.get(me.id, frozenset()))
-        chosen.append((perception, decide(perception, rng=rng), rng))
-    speakers = _with_knowledge(chosen, snapshot, tick=tick)
-    for perception, decision, rng in chosen:
-        me, listener = speakers.get(perception.me.id, (perception.me, None))
-        perception = replace(perception, me=me)
-        outcome = apply_decision(perception, decision, tick=tick, rng=rng, listener=listener, talk_rules=talk_rules)
-        outcome = _claim_objects(outcome, snapshot)
-        state = outcome.state
-        changed.append((me.id, state.location_id, state.energy, state.needs))
-        drafts += [
-            # the turns of an exchange are each spoken by their own speaker
-            EventDraft(
-                type=e.type,
-                payload=e.payload,
-                tick=tick,
-                location_id=e.location_id,
-                actor_id=e.payload.get("actor_id", me.id),
-            )
-            for e in outcome.events
-        ]
-        for move in outcome.object_moves:
-            moves[move.object_id] = (move.object_id, move.location_id, move.holder_id)
-        for object_id, values in outcome.object_states:
-            states.setdefault(object_id, {}).update(values)
-    bulk_update_columns(Character, ["location", "energy", "needs"], changed)
-    if moves:
-        bulk_update_columns(WorldObject, ["location", "holder"], [moves[key] for key in sorted(moves)])
-    if states:
-        _object_states_apply(states)
-    publish_many(drafts, broadcast=False)
-
-
-def _with_knowledge(chosen: list, snapshot, *, tick: int) -> dict[int, tuple[CharacterState, CharacterState | None]]:
-    """For each character that talks: its state with what it knows, and its listener's state
-    (goals, faction, what it knows and thinks of others) for the listener's answers (four
-    queries and one per regard source, whoever and however many talk; none if no one does).
-    Only what stood at tick start is read of the listeners: earlier batches moved them on."""
-    talking = [(p, d) for p, d, _ in chosen if d.action == TALK and d.target_id is not None]
-    if not talking:
-        return {}
-    in_batch = {p.me.id: p.me for p, _, _ in chosen}
-    wanted = sorted({d.target_id for _, d in talking if d.target_id not in in_batch})
-    others = {}
-    if wanted:
-        regards = regards_load(wanted, tick=tick)
-        loaded = character_states_load(wanted, moods=snapshot.moods, regards=regards)
-        others = {state.id: state for state in loaded if state.kind in ("npc", "spectra")}
-    people = {**others, **in_batch}
-    facts = facts_load(sorted({p.me.id for p, _ in talking} | {d.target_id for _, d in talking}), tick=tick)
-    found = {}
-    for perception, decision in talking:
-        me = replace(perception.me, facts=facts.get(perception.me.id, ()))
-        listener = people.get(decision.target_id)
-        if listener is not None:
-            listener = replace(listener, facts=facts.get(listener.id, ()), mood=snapshot.moods.get(listener.id, "calm"))
-        found[me.id] = (me, listener)
-    return found
-
-
-def _claim_objects(outcome: Outcome, snapshot) -> Outcome:
-    """A thing goes to the first character (in id order, so whatever the batch size) that
-    takes, gives or drops it this tick; a later one finds it gone and its action does nothing."""
-    if not outcome.object_moves:
-        return outcome
-    if any(move.object_id in snapshot.moved_objects for move in outcome.object_moves):
-        me = outcome.state
-        missed = tuple(
-            ActionEvent(e.type.rsplit("_", 2)[0] + "_EXPLORED", e.location_id, {**e.payload, "missed": True})
-            for e in outcome.events
-        )
-        carried = tuple(t for t in me.carried if t.id not in {m.object_id for m in outcome.object_moves})
-        return Outcome(state=replace(me, carried=carried), events=missed)
-    for move in outcome.object_moves:
-        snapshot.moved_objects[move.object_id] = outcome.state.id
-    return outcome
-
-
-def _object_states_apply(states: dict[int, dict]) -> None:
-    """Merge what using things did into their properties (two queries)."""
-    things = list(WorldObject.objects.filter(id__in=sorted(states)).order_by("id"))
-    for thing in things:
-        thing.properties = {**(thing.properties or {}), **states[thing.id]}
-    WorldObject.objects.bulk_update(things, ["properties"])

@@ -56,7 +56,7 @@ def test_lock_conflicts_are_told_apart_from_other_database_errors():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_tick_that_meets_a_deadlock_rolls_back_whole_and_runs_again(place_with_spectra, monkeypatch):
-    real_batch, calls = tick_module._run_batch, []
+    real_batch, calls = tick_module.batch_apply, []
 
     def batch_meeting_one_deadlock(*args, **kwargs):
         real_batch(*args, **kwargs)  # writes, then the deadlock: all of it must roll back
@@ -64,7 +64,7 @@ def test_a_tick_that_meets_a_deadlock_rolls_back_whole_and_runs_again(place_with
         if len(calls) == 1:
             raise OperationalError("deadlock detected")
 
-    monkeypatch.setattr(tick_module, "_run_batch", batch_meeting_one_deadlock)
+    monkeypatch.setattr(tick_module, "batch_apply", batch_meeting_one_deadlock)
     result = tick_module.run_tick(force=True)
 
     assert result.ran and result.tick == 1 and len(calls) == 2

@@ -14,6 +14,7 @@ from django.utils import timezone
 from narrative.models import Conversation, ConversationMessage
 from tests.factories import CharacterFactory, LocationFactory, PathFactory, WorldClockFactory
 from world import tick as tick_module
+from world import tick_batches
 from world.models import Character, GameEvent, GrammarSymbol, Location, WorldClock
 from world.tick import run_tick
 
@@ -83,7 +84,7 @@ def test_a_failing_tick_rolls_back_whole(small_world, monkeypatch):
     monkeypatch.setattr("world.broadcast.send_frames", lambda frames, **kw: sent.append(frames))
     positions = dict(Character.objects.values_list("id", "location_id"))
     calls = {"n": 0}
-    real = tick_module.apply_decision
+    real = tick_batches.apply_decision
 
     def fail_on_the_fifth(*args, **kwargs):
         calls["n"] += 1
@@ -91,7 +92,7 @@ def test_a_failing_tick_rolls_back_whole(small_world, monkeypatch):
             raise RuntimeError("the decision engine broke")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(tick_module, "apply_decision", fail_on_the_fifth)
+    monkeypatch.setattr(tick_batches, "apply_decision", fail_on_the_fifth)
 
     with pytest.raises(RuntimeError):
         run_tick(batch_size=2)
