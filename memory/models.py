@@ -73,6 +73,8 @@ class Memory(TimeStampedModel):
             models.Index(fields=["character", "type", "-timestamp"], name="memory_character_type"),
             models.Index(fields=["character", "-importance_score"], name="memory_character_importance"),
             models.Index(fields=["type", "tick"], name="memory_type_tick"),
+            # a character's memories after a given one (the last reflection: memory.reflection._due)
+            models.Index(fields=["character", "id"], name="memory_character_id"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import F, Max, OuterRef, Subquery, Sum, Value, Window
+from django.db.models import F, OuterRef, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from htrae.bulk import bulk_create
@@ -57,25 +57,30 @@ def memories_reflect(*, tick: int, world_time: datetime, character_ids: Iterable
 
 
 def _due(character_ids: Iterable[int] | None) -> list[int]:
-    """Characters whose memories since their last reflection reach the threshold (one query)."""
+    """Characters whose memories since their last reflection reach the threshold (one query).
+    From each character, its last reflection and the memories after it, both read on the
+    index (character, id): the cost follows the memories since the last reflection, not a
+    life's worth of them."""
     last_reflection = (
-        Memory.objects.filter(character_id=OuterRef("character_id"), type=Memory.Type.REFLECTION)
+        Memory.objects.filter(character_id=OuterRef("pk"), type=Memory.Type.REFLECTION).order_by("-id").values("id")[:1]
+    )
+    since = (
+        Memory.objects.filter(character_id=OuterRef("pk"), id__gt=OuterRef("last_reflection"))
+        .exclude(type=Memory.Type.REFLECTION)
         .order_by()
         .values("character_id")
-        .annotate(last=Max("id"))
-        .values("last")
-    )
-    since = Memory.objects.exclude(type=Memory.Type.REFLECTION).filter(
-        id__gt=Coalesce(Subquery(last_reflection), Value(0))
-    )
-    if character_ids is not None:
-        since = since.filter(character_id__in=list(character_ids))
-    return sorted(
-        since.order_by()
-        .values("character_id")
         .annotate(total=Sum("importance_score"))
+        .values("total")
+    )
+    characters = (
+        Character.objects.all() if character_ids is None else Character.objects.filter(id__any=list(character_ids))
+    )
+    return sorted(
+        characters.annotate(last_reflection=Coalesce(Subquery(last_reflection), Value(0)))
+        .annotate(total=Subquery(since))
         .filter(total__gte=settings.MEMORY_REFLECTION_THRESHOLD)
-        .values_list("character_id", flat=True)
+        .order_by()
+        .values_list("id", flat=True)
     )
 
 

@@ -13,10 +13,11 @@ A tick:
 3. loads the tick-start world in a constant number of queries (the talk grammar with
    designers' edits, `world.voice.grammar_rules_get`, among it), then for every active NPC and
    Spectra, in batches: plan (perceive, decide and act: reads and pure code,
-   `world.tick_batches.batch_plan`), then apply (persist in bulk, publish the events;
-   `batch_apply`), a constant number of queries per batch. In served mode with
-   `TICK_WORKERS` > 1 Celery workers plan shares of the batches beside this process
-   (`world.tick_fanout`); this process applies every plan, in id order;
+   `world.tick_batches.batch_plan`), every batch from the tick-start world, then apply
+   each plan (persist in bulk, publish the events; `batch_apply`), a constant number of
+   queries per batch. In served mode with `TICK_WORKERS` > 1, Celery workers plan shares
+   of the batches beside this process (`world.tick_fanout.batches_planned`); this process
+   applies every plan, in id order, in its one transaction;
 4. runs the tick phases other apps registered (`register_tick_phase`: Spectra's emotions,
    resonance, expression);
 5. commits, and only then broadcasts every event the tick published, as one `world_update`
@@ -190,7 +191,9 @@ def _run_tick_once(
             ids = snapshot.autonomous_ids
             moment = TickMoment(tick=clock.tick, seed=clock.seed, world_time=clock.world_time)
             batches = 0
-            for plans in batches_planned(ids, snapshot, moment, talk_rules, batch_size=batch_size):
+            for plans in batches_planned(
+                ids, snapshot, moment, talk_rules, batch_size=batch_size, checkpoint=checkpoint
+            ):
                 checkpoint()
                 batch_apply(plans, snapshot, tick=clock.tick)
                 batches += 1

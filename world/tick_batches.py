@@ -6,6 +6,10 @@ made anywhere: in the tick's own process, or in a Celery worker beside it
 (`world.tick_fanout`), and making it twice gives the same plan. A plan is plain data
 (`plan_to_json` / `plan_from_json`) so it can travel back through Celery's result backend.
 
+Every batch of a tick is planned before any is applied, so each reads the world exactly as
+the tick found it: nothing an earlier batch wrote (a move, a line, a regard) shows through,
+and neither the batch size nor the process that planned a batch changes the world.
+
 `batch_apply` is the tick's own: inside its transaction it settles who got a thing first,
 writes the characters and things, and publishes the events (their subscribers run then).
 """
@@ -66,7 +70,7 @@ def batch_plan(
         rng = rng_for(seed=seed, tick=tick, character_id=me.id)
         perception = perceive(me, snapshot, hour=hour, tick=tick, talked_recently=talks.get(me.id, frozenset()))
         chosen.append((perception, decide(perception, rng=rng), rng))
-    speakers = _with_knowledge(chosen, snapshot, tick=tick)
+    speakers = _with_knowledge(chosen, snapshot, tick=tick, world_time=world_time)
     plans = []
     for perception, decision, rng in chosen:
         me, listener = speakers.get(perception.me.id, (perception.me, None))
@@ -150,11 +154,14 @@ def plan_from_json(rows: Sequence[Sequence]) -> list[ActorPlan]:
     ]
 
 
-def _with_knowledge(chosen: list, snapshot, *, tick: int) -> dict[int, tuple[CharacterState, CharacterState | None]]:
+def _with_knowledge(
+    chosen: list, snapshot, *, tick: int, world_time: datetime
+) -> dict[int, tuple[CharacterState, CharacterState | None]]:
     """For each character that talks: its state with what it knows, and its listener's state
-    (goals, faction, what it knows and thinks of others) for the listener's answers (four
-    queries and one per regard source, whoever and however many talk; none if no one does).
-    Only what stood at tick start is read of the listeners: earlier batches moved them on."""
+    (goals, faction, intentions, what it carries, knows and thinks of others) for the
+    listener's answers (five queries and one per intention and regard source, whoever and
+    however many talk; none if no one does). A listener in another batch is loaded as its
+    own batch loads it, so the batches' sizes change nothing it says."""
     talking = [(p, d) for p, d, _ in chosen if d.action == TALK and d.target_id is not None]
     if not talking:
         return {}
@@ -162,8 +169,13 @@ def _with_knowledge(chosen: list, snapshot, *, tick: int) -> dict[int, tuple[Cha
     wanted = sorted({d.target_id for _, d in talking if d.target_id not in in_batch})
     others = {}
     if wanted:
-        regards = regards_load(wanted, tick=tick)
-        loaded = character_states_load(wanted, moods=snapshot.moods, regards=regards)
+        loaded = character_states_load(
+            wanted,
+            moods=snapshot.moods,
+            intentions=intentions_load(wanted, tick=tick, world_time=world_time),
+            carried=snapshot.carried,
+            regards=regards_load(wanted, tick=tick),
+        )
         others = {state.id: state for state in loaded if state.kind in ("npc", "spectra")}
     people = {**others, **in_batch}
     facts = facts_load(sorted({p.me.id for p, _ in talking} | {d.target_id for _, d in talking}), tick=tick)

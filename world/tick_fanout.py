@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -63,9 +63,11 @@ def batches_planned(
     *,
     batch_size: int,
     shares: int | None = None,
+    checkpoint: Callable[[], None] = lambda: None,
 ) -> Iterator[list[ActorPlan]]:
-    """The plan of every batch of `ids`, in id order, each yielded as soon as it is known
-    (the caller applies it before the next is planned here)."""
+    """The plan of every batch of `ids`, in id order. This process plans its whole share
+    before yielding any (the caller applies them): every plan reads the tick-start world.
+    `checkpoint` is called between the batches planned here."""
     batches = [list(ids[start : start + batch_size]) for start in range(0, len(ids), batch_size)]
     shares = settings.TICK_WORKERS if shares is None else shares
     parts = _shares_of(batches, shares) if shares > 1 and len(batches) > 1 and uses_celery() else [batches]
@@ -76,8 +78,11 @@ def batches_planned(
         )
 
     sent = [_send(part, moment) for part in parts[1:]]
+    planned_here = []
     for batch in parts[0]:
-        yield plan_here(batch)
+        checkpoint()
+        planned_here.append(plan_here(batch))
+    yield from planned_here
     for part, result in zip(parts[1:], sent, strict=True):
         planned = _collect(result, part)
         where = "worker" if planned is not None else "coordinator"

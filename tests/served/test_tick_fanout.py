@@ -1,0 +1,58 @@
+"""A tick fanned out over Celery workers (world.tick_fanout) makes the same world as one process.
+
+Real processes: `manage.py run_ticks` is the tick's coordinator, a Celery worker of its own
+plans the shares sent to it, through this suite's Redis; each world has its own database.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.served.harness import served_world
+
+pytestmark = [pytest.mark.served, pytest.mark.slow]
+
+TICKS = 6
+SMALL_BATCHES = {"TICK_BATCH_SIZE": "10"}  # the seed world and 60 NPCs: nine batches
+
+
+def _world_after_ticks(world, *, worker_concurrency: int = 0, **env: str) -> tuple[str, float]:
+    """The event log and final state after TICKS ticks, and how long the ticks took."""
+    world.manage("seed_world", "--npcs", "60")
+    if worker_concurrency:
+        world.start_worker(concurrency=worker_concurrency, **SMALL_BATCHES, **env)
+    started = time.monotonic()
+    world.manage("run_ticks", str(TICKS), **SMALL_BATCHES, **env)
+    took = time.monotonic() - started
+    return world.manage("event_log", "--format", "jsonl", "--state"), took
+
+
+def test_workers_planning_shares_make_the_same_world_as_one_process(tmp_path):
+    with served_world(tmp_path / "one", redis_db=6, seed=False) as world:
+        alone, _ = _world_after_ticks(world)
+
+    with served_world(tmp_path / "fanned", redis_db=6, seed=False) as world:
+        fanned, _ = _world_after_ticks(world, worker_concurrency=2, TICK_WORKERS="3")
+        worker_log = "".join(process.log() for process in world.processes)
+
+    assert len(alone.splitlines()) > 1000
+    assert fanned == alone
+    # Every tick sent its two other shares, and workers planned them (not the coordinator).
+    planned = re.findall(r"Task world\.plan_tick_share\[[^\]]+\] succeeded", worker_log)
+    assert len(planned) == 2 * TICKS, worker_log[-3000:]
+
+
+def test_shares_no_worker_starts_are_planned_by_the_tick_itself_at_once(tmp_path):
+    with served_world(tmp_path / "one", redis_db=6, seed=False) as world:
+        alone, one_took = _world_after_ticks(world)
+
+    # No worker at all: each share is still queued when the coordinator has planned its own,
+    # so it takes it back at once, never waiting the (long) timeout.
+    with served_world(tmp_path / "no-worker", redis_db=6, seed=False) as world:
+        taken_back, took = _world_after_ticks(world, TICK_WORKERS="3", TICK_FANOUT_TIMEOUT_SECONDS="120")
+
+    assert taken_back == alone
+    assert took < one_took + 30
