@@ -19,6 +19,12 @@ TICKS = 6
 SMALL_BATCHES = {"TICK_BATCH_SIZE": "10"}  # the seed world and 60 NPCs: nine batches
 
 
+def _logs(tmp_path, name: str):
+    folder = tmp_path / name
+    folder.mkdir()
+    return folder
+
+
 def _world_after_ticks(world, *, worker_concurrency: int = 0, **env: str) -> tuple[str, float]:
     """The event log and final state after TICKS ticks, and how long the ticks took."""
     world.manage("seed_world", "--npcs", "60")
@@ -31,10 +37,10 @@ def _world_after_ticks(world, *, worker_concurrency: int = 0, **env: str) -> tup
 
 
 def test_workers_planning_shares_make_the_same_world_as_one_process(tmp_path):
-    with served_world(tmp_path / "one", redis_db=6, seed=False) as world:
+    with served_world(_logs(tmp_path, "one"), redis_db=6, seed=False) as world:
         alone, _ = _world_after_ticks(world)
 
-    with served_world(tmp_path / "fanned", redis_db=6, seed=False) as world:
+    with served_world(_logs(tmp_path, "fanned"), redis_db=6, seed=False) as world:
         fanned, _ = _world_after_ticks(world, worker_concurrency=2, TICK_WORKERS="3")
         worker_log = "".join(process.log() for process in world.processes)
 
@@ -46,12 +52,12 @@ def test_workers_planning_shares_make_the_same_world_as_one_process(tmp_path):
 
 
 def test_shares_no_worker_starts_are_planned_by_the_tick_itself_at_once(tmp_path):
-    with served_world(tmp_path / "one", redis_db=6, seed=False) as world:
+    with served_world(_logs(tmp_path, "one"), redis_db=6, seed=False) as world:
         alone, one_took = _world_after_ticks(world)
 
     # No worker at all: each share is still queued when the coordinator has planned its own,
     # so it takes it back at once, never waiting the (long) timeout.
-    with served_world(tmp_path / "no-worker", redis_db=6, seed=False) as world:
+    with served_world(_logs(tmp_path, "no-worker"), redis_db=6, seed=False) as world:
         taken_back, took = _world_after_ticks(world, TICK_WORKERS="3", TICK_FANOUT_TIMEOUT_SECONDS="120")
 
     assert taken_back == alone
