@@ -17,17 +17,33 @@ Run it against PostgreSQL for the served-mode figure and without DATABASE_URL fo
 
 The throwaway database is `test_bench_tick` (`--database NAME` names it instead, e.g. to keep
 to a prefix of one's own on a shared server).
+
+`--workers K` (served mode: PostgreSQL and REDIS_URL) fans the tick out (`world.tick_fanout`):
+this process is the tick's coordinator and plans one share, a Celery worker of K - 1
+processes started here plans the others; "shares" says how many shares workers planned and
+how many the coordinator took back. "peak MB" is this process's peak resident memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import resource
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from _setup import throwaway_database
 from tqdm import tqdm
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
@@ -36,7 +52,12 @@ def main() -> None:
     parser.add_argument("--ticks", type=int, default=5, help="Measured ticks per world size.")
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--database", help="name of the throwaway database (default test_bench_tick)")
+    parser.add_argument("--workers", type=int, default=1, help="Processes planning the tick (K - 1 Celery workers).")
     args = parser.parse_args()
+    if args.workers > 1 and not (
+        os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    ):
+        raise SystemExit("--workers needs served mode: DATABASE_URL (PostgreSQL) and REDIS_URL")
 
     with throwaway_database(name=args.database) as engine:
         from django.conf import settings
@@ -44,16 +65,49 @@ def main() -> None:
         from narrative.seeding.loader import generated_npcs_add, seed_world
 
         batch = args.batch_size or settings.TICK_BATCH_SIZE
-        print(f"database: {engine}, batch size: {batch}, measured ticks: {args.ticks}")
-        print(
-            f"{'world':<28} {'characters':>10} {'median ms':>10} {'max ms':>8} {'cpu ms':>8} {'queries':>8} "
-            f"{'events':>7} {'floor ms':>9} {'x floor':>8}"
+        settings.TICK_WORKERS = args.workers
+        print(f"database: {engine}, batch size: {batch}, measured ticks: {args.ticks}, workers: {args.workers}")
+        with celery_workers(args.workers - 1, batch):
+            print(
+                f"{'world':<28} {'characters':>10} {'median ms':>10} {'max ms':>8} {'cpu ms':>8} {'queries':>8} "
+                f"{'events':>7} {'floor ms':>9} {'x floor':>8} {'peak MB':>8} {'shares':>10}"
+            )
+            seed_world()
+            measure("seed world", args.ticks, batch)
+            with tqdm(total=args.npcs, unit="npc", desc="NPCs", file=sys.stderr, disable=None, leave=False) as bar:
+                generated_npcs_add(count=args.npcs, batch_size=5000, on_batch=bar.update)
+            measure(f"seed world + {args.npcs} NPCs", args.ticks, batch)
+
+
+@contextlib.contextmanager
+def celery_workers(processes: int, batch_size: int) -> Iterator[None]:
+    """A Celery worker of `processes` processes on the throwaway database, for the tick's
+    shares; stopped (its whole process group) on the way out."""
+    if processes < 1:
+        yield
+        return
+    from django.db import connection
+
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    database_url = urlunsplit((parts.scheme, parts.netloc, "/" + connection.settings_dict["NAME"], parts.query, ""))
+    env = {**os.environ, "DATABASE_URL": database_url, "TICK_BATCH_SIZE": str(batch_size), "PYTHONUNBUFFERED": "1"}
+    log = Path(tempfile.gettempdir()) / f"bench-tick-worker-{os.getpid()}.log"
+    command = [sys.executable, "-m", "celery", "-A", "htrae", "worker", f"--concurrency={processes}", "--loglevel=INFO"]
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
-        seed_world()
-        measure("seed world", args.ticks, batch)
-        with tqdm(total=args.npcs, unit="npc", desc="NPCs", file=sys.stderr, disable=None, leave=False) as bar:
-            generated_npcs_add(count=args.npcs, batch_size=5000, on_batch=bar.update)
-        measure(f"seed world + {args.npcs} NPCs", args.ticks, batch)
+    try:
+        deadline = time.monotonic() + 60
+        while "ready." not in log.read_text():
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the Celery worker did not start; see {log}")
+            time.sleep(0.2)
+        print(f"Celery worker: {processes} processes (log: {log})")
+        yield
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
 
 
 def measure(label: str, ticks: int, batch_size: int) -> None:
@@ -69,6 +123,7 @@ def measure(label: str, ticks: int, batch_size: int) -> None:
         # perception's recent-talks read through every talk event (0.24 s a batch, not 0.02).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    shares_before = _shares_planned()
     timings, cpu, queries, events, floors, characters = [], [], [], [], [], 0
     for _ in tqdm(range(ticks), unit="tick", desc=label, file=sys.stderr, disable=None, leave=False):
         with CaptureQueriesContext(connection) as captured:
@@ -86,10 +141,23 @@ def measure(label: str, ticks: int, batch_size: int) -> None:
     floor_cells = f"{'n/a':>9} {'n/a':>8}"
     if floors:
         floor_cells = f"{statistics.median(floors):>9.0f} {median / statistics.median(floors):>7.1f}x"
+    by_workers, taken_back = (after - before for after, before in zip(_shares_planned(), shares_before, strict=True))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"{label:<28} {characters:>10} {median:>10.0f} {max(timings):>8.0f} "
-        f"{statistics.median(cpu):>8.0f} {max(queries):>8} {int(statistics.median(events)):>7} {floor_cells}"
+        f"{statistics.median(cpu):>8.0f} {max(queries):>8} {int(statistics.median(events)):>7} {floor_cells} "
+        f"{peak_mb:>8.0f} {f'{by_workers:.0f} w/{taken_back:.0f} c':>10}"
     )
+
+
+def _shares_planned() -> tuple[float, float]:
+    """Shares of fanned-out ticks so far: planned by workers, taken back by this process."""
+    from prometheus_client import REGISTRY
+
+    def planned_by(who: str) -> float:
+        return REGISTRY.get_sample_value("htrae_tick_shares_total", {"planned_by": who}) or 0.0
+
+    return planned_by("worker"), planned_by("coordinator")
 
 
 FLOOR_EVENTS = "bench_floor_event"  # a copy of the event table, with its indexes, for the floor's COPY
