@@ -1,6 +1,6 @@
 """Bounded history: the retention policy of the world's logs.
 
-The event log, emotion samples and conversation lines grow with every tick (41 events a tick
+The event log, emotion samples, conversation lines and learned facts grow with every tick (41 events a tick
 in the seed world, some 15,000 at 10,000 NPCs: about 36 million a day). What is older than
 the retention window (`HISTORY_RETENTION_TICKS`, or the designer's value on the world clock)
 is dropped, a bounded batch per table after each tick, so the first run over a long history
@@ -9,7 +9,9 @@ stays that of writing the history, whatever its age.
 
 Nothing the world reads lies that far back (the longest window any rule reads is
 `world.models.HISTORY_RETENTION_FLOOR_TICKS`). Memories keep what they remember; only their link to the dropped
-event is cleared. A client catching up from before the window is told to `resync`
+event is cleared. A fact a character learned (`gossip.Knowledge`: a deed seen, news heard)
+is forgotten once learned longer ago than the window (a fact told again is learned anew);
+designers' planted facts stay. A client catching up from before the window is told to `resync`
 (`GET /api/events` answers 410 `resync`; `history_lost_before`) instead of silently missing
 events: the clock keeps the last event id dropped.
 
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from gossip.models import Knowledge
 from memory.models import Memory
 from narrative.models import Conversation, ConversationMessage
 from spectra.models import EmotionSample
@@ -46,10 +49,11 @@ class Pruned:
     emotion_samples: int = 0
     conversation_lines: int = 0
     conversations: int = 0
+    facts: int = 0
 
     @property
     def total(self) -> int:
-        return self.events + self.emotion_samples + self.conversation_lines + self.conversations
+        return self.events + self.emotion_samples + self.conversation_lines + self.conversations + self.facts
 
 
 def retention_ticks(clock: WorldClock) -> int:
@@ -86,12 +90,14 @@ def _prune_once(batch: int) -> Pruned | None:
         # A conversation whose every line is gone goes too (its participants with it).
         empty = Conversation.objects.filter(started_tick__lt=before, messages__isnull=True)
         conversations = _drop(empty, batch, raw=False)
+        facts = _drop(Knowledge.objects.filter(learned_tick__lt=before).exclude(source=Knowledge.Source.PLANTED), batch)
         return Pruned(
             before_tick=before,
             events=len(event_ids),
             emotion_samples=samples,
             conversation_lines=lines,
             conversations=conversations,
+            facts=facts,
         )
 
 
@@ -116,12 +122,14 @@ def history_prune_after_tick() -> None:
         return
     if pruned is not None and pruned.total:
         logger.debug(  # every tick once caught up: not worth a line each in production logs
-            "history before tick %s pruned: %s events, %s emotion samples, %s conversation lines, %s conversations",
+            "history before tick %s pruned: %s events, %s emotion samples, %s conversation lines, %s conversations, "
+            "%s learned facts",
             pruned.before_tick,
             pruned.events,
             pruned.emotion_samples,
             pruned.conversation_lines,
             pruned.conversations,
+            pruned.facts,
         )
 
 

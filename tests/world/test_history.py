@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from gossip.models import Knowledge
 from memory.models import Memory
 from narrative.models import Conversation, ConversationMessage
 from spectra.models import EmotionSample
@@ -41,6 +42,10 @@ def history(db, settings):
     ConversationMessage.objects.create(conversation=old_talk, speaker=someone, text="Long ago.", tick=FIRST_KEPT - 5)
     ConversationMessage.objects.create(conversation=lasting_talk, speaker=someone, text="Then.", tick=FIRST_KEPT - 2)
     ConversationMessage.objects.create(conversation=lasting_talk, speaker=someone, text="Now.", tick=FIRST_KEPT)
+    for tick, source in ((FIRST_KEPT - 1, "witnessed"), (FIRST_KEPT - 1, "planted"), (FIRST_KEPT, "heard")):
+        Knowledge.objects.create(
+            character=someone, key=f"{source}:{tick}", text=f"{source} at {tick}", learned_tick=tick, source=source
+        )
     remembered = GameEvent.objects.get(tick=1)
     memory = MemoryFactory(character=someone, source_event=remembered, content="The day I moved.")
     return {"place": place, "someone": someone, "memory": memory, "old_talk": old_talk, "lasting": lasting_talk}
@@ -55,7 +60,11 @@ def test_what_falls_out_of_the_window_is_dropped_and_nothing_within_it(history):
     assert list(ConversationMessage.objects.values_list("text", flat=True)) == ["Now."]
     # a conversation with no line left goes; one with a line in the window stays
     assert list(Conversation.objects.values_list("id", flat=True)) == [history["lasting"].id]
-    assert (pruned.events, pruned.emotion_samples, pruned.conversation_lines, pruned.conversations) == (3, 3, 2, 1)
+    # a fact learned before the window is forgotten; one learned within it, or planted, stays
+    kept_facts = sorted(Knowledge.objects.values_list("key", flat=True))
+    assert kept_facts == [f"heard:{FIRST_KEPT}", f"planted:{FIRST_KEPT - 1}"]
+    dropped = (pruned.events, pruned.emotion_samples, pruned.conversation_lines, pruned.conversations, pruned.facts)
+    assert dropped == (3, 3, 2, 1, 1)
 
 
 def test_memories_outlive_the_events_they_were_formed_from(history):
@@ -80,9 +89,9 @@ def test_pruning_costs_the_same_queries_whatever_the_history(history, django_ass
         for tick in range(2000)
     )
     # Each table: its oldest ids, their deletion; the clock; the locks (PostgreSQL).
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(20):
         history_prune()
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(20):
         history_prune()  # nothing left to drop: no more than a full run
 
 
