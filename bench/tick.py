@@ -10,6 +10,7 @@ same work (`sql_floor`): read the active characters, write them back with one
 `UPDATE ... FROM unnest()` bound server-side, and COPY the tick's event rows into a copy of
 the event table with the same indexes, in one transaction. "floor ms" is its median and
 "x floor" the tick's median over it: what the tick costs beyond what the database must do.
+Between ticks, outside their time, it runs `VACUUM (ANALYZE)`, as autovacuum would.
 
 Run it against PostgreSQL for the served-mode figure and without DATABASE_URL for the embedded (SQLite) one:
 
@@ -117,12 +118,7 @@ def measure(label: str, ticks: int, batch_size: int) -> None:
     from world.tick import run_tick
 
     run_tick(force=True, batch_size=batch_size)  # warm-up
-    if connection.vendor == "postgresql":
-        # The warm-up wrote tens of thousands of rows into near-empty tables: refresh the
-        # planner's statistics, as autovacuum keeps them in a running world. Stale, they sent
-        # perception's recent-talks read through every talk event (0.24 s a batch, not 0.02).
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    vacuum()
     shares_before = _shares_planned()
     timings, cpu, queries, events, floors, characters = [], [], [], [], [], 0
     for _ in tqdm(range(ticks), unit="tick", desc=label, file=sys.stderr, disable=None, leave=False):
@@ -137,6 +133,7 @@ def measure(label: str, ticks: int, batch_size: int) -> None:
         floor = sql_floor(result.tick)
         if floor is not None:
             floors.append(floor)
+        vacuum()
     median = statistics.median(timings)
     floor_cells = f"{'n/a':>9} {'n/a':>8}"
     if floors:
@@ -158,6 +155,19 @@ def _shares_planned() -> tuple[float, float]:
         return REGISTRY.get_sample_value("htrae_tick_shares_total", {"planned_by": who}) or 0.0
 
     return planned_by("worker"), planned_by("coordinator")
+
+
+def vacuum() -> None:
+    """On PostgreSQL, between ticks and outside their time: what autovacuum does on a production
+    server (this machine's CI server runs with it off). The warm-up wrote tens of thousands of
+    rows into near-empty tables; with stale statistics perception's recent-talks read went
+    through every talk event (0.24 s a batch, not 0.02), and every tick leaves a dead version
+    of each character row it rewrote."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
 
 
 FLOOR_EVENTS = "bench_floor_event"  # a copy of the event table, with its indexes, for the floor's COPY
