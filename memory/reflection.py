@@ -28,7 +28,7 @@ from htrae.bulk import bulk_create
 from memory import insight
 from memory.embeddings import embed_contents, embedding_enabled
 from memory.models import Belief, Memory
-from world.models import Character, GameEvent, Location, WorldObject
+from world.models import HISTORY_RETENTION_FLOOR_TICKS, Character, GameEvent, Location, WorldObject
 
 REFLECTION_SOURCES = 5  # memories a summary reflection names (the most important lately)
 INSIGHT_WINDOW = 60  # memories a reflection looks over, newest first
@@ -58,11 +58,12 @@ def memories_reflect(*, tick: int, world_time: datetime, character_ids: Iterable
 
 def _due(character_ids: Iterable[int] | None) -> list[int]:
     """Characters whose memories since their last reflection reach the threshold (one query).
-    From each character, its last reflection and the memories after it, both read on the
-    index (character, id): the cost follows the memories since the last reflection, not a
-    life's worth of them."""
+    From each character, its last reflection and the memories after it, both read off an
+    index: the cost follows the memories since the last reflection, not a life's worth."""
     last_reflection = (
-        Memory.objects.filter(character_id=OuterRef("pk"), type=Memory.Type.REFLECTION).order_by("-id").values("id")[:1]
+        Memory.objects.filter(character_id=OuterRef("pk"), type=Memory.Type.REFLECTION)
+        .order_by("-timestamp", "-id")  # the latest, read off the index (character, type, -timestamp)
+        .values("id")[:1]
     )
     since = (
         Memory.objects.filter(character_id=OuterRef("pk"), id__gt=OuterRef("last_reflection"))
@@ -87,11 +88,17 @@ def _due(character_ids: Iterable[int] | None) -> list[int]:
 def insight_records_load(
     *, character_ids: list[int], before_tick: int, window: int = INSIGHT_WINDOW
 ) -> tuple[dict[int, list[insight.MemoryRecord]], dict[int, str]]:
-    """Each character's last `window` memories (not reflections) formed before `before_tick`,
-    as `insight.MemoryRecord`s, newest first; and the contents by id. Five queries: the
+    """Each character's last `window` memories (not reflections) formed before `before_tick`
+    and within the world's longest look back (`HISTORY_RETENTION_FLOOR_TICKS`, so the read
+    does not grow with a life's worth of memories), as `insight.MemoryRecord`s, newest first;
+    and the contents by id. Five queries: the
     memories, their events, the people in them, the places, the objects."""
     rows = list(
-        Memory.objects.filter(character_id__in=character_ids, tick__lt=before_tick)
+        Memory.objects.filter(
+            character_id__in=character_ids,
+            tick__lt=before_tick,
+            tick__gte=before_tick - HISTORY_RETENTION_FLOOR_TICKS,
+        )
         .exclude(type=Memory.Type.REFLECTION)
         .order_by()
         .annotate(rank=Window(RowNumber(), partition_by=[F("character_id")], order_by=[F("id").desc()]))
