@@ -70,7 +70,7 @@ def batch_plan(
         rng = rng_for(seed=seed, tick=tick, character_id=me.id)
         perception = perceive(me, snapshot, hour=hour, tick=tick, talked_recently=talks.get(me.id, frozenset()))
         chosen.append((perception, decide(perception, rng=rng), rng))
-    speakers = _with_knowledge(chosen, snapshot, tick=tick, world_time=world_time)
+    speakers = _with_knowledge(chosen, snapshot, tick=tick)
     plans = []
     for perception, decision, rng in chosen:
         me, listener = speakers.get(perception.me.id, (perception.me, None))
@@ -154,14 +154,12 @@ def plan_from_json(rows: Sequence[Sequence]) -> list[ActorPlan]:
     ]
 
 
-def _with_knowledge(
-    chosen: list, snapshot, *, tick: int, world_time: datetime
-) -> dict[int, tuple[CharacterState, CharacterState | None]]:
+def _with_knowledge(chosen: list, snapshot, *, tick: int) -> dict[int, tuple[CharacterState, CharacterState | None]]:
     """For each character that talks: its state with what it knows, and its listener's state
-    (goals, faction, intentions, what it carries, knows and thinks of others) for the
-    listener's answers (five queries and one per intention and regard source, whoever and
-    however many talk; none if no one does). A listener in another batch is loaded as its
-    own batch loads it, so the batches' sizes change nothing it says."""
+    (goals, faction, what it carries, knows and thinks of others) for the listener's answers
+    (four queries and one per regard source, whoever and however many talk; none if no one
+    does). Every batch is planned before any is applied, so a listener in another batch is
+    read as the tick found it, as one in the speaker's batch is."""
     talking = [(p, d) for p, d, _ in chosen if d.action == TALK and d.target_id is not None]
     if not talking:
         return {}
@@ -169,12 +167,10 @@ def _with_knowledge(
     wanted = sorted({d.target_id for _, d in talking if d.target_id not in in_batch})
     others = {}
     if wanted:
+        # what they carry from the snapshot (free); their intentions, which no answer reads,
+        # are left unloaded (a query per intention source)
         loaded = character_states_load(
-            wanted,
-            moods=snapshot.moods,
-            intentions=intentions_load(wanted, tick=tick, world_time=world_time),
-            carried=snapshot.carried,
-            regards=regards_load(wanted, tick=tick),
+            wanted, moods=snapshot.moods, carried=snapshot.carried, regards=regards_load(wanted, tick=tick)
         )
         others = {state.id: state for state in loaded if state.kind in ("npc", "spectra")}
     people = {**others, **in_batch}

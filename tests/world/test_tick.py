@@ -119,9 +119,8 @@ def assert_tick_queries_at_most(limit, *, batch_size, assert_max_queries) -> Non
 # Spectra's goals as intentions (in her batch: up to four), things moved and things changed
 # by use (up to three). Beliefs: the belief intention source (one). Conversations, when
 # someone talks: the listeners' states and regards (two), what talkers and listeners know
-# (news, allegiances, memories, lore in three: six); gatherings heard of (one); the intentions
-# of listeners in other batches, loaded as their own batch loads them (up to five).
-QUERIES_PER_BATCH = 12 + 10 + 2 + 1 + 9 + 5
+# (news, allegiances, memories, lore in three: six); gatherings heard of (one).
+QUERIES_PER_BATCH = 12 + 10 + 2 + 1 + 9
 # Per tick: savepoint, clock lock and save, the five-query snapshot, time of day, Spectra's
 # phase (relax, history, resonance, mind, thoughts, goals, status), release; the quest
 # engine's phase (steps, deadlines) and the factions' (incidents); the memory cortex's phase
