@@ -8,7 +8,9 @@ exclusively (`world.locks`), so no player or mind work commits while the tick ru
 nothing the tick writes is visible before its commit. Plans are pure (`world.tick_batches`),
 so a share planned anywhere is the same share.
 
-The coordinator then applies every plan itself, in id order, inside its one transaction:
+Once every share's plans are in hand (nothing is applied before, so a share the coordinator
+plans itself reads the tick-start world too), it applies every plan, in id order, inside
+its one transaction:
 who got a thing first (`_claim_objects`) is settled there, the events' subscribers run
 there, and players see the whole tick at its one commit or nothing of it. Workers write
 nothing: a share planned twice, or by a worker killed half-way, leaves nothing behind.
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,32 +66,38 @@ def batches_planned(
     batch_size: int,
     shares: int | None = None,
     checkpoint: Callable[[], None] = lambda: None,
-) -> Iterator[list[ActorPlan]]:
-    """The plan of every batch of `ids`, in id order. This process plans its whole share
-    before yielding any (the caller applies them): every plan reads the tick-start world.
-    `checkpoint` is called between the batches planned here."""
+) -> list[list[ActorPlan]]:
+    """The plan of every batch of `ids`, in id order. All of them are in hand before the
+    caller applies any, so every plan, wherever it was made, read the tick-start world (a
+    share taken back is planned here before anything is written). `checkpoint` is called
+    between the batches planned here."""
     batches = [list(ids[start : start + batch_size]) for start in range(0, len(ids), batch_size)]
     shares = settings.TICK_WORKERS if shares is None else shares
     parts = _shares_of(batches, shares) if shares > 1 and len(batches) > 1 and uses_celery() else [batches]
 
-    def plan_here(batch: list[int]) -> list[ActorPlan]:
-        return batch_plan(
-            batch, snapshot, tick=moment.tick, seed=moment.seed, world_time=moment.world_time, talk_rules=talk_rules
-        )
+    def plan_here(part: list[list[int]]) -> list[list[ActorPlan]]:
+        planned = []
+        for batch in part:
+            checkpoint()
+            planned.append(
+                batch_plan(
+                    batch,
+                    snapshot,
+                    tick=moment.tick,
+                    seed=moment.seed,
+                    world_time=moment.world_time,
+                    talk_rules=talk_rules,
+                )
+            )
+        return planned
 
     sent = [_send(part, moment) for part in parts[1:]]
-    planned_here = []
-    for batch in parts[0]:
-        checkpoint()
-        planned_here.append(plan_here(batch))
-    yield from planned_here
+    plans = plan_here(parts[0])
     for part, result in zip(parts[1:], sent, strict=True):
         planned = _collect(result, part)
-        where = "worker" if planned is not None else "coordinator"
-        tick_share_observe(where)
-        if planned is None:
-            planned = [plan_here(batch) for batch in part]
-        yield from planned
+        tick_share_observe("worker" if planned is not None else "coordinator")
+        plans += planned if planned is not None else plan_here(part)
+    return plans
 
 
 def share_plan(*, tick: int, seed: int, world_time: datetime, batches: list[list[int]]) -> list[list] | None:
