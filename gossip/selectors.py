@@ -81,9 +81,11 @@ def _allegiances(character_ids: list[int], found: dict[int, list[Fact]]) -> dict
 
 
 def _memories(character_ids: list[int], found: dict[int, list[Fact]]) -> None:
-    """Memories of its own life (seeded, or written by designers), not of lines it heard."""
+    """Memories of its own life (seeded, or written by designers), not of lines it heard.
+    Those have no hour: the world stamps the hour on every memory it forms from an event,
+    which keeps it apart once the retention policy has dropped the event (and the link)."""
     rows = (
-        Memory.objects.filter(character_id__any=character_ids, source_event__isnull=True)
+        Memory.objects.filter(character_id__any=character_ids, source_event__isnull=True, hour__isnull=True)
         .exclude(type=Memory.Type.REFLECTION)
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("character_id")], order_by=[F("importance_score").desc(), F("id")])

@@ -70,11 +70,13 @@ def test_what_a_character_knows_reaches_its_talk_secrets_within_the_faction():
     secret.factions.add(guild)
     LoreDiscovery.objects.create(character=outsider, entry=LoreEntryFactory(title="Old Tale", category="myth"))
     MemoryFactory(character=member, content="My mother fired the first lens.", importance_score=8)
+    # a memory of a line heard, its event since dropped by the retention policy: not its own life
+    MemoryFactory(character=member, content="Wren said: the tide is late.", importance_score=9, hour=14)
     fact_plant(character=member, key="news:x", text="the ferry sank", tick=2)
     facts = known_facts(character_ids=[member.id, outsider.id], tick=3)
     mine = {fact.kind: fact for fact in facts[member.id]}
     assert mine["heard"].text == "the ferry sank" and mine["allegiance"].text == "forge a prism"
-    assert mine["memory"].text == "My mother fired the first lens."
+    assert [fact.text for fact in facts[member.id] if fact.kind == "memory"] == ["My mother fired the first lens."]
     assert mine["lore"].secret and mine["lore"].faction_id == guild.id
     assert {fact.subject for fact in facts[outsider.id] if fact.kind == "lore"} == {"Old Tale"}
     assert known_facts(character_ids=[member.id], tick=2).get(member.id, ()) and not any(
