@@ -27,7 +27,6 @@ code, one share.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,7 +102,7 @@ def batches_planned(
 def share_plan(*, tick: int, seed: int, world_time: datetime, batches: list[list[int]]) -> list[list] | None:
     """A worker's share: the plans of `batches` as JSON, or None when tick `tick` is no
     longer being made (committed already, or abandoned): a late or repeated share."""
-    if WorldClock.objects.filter(pk=WorldClock.SINGLETON_ID, tick=tick - 1).count() != 1:
+    if not WorldClock.objects.filter(pk=WorldClock.SINGLETON_ID, tick=tick - 1).exists():
         return None
     snapshot = world_snapshot_load(tick=tick)
     talk_rules = grammar_rules_get()
@@ -147,9 +146,7 @@ def _collect(result: AsyncResult, part: list[list[int]]) -> list[list[ActorPlan]
             result.revoke()
             logger.info("tick share %s not started by any worker: planned by the coordinator", result.id)
             return None
-        started = time.monotonic()
         rows = result.get(timeout=settings.TICK_FANOUT_TIMEOUT_SECONDS, disable_sync_subtasks=False)
-        logger.debug("tick share %s back after %.3f s of waiting", result.id, time.monotonic() - started)
     except Exception as error:  # a worker gone, a timeout, a broken backend: plan it here
         logger.warning("tick share %s not planned by a worker (%r): planned by the coordinator", result.id, error)
         return None
