@@ -4,11 +4,14 @@ Builds a private served-mode world (by default on a throwaway PostgreSQL cluster
 so that a web process exhausting connections never starves a shared server): the seed world
 plus N generated NPCs, each with memories, and a recent history of events; registers one
 player per client (each with memories of its own); starts the web process as `make up` runs
-it (`manage.py serve --no-tick`, daphne). Then, endpoint by endpoint, C clients send requests
+it: `--server daphne` the `web` process (`manage.py serve --no-tick`), `--server gunicorn` the
+`http` process (gunicorn, `htrae/gunicorn_conf.py`, `--http-workers N`), `--server nginx` both
+behind `deploy/nginx.conf` (nginx must be installed). Then, endpoint by endpoint, C clients send requests
 back to back for T seconds each, and it prints per endpoint: requests, requests a second,
 p50 / p95 / p99 latency of the 2xx answers, errors (by status, or the exception's name), and
 the most PostgreSQL connections the web process held at once (`pg_stat_activity`, sampled
-every 50 ms).
+every 50 ms), and the CPU the clients themselves took (a share of one core: they run on the
+same machine).
 `/healthz` (no database) is the same server's ceiling.
 
     REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/api.py --npcs 10000 --clients 32 --seconds 10
@@ -159,12 +162,13 @@ def percentile_ms(values: list[float], share: float) -> float:
     return 1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def report_line(name: str, tally: Tally, seconds: float, peak_connections: int) -> str:
+def report_line(name: str, tally: Tally, seconds: float, peak_connections: int, client_cpu: float) -> str:
     errors = ", ".join(f"{key}: {count}" for key, count in tally.errors.most_common()) or "0"
     lat = tally.latencies
     return (
         f"{name:<20} {tally.requests:>8} {tally.requests / seconds:>8.1f} {percentile_ms(lat, 0.5):>8.0f} "
-        f"{percentile_ms(lat, 0.95):>8.0f} {percentile_ms(lat, 0.99):>8.0f} {peak_connections:>9}   {errors}"
+        f"{percentile_ms(lat, 0.95):>8.0f} {percentile_ms(lat, 0.99):>8.0f} {peak_connections:>9} "
+        f"{client_cpu:>10.0%}   {errors}"
     )
 
 
@@ -184,6 +188,14 @@ def main() -> None:
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""))
     parser.add_argument("--redis-db", type=int, default=12)
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="a setting for the web process")
+    parser.add_argument(
+        "--server",
+        choices=["daphne", "gunicorn", "nginx"],
+        default="daphne",
+        help="daphne: the `web` process (`manage.py serve`); gunicorn: the `http` process (WSGI); "
+        "nginx: both behind deploy/nginx.conf, as an operator serves them",
+    )
+    parser.add_argument("--http-workers", type=int, help="gunicorn's worker processes (HTTP_WORKERS)")
     parser.add_argument("--only", action="append", help="only the endpoints whose name starts with this")
     args = parser.parse_args()
     if not args.redis_url.startswith("redis://"):
@@ -213,7 +225,17 @@ def main() -> None:
             name=args.database,
         )
         world_build(world, npcs=args.npcs, memories_per_npc=args.memories_per_npc, events=args.events)
-        web = world.start_web(port=args.port)
+        if args.server == "gunicorn":
+            web = world.start_http(port=args.port, workers=args.http_workers)
+            base = world.http_process_base
+        elif args.server == "nginx":
+            world.start_web()
+            web = world.start_http(workers=args.http_workers)
+            world.start_proxy(port=args.port)
+            base = world.proxy_base
+        else:
+            web = world.start_web(port=args.port)
+            base = world.http_base
         players = players_register(world, args.clients, args.player_memories)
         after = world.sql("SELECT max(id) - 2000 FROM world_gameevent")[0][0]
         counts = world.sql(
@@ -223,13 +245,13 @@ def main() -> None:
         print(
             f"world: {counts[0]:,} characters, {counts[1]:,} memories, {counts[2]:,} events "
             f"(built in {time.monotonic() - started:.0f} s); PostgreSQL max_connections {counts[3]}; "
-            f"{args.clients} clients x {args.seconds:g} s per endpoint; web log {web.log_path}"
+            f"{args.clients} clients x {args.seconds:g} s per endpoint; {args.server}; web log {web.log_path}"
         )
         if args.env:
             print("web process settings: " + " ".join(args.env))
         print(
             f"{'endpoint':<20} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-            f"{'peak conns':>9}   errors"
+            f"{'peak conns':>9} {'client cpu':>10}   errors"
         )
         sampler = world.connection_sampler()
         for endpoint in ENDPOINTS:
@@ -237,9 +259,11 @@ def main() -> None:
                 continue
             with sampler:
                 if args.warmup:
-                    asyncio.run(hammer(world.http_base, endpoint, players, after=after, seconds=args.warmup))
-                tally = asyncio.run(hammer(world.http_base, endpoint, players, after=after, seconds=args.seconds))
-            print(report_line(endpoint.name, tally, args.seconds, sampler.peak), flush=True)
+                    asyncio.run(hammer(base, endpoint, players, after=after, seconds=args.warmup))
+                cpu_before = time.process_time()
+                tally = asyncio.run(hammer(base, endpoint, players, after=after, seconds=args.seconds))
+                client_cpu = (time.process_time() - cpu_before) / args.seconds
+            print(report_line(endpoint.name, tally, args.seconds, sampler.peak, client_cpu), flush=True)
             if not web.alive():
                 sys.exit(f"the web process died:\n{web.log()[-3000:]}")
     finally:

@@ -40,6 +40,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CELERY = [sys.executable, "-m", "celery", "-A", "htrae"]
 
 
@@ -139,7 +140,9 @@ class ServedWorld:
     log_dir: Path
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: list[ServedProcess] = field(default_factory=list)
-    web_port: int | None = None
+    web_port: int | None = None  # the `web` process (daphne)
+    http_port: int | None = None  # the `http` process (gunicorn)
+    proxy_port: int | None = None  # nginx in front of both (deploy/nginx.conf)
 
     @classmethod
     def create(
@@ -235,6 +238,34 @@ class ServedWorld:
         wait_until(lambda: self._web_answers(web), timeout=30, what=f"the web process on port {self.web_port}")
         return web
 
+    def start_http(self, *, port: int | None = None, workers: int | None = None, **env: str) -> ServedProcess:
+        """The Procfile's `http` process: gunicorn serving plain HTTP through WSGI, on
+        `http_port` (`http_process_base`)."""
+        self.http_port = port or free_port()
+        argv = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "htrae" / "gunicorn_conf.py"), "htrae.wsgi"]
+        settings = {"HTTP_PORT": str(self.http_port), **({"HTTP_WORKERS": str(workers)} if workers else {}), **env}
+        http = self.start("http", argv, **settings)
+        base = self.http_process_base
+        wait_until(lambda: self._answers(http, base), timeout=30, what=f"gunicorn on port {self.http_port}")
+        return http
+
+    def start_proxy(self, *, port: int | None = None) -> ServedProcess:
+        """nginx with `deploy/nginx.conf` in front of `web` and `http` (both started first), on
+        `proxy_port` (`proxy_base`)."""
+        self.proxy_port = port or free_port()
+        config = (ROOT / "deploy" / "nginx.conf").read_text()
+        ports = {"8080": self.proxy_port, "8000": self.web_port, "8001": self.http_port}
+        for shipped, port in ports.items():
+            if f"127.0.0.1:{shipped};" not in config:
+                raise RuntimeError(f"deploy/nginx.conf no longer names 127.0.0.1:{shipped}")
+            config = config.replace(f"127.0.0.1:{shipped};", f"127.0.0.1:{port};")
+        prefix = Path(tempfile.mkdtemp(prefix="nginx-", dir=self.log_dir))
+        (prefix / "nginx.conf").write_text(config)
+        argv = [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"]
+        proxy = self.start("proxy", argv)
+        wait_until(lambda: self._answers(proxy, self.proxy_base), timeout=20, what=f"nginx on port {self.proxy_port}")
+        return proxy
+
     def start_worker(self, *, concurrency: int = 1, name: str = "worker", **env: str) -> ServedProcess:
         argv = [
             *CELERY,
@@ -285,10 +316,14 @@ class ServedWorld:
         return self.sql("SELECT tick FROM world_worldclock WHERE id = 1")[0][0]
 
     def _web_answers(self, web: ServedProcess) -> bool:
-        if not web.alive():
-            raise RuntimeError(f"the web process exited:\n{web.log()}")
+        return self._answers(web, self.http_base)
+
+    @staticmethod
+    def _answers(process: ServedProcess, base: str) -> bool:
+        if not process.alive():
+            raise RuntimeError(f"the {process.name} process exited:\n{process.log()}")
         try:
-            return httpx.get(f"{self.http_base}/api/world/time", timeout=2).status_code in (200, 401, 403)
+            return httpx.get(f"{base}/api/world/time", timeout=2).status_code in (200, 401, 403)
         except httpx.HTTPError:
             return False
 
@@ -299,12 +334,21 @@ class ServedWorld:
         return f"http://127.0.0.1:{self.web_port}"
 
     @property
+    def http_process_base(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def proxy_base(self) -> str:
+        return f"http://127.0.0.1:{self.proxy_port}"
+
+    @property
     def origin(self) -> str:
         return self.http_base
 
     def register(self, username: str, password: str = "lanterns-over-the-marsh") -> Player:
+        base = self.http_base if self.web_port else self.http_process_base
         response = httpx.post(
-            f"{self.http_base}/api/auth/register", json={"username": username, "password": password}, timeout=20
+            f"{base}/api/auth/register", json={"username": username, "password": password}, timeout=20
         )
         assert response.status_code == 201, response.text
         body = response.json()

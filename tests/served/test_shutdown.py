@@ -157,7 +157,7 @@ def test_ctrl_c_stops_a_serve_started_in_the_background(big_embedded_world, tmp_
     assert not [word for word in NOISE if word in log.read_text(errors="replace")]
 
 
-HONCHO_LINES = re.compile(r"(web|worker|beat)\.1 stopped \(rc=(-?\d+)\)")
+HONCHO_LINES = re.compile(r"(web|http|worker|beat)\.1 stopped \(rc=(-?\d+)\)")
 
 
 @pytest.mark.fault
@@ -169,8 +169,8 @@ HONCHO_LINES = re.compile(r"(web|worker|beat)\.1 stopped \(rc=(-?\d+)\)")
     ids=["ctrl-c-mid-tick", "sigterm-at-commit"],
 )
 def test_make_up_processes_stop_within_seconds(world, sig, moment):
-    """`make up` runs honcho with web, worker and beat; a signal to honcho (Ctrl-C in its
-    terminal, or SIGTERM from a supervisor) stops all three by themselves, before honcho's
+    """`make up` runs honcho with web, http, worker and beat; a signal to honcho (Ctrl-C in its
+    terminal, or SIGTERM from a supervisor) stops all four by themselves, before honcho's
     own SIGKILL after 5 s, whatever the tick is doing."""
     world.schedule_ticks(every=2)
     port = free_port()
@@ -178,6 +178,7 @@ def test_make_up_processes_stop_within_seconds(world, sig, moment):
         "honcho",
         [str(Path(sys.executable).with_name("honcho")), "start", "-f", "Procfile"],
         PORT=str(port),
+        HTTP_PORT=str(free_port()),
         WORKER_CONCURRENCY="1",
         TICK_DRILL_SLEEP_SECONDS="2",
     )
@@ -192,7 +193,7 @@ def test_make_up_processes_stop_within_seconds(world, sig, moment):
     output = honcho.log()
     assert took is not None, output
     assert "sending SIGKILL" not in output, output  # every process stopped on its own
-    assert {name for name, _ in HONCHO_LINES.findall(output)} == {"web", "worker", "beat"}, output
+    assert {name for name, _ in HONCHO_LINES.findall(output)} == {"web", "http", "worker", "beat"}, output
     assert took < EXIT_WITHIN_SECONDS, (took, output)
     assert "Traceback" not in output, output
     ticks = world.ticks_run()
