@@ -35,7 +35,8 @@ up: install
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py seed_world --if-empty
 	$(PY) manage.py sync_tick_schedule
-	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+	@# honcho gives each process PORT + 100 x its index: HTTP_PORT is set here for `http`.
+	PORT=$(PORT) HTTP_PORT=$${HTTP_PORT:-$$(( $(PORT) + 1 ))} $(VENV)/bin/honcho start -f Procfile
 
 ## test: run the test suite but the slow tests, the fault drills and the browser tests; embedded unless DATABASE_URL / REDIS_URL are set
 test: install-dev

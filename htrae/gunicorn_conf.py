@@ -6,7 +6,8 @@ which keeps the WebSockets; a proxy routes `/ws/` to `web` and the rest here
 (`deploy/nginx.conf`). `bench/api.py --server gunicorn` measured why: see bench/README.md.
 
 HTTP_WORKERS processes (default: the machine's cores), HTTP_THREADS threads each (default 1:
-a sync worker); the port is HTTP_PORT (default PORT + 1).
+a sync worker); the port is HTTP_PORT (`make up` sets it to PORT + 1 unless given; honcho hands
+each process a PORT of its own, so this process's PORT is not the web's).
 """
 
 import os
