@@ -41,6 +41,12 @@ TICKS = Counter("htrae_ticks_total", "tick attempts in this process, by outcome"
 TICK_SECONDS = Histogram(
     "htrae_tick_seconds", "the ticks this process ran", buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 )
+TICK_BROADCAST_SECONDS = Histogram(
+    "htrae_tick_broadcast_seconds",
+    "after a tick's work: its commit, building its frames, handing them to the channel layer",
+    ["stage"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
 TICK_EVENTS = Gauge("htrae_tick_events", "events of the last tick this process ran")
 TICK_CHARACTERS = Gauge("htrae_tick_characters", "characters of the last tick this process ran")
 TICK_SHARES = Counter(
@@ -57,6 +63,11 @@ def tick_observe(result) -> None:
         TICK_SECONDS.observe(result.seconds)
         TICK_EVENTS.set(result.events)
         TICK_CHARACTERS.set(result.characters)
+
+
+def tick_broadcast_observe(*, commit: float, build: float, send: float) -> None:
+    for stage, seconds in (("commit", commit), ("build", build), ("send", send)):
+        TICK_BROADCAST_SECONDS.labels(stage=stage).observe(seconds)
 
 
 def tick_share_observe(planned_by: str) -> None:

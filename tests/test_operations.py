@@ -90,6 +90,25 @@ def test_metrics_show_the_world_and_this_processs_ticks(client, ticking):
     assert "htrae_action_ack_seconds_bucket" in text and "htrae_lock_conflicts_total" in text
 
 
+def test_metrics_time_the_commit_and_broadcast_after_each_tick(client, ticking, django_capture_on_commit_callbacks):
+    """What players wait for after a tick's work: its commit, building its frames, sending them."""
+
+    def counts() -> dict[str, float]:
+        text = client.get("/metrics").content.decode()
+        return {
+            stage: _metric(text, f'htrae_tick_broadcast_seconds_count{{stage="{stage}"}}')
+            if f'stage="{stage}"' in text
+            else 0.0
+            for stage in ("commit", "build", "send")
+        }
+
+    before = counts()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert run_tick(force=True).ran
+    assert callbacks  # the broadcast waits for the commit
+    assert counts() == {stage: count + 1 for stage, count in before.items()}
+
+
 def test_metrics_need_the_token_when_one_is_set(client, ticking, settings):
     settings.METRICS_TOKEN = "scrape-secret"
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from htrae.background import Coalescer, ServerLoopGone, call_on_server_loop, server_loop
-from htrae.metrics import FRAME_SENDS_FAILED, FRAMES_SENT
+from htrae.metrics import FRAME_SENDS_FAILED, FRAMES_SENT, tick_broadcast_observe
 from htrae.outage import is_outage, log_outage
 from htrae.vocabulary import EventType
 from world.models import Character, GameEvent
@@ -242,12 +243,33 @@ def _spectra_frames(events: Iterable[GameEvent]) -> list[Addressed]:
     return frames
 
 
-def broadcast_tick(tick: int, events: list[GameEvent], *, close_pools: bool = False) -> None:
-    """After a tick commits: send its frames. A failure here never undoes the tick."""
+def broadcast_tick(
+    tick: int, events: list[GameEvent], *, close_pools: bool = False, work_done: float | None = None
+) -> None:
+    """After a tick commits: send its frames. A failure here never undoes the tick.
+
+    `work_done` (`time.perf_counter()` when the tick's work ended, before its commit) times the
+    commit; the commit, building the frames and sending them are what players wait for after
+    the tick (`htrae_tick_broadcast_seconds`, and a log line)."""
+    started = time.perf_counter()
     try:
-        send_frames(tick_frames(tick, events), close_pools=close_pools)
+        frames = tick_frames(tick, events)
+        built = time.perf_counter()
+        send_frames(frames, close_pools=close_pools)
     except Exception as error:  # the world moved on; clients resync from /api/events
         _log_send_failure(error, f"broadcasting tick {tick}")
+        return
+    sent = time.perf_counter()
+    commit = started - work_done if work_done is not None else 0.0
+    tick_broadcast_observe(commit=commit, build=built - started, send=sent - built)
+    logger.info(
+        "tick %s broadcast: commit %.0f ms, %s frames built in %.0f ms, sent in %.0f ms",
+        tick,
+        commit * 1000,
+        len(frames),
+        (built - started) * 1000,
+        (sent - built) * 1000,
+    )
 
 
 # --- What a player's action sends ----------------------------------------------------------

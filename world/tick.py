@@ -223,7 +223,10 @@ def _run_tick_once(
         )
         # last_tick_at is when it started (the schedule counts from there); it finished now.
         _tick_record(result, finished_at=timezone.now())
-        transaction.on_commit(lambda: broadcast_tick(clock.tick, events, close_pools=close_channel_pools))
+        work_done = time.perf_counter()  # what follows until the broadcast is the commit
+        transaction.on_commit(
+            lambda: broadcast_tick(clock.tick, events, close_pools=close_channel_pools, work_done=work_done)
+        )
     logger.debug("tick %s: %s characters, %s events", result.tick, result.characters, result.events)
     return result
 

@@ -107,6 +107,9 @@ def test_nginx_routes_the_websocket_to_daphne_and_the_rest_to_gunicorn(world: Se
             await ws.send(json.dumps({"type": "player_action", "request_id": "proxied", "data": speech}))
             await frame_of(ws, "ack", where=lambda frame: frame.get("request_id") == "proxied")
             await frame_of(ws, "chat_message", where=lambda frame: frame["data"]["text"] == speech["text"])
+            # /metrics through the proxy is the web process's: it counts this socket.
+            metrics = await asyncio.to_thread(httpx.get, proxy_origin + "/metrics", timeout=10)
+            assert "htrae_websocket_connections 1.0" in metrics.text, metrics.text[:2000]
 
     def proxied(token: str) -> str:
         return f"ws://127.0.0.1:{proxy_port}/ws/simulation?token={token}"
