@@ -111,16 +111,24 @@ def _insert_rows(
     preparers = [
         partial(_db_value, field) if isinstance(field, models.JSONField) else _preparer(field, db) for field in columns
     ]
-    prepared = [[prepare(value) for prepare, value in zip(preparers, row, strict=True)] for row in rows]
+    if any(len(row) != len(columns) for row in rows):
+        raise ValueError(f"Each row of {meta.label} needs {len(columns)} values: {', '.join(fields)}.")
     quote = connection.ops.quote_name
     names = ", ".join(quote(field.column) for field in columns)
     if connection.vendor == "postgresql":
+        # Prepared column by column, as the arrays take them: a tick inserts ~130,000 rows, and
+        # preparing them row by row and then transposing cost three times as much.
+        arrays = [
+            _as_column_type(field, [prepare(row[index]) for row in rows])
+            for index, (field, prepare) in enumerate(zip(columns, preparers, strict=True))
+        ]
         with _server_bound_cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT * FROM unnest({_pg_arrays(columns)}){suffix}",
-                _columns_of(prepared, columns),
+                arrays,
             )
     else:
+        prepared = [[prepare(value) for prepare, value in zip(preparers, row, strict=True)] for row in rows]
         placeholders = ", ".join(["%s"] * len(columns))
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -192,13 +200,15 @@ def _pg_arrays(columns: Sequence[models.Field], json_as: str = "") -> str:
 
 
 def _columns_of(rows: Sequence[Sequence[Any]], fields: Sequence[models.Field]) -> list[list[Any]]:
-    """`rows` turned into one list per column, as the binary arrays need them: a float
-    column's whole numbers as floats (psycopg will not dump an array of mixed types)."""
-    columns = [list(column) for column in zip(*rows, strict=True)]
-    for index, field in enumerate(fields):
-        if isinstance(field, models.FloatField):
-            columns[index] = [None if value is None else float(value) for value in columns[index]]
-    return columns
+    """`rows` turned into one list per column, as the binary arrays need them."""
+    return [_as_column_type(field, list(column)) for field, column in zip(fields, zip(*rows, strict=True), strict=True)]
+
+
+def _as_column_type(field: models.Field, values: list[Any]) -> list[Any]:
+    """A float column's whole numbers as floats (psycopg will not dump an array of mixed types)."""
+    if isinstance(field, models.FloatField):
+        return [None if value is None else float(value) for value in values]
+    return values
 
 
 # A value of exactly this type is what the field's preparation would give back unchanged: it

@@ -62,6 +62,18 @@ def test_bulk_insert_columns_writes_every_row_in_one_statement():
     assert all(m.source_event_id is None and m.last_accessed_world_at is None for m in stored)
 
 
+def test_bulk_insert_columns_refuses_a_row_of_the_wrong_width_and_writes_nothing():
+    from htrae.bulk import bulk_insert_columns
+    from memory.models import Memory
+
+    oren = CharacterFactory(location=LocationFactory())
+    fields = ["character", "content", "type", "importance_score", "tick"]
+    rows = [(oren.id, "whole", "short_term", 1, 1), (oren.id, "short", "short_term", 2)]
+    with pytest.raises(ValueError, match="needs 5 values"):
+        bulk_insert_columns(Memory, fields, rows)
+    assert not Memory.objects.filter(character=oren).exists()
+
+
 # htrae.bulk.bulk_create: what the ORM's bulk_create stores, row for row, in one statement.
 
 AWKWARD_PAYLOADS = [
