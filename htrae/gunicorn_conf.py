@@ -1,9 +1,9 @@
 """gunicorn's settings for served mode's `http` process (the Procfile; `make up`).
 
-Plain HTTP (the REST API, the admin, the viewer's pages, `/metrics`, the probes) is served by
-gunicorn's worker processes through WSGI (`htrae.wsgi`), beside the `web` process (daphne),
-which keeps the WebSockets; a proxy routes `/ws/` to `web` and the rest here
-(`deploy/nginx.conf`). `bench/api.py --server gunicorn` measured why: see bench/README.md.
+Plain HTTP (the REST API, the admin, the viewer's pages, the probes) is served by gunicorn's
+worker processes through WSGI (`htrae.wsgi`), beside the `web` process (daphne), which keeps
+the WebSockets; a proxy routes `/ws/` and `/metrics` to `web` and the rest here
+(`deploy/nginx.conf`). Why: `bench/api.py --server daphne|gunicorn|nginx`, bench/README.md.
 
 HTTP_WORKERS processes (default: the machine's cores), HTTP_THREADS threads each (default 1:
 a sync worker); the port is HTTP_PORT (`make up` sets it to PORT + 1 unless given; honcho hands
