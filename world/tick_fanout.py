@@ -27,6 +27,7 @@ code, one share.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -106,10 +107,20 @@ def share_plan(*, tick: int, seed: int, world_time: datetime, batches: list[list
         return None
     snapshot = world_snapshot_load(tick=tick)
     talk_rules = grammar_rules_get()
+    _drill_pause_share()
     return [
         plan_to_json(batch_plan(batch, snapshot, tick=tick, seed=seed, world_time=world_time, talk_rules=talk_rules))
         for batch in batches
     ]
+
+
+def _drill_pause_share() -> None:
+    """Fault drills only (TICK_DRILL_SLEEP_SECONDS, 0 in production): hold a worker's share
+    mid-plan, so a drill can kill the worker while it plans."""
+    seconds = settings.TICK_DRILL_SLEEP_SECONDS
+    if seconds > 0:
+        logger.info("tick share drill: pausing %.1f s mid-plan", seconds)
+        time.sleep(seconds)
 
 
 def _shares_of(batches: list[list[int]], shares: int) -> list[list[list[int]]]:

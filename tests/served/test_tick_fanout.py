@@ -7,11 +7,12 @@ plans the shares sent to it, through this suite's Redis; each world has its own 
 from __future__ import annotations
 
 import re
+import signal
 import time
 
 import pytest
 
-from tests.served.harness import served_world
+from tests.served.harness import MANAGE, served_world, wait_until
 
 pytestmark = [pytest.mark.served, pytest.mark.slow]
 
@@ -62,3 +63,32 @@ def test_shares_no_worker_starts_are_planned_by_the_tick_itself_at_once(tmp_path
 
     assert taken_back == alone
     assert took < one_took + 30
+
+
+@pytest.mark.fault
+def test_a_worker_killed_mid_share_leaves_nothing_and_the_tick_plans_the_share_itself(tmp_path):
+    """Shares only read: a worker lost while it plans one (SIGKILL to its whole process group,
+    as a machine lost) has written nothing; the coordinator, its wait for the share timed out,
+    plans it itself, and the world is the same as one process makes."""
+    with served_world(_logs(tmp_path, "one"), redis_db=6, seed=False) as world:
+        alone, _ = _world_after_ticks(world)
+
+    with served_world(_logs(tmp_path, "killed"), redis_db=6, seed=False) as world:
+        world.manage("seed_world", "--npcs", "60")
+        worker = world.start_worker(concurrency=1, TICK_DRILL_SLEEP_SECONDS="60", **SMALL_BATCHES)
+        ticks = world.start(
+            "ticks",
+            [*MANAGE, "run_ticks", str(TICKS)],
+            TICK_WORKERS="2",
+            TICK_FANOUT_TIMEOUT_SECONDS="5",
+            **SMALL_BATCHES,
+        )
+        wait_until(lambda: "tick share drill: pausing" in worker.log(), timeout=60, what="a share being planned")
+        worker.stop(signal.SIGKILL)
+        assert ticks.wait_exit(180) is not None, ticks.log()[-3000:]
+        assert ticks.popen.returncode == 0, ticks.log()[-3000:]
+        killed = world.manage("event_log", "--format", "jsonl", "--state")
+        coordinator_log = ticks.log()
+
+    assert killed == alone
+    assert re.search(r"not planned by a worker \(.*\): planned by the coordinator", coordinator_log), coordinator_log
