@@ -17,6 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "htrae.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJK")
+# A benchmark prints its own figures: the world's INFO lines (one per tick's broadcast) would
+# come between them. LOG_LEVEL=INFO brings them back.
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
 @contextmanager

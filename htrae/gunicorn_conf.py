@@ -31,6 +31,10 @@ os.environ.setdefault("DATABASE_POOL_MAX_SIZE", str(threads))
 # A request the web process would still answer; longer means a stuck worker, which is replaced.
 timeout = int(os.environ.get("HTTP_TIMEOUT_SECONDS") or 30)
 graceful_timeout = 20
+# A worker is replaced after about this many requests (spread, so they are not replaced at
+# once): whatever a long-lived interpreter accumulates stays bounded. 0: never.
+max_requests = int(os.environ.get("HTTP_MAX_REQUESTS") or "20000")
+max_requests_jitter = max_requests // 10
 keepalive = 5
 # gunicorn's control socket (gunicornc) sits at one path per user: several servers on a
 # machine (tests, benchmarks, a second world) would fight over it. Signals control this one.
