@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.served.harness import ServedWorld, served_urls  # noqa: E402
+from tests.served.harness import ServedWorld, free_port, served_urls  # noqa: E402
 
 MAKE_PLAYERS = """
 import json
@@ -110,6 +110,7 @@ def main() -> None:
     parser.add_argument("--web-processes", type=int, default=1)
     parser.add_argument("--connect-batch", type=int, default=50, help="handshakes in flight at once")
     parser.add_argument("--redis-db", type=int, default=9)
+    parser.add_argument("--proxy", action="store_true", help="connect through nginx (deploy/nginx.conf), as deployed")
     args = parser.parse_args()
 
     urls = served_urls()
@@ -143,7 +144,13 @@ def main() -> None:
         )
         world.schedule_ticks(args.tick_interval)
         print(f"world ready in {time.monotonic() - started:.0f} s: {args.npcs} NPCs, {len(listeners)} players")
-        world.start_web()
+        if args.proxy:  # as an operator serves it: the sockets through nginx to daphne
+            proxy_port = free_port()
+            world.start_web(WEBSOCKET_ALLOWED_ORIGINS=f"http://127.0.0.1:{proxy_port}")
+            world.start_http(workers=1)
+            world.start_proxy(port=proxy_port)
+        else:
+            world.start_web()
         world.start_worker(concurrency=2)
 
         async def run() -> tuple[int, int]:

@@ -343,7 +343,8 @@ class ServedWorld:
 
     @property
     def origin(self) -> str:
-        return self.http_base
+        """What a browser on the world's page sends: the proxy's origin when one is in front."""
+        return self.proxy_base if self.proxy_port else self.http_base
 
     def register(self, username: str, password: str = "lanterns-over-the-marsh") -> Player:
         base = self.http_base if self.web_port else self.http_process_base
@@ -356,10 +357,11 @@ class ServedWorld:
         return Player(username, body["token"], character["id"], character["location"]["id"])
 
     def websocket(self, token: str, **options):
-        """An async context manager: a `websockets` client connection to /ws/simulation."""
+        """An async context manager: a `websockets` client connection to /ws/simulation
+        (through the proxy, when one was started)."""
         from websockets.asyncio.client import connect
 
-        url = f"ws://127.0.0.1:{self.web_port}/ws/simulation?token={token}"
+        url = f"ws://127.0.0.1:{self.proxy_port or self.web_port}/ws/simulation?token={token}"
         return connect(url, origin=self.origin, open_timeout=20, max_size=2**22, **options)
 
     # --- teardown ----------------------------------------------------------------------
