@@ -229,9 +229,7 @@ def main() -> None:
             web = world.start_http(port=args.port, workers=args.http_workers)
             base = world.http_process_base
         elif args.server == "nginx":
-            world.start_web()
-            web = world.start_http(workers=args.http_workers)
-            world.start_proxy(port=args.port)
+            _, web, _ = world.start_behind_proxy(http_workers=args.http_workers)
             base = world.proxy_base
         else:
             web = world.start_web(port=args.port)

@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.served.harness import ServedWorld, free_port, served_urls  # noqa: E402
+from tests.served.harness import ServedWorld, served_urls  # noqa: E402
 
 MAKE_PLAYERS = """
 import json
@@ -145,10 +145,7 @@ def main() -> None:
         world.schedule_ticks(args.tick_interval)
         print(f"world ready in {time.monotonic() - started:.0f} s: {args.npcs} NPCs, {len(listeners)} players")
         if args.proxy:  # as an operator serves it: the sockets through nginx to daphne
-            proxy_port = free_port()
-            world.start_web(WEBSOCKET_ALLOWED_ORIGINS=f"http://127.0.0.1:{proxy_port}")
-            world.start_http(workers=1)
-            world.start_proxy(port=proxy_port)
+            world.start_behind_proxy(http_workers=1)
         else:
             world.start_web()
         world.start_worker(concurrency=2)

@@ -243,9 +243,7 @@ def _spectra_frames(events: Iterable[GameEvent]) -> list[Addressed]:
     return frames
 
 
-def broadcast_tick(
-    tick: int, events: list[GameEvent], *, close_pools: bool = False, work_done: float | None = None
-) -> None:
+def broadcast_tick(tick: int, events: list[GameEvent], *, work_done: float, close_pools: bool = False) -> None:
     """After a tick commits: send its frames. A failure here never undoes the tick.
 
     `work_done` (`time.perf_counter()` when the tick's work ended, before its commit) times the
@@ -260,7 +258,7 @@ def broadcast_tick(
         _log_send_failure(error, f"broadcasting tick {tick}")
         return
     sent = time.perf_counter()
-    commit = started - work_done if work_done is not None else 0.0
+    commit = started - work_done
     tick_broadcast_observe(commit=commit, build=built - started, send=sent - built)
     logger.info(
         "tick %s broadcast: commit %.0f ms, %s frames built in %.0f ms, sent in %.0f ms",

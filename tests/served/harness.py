@@ -19,7 +19,9 @@ Fault drills need servers they may stop: `PrivateRedis` (a redis-server of their
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -50,6 +52,16 @@ def served_urls() -> tuple[str, str] | None:
     if database.startswith(("postgres://", "postgresql://")) and redis.startswith("redis://"):
         return database, redis
     return None
+
+
+async def frame_of(ws, kind: str, *, timeout: float = 15.0, where=lambda frame: True) -> dict:
+    """The next frame of type `kind` (and matching `where`) a client's socket receives,
+    within `timeout` seconds; the frames before it are passed over."""
+    async with asyncio.timeout(timeout):
+        while True:
+            frame = json.loads(await ws.recv())
+            if frame["type"] == kind and where(frame):
+                return frame
 
 
 def free_port() -> int:
@@ -265,6 +277,16 @@ class ServedWorld:
         proxy = self.start("proxy", argv)
         wait_until(lambda: self._answers(proxy, self.proxy_base), timeout=20, what=f"nginx on port {self.proxy_port}")
         return proxy
+
+    def start_behind_proxy(
+        self, *, http_workers: int | None = None, **env: str
+    ) -> tuple[ServedProcess, ServedProcess, ServedProcess]:
+        """`web` and `http` behind nginx, as an operator serves them: the web process allows
+        the proxy's origin for WebSockets. `env` goes to both. Returns (web, http, proxy)."""
+        port = free_port()
+        web = self.start_web(WEBSOCKET_ALLOWED_ORIGINS=f"http://127.0.0.1:{port}", **env)
+        http = self.start_http(workers=http_workers, **env)
+        return web, http, self.start_proxy(port=port)
 
     def start_worker(self, *, concurrency: int = 1, name: str = "worker", **env: str) -> ServedProcess:
         argv = [

@@ -23,7 +23,7 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.served.harness import PrivateRedis, ServedWorld, served_world, wait_until
+from tests.served.harness import PrivateRedis, ServedWorld, frame_of, served_world, wait_until
 
 pytestmark = [pytest.mark.fault, pytest.mark.served]
 
@@ -53,14 +53,6 @@ def assert_ticks_whole(world: ServedWorld) -> list[int]:
 
 async def frame(ws, timeout: float = 15.0) -> dict:
     return json.loads(await asyncio.wait_for(ws.recv(), timeout))
-
-
-async def frame_of(ws, kind: str, *, timeout: float = 15.0, where=lambda f: True) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = await frame(ws, max(0.1, deadline - time.monotonic()))
-        if found["type"] == kind and where(found):
-            return found
 
 
 @pytest.fixture

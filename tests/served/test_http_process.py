@@ -17,15 +17,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.served.harness import NGINX, ServedWorld, free_port
-
-
-async def frame_of(ws, kind: str, *, timeout: float = 15.0, where=lambda frame: True) -> dict:
-    async with asyncio.timeout(timeout):
-        while True:
-            frame = json.loads(await ws.recv())
-            if frame["type"] == kind and where(frame):
-                return frame
+from tests.served.harness import NGINX, ServedWorld, frame_of
 
 
 def present(character_id: int):
@@ -84,12 +76,8 @@ def test_gunicorn_serves_the_api_as_daphne_does(world: ServedWorld):
 @pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed (.ci/run installs it)")
 @pytest.mark.redis_db(7)
 def test_nginx_routes_the_websocket_to_daphne_and_the_rest_to_gunicorn(world: ServedWorld):
-    # The proxy's origin is the one browsers send: the web process must allow it.
-    proxy_port = free_port()
-    proxy_origin = f"http://127.0.0.1:{proxy_port}"
-    world.start_web(WEBSOCKET_ALLOWED_ORIGINS=proxy_origin, TRUSTED_PROXY_COUNT="1")
-    http = world.start_http(workers=1, TRUSTED_PROXY_COUNT="1")
-    world.start_proxy(port=proxy_port)
+    _, http, _ = world.start_behind_proxy(http_workers=1, TRUSTED_PROXY_COUNT="1")
+    proxy_origin = world.proxy_base
 
     registered = httpx.post(
         proxy_origin + "/api/auth/register",
@@ -112,7 +100,7 @@ def test_nginx_routes_the_websocket_to_daphne_and_the_rest_to_gunicorn(world: Se
             assert "htrae_websocket_connections 1.0" in metrics.text, metrics.text[:2000]
 
     def proxied(token: str) -> str:
-        return f"ws://127.0.0.1:{proxy_port}/ws/simulation?token={token}"
+        return f"ws://127.0.0.1:{world.proxy_port}/ws/simulation?token={token}"
 
     asyncio.run(play())
 

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from tests.served.harness import ServedWorld, wait_until
+from tests.served.harness import ServedWorld, frame_of, wait_until
 
 
 def web_children(web_pid: int) -> list[int]:
@@ -42,14 +42,6 @@ def client_ports_served_by(pid: int, server_port: int) -> set[int]:
             if fields[9] in inodes and local_port == server_port and remote_port:
                 ports.add(remote_port)
     return ports
-
-
-async def frame_of(ws, kind: str, *, timeout: float = 10.0, where=lambda frame: True) -> dict:
-    async with asyncio.timeout(timeout):
-        while True:
-            frame = json.loads(await ws.recv())
-            if frame["type"] == kind and where(frame):
-                return frame
 
 
 @pytest.mark.redis_db(11)
