@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from htrae.models import TimeStampedModel
+from htrae.models import TimeStampedModel, history_link
 
 IMPORTANCE_MIN, IMPORTANCE_MAX = 0.0, 10.0
 
@@ -31,7 +31,7 @@ class Memory(TimeStampedModel):
 
     PUBLIC_TYPES = ("short_term", "long_term", "emotional")
 
-    character = models.ForeignKey("world.Character", on_delete=models.CASCADE, related_name="memories")
+    character = history_link("world.Character", on_delete=models.CASCADE, related_name="memories")
     content = models.TextField(max_length=4000)
     type = models.CharField(max_length=12, choices=Type.choices, default=Type.SHORT_TERM)
     importance_score = models.FloatField(
@@ -53,9 +53,14 @@ class Memory(TimeStampedModel):
     )
     hour = models.SmallIntegerField(null=True, blank=True, help_text="The in-world hour it happened (0-23).")
     sources = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="reflections", help_text="What a reflection came from."
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="reflections",
+        help_text="What a reflection came from.",
+        db_constraint=False,  # history (htrae.models.history_link)
     )
-    source_event = models.ForeignKey(
+    source_event = history_link(
         "world.GameEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="memories"
     )
     # Only with MEMORY_RELEVANCE_BACKEND=embedding: the content's sentence embedding as packed

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from htrae.models import TimeStampedModel
+from htrae.models import TimeStampedModel, history_link
 from narrative.quests.emergence import template_problems
 from world.models import hex_color_validator
 
@@ -282,8 +282,8 @@ class Conversation(TimeStampedModel):
 class ConversationMessage(models.Model):
     """One line said in a conversation."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
-    speaker = models.ForeignKey("world.Character", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    conversation = history_link(Conversation, on_delete=models.CASCADE, related_name="messages")
+    speaker = history_link("world.Character", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     text = models.TextField(max_length=2000)
     tick = models.BigIntegerField(default=0)
     timestamp = models.DateTimeField(auto_now_add=True)

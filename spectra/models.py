@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from htrae.models import TimeStampedModel
+from htrae.models import TimeStampedModel, history_link
 
 _UNIT = [MinValueValidator(-1.0), MaxValueValidator(1.0)]
 
@@ -144,7 +144,7 @@ class Standard(models.Model):
 class EmotionSample(models.Model):
     """A point of a character's emotional arc: Spectra's every tick, an NPC's on mood changes."""
 
-    character = models.ForeignKey("world.Character", on_delete=models.CASCADE, related_name="emotion_samples")
+    character = history_link("world.Character", on_delete=models.CASCADE, related_name="emotion_samples")
     tick = models.BigIntegerField()
     world_time = models.DateTimeField()
     timestamp = models.DateTimeField(auto_now_add=True)

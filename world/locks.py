@@ -16,10 +16,15 @@ its locks in this order, and never the other way round:
 4. then rows: the world clock, places (by id), characters (by id), Spectra's mind and
    goals, quests and assignments, factions and relations. Rows are locked `FOR NO KEY
    UPDATE` (exclusive among writers), never `FOR UPDATE`: PostgreSQL checks a new row's
-   foreign keys at commit with a `KEY SHARE` lock on each row it names (an event's place and
-   actor), which `FOR UPDATE` blocks. Two actions, each holding its own player's place and
-   naming the other's place at commit, deadlocked that way (`bench/actions.py`, 10-55 times
-   a minute).
+   foreign keys at commit with a `KEY SHARE` lock on each row it names, which `FOR UPDATE`
+   blocks. Two actions, each holding its own player's place and naming the other's place at
+   commit, deadlocked that way (`bench/actions.py`, 10-55 times a minute), when events still
+   had such keys; the world's history has none now (`htrae.models.history_link`), its
+   state still does (a character's place, a relationship's pair).
+
+A designer deleting characters (`designer_deleter`: `Character.delete`, the admin) shares the
+world too, so it waits for a tick in flight: the rows that tick wrote naming them must be
+visible to Django's collector, which clears the history's references in their place.
 
 A player's action writes only its own rows (its character, receipts, events, its quests,
 conversation lines, memories); whatever it would set off in others' minds (Spectra's and the
@@ -82,6 +87,17 @@ def world_shared() -> None:
 @contextlib.contextmanager
 def player_writer() -> Iterator[None]:
     """The transaction of a player's action: the world shared, then the player's own rows."""
+    with transaction.atomic():
+        world_shared()
+        yield
+
+
+@contextlib.contextmanager
+def designer_deleter() -> Iterator[None]:
+    """The transaction of a designer's delete of characters (the admin, the shell): the world
+    shared, so it waits for a tick in flight. The world's history keeps no database
+    constraint (`htrae.models.history_link`): Django's collector must see the rows that tick
+    wrote naming them, or they would outlive them."""
     with transaction.atomic():
         world_shared()
         yield

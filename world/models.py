@@ -13,8 +13,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 
-from htrae.models import TimeStampedModel
+from htrae.models import TimeStampedModel, history_link
 from world.environment import effective_environment
+from world.locks import designer_deleter
 
 hex_color_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a color as #rrggbb, for example #ffcc88.")
 
@@ -187,6 +188,10 @@ class Character(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def delete(self, *args, **kwargs):
+        with designer_deleter():  # after a tick in flight, whose new events may name it
+            return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         # Also a constraint; said here because the admin shows `user` read-only and would
@@ -368,10 +373,10 @@ class GameEvent(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     timestamp = models.DateTimeField(auto_now_add=True, db_index=True)
     tick = models.BigIntegerField(default=0, db_index=True)
-    location = models.ForeignKey(
+    location = history_link(
         Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="events", db_index=False
     )
-    actor = models.ForeignKey(
+    actor = history_link(
         Character, on_delete=models.SET_NULL, null=True, blank=True, related_name="events", db_index=False
     )
 
