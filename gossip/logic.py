@@ -1,5 +1,9 @@
 """What characters learn from a tick's events (pure): the facts told in talk reach each
-turn's listener, from its speaker; a deed (a clash, a theft) reaches everyone who stood by."""
+turn's listener, from its speaker; a deed (a clash, a theft) reaches the one it was done to
+and those who stood by, up to `max_witnesses` of them (the first by id: the same bystanders
+who remember seeing it, `memory.recollection`). In a crowd of four hundred nobody follows
+every deed; without the bound a crowded tick at 10,000 NPCs learned 34,000 facts, people x
+deeds, and the table of what is known grew by as much every tick."""
 
 from __future__ import annotations
 
@@ -36,6 +40,7 @@ def learned_from_events(
     tick: int,
     present: Mapping[int, Iterable[int]],
     place_names: Mapping[int, str] | None = None,
+    max_witnesses: int | None = None,
 ) -> list[Learned]:
     """`events` are the tick's (type, payload, actor_id, location_id, id); `present` who stood
     at each place as the tick ended. In event order, so the first teller of a fact is kept."""
@@ -51,11 +56,11 @@ def learned_from_events(
         elif event.type in EventType.CLASHES and payload.get("target_name"):
             text = f"{payload.get('actor_name', 'someone')} had it out with {payload['target_name']}"
             text += f" at {place_names.get(event.location_id, 'the square')}"
-            found += _seen(event, present, text, CLASH_IMPORTANCE, tick)
+            found += _seen(event, present, text, CLASH_IMPORTANCE, tick, max_witnesses)
         elif event.type in EventType.OBJECT_TAKEN and payload.get("stolen"):
             text = f"{payload.get('actor_name', 'someone')} made off with the {payload.get('object_name', 'thing')}"
             text += f" that wasn't theirs, at {place_names.get(event.location_id, 'the market')}"
-            found += _seen(event, present, text, THEFT_IMPORTANCE, tick)
+            found += _seen(event, present, text, THEFT_IMPORTANCE, tick, max_witnesses)
     return found
 
 
@@ -82,7 +87,13 @@ def _told(fact: Mapping, listener: int, teller: int | None, tick: int) -> Learne
     )
 
 
-def _seen(event, present: Mapping[int, Iterable[int]], text: str, importance: float, tick: int) -> list[Learned]:
+def _seen(
+    event, present: Mapping[int, Iterable[int]], text: str, importance: float, tick: int, max_witnesses: int | None
+) -> list[Learned]:
+    target = (event.payload or {}).get("target_id")
+    here = [character for character in present.get(event.location_id, ()) if character != event.actor_id]
+    bystanders = [character for character in here if character != target]
+    noticed = set(bystanders if max_witnesses is None else bystanders[:max_witnesses])
     return [
         Learned(
             character_id=witness,
@@ -95,6 +106,6 @@ def _seen(event, present: Mapping[int, Iterable[int]], text: str, importance: fl
             location_id=event.location_id,
             source="witnessed",
         )
-        for witness in present.get(event.location_id, ())
-        if witness != event.actor_id
+        for witness in here
+        if witness == target or witness in noticed
     ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
+
 from gossip.logic import Learned, learned_from_events
 from gossip.models import Knowledge
 from htrae.bulk import bulk_insert_columns
@@ -57,8 +59,8 @@ def knowledge_learn(learned: Iterable[Learned]) -> int:
 
 
 def learn_from_events(events: Iterable, *, tick: int) -> int:
-    """Facts told in the tick's talk reach their listeners; deeds reach those who stood by
-    (one query, and two more when there were deeds)."""
+    """Facts told in the tick's talk reach their listeners; deeds reach the one they were done
+    to and a bounded few who stood by (one query, and two more when there were deeds)."""
     events = list(events)
     places = sorted({e.location_id for e in events if e.location_id is not None and e.type.endswith(_DEED_SUFFIXES)})
     present: dict[int, list[int]] = {}
@@ -72,7 +74,10 @@ def learn_from_events(events: Iterable, *, tick: int) -> int:
         )
         for location_id, character_id in rows:
             present.setdefault(location_id, []).append(character_id)
-    return knowledge_learn(learned_from_events(events, tick=tick, present=present, place_names=names))
+    learned = learned_from_events(
+        events, tick=tick, present=present, place_names=names, max_witnesses=settings.MEMORY_MAX_WITNESSES
+    )
+    return knowledge_learn(learned)
 
 
 _DEED_SUFFIXES = ("_CONFRONTED", "_TOOK_OBJECT")

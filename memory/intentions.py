@@ -36,7 +36,7 @@ def remembered_place_intentions(
         return {}
     rows = list(
         Memory.objects.filter(
-            character_id__in=turn,
+            character_id__any=turn,
             tick__lt=tick,
             source_event__isnull=False,
             importance_score__gte=settings.MEMORY_PLACE_MIN_IMPORTANCE,
@@ -63,11 +63,11 @@ def remembered_place_intentions(
     if not rows:
         return {}
     places = dict(
-        GameEvent.objects.filter(id__in={row[6] for row in rows}, location__isnull=False).values_list(
+        GameEvent.objects.filter(id__any={row[6] for row in rows}, location__isnull=False).values_list(
             "id", "location_id"
         )
     )
-    goals_of = dict(Character.objects.filter(id__in={row[1] for row in rows}).values_list("id", "goals"))
+    goals_of = dict(Character.objects.filter(id__any={row[1] for row in rows}).values_list("id", "goals"))
     now = world_time
     by_character: dict[int, list[tuple]] = {}
     for row in rows:
@@ -132,7 +132,7 @@ def belief_intentions(*, character_ids: list[int], tick: int, world_time: dateti
     stances = sorted({stance for _, stance in BELIEF_MOVES})
     rows = (
         Belief.objects.filter(
-            character_id__in=character_ids,
+            character_id__any=character_ids,
             is_current=True,
             stance__in=stances,
             confidence__gte=BELIEF_MIN_CONFIDENCE,

@@ -95,7 +95,7 @@ def insight_records_load(
     memories, their events, the people in them, the places, the objects."""
     rows = list(
         Memory.objects.filter(
-            character_id__in=character_ids,
+            character_id__any=character_ids,
             tick__lt=before_tick,
             tick__gte=before_tick - HISTORY_RETENTION_FLOOR_TICKS,
         )
@@ -113,7 +113,7 @@ def insight_records_load(
     events = {
         event_id: (event_type, actor_id, location_id, payload or {})
         for event_id, event_type, actor_id, location_id, payload in GameEvent.objects.filter(
-            id__in=event_ids
+            id__any=event_ids
         ).values_list("id", "type", "actor_id", "location_id", "payload")
     }
     people_ids: set[int] = set()
@@ -121,7 +121,7 @@ def insight_records_load(
         people_ids.update(pid for pid in (actor_id, _listener(payload)) if pid is not None)
     people = {
         pid: (name, faction_id, faction_name)
-        for pid, name, faction_id, faction_name in Character.objects.filter(id__in=sorted(people_ids)).values_list(
+        for pid, name, faction_id, faction_name in Character.objects.filter(id__any=sorted(people_ids)).values_list(
             "id", "name", "faction_id", "faction__name"
         )
     }
@@ -183,7 +183,7 @@ def _listener(payload: Mapping) -> int | None:
 def beliefs_held(*, character_ids: list[int]) -> dict[int, dict[str, insight.HeldBelief]]:
     """The current beliefs of these characters, by subject key (one query)."""
     held: dict[int, dict[str, insight.HeldBelief]] = defaultdict(dict)
-    for belief in Belief.objects.filter(character_id__in=character_ids, is_current=True).order_by("id"):
+    for belief in Belief.objects.filter(character_id__any=character_ids, is_current=True).order_by("id"):
         subject = insight.Subject(belief.subject_kind, belief.subject_id, belief.subject_name)
         held[belief.character_id][belief.subject_key] = insight.HeldBelief(
             id=belief.id,
@@ -236,10 +236,10 @@ def beliefs_store(
         ]
     )
     if cited:
-        Memory.objects.filter(id__in=cited, type=Memory.Type.SHORT_TERM).update(type=Memory.Type.LONG_TERM)
+        Memory.objects.filter(id__any=cited, type=Memory.Type.SHORT_TERM).update(type=Memory.Type.LONG_TERM)
     revised = sorted({r.previous_id for *_, r in planned if r is not None and r.previous_id is not None})
     if revised:
-        Belief.objects.filter(id__in=revised).update(is_current=False)
+        Belief.objects.filter(id__any=revised).update(is_current=False)
     beliefs = []
     for reflection, (character_id, _, _, revision) in zip(reflections, planned, strict=True):
         if revision is None:

@@ -57,7 +57,7 @@ def memories_retrieve(*, character: Character, query: str | None, limit: int = 1
     now = world_now_get()
     recalled = memories_rank(memories=memory_list(character=character), query=query, now=now.world_time, limit=limit)
     if recalled:
-        Memory.objects.filter(id__in=[memory.id for memory in recalled]).update(
+        Memory.objects.filter(id__any=[memory.id for memory in recalled]).update(
             last_accessed_world_at=now.world_time, last_accessed_at=timezone.now()
         )
         for memory in recalled:
@@ -227,7 +227,7 @@ def memories_consolidate(*, tick: int) -> dict[str, int]:
         .values_list("id", flat=True)
     )
     if overflow:
-        forgotten += _delete(Memory.objects.filter(id__in=overflow))
+        forgotten += _delete(Memory.objects.filter(id__any=overflow))
     return {"kept": kept, "forgotten": forgotten}
 
 

@@ -79,7 +79,7 @@ def _who_is_where(location_ids: set[int] | None = None) -> dict[int, list[int]]:
     """Place → the active characters there, by id (at these places only, if given; one query)."""
     characters = Character.objects.filter(is_active=True)
     if location_ids is not None:
-        characters = characters.filter(location_id__in=location_ids)
+        characters = characters.filter(location_id__any=location_ids)
     places: dict[int, list[int]] = defaultdict(list)
     for character_id, location_id in characters.order_by("id").values_list("id", "location_id"):
         places[location_id].append(character_id)
@@ -114,7 +114,7 @@ def relationships_from_events(events: list[GameEvent]) -> int:
     """Off the tick (inside mind work): what a player's action and the answers to it did to
     opinions. The moods are the ones stored now."""
     actors = {event.actor_id for event in events if event.actor_id is not None}
-    moods = dict(Character.objects.filter(id__in=actors).order_by("id").values_list("id", "emotional_state__mood"))
+    moods = dict(Character.objects.filter(id__any=actors).order_by("id").values_list("id", "emotional_state__mood"))
     tick = world_now_get().tick
     views = _views(events)
     changes = combined(

@@ -110,10 +110,23 @@ def feelings_update(
             | Q(id__any=involved - {0})
             | Q(kind=Character.Kind.NPC, location_id__any=npc_witness_places)
         )
-    candidates = candidates.only(
-        "id", "name", "kind", "location_id", "faction_id", "goals", "personality", "emotional_state", "energy", "needs"
-    ).order_by("id")
-    characters = list(candidates)
+    # Rows, not model instances: the tick reads every NPC here, and building 10,000 models
+    # cost more than reading them.
+    characters = list(
+        candidates.order_by("id").values_list(
+            "id",
+            "name",
+            "kind",
+            "location_id",
+            "faction_id",
+            "goals",
+            "personality",
+            "emotional_state",
+            "energy",
+            "needs",
+            named=True,
+        )
+    )
     if world_time is None and characters:
         world_time = world_now_get().world_time
     resting = frozenset(event.actor_id for event in events if event.type in RESTING)
@@ -189,7 +202,7 @@ def _stalled_goals(characters, views) -> tuple[str, ...]:
     return tuple(stalled.values_list("title", flat=True))
 
 
-def _perceiver(character: Character, affinity: dict[int, float], stalled_goals: tuple[str, ...] = ()) -> Perceiver:
+def _perceiver(character, affinity: dict[int, float], stalled_goals: tuple[str, ...] = ()) -> Perceiver:
     return Perceiver(
         id=character.id,
         kind=character.kind,

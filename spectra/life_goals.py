@@ -133,9 +133,8 @@ def life_goals_publish(drafts: list[EventDraft]) -> None:
 def spectra_goal_intentions(*, character_ids: list[int], tick: int, world_time: datetime) -> dict[int, list[Intention]]:
     """Her active goals with a `pursue` as intentions, foremost first (three queries, only
     in the batch that holds her)."""
-    spectra_id = (
-        Character.objects.filter(id__in=character_ids, kind=Character.Kind.SPECTRA).values_list("id", flat=True).first()
-    )
+    in_batch = Character.objects.filter(id__any=character_ids, kind=Character.Kind.SPECTRA)
+    spectra_id = in_batch.values_list("id", flat=True).first()
     if spectra_id is None:
         return {}
     goals = list(

@@ -160,7 +160,7 @@ def notification_frames(events: Iterable[GameEvent], *, per_group: int = NOTIFIC
     players: set[int] = set()
     if recipients:  # NPCs hold quests too; nobody listens on their groups
         players = set(
-            Character.objects.filter(id__in=recipients, kind=Character.Kind.PLAYER).values_list("id", flat=True)
+            Character.objects.filter(id__any=recipients, kind=Character.Kind.PLAYER).values_list("id", flat=True)
         )
     frames: list[Addressed] = []
     sent: Counter[str] = Counter()

@@ -80,8 +80,8 @@ def _prune_once(batch: int) -> Pruned | None:
         if event_ids:
             # Memories outlive the events they were formed from (SET_NULL, done here because
             # the rows go without Django's collector, which would load every event first).
-            Memory.objects.filter(source_event_id__in=event_ids).update(source_event=None)
-            GameEvent.objects.filter(id__in=event_ids)._raw_delete(GameEvent.objects.db)
+            Memory.objects.filter(source_event_id__any=event_ids).update(source_event=None)
+            GameEvent.objects.filter(id__any=event_ids)._raw_delete(GameEvent.objects.db)
             last_dropped = max(event_ids)
             if last_dropped > clock.history_pruned_through:
                 WorldClock.objects.filter(id=clock.id).update(history_pruned_through=last_dropped)
@@ -106,7 +106,7 @@ def _drop(queryset, batch: int, *, raw: bool = True) -> int:
     ids = list(queryset.order_by("id").values_list("id", flat=True)[:batch])
     if not ids:
         return 0
-    rows = queryset.model.objects.filter(id__in=ids)
+    rows = queryset.model.objects.filter(id__any=ids)
     if raw:  # nothing refers to these rows: no need for the collector's reads
         return rows._raw_delete(rows.db)
     return rows.delete()[1].get(queryset.model._meta.label, 0)

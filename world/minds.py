@@ -315,7 +315,15 @@ def _need_goal(
     )
 
 
-def _facts(goal: CharacterGoal) -> GoalFacts:
+# What `_facts` reads of a goal: a batch's goals are read as rows of these, not as models.
+GOAL_FACT_FIELDS = (
+    "id", "character_id", "title", "verb", "priority", "progress", "location_id", "target_object_id", "partner_id",
+    "need", "deadline_tick",
+)  # fmt: skip
+
+
+def _facts(goal) -> GoalFacts:
+    """A goal (a model, or a row of GOAL_FACT_FIELDS) as the pure planner sees it."""
     return GoalFacts(
         id=goal.id or 0,
         title=goal.title,
@@ -358,9 +366,11 @@ def plan_intention_source(*, character_ids: list[int], tick: int, world_time: da
         .values_list("id", "plan")
     )
     goals: dict[int, list[GoalFacts]] = defaultdict(list)
-    for goal in CharacterGoal.objects.filter(
-        character_id__any=character_ids, status=CharacterGoal.Status.ACTIVE
-    ).order_by("id"):
+    for goal in (
+        CharacterGoal.objects.filter(character_id__any=character_ids, status=CharacterGoal.Status.ACTIVE)
+        .order_by("id")
+        .values_list(*GOAL_FACT_FIELDS, named=True)
+    ):
         goals[goal.character_id].append(_facts(goal))
     found: dict[int, list[Intention]] = {}
     for character_id in sorted(set(plans) | set(goals)):

@@ -25,7 +25,7 @@ def quest_intentions(*, character_ids: list[int], tick: int, world_time: datetim
     the tick's phases), so every batch of a tick sees the same."""
     rows = (
         QuestAssignment.objects.filter(
-            character_id__in=character_ids, status=QuestAssignment.Status.ACTIVE, current_step__isnull=False
+            character_id__any=character_ids, status=QuestAssignment.Status.ACTIVE, current_step__isnull=False
         )
         .order_by("id")
         .values_list(

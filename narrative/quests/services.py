@@ -326,7 +326,7 @@ def assignments_fail(rows: list[dict], *, reason: str, tick: int) -> list[int]:
     if not rows:
         return []
     ids = [row["id"] for row in rows]
-    QuestAssignment.objects.filter(id__in=ids).update(status=QuestAssignment.Status.FAILED, updated_at=timezone.now())
+    QuestAssignment.objects.filter(id__any=ids).update(status=QuestAssignment.Status.FAILED, updated_at=timezone.now())
     outcomes = [_Outcome.from_row(row, succeeded=False) for row in rows]
     _outcomes_apply(outcomes, tick=tick)
     publish_many(

@@ -143,3 +143,21 @@ def test_news_spreads_by_talk_alone_and_each_turn_answers_the_one_before(seeded_
     knowers = Knowledge.objects.filter(key="news:test").exclude(character=first)
     assert knowers.count() >= 3
     assert all(row.told_by_id is not None and row.source == Knowledge.Source.HEARD for row in knowers)
+
+
+@pytest.mark.django_db
+def test_in_a_crowd_a_deed_is_known_by_the_one_it_was_done_to_and_a_few_who_stood_by(settings):
+    """People x deeds is quadratic in crowding: a busy place of hundreds must not learn every
+    deed done in it. The bystanders who learn are those who remember seeing it (the first by id)."""
+    settings.MEMORY_MAX_WITNESSES = 3
+    place = LocationFactory()
+    doer = CharacterFactory(location=place)
+    crowd = [CharacterFactory(location=place) for _ in range(6)]
+    target = crowd[-1]  # last by id: it learns of what was done to it all the same
+    clash = SimpleNamespace(
+        type="NPC_CONFRONTED", actor_id=doer.id, location_id=place.id, id=78,
+        payload={"actor_name": doer.name, "target_id": target.id, "target_name": target.name},
+    )  # fmt: skip
+    learn_from_events([clash], tick=3)
+    knowers = set(Knowledge.objects.filter(key="deed:78").values_list("character_id", flat=True))
+    assert knowers == {target.id, *(c.id for c in crowd[:3])}

@@ -240,6 +240,7 @@ def character_states_load(
     carried = carried or {}
     regards = regards or {}
     rows = Character.objects.filter(id__any=ids).order_by("id")
+    fields = ("id", "name", "kind", "location_id", "faction_id", "energy", "needs", "personality", "goals")
     return [
         CharacterState(
             id=row.id,
@@ -256,9 +257,7 @@ def character_states_load(
             carried=carried.get(row.id, ()),
             regard=dict(regards.get(row.id, {})),
         )
-        for row in rows.only(
-            "id", "name", "kind", "location_id", "faction_id", "energy", "needs", "personality", "goals"
-        )
+        for row in rows.values_list(*fields, named=True)  # rows, not models: cheaper to build
     ]
 
 
