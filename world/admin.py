@@ -25,7 +25,6 @@ from world import admin_grammar, services  # noqa: F401  (admin_grammar register
 from world.admin_dashboard import DASHBOARD_URL_NAME, world_dashboard_view
 from world.admin_forms import CharacterAdminForm, mood_badge, need_field_name, trait_field_name
 from world.autonomy.state import NEED_NAMES
-from world.locks import designer_deleter
 from world.models import Character, CharacterGoal, GameEvent, Location, Path, RoutineSlot, WorldClock, WorldObject
 from world.resources import NpcResource
 
@@ -182,10 +181,6 @@ class CharacterAdmin(ImportExportModelAdmin):
     ]
     inlines: list = []  # other apps append theirs (memory adds recent beliefs)
     character_links: list[Callable[[Character], str]] = []  # other apps append theirs (memory: memories)
-
-    def delete_queryset(self, request, queryset):
-        with designer_deleter():  # as Character.delete: after a tick in flight
-            super().delete_queryset(request, queryset)
 
     @admin.display(description="mood")
     def mood(self, character: Character):

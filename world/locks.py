@@ -22,9 +22,10 @@ its locks in this order, and never the other way round:
    had such keys; the world's history has none now (`htrae.models.history_link`), its
    state still does (a character's place, a relationship's pair).
 
-A designer deleting characters (`designer_deleter`: `Character.delete`, the admin) shares the
-world too, so it waits for a tick in flight: the rows that tick wrote naming them must be
-visible to Django's collector, which clears the history's references in their place.
+A designer deleting characters (`designer_deleter`: `Character.delete` and a queryset's
+delete) shares the world too, so it waits for a tick in flight: the rows that tick wrote
+naming them must be visible to Django's collector, which clears the history's references in
+their place.
 
 A player's action writes only its own rows (its character, receipts, events, its quests,
 conversation lines, memories); whatever it would set off in others' minds (Spectra's and the
@@ -92,15 +93,11 @@ def player_writer() -> Iterator[None]:
         yield
 
 
-@contextlib.contextmanager
-def designer_deleter() -> Iterator[None]:
-    """The transaction of a designer's delete of characters (the admin, the shell): the world
-    shared, so it waits for a tick in flight. The world's history keeps no database
-    constraint (`htrae.models.history_link`): Django's collector must see the rows that tick
-    wrote naming them, or they would outlive them."""
-    with transaction.atomic():
-        world_shared()
-        yield
+# A designer's delete of characters (the admin, the shell) is the same transaction: the world
+# shared, so it waits for a tick in flight. The world's history keeps no database constraint
+# (`htrae.models.history_link`): Django's collector must see the rows that tick wrote naming
+# them, or they would outlive them.
+designer_deleter = player_writer
 
 
 @contextlib.contextmanager

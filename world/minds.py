@@ -315,7 +315,7 @@ def _need_goal(
     )
 
 
-# What `_facts` reads of a goal: a batch's goals are read as rows of these, not as models.
+# A batch's goals are read as rows of these, not as models: whose goal it is, and what `_facts` reads.
 GOAL_FACT_FIELDS = (
     "id", "character_id", "title", "verb", "priority", "progress", "location_id", "target_object_id", "partner_id",
     "need", "deadline_tick",

@@ -112,6 +112,12 @@ class Path(TimeStampedModel):
             raise ValidationError({"target": "These two locations are already joined by a path."})
 
 
+class CharacterQuerySet(models.QuerySet):
+    def delete(self):
+        with designer_deleter():  # as Character.delete: after a tick in flight
+            return super().delete()
+
+
 class Character(TimeStampedModel):
     """Spectra, an NPC or a player's avatar (the blueprint's Character)."""
 
@@ -162,6 +168,10 @@ class Character(TimeStampedModel):
         help_text="The plan for the day (written by world.minds from the routine and goals): "
         '{"day", "made_tick", "revisions", "entries": [{"from", "to", "location_id", "activity", "goal_id"}]}.',
     )
+
+    # Every delete of characters, one or many (the admin's bulk delete, the shell), waits for
+    # a tick in flight (`world.locks.designer_deleter`).
+    objects = CharacterQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
