@@ -56,7 +56,7 @@ def crowd(db):
 
 
 def test_whom_a_character_spoke_with_lately_is_read_from_the_window_only(talkers):
-    speaker, old_friend, new_friend = talkers
+    speaker, _long_known, new_friend = talkers
     assert recent_talks_load([speaker.id], tick=NOW) == {speaker.id: frozenset({new_friend.id})}
     assert recent_talks_load([speaker.id], tick=NOW + GREET_AFTER_TICKS + 1) == {}
 
