@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
+from django.utils import timezone
 
 M = TypeVar("M", bound=Model)
 
@@ -155,7 +156,21 @@ def bulk_create(objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]
     columns = [field for field in meta.concrete_fields if field is not meta.pk and not field.generated]
     db = _database()
     preparers = [(field, _preparer(field, db)) for field in columns]
-    rows = [[prepare(field.pre_save(obj, True)) for field, prepare in preparers] for obj in objs]
+    # The timestamps a save stamps (`auto_now`, `auto_now_add`): one moment for the whole
+    # statement, as the database's own now() is, not a settings read per row and field.
+    stamped = [
+        field.attname for field in columns if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ]
+    now = None
+    if stamped:
+        now = timezone.now()
+        for obj in objs:
+            for attname in stamped:
+                setattr(obj, attname, now)
+    rows = [
+        [prepare(now if field.attname in stamped else field.pre_save(obj, True)) for field, prepare in preparers]
+        for obj in objs
+    ]
     quote = connection.ops.quote_name
     names = ", ".join(quote(field.column) for field in columns)
     arrays = _pg_arrays(columns, json_as="jsonb[]")  # the JSON fields' own adapter (psycopg's Jsonb)
