@@ -20,7 +20,7 @@ class Knowledge(models.Model):
         WITNESSED = "witnessed", "Witnessed"
         PLANTED = "planted", "Planted (a designer, the report)"
 
-    character = history_link("world.Character", on_delete=models.CASCADE, related_name="knowledge")
+    character = history_link("world.Character", on_delete=models.CASCADE, related_name="knowledge", db_index=False)
     key = models.CharField(max_length=200, help_text="The fact's name; the same for everyone who knows it.")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.HEARD)
     subject = models.CharField(max_length=200, blank=True)

@@ -6,7 +6,9 @@ from django.db import models
 class TimeStampedModel(models.Model):
     """A model that records when each row was created and last changed."""
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # No index: nothing looks rows up by it, and the tables the tick writes most (memories,
+    # beliefs, relationships, characters) would pay for one on every write.
+    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

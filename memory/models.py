@@ -31,7 +31,7 @@ class Memory(TimeStampedModel):
 
     PUBLIC_TYPES = ("short_term", "long_term", "emotional")
 
-    character = history_link("world.Character", on_delete=models.CASCADE, related_name="memories")
+    character = history_link("world.Character", on_delete=models.CASCADE, related_name="memories", db_index=False)
     content = models.TextField(max_length=4000)
     type = models.CharField(max_length=12, choices=Type.choices, default=Type.SHORT_TERM)
     importance_score = models.FloatField(
@@ -122,7 +122,7 @@ class Belief(TimeStampedModel):
         OFFLINE = "offline", "Offline rules"
         MODEL = "model", "Language model"
 
-    character = models.ForeignKey("world.Character", on_delete=models.CASCADE, related_name="beliefs")
+    character = models.ForeignKey("world.Character", on_delete=models.CASCADE, related_name="beliefs", db_index=False)
     subject_kind = models.CharField(max_length=10, choices=SubjectKind.choices)
     subject_id = models.BigIntegerField(
         null=True, blank=True, help_text="The id of the person, place, ... (not for topics)."

@@ -56,7 +56,7 @@ class FactionRelation(TimeStampedModel):
     Relations are directed, so two factions may see each other differently.
     """
 
-    faction = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="relations")
+    faction = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="relations", db_index=False)
     other = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="regarded_by")
     standing = models.SmallIntegerField(
         default=0, validators=[MinValueValidator(STANDING_MIN), MaxValueValidator(STANDING_MAX)]
@@ -162,7 +162,7 @@ class QuestStep(models.Model):
         WAIT = "wait", "Wait for a time"
         WITNESS_EVENT = "witness_event", "Witness an event"
 
-    quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="steps")
+    quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="steps", db_index=False)
     order = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     objective = models.CharField(max_length=300, help_text="What the step asks, in words.")
     objective_type = models.CharField(max_length=20, choices=Objective.choices)
@@ -209,7 +209,9 @@ class QuestAssignment(TimeStampedModel):
         FAILED = "failed", "Failed"
         ABANDONED = "abandoned", "Abandoned"
 
-    character = models.ForeignKey("world.Character", on_delete=models.CASCADE, related_name="quest_assignments")
+    character = models.ForeignKey(
+        "world.Character", on_delete=models.CASCADE, related_name="quest_assignments", db_index=False
+    )
     quest = models.ForeignKey(Quest, on_delete=models.CASCADE, related_name="assignments")
     current_step = models.ForeignKey(QuestStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -263,7 +265,12 @@ class Conversation(TimeStampedModel):
 
     topic = models.CharField(max_length=200, blank=True)
     location = models.ForeignKey(
-        "world.Location", on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+        "world.Location",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+        db_index=False,
     )
     participants = models.ManyToManyField("world.Character", related_name="conversations")
     started_tick = models.BigIntegerField(default=0)
@@ -282,7 +289,7 @@ class Conversation(TimeStampedModel):
 class ConversationMessage(models.Model):
     """One line said in a conversation."""
 
-    conversation = history_link(Conversation, on_delete=models.CASCADE, related_name="messages")
+    conversation = history_link(Conversation, on_delete=models.CASCADE, related_name="messages", db_index=False)
     speaker = history_link("world.Character", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     text = models.TextField(max_length=2000)
     tick = models.BigIntegerField(default=0)
@@ -344,7 +351,9 @@ class RelationModifier(TimeStampedModel):
 class LoreDiscovery(models.Model):
     """A character has learned a lore entry (secrets stay hidden from players until then)."""
 
-    character = models.ForeignKey("world.Character", on_delete=models.CASCADE, related_name="lore_discoveries")
+    character = models.ForeignKey(
+        "world.Character", on_delete=models.CASCADE, related_name="lore_discoveries", db_index=False
+    )
     entry = models.ForeignKey(LoreEntry, on_delete=models.CASCADE, related_name="discoveries")
     discovered_tick = models.BigIntegerField(default=0)
     discovered_at = models.DateTimeField(auto_now_add=True)

@@ -20,8 +20,10 @@ class Relationship(TimeStampedModel):
     (`relationships.logic.faded`), so every reader sees them faded to its own tick.
     """
 
-    character = models.ForeignKey("world.Character", on_delete=models.CASCADE, related_name="relationships")
-    other = models.ForeignKey("world.Character", on_delete=models.CASCADE, related_name="regarded_by")
+    character = models.ForeignKey(
+        "world.Character", on_delete=models.CASCADE, related_name="relationships", db_index=False
+    )
+    other = models.ForeignKey("world.Character", on_delete=models.CASCADE, related_name="regarded_by", db_index=False)
     affinity = models.FloatField(default=0.0, validators=_SIGNED, help_text="-1 (loathes) to 1 (loves).")
     trust = models.FloatField(default=0.0, validators=_SIGNED, help_text="-1 (distrusts) to 1 (trusts).")
     familiarity = models.FloatField(default=0.0, validators=_UNIT, help_text="0 (stranger) to 1 (knows well).")

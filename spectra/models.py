@@ -70,7 +70,7 @@ class AppraisalRule(models.Model):
         UNFULFILLED = "unfulfilled", "The character's need of purpose is unmet (its work undone)"
 
     event_type = models.CharField(
-        max_length=64, db_index=True, help_text="e.g. PLAYER_SPOKE, TIME_OF_DAY_CHANGED:dawn, or * for any event"
+        max_length=64, help_text="e.g. PLAYER_SPOKE, TIME_OF_DAY_CHANGED:dawn, or * for any event"
     )
     role = models.CharField(max_length=10, choices=Role.choices)
     applies_to = models.CharField(max_length=8, choices=AppliesTo.choices, default=AppliesTo.ANY)
@@ -144,7 +144,9 @@ class Standard(models.Model):
 class EmotionSample(models.Model):
     """A point of a character's emotional arc: Spectra's every tick, an NPC's on mood changes."""
 
-    character = history_link("world.Character", on_delete=models.CASCADE, related_name="emotion_samples")
+    character = history_link(
+        "world.Character", on_delete=models.CASCADE, related_name="emotion_samples", db_index=False
+    )
     tick = models.BigIntegerField()
     world_time = models.DateTimeField()
     timestamp = models.DateTimeField(auto_now_add=True)
@@ -189,7 +191,9 @@ class SpectraGoal(TimeStampedModel):
         ACHIEVED = "achieved", "Achieved"
         SET_ASIDE = "set_aside", "Set aside"
 
-    character = models.ForeignKey("world.Character", on_delete=models.CASCADE, related_name="spectra_goals")
+    character = models.ForeignKey(
+        "world.Character", on_delete=models.CASCADE, related_name="spectra_goals", db_index=False
+    )
     title = models.CharField(max_length=200)
     priority = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1), MaxValueValidator(10)])
     progress = models.FloatField(default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])

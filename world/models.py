@@ -72,7 +72,7 @@ class Path(TimeStampedModel):
     A two-way path is stored once and walkable in both directions.
     """
 
-    source = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="paths_out")
+    source = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="paths_out", db_index=False)
     target = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="paths_in")
     travel_cost = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1)], help_text="Ticks it takes to walk."
@@ -144,7 +144,7 @@ class Character(TimeStampedModel):
         blank=True,
         related_name="members",
     )
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="characters")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="characters", db_index=False)
     description = models.TextField(blank=True)
     emotional_state = models.JSONField(
         default=dict,
@@ -243,7 +243,7 @@ class RoutineSlot(models.Model):
     """Where a character is to be at an hour of the day (its daily routine), and doing what.
     An hour range that ends at or before it starts runs past midnight (22 to 6)."""
 
-    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="routine")
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="routine", db_index=False)
     start_hour = models.PositiveSmallIntegerField(validators=[MaxValueValidator(23)])
     end_hour = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(24)])
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
@@ -284,7 +284,7 @@ class CharacterGoal(TimeStampedModel):
         GIVE = "give", "Give the object to the person"
         TALK = "talk", "Talk to the person"
 
-    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="goal_rows")
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="goal_rows", db_index=False)
     title = models.CharField(max_length=200)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.DESIGNER)
     need = models.CharField(max_length=20, blank=True, help_text="The need it answers, if one.")
@@ -408,7 +408,7 @@ class PlayerActionReceipt(models.Model):
     """A player action already applied, by the client's request id: the same id is applied
     once, and a repeat gets the first reply again."""
 
-    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="action_receipts")
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="action_receipts", db_index=False)
     request_id = models.CharField(max_length=64)
     action = models.CharField(max_length=16)
     reply = models.JSONField(default=dict)
