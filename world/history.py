@@ -3,9 +3,10 @@
 The event log, emotion samples, conversation lines and learned facts grow with every tick (41 events a tick
 in the seed world, some 15,000 at 10,000 NPCs: about 36 million a day). What is older than
 the retention window (`HISTORY_RETENTION_TICKS`, or the designer's value on the world clock)
-is dropped, a bounded batch per table after each tick, so the first run over a long history
-never stalls the world and, once caught up, each run drops about one tick's worth: the cost
-stays that of writing the history, whatever its age.
+is dropped, a bounded run of whole ticks per table after each tick (about `PRUNE_BATCH` rows,
+never fewer than two ticks), so the first run over a long history never stalls the world,
+a tick writing more rows than a run's batch is still outrun, and once caught up each run drops
+about one tick's worth: the cost stays that of writing the history, whatever its age.
 
 Nothing the world reads lies that far back (the longest window any rule reads is
 `world.models.HISTORY_RETENTION_FLOOR_TICKS`). Memories keep what they remember; only their link to the dropped
@@ -25,6 +26,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from gossip.models import Knowledge
 from memory.models import Memory
@@ -35,9 +37,12 @@ from world.models import HISTORY_RETENTION_FLOOR_TICKS, GameEvent, WorldClock
 
 logger = logging.getLogger(__name__)
 
-# Rows of each table dropped per run at most: a first run over months of history catches up
-# over several ticks instead of holding one long transaction.
+# Rows of each table dropped per run, about (whole ticks; `_dropped_through`): a first run over
+# months of history catches up over several ticks instead of holding one long transaction.
 PRUNE_BATCH = 5000
+# Ticks dropped per run at least, however many rows they hold: more than the one tick each
+# tick adds, so a backlog shrinks even where a tick writes more than PRUNE_BATCH rows.
+CATCH_UP_TICKS = 2
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,8 @@ def retention_ticks(clock: WorldClock) -> int:
 
 
 def history_prune(*, batch: int = PRUNE_BATCH) -> Pruned | None:
-    """Drop up to `batch` rows of each log older than the retention window. None if there is
+    """Drop one run of each log older than the retention window (whole ticks, about `batch`
+    rows, at least `CATCH_UP_TICKS` ticks: `_dropped_through`). None if there is
     no world yet. Runs its own transaction (mind work), once more after a lock conflict."""
     return retrying(lambda: _prune_once(batch), what="pruning history")
 
@@ -76,7 +82,8 @@ def _prune_once(batch: int) -> Pruned | None:
         before = clock.tick - retention_ticks(clock) + 1  # ticks before this are dropped
         if before <= 0:
             return Pruned(before_tick=0)
-        event_ids = list(GameEvent.objects.filter(tick__lt=before).order_by("id").values_list("id", flat=True)[:batch])
+        events = GameEvent.objects.filter(tick__lt=_dropped_through(GameEvent.objects, "tick", before, batch))
+        event_ids = list(events.order_by("id").values_list("id", flat=True))
         if event_ids:
             # Memories outlive the events they were formed from (SET_NULL, done here because
             # the rows go without Django's collector, which would load every event first).
@@ -85,12 +92,13 @@ def _prune_once(batch: int) -> Pruned | None:
             last_dropped = max(event_ids)
             if last_dropped > clock.history_pruned_through:
                 WorldClock.objects.filter(id=clock.id).update(history_pruned_through=last_dropped)
-        samples = _drop(EmotionSample.objects.filter(tick__lt=before), batch)
-        lines = _drop(ConversationMessage.objects.filter(tick__lt=before), batch)
+        samples = _drop(EmotionSample.objects, "tick", before, batch)
+        lines = _drop(ConversationMessage.objects, "tick", before, batch)
         # A conversation whose every line is gone goes too (its participants with it).
         empty = Conversation.objects.filter(started_tick__lt=before, messages__isnull=True)
-        conversations = _drop(empty, batch, raw=False)
-        facts = _drop(Knowledge.objects.filter(learned_tick__lt=before).exclude(source=Knowledge.Source.PLANTED), batch)
+        empty_ids = list(empty.order_by("id").values_list("id", flat=True)[:batch])
+        conversations = Conversation.objects.filter(id__any=empty_ids).delete()[1].get(Conversation._meta.label, 0)
+        facts = _drop(Knowledge.objects.exclude(source=Knowledge.Source.PLANTED), "learned_tick", before, batch)
         return Pruned(
             before_tick=before,
             events=len(event_ids),
@@ -101,15 +109,27 @@ def _prune_once(batch: int) -> Pruned | None:
         )
 
 
-def _drop(queryset, batch: int, *, raw: bool = True) -> int:
-    """Delete the oldest `batch` rows of `queryset` (by id); how many went."""
-    ids = list(queryset.order_by("id").values_list("id", flat=True)[:batch])
-    if not ids:
-        return 0
-    rows = queryset.model.objects.filter(id__any=ids)
-    if raw:  # nothing refers to these rows: no need for the collector's reads
-        return rows._raw_delete(rows.db)
-    return rows.delete()[1].get(queryset.model._meta.label, 0)
+def _dropped_through(rows: QuerySet, tick_field: str, before: int, batch: int) -> int:
+    """The tick up to which (excluded) one run drops `rows` older than `before`: whole ticks,
+    the oldest first, about `batch` rows' worth, and never fewer than `CATCH_UP_TICKS` ticks.
+    So a run drops a tick's worth or more however many rows a tick writes (some 35,000 events
+    at 10,000 NPCs): the log stops at the window instead of outgrowing a fixed row count.
+    Two reads of the tick index."""
+    old = rows.filter(**{f"{tick_field}__lt": before}).order_by(tick_field).values_list(tick_field, flat=True)
+    oldest = next(iter(old[:1]), None)
+    if oldest is None:
+        return 0  # nothing older than the window
+    reached = next(iter(old[batch - 1 : batch]), None)  # the tick the oldest `batch` rows reach
+    if reached is None:
+        return before  # fewer than `batch` rows: all of them
+    return min(before, max(reached + 1, oldest + CATCH_UP_TICKS))
+
+
+def _drop(rows: QuerySet, tick_field: str, before: int, batch: int) -> int:
+    """Delete one run's worth of `rows` older than `before` (`_dropped_through`); how many went.
+    Raw: nothing refers to these rows, so no need for the collector's reads."""
+    doomed = rows.filter(**{f"{tick_field}__lt": _dropped_through(rows, tick_field, before, batch)})
+    return doomed._raw_delete(doomed.db)
 
 
 def history_prune_after_tick() -> None:

@@ -74,12 +74,35 @@ def test_memories_outlive_the_events_they_were_formed_from(history):
     assert memory.content == "The day I moved." and memory.source_event_id is None
 
 
-def test_a_long_history_is_dropped_a_bounded_batch_per_run(history):
-    first = history_prune(batch=2)
+def test_a_long_history_is_dropped_in_bounded_runs_of_whole_ticks_the_oldest_first(history):
+    # events out of the window at ticks 1, FIRST_KEPT - 2 and FIRST_KEPT - 1
+    first = history_prune(batch=2)  # the oldest two reach FIRST_KEPT - 2, and that tick goes whole
     assert first.events == 2 and GameEvent.objects.filter(tick__lt=FIRST_KEPT).count() == 1
     second = history_prune(batch=2)
     assert second.events == 1 and not GameEvent.objects.filter(tick__lt=FIRST_KEPT).exists()
     assert history_prune(batch=2).total == 0  # caught up: nothing more to do
+
+
+def test_a_run_outruns_ticks_that_write_more_rows_than_its_batch(history):
+    """At 10,000 NPCs a tick writes some 35,000 events: a run bounded by rows alone would
+    drop fewer than a tick adds, and the log would outgrow the window tick after tick."""
+    place, someone = history["place"], history["someone"]
+    # the ticks about to fall out of the window each wrote 5 events, more than a run's batch
+    GameEvent.objects.bulk_create(
+        GameEvent(type="NPC_MOVED", tick=tick, location=place, actor=someone, payload={})
+        for tick in range(FIRST_KEPT, FIRST_KEPT + 6)
+        for _ in range(5)
+    )
+    clock = WorldClock.objects.get()
+    backlog = []
+    for _ in range(6):  # six ticks go by, each followed by a run
+        clock.tick += 1
+        clock.save(update_fields=["tick"])
+        history_prune(batch=2)
+        backlog.append(GameEvent.objects.filter(tick__lt=clock.tick - WINDOW + 1).count())
+    # the backlog (the three old ticks out of the window at the start) shrinks each run, then
+    # stays gone: each run drops at least the tick that fell out
+    assert backlog == sorted(backlog, reverse=True) and backlog[2:] == [0] * 4, backlog
 
 
 def test_pruning_costs_the_same_queries_whatever_the_history(history, django_assert_max_num_queries):
@@ -88,10 +111,10 @@ def test_pruning_costs_the_same_queries_whatever_the_history(history, django_ass
         GameEvent(type="NPC_MOVED", tick=tick % (FIRST_KEPT - 1), location=place, actor=someone, payload={})
         for tick in range(2000)
     )
-    # Each table: its oldest ids, their deletion; the clock; the locks (PostgreSQL).
-    with django_assert_max_num_queries(20):
+    # Each table: the ticks a run reaches, its ids or deletion; the clock; the locks (PostgreSQL).
+    with django_assert_max_num_queries(26):
         history_prune()
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(26):
         history_prune()  # nothing left to drop: no more than a full run
 
 
