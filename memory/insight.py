@@ -235,6 +235,11 @@ class Lexicon:
     def __init__(self, subjects: Iterable[Subject]) -> None:
         self.subjects = tuple(subjects)
         self._bare = [bare_name(subject.name).lower() for subject in self.subjects]
+        # each name's subjects by position: a reflection at 10,000 NPCs reads some 50,000
+        # memories against thousands of names, so a match looks up, not scans, the lexicon
+        self._positions: dict[str, list[int]] = {}
+        for position, bare in enumerate(self._bare):
+            self._positions.setdefault(bare, []).append(position)
         names = sorted({name for name in self._bare if len(name) >= MIN_NAME_LENGTH}, key=lambda n: (-len(n), n))
         alternatives = "|".join(re.escape(name) for name in names)
         self._finder = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if names else None
@@ -247,11 +252,8 @@ class Lexicon:
         if not said:
             return ()
         skipped = {subject.key for subject in skip}
-        return tuple(
-            subject
-            for subject, bare in zip(self.subjects, self._bare, strict=True)
-            if bare in said and subject.key not in skipped
-        )
+        positions = sorted(position for name in said for position in self._positions.get(name, ()))
+        return tuple(self.subjects[p] for p in positions if self.subjects[p].key not in skipped)
 
 
 def _groups(records: Sequence[MemoryRecord], since: Mapping[str, int]) -> dict[str, tuple[Subject, list[MemoryRecord]]]:

@@ -174,3 +174,18 @@ def test_knowing_someone_well_deepens_into_trust_and_certainty_stops_adding_rows
         statement="I have come to trust Oren Vael.", citations=(1, 2),
     )  # fmt: skip
     assert insight.revise({OREN.key: certain}, drafts, evidence) == []
+
+
+def test_a_lexicon_finds_the_names_a_memory_says_in_its_own_order_but_those_skipped():
+    mill, well, lantern, twin_lantern = (
+        Subject(PLACE, 1, "the Mill"),
+        Subject(PLACE, 2, "Old Well"),
+        Subject(OBJECT, 3, "the lantern"),
+        Subject(OBJECT, 4, "Lantern"),  # two things of one name: both are named
+    )
+    lexicon = insight.Lexicon([mill, well, lantern, twin_lantern])
+
+    said = "By the old well I found a LANTERN, then went to the mill."
+    assert lexicon.named(said) == (mill, well, lantern, twin_lantern)
+    assert lexicon.named(said, skip=[well, lantern]) == (mill, twin_lantern)
+    assert lexicon.named("Nothing here but wellness.") == ()
