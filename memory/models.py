@@ -158,7 +158,11 @@ class Belief(TimeStampedModel):
 
     class Meta:
         ordering = ["-tick", "-id"]
-        indexes = [models.Index(fields=["character", "is_current"], name="belief_character_current")]
+        indexes = [
+            models.Index(fields=["character", "is_current"], name="belief_character_current"),
+            # the retention policy's oldest beliefs no longer held (world.history)
+            models.Index(fields=["tick"], condition=Q(is_current=False), name="belief_superseded_tick"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["character", "subject_key"],

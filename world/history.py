@@ -1,20 +1,23 @@
 """Bounded history: the retention policy of the world's logs.
 
-The event log, emotion samples, conversation lines and learned facts grow with every tick (41 events a tick
-in the seed world, some 15,000 at 10,000 NPCs: about 36 million a day). What is older than
-the retention window (`HISTORY_RETENTION_TICKS`, or the designer's value on the world clock)
-is dropped, a bounded run of whole ticks per table after each tick (about `PRUNE_BATCH` rows,
-never fewer than two ticks), so the first run over a long history never stalls the world,
-a tick writing more rows than a run's batch is still outrun, and once caught up each run drops
-about one tick's worth: the cost stays that of writing the history, whatever its age.
+The event log, emotion samples, conversation lines, learned facts and beliefs no longer held
+grow with every tick (41 events a tick in the seed world, some 35,000 at 10,000 NPCs). What is
+older than the retention window (`HISTORY_RETENTION_TICKS`, or the designer's value on the
+world clock) is dropped, a bounded run of whole ticks per table after each tick (about
+`PRUNE_BATCH` rows, never fewer than two ticks), so the first run over a long history never
+stalls the world, a tick writing more rows than a run's batch is still outrun, and once caught
+up each run drops about one tick's worth: the cost stays that of writing the history, whatever
+its age.
 
 Nothing the world reads lies that far back (the longest window any rule reads is
-`world.models.HISTORY_RETENTION_FLOOR_TICKS`). Memories keep what they remember; only their link to the dropped
-event is cleared. A fact a character learned (`gossip.Knowledge`: a deed seen, news heard)
-is forgotten once learned longer ago than the window (a fact told again is learned anew);
-designers' planted facts stay. A client catching up from before the window is told to `resync`
-(`GET /api/events` answers 410 `resync`; `history_lost_before`) instead of silently missing
-events: the clock keeps the last event id dropped.
+`world.models.HISTORY_RETENTION_FLOOR_TICKS`). Memories keep what they remember; only their
+link to the dropped event is cleared. A fact a character learned (`gossip.Knowledge`: a deed
+seen, news heard) is forgotten once learned longer ago than the window (a fact told again is
+learned anew); designers' planted facts stay. So is a belief a character no longer holds,
+formed before the window (`memory.Belief`, revised by a later one); what it believes now
+stays, however old. A client catching up from before the window is told to `resync` (`GET
+/api/events` answers 410 `resync`; `history_lost_before`) instead of silently missing events:
+the clock keeps the last event id dropped.
 
 Pruning runs as mind work (`world.locks.mind_writer`): never inside a tick, never beside
 another writer of minds, so it adds no new lock order.
@@ -29,7 +32,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from gossip.models import Knowledge
-from memory.models import Memory
+from memory.models import Belief, Memory
 from narrative.models import Conversation, ConversationMessage
 from spectra.models import EmotionSample
 from world.locks import mind_writer, retrying
@@ -55,10 +58,18 @@ class Pruned:
     conversation_lines: int = 0
     conversations: int = 0
     facts: int = 0
+    beliefs: int = 0
 
     @property
     def total(self) -> int:
-        return self.events + self.emotion_samples + self.conversation_lines + self.conversations + self.facts
+        return (
+            self.events
+            + self.emotion_samples
+            + self.conversation_lines
+            + self.conversations
+            + self.facts
+            + self.beliefs
+        )
 
 
 def retention_ticks(clock: WorldClock) -> int:
@@ -99,6 +110,7 @@ def _prune_once(batch: int) -> Pruned | None:
         empty_ids = list(empty.order_by("id").values_list("id", flat=True)[:batch])
         conversations = Conversation.objects.filter(id__any=empty_ids).delete()[1].get(Conversation._meta.label, 0)
         facts = _drop(Knowledge.objects.exclude(source=Knowledge.Source.PLANTED), "learned_tick", before, batch)
+        beliefs = _beliefs_forsaken_drop(before, batch)
         return Pruned(
             before_tick=before,
             events=len(event_ids),
@@ -106,6 +118,7 @@ def _prune_once(batch: int) -> Pruned | None:
             conversation_lines=lines,
             conversations=conversations,
             facts=facts,
+            beliefs=beliefs,
         )
 
 
@@ -132,6 +145,19 @@ def _drop(rows: QuerySet, tick_field: str, before: int, batch: int) -> int:
     return doomed._raw_delete(doomed.db)
 
 
+def _beliefs_forsaken_drop(before: int, batch: int) -> int:
+    """Beliefs no longer held, formed before the window, go (a reflection at 10,000 NPCs
+    revises some 10,000 a tick); what a character believes now stays, however old. The
+    beliefs that revised them lose the link (SET_NULL, done here: the rows go raw)."""
+    forsaken = Belief.objects.filter(is_current=False)
+    ids = list(forsaken.filter(tick__lt=_dropped_through(forsaken, "tick", before, batch)).values_list("id", flat=True))
+    if not ids:
+        return 0
+    Belief.objects.filter(previous_id__any=ids).update(previous=None)
+    doomed = Belief.objects.filter(id__any=ids)
+    return doomed._raw_delete(doomed.db)
+
+
 def history_prune_after_tick() -> None:
     """After a tick: prune, never letting a failure reach the tick's caller (the world goes on;
     the next tick's run catches up)."""
@@ -143,13 +169,14 @@ def history_prune_after_tick() -> None:
     if pruned is not None and pruned.total:
         logger.debug(  # every tick once caught up: not worth a line each in production logs
             "history before tick %s pruned: %s events, %s emotion samples, %s conversation lines, %s conversations, "
-            "%s learned facts",
+            "%s learned facts, %s beliefs no longer held",
             pruned.before_tick,
             pruned.events,
             pruned.emotion_samples,
             pruned.conversation_lines,
             pruned.conversations,
             pruned.facts,
+            pruned.beliefs,
         )
 
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from gossip.models import Knowledge
-from memory.models import Memory
+from memory.models import Belief, Memory
 from narrative.models import Conversation, ConversationMessage
 from spectra.models import EmotionSample
 from tests.factories import CharacterFactory, LocationFactory, MemoryFactory, PlayerFactory, WorldClockFactory
@@ -72,6 +72,34 @@ def test_memories_outlive_the_events_they_were_formed_from(history):
 
     memory = Memory.objects.get(id=history["memory"].id)
     assert memory.content == "The day I moved." and memory.source_event_id is None
+
+
+def test_beliefs_no_longer_held_go_with_the_window_and_those_held_stay_however_old(history):
+    someone = history["someone"]
+
+    def belief(subject: str, tick: int, *, current: bool, previous=None) -> Belief:
+        return Belief.objects.create(
+            character=someone,
+            subject_kind="place",
+            subject_name=subject,
+            subject_key=f"place:{subject}",
+            stance="fondness",
+            statement=f"I like {subject}.",
+            tick=tick,
+            is_current=current,
+            previous=previous,
+        )
+
+    forsaken = belief("the mill", FIRST_KEPT - 1, current=False)
+    revision = belief("the mill", FIRST_KEPT, current=True, previous=forsaken)
+    held_long = belief("the well", 1, current=True)
+    forsaken_lately = belief("the inn", FIRST_KEPT, current=False)
+
+    pruned = history_prune()
+
+    assert pruned.beliefs == 1
+    assert set(Belief.objects.values_list("id", flat=True)) == {revision.id, held_long.id, forsaken_lately.id}
+    assert Belief.objects.get(id=revision.id).previous_id is None
 
 
 def test_a_long_history_is_dropped_in_bounded_runs_of_whole_ticks_the_oldest_first(history):
