@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Avg, Count, F, FloatField, Q, Value
 from django.db.models.functions import Power
 
@@ -98,6 +99,20 @@ def stored_for_pairs(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Stor
     """The stored opinions of these directed pairs (one query)."""
     if not pairs:
         return {}
+    if connection.vendor == "postgresql":
+        # Exactly the pairs asked for, off the (character, other) index: reading all the
+        # holders' opinions (a tick's holders are nearly everyone) read the whole table, which
+        # grows with every acquaintance the world ever made.
+        holders, others = zip(*sorted(set(pairs)), strict=True)
+        columns = ", ".join(f"r.{name}" for name in _OPINION)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns} FROM {Relationship._meta.db_table} AS r "
+                "JOIN unnest(%s::bigint[], %s::bigint[]) AS p(holder, other) "
+                "ON r.character_id = p.holder AND r.other_id = p.other",
+                [list(holders), list(others)],
+            )
+            return {(holder, other): stored for holder, other, stored in map(_opinion, cursor.fetchall())}
     holders = sorted({holder for holder, _ in pairs})
     wanted = set(pairs)
     rows = Relationship.objects.filter(character_id__any=holders).values_list(*_OPINION)

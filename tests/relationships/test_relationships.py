@@ -23,7 +23,7 @@ from relationships.logic import (
     siding_contacts,
 )
 from relationships.models import Relationship
-from relationships.selectors import NOTABLE, acquaintance_density, regards_for, relationships_of
+from relationships.selectors import NOTABLE, acquaintance_density, regards_for, relationships_of, stored_for_pairs
 from relationships.services import relationships_from_events, relationships_write
 from tests.factories import CharacterFactory, LocationFactory, PathFactory, PlayerFactory, WorldClockFactory
 from world.autonomy.actions import apply_decision
@@ -429,3 +429,17 @@ def test_the_seed_refuses_a_broken_relationship(tmp_path):
     assert "unknown character 'nobody'" in message
     assert "two different characters" in message
     assert "affinity must be a number from -1 to 1" in message
+
+
+@pytest.mark.django_db
+def test_stored_opinions_are_read_for_exactly_the_pairs_asked_for():
+    place = LocationFactory()
+    ann, bo, cy = (CharacterFactory(location=place) for _ in range(3))
+    for holder, other, affinity in ((ann, bo, 0.5), (ann, cy, -0.25), (bo, ann, 0.1)):
+        Relationship.objects.create(character=holder, other=other, affinity=affinity, last_contact_tick=7)
+
+    stored = stored_for_pairs([(ann.id, bo.id), (bo.id, ann.id), (cy.id, ann.id), (ann.id, bo.id)])
+
+    # ann's opinion of cy is not asked for; cy holds none of ann
+    assert sorted(stored) == sorted([(ann.id, bo.id), (bo.id, ann.id)])
+    assert stored[(ann.id, bo.id)].regard.affinity == 0.5 and stored[(ann.id, bo.id)].last_contact_tick == 7
