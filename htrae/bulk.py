@@ -158,15 +158,13 @@ def bulk_create(objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]
     preparers = [(field, _preparer(field, db)) for field in columns]
     # The timestamps a save stamps (`auto_now`, `auto_now_add`): one moment for the whole
     # statement, as the database's own now() is, not a settings read per row and field.
-    stamped = [
+    stamped = {
         field.attname for field in columns if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    ]
-    now = None
-    if stamped:
-        now = timezone.now()
-        for obj in objs:
-            for attname in stamped:
-                setattr(obj, attname, now)
+    }
+    now = timezone.now()
+    for obj in objs:
+        for attname in stamped:
+            setattr(obj, attname, now)  # as `pre_save` sets them on the instance
     rows = [
         [prepare(now if field.attname in stamped else field.pre_save(obj, True)) for field, prepare in preparers]
         for obj in objs

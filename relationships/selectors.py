@@ -107,7 +107,7 @@ def stored_for_pairs(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Stor
         columns = ", ".join(f"r.{name}" for name in _OPINION)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {columns} FROM {Relationship._meta.db_table} AS r "
+                f"SELECT {columns} FROM {connection.ops.quote_name(Relationship._meta.db_table)} AS r "
                 "JOIN unnest(%s::bigint[], %s::bigint[]) AS p(holder, other) "
                 "ON r.character_id = p.holder AND r.other_id = p.other",
                 [list(holders), list(others)],

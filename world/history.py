@@ -93,7 +93,7 @@ def _prune_once(batch: int) -> Pruned | None:
         before = clock.tick - retention_ticks(clock) + 1  # ticks before this are dropped
         if before <= 0:
             return Pruned(before_tick=0)
-        events = GameEvent.objects.filter(tick__lt=_dropped_through(GameEvent.objects, "tick", before, batch))
+        events = GameEvent.objects.filter(tick__lt=_dropped_through(GameEvent.objects.all(), "tick", before, batch))
         event_ids = list(events.order_by("id").values_list("id", flat=True))
         if event_ids:
             # Memories outlive the events they were formed from (SET_NULL, done here because
@@ -103,8 +103,8 @@ def _prune_once(batch: int) -> Pruned | None:
             last_dropped = max(event_ids)
             if last_dropped > clock.history_pruned_through:
                 WorldClock.objects.filter(id=clock.id).update(history_pruned_through=last_dropped)
-        samples = _drop(EmotionSample.objects, "tick", before, batch)
-        lines = _drop(ConversationMessage.objects, "tick", before, batch)
+        samples = _drop(EmotionSample.objects.all(), "tick", before, batch)
+        lines = _drop(ConversationMessage.objects.all(), "tick", before, batch)
         # A conversation whose every line is gone goes too (its participants with it).
         empty = Conversation.objects.filter(started_tick__lt=before, messages__isnull=True)
         empty_ids = list(empty.order_by("id").values_list("id", flat=True)[:batch])
