@@ -93,13 +93,12 @@ def _prune_once(batch: int) -> Pruned | None:
         before = clock.tick - retention_ticks(clock) + 1  # ticks before this are dropped
         if before <= 0:
             return Pruned(before_tick=0)
-        events = GameEvent.objects.filter(tick__lt=_dropped_through(GameEvent.objects.all(), "tick", before, batch))
-        event_ids = list(events.order_by("id").values_list("id", flat=True))
+        event_ids = _run_ids(GameEvent.objects.all(), "tick", before, batch)
         if event_ids:
             # Memories outlive the events they were formed from (SET_NULL, done here because
             # the rows go without Django's collector, which would load every event first).
             Memory.objects.filter(source_event_id__any=event_ids).update(source_event=None)
-            GameEvent.objects.filter(id__any=event_ids)._raw_delete(GameEvent.objects.db)
+            _raw_delete(GameEvent, event_ids)
             last_dropped = max(event_ids)
             if last_dropped > clock.history_pruned_through:
                 WorldClock.objects.filter(id=clock.id).update(history_pruned_through=last_dropped)
@@ -149,12 +148,23 @@ def _beliefs_forsaken_drop(before: int, batch: int) -> int:
     """Beliefs no longer held, formed before the window, go (a reflection at 10,000 NPCs
     revises some 10,000 a tick); what a character believes now stays, however old. The
     beliefs that revised them lose the link (SET_NULL, done here: the rows go raw)."""
-    forsaken = Belief.objects.filter(is_current=False)
-    ids = list(forsaken.filter(tick__lt=_dropped_through(forsaken, "tick", before, batch)).values_list("id", flat=True))
+    ids = _run_ids(Belief.objects.filter(is_current=False), "tick", before, batch)
     if not ids:
         return 0
     Belief.objects.filter(previous_id__any=ids).update(previous=None)
-    doomed = Belief.objects.filter(id__any=ids)
+    return _raw_delete(Belief, ids)
+
+
+def _run_ids(rows: QuerySet, tick_field: str, before: int, batch: int) -> list[int]:
+    """The ids of one run's worth of `rows` older than `before` (`_dropped_through`), oldest
+    first: for rows others refer to, whose references are cleared before they go."""
+    doomed = rows.filter(**{f"{tick_field}__lt": _dropped_through(rows, tick_field, before, batch)})
+    return list(doomed.order_by("id").values_list("id", flat=True))
+
+
+def _raw_delete(model, ids: list[int]) -> int:
+    """Delete these rows without the collector's reads (their references already cleared)."""
+    doomed = model.objects.filter(id__any=ids)
     return doomed._raw_delete(doomed.db)
 
 
