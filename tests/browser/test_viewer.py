@@ -86,10 +86,19 @@ def test_registering_shows_the_map_spectras_mood_and_the_place(world, new_page):
     ring_style = page.locator("#mood-ring").get_attribute("style")
     assert re.search(r"--ring: ?#[0-9a-f]{6}", ring_style), ring_style
     assert page.locator("#mood-plot").get_attribute("data-samples") not in (None, "0")
-    # The place panel is the player's surroundings, with its exits as buttons.
+    # The place panel is the player's surroundings, with its exits as buttons. Its colour
+    # follows Spectra's mood tick by tick, so it is polled like hers: a tick may land between
+    # the API's answer and the page's world_update.
     state = world.get("/api/world/state", token)
     assert page.locator("#place-name").inner_text() == state["location"]["name"]
-    assert page.locator("#env-color").inner_text() == state["location"]["environment"]["color"]
+    wait_until(
+        lambda: (
+            page.locator("#env-color").inner_text()
+            == world.get("/api/world/state", token)["location"]["environment"]["color"]
+        ),
+        timeout=10,
+        what="the place's colour to match the API's",
+    )
     assert page.locator("#exits button.exit").count() == len(state["exits"])
 
 
