@@ -10,6 +10,9 @@ same work (`sql_floor`): read the active characters, write them back with one
 `UPDATE ... FROM unnest()` bound server-side, and COPY the tick's event rows into a copy of
 the event table with the same indexes, in one transaction. "floor ms" is its median and
 "x floor" the tick's median over it: what the tick costs beyond what the database must do.
+Under each world's row, the median of each step of the tick as the tick itself times them
+(`TickResult.phases`, the same figures as the `htrae_tick_phase_seconds` metric): clock (its
+locks and the clock), load, plan, apply, then the registered phases; "the rest" lies between.
 Between ticks, outside their time, it runs `VACUUM (ANALYZE)`, as autovacuum would.
 
 Run it against PostgreSQL for the served-mode figure and without DATABASE_URL for the embedded (SQLite) one:
@@ -121,6 +124,7 @@ def measure(label: str, ticks: int, batch_size: int) -> None:
     vacuum()
     shares_before = _shares_planned()
     timings, cpu, queries, events, floors, characters = [], [], [], [], [], 0
+    steps: dict[str, list[float]] = {}
     for _ in tqdm(range(ticks), unit="tick", desc=label, file=sys.stderr, disable=None, leave=False):
         with CaptureQueriesContext(connection) as captured:
             started, started_cpu = time.perf_counter(), time.process_time()
@@ -130,6 +134,9 @@ def measure(label: str, ticks: int, batch_size: int) -> None:
         queries.append(len(captured))
         events.append(result.events)
         characters = result.characters
+        for step, seconds in result.phases.items():
+            steps.setdefault(step, []).append(seconds * 1000)
+        steps.setdefault("the rest", []).append((result.seconds - sum(result.phases.values())) * 1000)
         floor = sql_floor(result.tick)
         if floor is not None:
             floors.append(floor)
@@ -144,6 +151,11 @@ def measure(label: str, ticks: int, batch_size: int) -> None:
         f"{label:<28} {characters:>10} {median:>10.0f} {max(timings):>8.0f} "
         f"{statistics.median(cpu):>8.0f} {max(queries):>8} {int(statistics.median(events)):>7} {floor_cells} "
         f"{peak_mb:>8.0f} {f'{by_workers:.0f} w/{taken_back:.0f} c':>10}"
+    )
+    # The tick's own account of its steps (TickResult.phases, as htrae_tick_phase_seconds shows).
+    print(
+        f"{'':<28}   steps, median ms: "
+        + ", ".join(f"{step} {statistics.median(values):.0f}" for step, values in steps.items())
     )
 
 

@@ -19,7 +19,7 @@ class GossipConfig(AppConfig):
 
         register_fact_source(known_facts)
         register_intention_source(gathering_intentions)
-        register_tick_phase(learn_from_tick, stage=PHASE_MEMORY)
+        register_tick_phase(learn_from_tick, stage=PHASE_MEMORY, name="gossip")
         register_tick_sampler(planted_fact_sample)
         register_final_sampler(conversation_final_sample)
         register_run_probe(plant_report_fact)

@@ -3,10 +3,12 @@
 Two kinds:
 - this process's own counters and histograms (`prometheus_client`'s default registry), bumped
   where things happen: actions acknowledged and their latency, errors sent by code, WebSockets
-  open, frames sent and frames that failed to go, lock conflicts, ticks run here and their time;
+  open, frames sent and frames that failed to go, lock conflicts, ticks run here and their time,
+  step by step (`htrae_tick_phase_seconds`: clock, load, plan, apply, then each registered phase);
 - the world's state read from the database at each scrape (`WorldCollector`, four queries):
   the tick, seconds since it ran, paused or not, characters by kind, the event log's last id,
-  what the retention policy dropped, and the last tick's record (duration, characters, events).
+  what the retention policy dropped, and the last tick's record (duration, characters, events,
+  the time of each step).
   Every process shows the same world; scrape each web process for its own counters (in served
   mode the tick runs in Celery workers, whose figures reach operators through its record here).
 
@@ -41,6 +43,12 @@ TICKS = Counter("htrae_ticks_total", "tick attempts in this process, by outcome"
 TICK_SECONDS = Histogram(
     "htrae_tick_seconds", "the ticks this process ran", buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 )
+TICK_PHASE_SECONDS = Histogram(
+    "htrae_tick_phase_seconds",
+    "the steps of the ticks this process ran: clock, load, plan, apply, then each registered phase",
+    ["phase"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 TICK_BROADCAST_SECONDS = Histogram(
     "htrae_tick_broadcast_seconds",
     "after a tick's work: its commit, building its frames, handing them to the channel layer",
@@ -61,6 +69,8 @@ def tick_observe(result) -> None:
     TICKS.labels(outcome="ran" if result.ran else (result.skipped or "skipped")).inc()
     if result.ran:
         TICK_SECONDS.observe(result.seconds)
+        for phase, seconds in result.phases.items():
+            TICK_PHASE_SECONDS.labels(phase=phase).observe(seconds)
         TICK_EVENTS.set(result.events)
         TICK_CHARACTERS.set(result.characters)
 
@@ -107,14 +117,22 @@ class WorldCollector:
         last = GameEvent.objects.aggregate(last=Max("id"))["last"] or 0
         yield GaugeMetricFamily("htrae_events_last_id", "the event log's last id", value=last)
         # The last tick, wherever it ran (a Celery worker in served mode): its record.
-        record = TickRecord.objects.order_by("-tick").values_list("duration_ms", "characters", "events").first()
+        record = (
+            TickRecord.objects.order_by("-tick").values_list("duration_ms", "characters", "events", "phases_ms").first()
+        )
         if record is not None:
-            duration_ms, acted, events = record
+            duration_ms, acted, events, phases_ms = record
             yield GaugeMetricFamily(
                 "htrae_world_last_tick_seconds", "the last tick's duration", value=duration_ms / 1000
             )
             yield GaugeMetricFamily("htrae_world_last_tick_characters", "characters who acted", value=acted)
             yield GaugeMetricFamily("htrae_world_last_tick_events", "events the last tick published", value=events)
+            phases = GaugeMetricFamily(
+                "htrae_world_last_tick_phase_seconds", "the last tick's steps, wherever it ran", labels=["phase"]
+            )
+            for phase, ms in phases_ms:
+                phases.add_metric([phase], ms / 1000)
+            yield phases
 
 
 _WORLD = WorldCollector()

@@ -23,4 +23,4 @@ def remember_events(events: list[GameEvent]) -> None:
         services.memories_from_events(events=events)
 
 
-register_tick_phase(services.memory_tick, stage=PHASE_MEMORY)
+register_tick_phase(services.memory_tick, stage=PHASE_MEMORY, name="memory")

@@ -31,8 +31,8 @@ class NarrativeConfig(AppConfig):
         from world.services import register_player_action
         from world.tick import PHASE_STORIES, register_tick_phase
 
-        register_tick_phase(quests_tick, stage=PHASE_STORIES)
-        register_tick_phase(factions_tick, stage=PHASE_STORIES)
+        register_tick_phase(quests_tick, stage=PHASE_STORIES, name="quests")
+        register_tick_phase(factions_tick, stage=PHASE_STORIES, name="factions")
         faction_notifications_register()
         quest_notifications_register()
         register_player_action("accept_quest", player_accept_quest)

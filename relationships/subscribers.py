@@ -37,7 +37,7 @@ def opinions_move(events: list[GameEvent]) -> None:
         transaction.on_commit(partial(run_in_background, relationships_catch_up, event_ids=event_ids))
 
 
-register_tick_phase(relationships_tick, stage=PHASE_OPINIONS)
+register_tick_phase(relationships_tick, stage=PHASE_OPINIONS, name="opinions")
 register_regard_source(regards_for)
 register_intention_source(friend_intentions)
 register_own_character_section(

@@ -67,7 +67,7 @@ def advance_goals(events: list[GameEvent]) -> None:
         _mind_work("goals", events)
 
 
-register_tick_phase(services.spectra_tick, stage=PHASE_FEELINGS)
+register_tick_phase(services.spectra_tick, stage=PHASE_FEELINGS, name="feelings")
 
 # A designer's edit of the emotion table applies at once in this process.
 for model in (AppraisalRule, EmotionType, Standard, Location):  # places: their names (appraisal._words)

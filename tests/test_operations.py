@@ -90,6 +90,34 @@ def test_metrics_show_the_world_and_this_processs_ticks(client, ticking):
     assert "htrae_action_ack_seconds_bucket" in text and "htrae_lock_conflicts_total" in text
 
 
+def test_metrics_time_each_step_of_a_tick_here_and_wherever_it_ran(client, ticking):
+    """Operators see where a tick's time goes: this process's histogram by step, and the last
+    tick's record (a Celery worker's tick in served mode) by step."""
+    from world.models import TickRecord
+
+    steps = ["clock", "load", "plan", "apply"]
+    steps += ["minds", "quests", "factions", "feelings", "memory", "gossip", "opinions"]
+
+    def counts(text: str) -> dict[str, float]:
+        return {
+            step: _metric(text, f'htrae_tick_phase_seconds_count{{phase="{step}"}}') if f'phase="{step}"' in text else 0
+            for step in steps
+        }
+
+    before = counts(client.get("/metrics").content.decode())
+    result = run_tick(force=True)
+    text = client.get("/metrics").content.decode()
+
+    assert list(result.phases) == steps  # in the order they ran
+    assert sum(result.phases.values()) <= result.seconds
+    assert counts(text) == {step: count + 1 for step, count in before.items()}
+    record = TickRecord.objects.get(tick=result.tick)
+    assert [step for step, _ in record.phases_ms] == steps  # in order, on PostgreSQL's jsonb too
+    assert all(isinstance(ms, int) and ms >= 0 for _, ms in record.phases_ms)
+    for step, ms in record.phases_ms:
+        assert _metric(text, f'htrae_world_last_tick_phase_seconds{{phase="{step}"}}') == ms / 1000
+
+
 def test_metrics_time_the_commit_and_broadcast_after_each_tick(client, ticking, django_capture_on_commit_callbacks):
     """What players wait for after a tick's work: its commit, building its frames, sending them."""
 

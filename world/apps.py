@@ -11,7 +11,7 @@ class WorldConfig(AppConfig):
         from world.autonomy.intentions import register_intention_source
         from world.tick import PHASE_MINDS, register_tick_phase
 
-        register_tick_phase(minds.minds_tick, stage=PHASE_MINDS)
+        register_tick_phase(minds.minds_tick, stage=PHASE_MINDS, name="minds")
         register_intention_source(minds.plan_intention_source)
 
         from world.player_actions import PLAYER_OBJECT_ACTIONS

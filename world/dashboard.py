@@ -18,6 +18,7 @@ class TickFigures:
     duration_ms: int
     events: int
     characters: int
+    phases_ms: list[tuple[str, int]]  # (step, milliseconds), in the order they ran
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,9 @@ def world_dashboard_get() -> WorldDashboard:
     clock = WorldClock.objects.filter(pk=WorldClock.SINGLETON_ID).first()
     recent = tuple(
         TickFigures(*row)
-        for row in TickRecord.objects.order_by("-tick").values_list("tick", "duration_ms", "events", "characters")[
-            :TICKS_PLOTTED
-        ]
+        for row in TickRecord.objects.order_by("-tick").values_list(
+            "tick", "duration_ms", "events", "characters", "phases_ms"
+        )[:TICKS_PLOTTED]
     )
     return WorldDashboard(
         clock=clock,

@@ -449,6 +449,12 @@ class TickRecord(models.Model):
     duration_ms = models.PositiveIntegerField(help_text="From the tick's start to just before its commit.")
     characters = models.PositiveIntegerField(default=0, help_text="NPCs and Spectra who acted.")
     events = models.PositiveIntegerField(default=0, help_text="Events the tick published.")
+    phases_ms = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[step, milliseconds] for each step of the tick, in the order they ran: clock, load, plan, apply, "
+        "then the registered phases (minds, quests, factions, feelings, memory, gossip, opinions).",
+    )
 
     class Meta:
         ordering = ["-tick"]

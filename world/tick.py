@@ -72,7 +72,7 @@ class TickContext:
 
 
 TickPhase = Callable[[TickContext], None]
-_phases: list[tuple[int, TickPhase]] = []
+_phases: list[tuple[int, str, TickPhase]] = []  # (stage, name, phase), in the order they run
 
 # The order of the phases, whatever the order the apps are loaded in: minds move goals and
 # plans on; stories (quests, factions) answer the deeds; feelings then appraise everything
@@ -80,12 +80,25 @@ _phases: list[tuple[int, TickPhase]] = []
 PHASE_MINDS, PHASE_STORIES, PHASE_FEELINGS, PHASE_MEMORY, PHASE_OPINIONS = 10, 20, 30, 40, 50
 
 
-def register_tick_phase(phase: TickPhase, *, stage: int) -> TickPhase:
+# What a tick times besides its registered phases (TickResult.phases): taking its locks and
+# advancing the clock, loading the tick-start world, planning every batch (perceive, decide,
+# act; waiting on workers when fanned out), and applying the plans (persisting them,
+# publishing their events).
+STEP_CLOCK, STEP_LOAD, STEP_PLAN, STEP_APPLY = "clock", "load", "plan", "apply"
+
+
+def register_tick_phase(phase: TickPhase, *, stage: int, name: str = "") -> TickPhase:
     """Run `phase` in every tick after the characters have acted, inside the tick's
     transaction, at its `stage` (PHASE_*; phases of one stage in registration order). Other
-    apps register theirs in `ready()`, so the world calls them without importing them."""
-    if all(registered is not phase for _, registered in _phases):
-        _phases.append((stage, phase))
+    apps register theirs in `ready()`, so the world calls them without importing them.
+    `name` (default: the function's) labels its time in the tick's record and metrics."""
+    name = name or phase.__name__
+    if name in (STEP_CLOCK, STEP_LOAD, STEP_PLAN, STEP_APPLY):
+        raise ValueError(f"{name!r} names a step of the tick itself; give the phase another name.")
+    if all(registered is not phase for _, _, registered in _phases):
+        if any(registered_name == name for _, registered_name, _ in _phases):
+            raise ValueError(f"A tick phase is already called {name!r}: their times would mix.")
+        _phases.append((stage, name, phase))
         _phases.sort(key=lambda entry: entry[0])  # stable: registration order within a stage
     return phase
 
@@ -100,6 +113,10 @@ class TickResult:
     events: int = 0
     batches: int = 0
     seconds: float = 0.0
+    # Seconds each step took (STEP_CLOCK, STEP_LOAD, STEP_PLAN, STEP_APPLY, then the registered
+    # phases by name, in the order they ran); what is left of `seconds` is between the steps
+    # (a tick retried after a lock conflict counts its first try there).
+    phases: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def ran(self) -> bool:
@@ -165,6 +182,7 @@ def _run_tick_once(
     close_channel_pools: bool,
     checkpoint: Callable[[], None],
 ) -> TickResult:
+    begun = time.perf_counter()
     with transaction.atomic():
         # The lock order of world.locks: single flight, then the world (players wait for the
         # tick, the tick for the actions in flight), then rows.
@@ -185,22 +203,31 @@ def _run_tick_once(
         clock.last_tick_at = timezone.now()
         clock.save(update_fields=["tick", "world_time", "last_tick_at", "updated_at"])
 
+        phases: dict[str, float] = {}
+        mark = _timed(phases, STEP_CLOCK, since=begun)
         with collecting() as events:
             snapshot = world_snapshot_load(tick=clock.tick)
             talk_rules = grammar_rules_get()  # once a tick: every exchange speaks the same words
+            mark = _timed(phases, STEP_LOAD, since=mark)
             ids = snapshot.autonomous_ids
             moment = TickMoment(tick=clock.tick, seed=clock.seed, world_time=clock.world_time)
             batches = 0
+            phases[STEP_PLAN] = phases[STEP_APPLY] = 0.0
+            # Planning runs inside the generator: the time until it yields a batch is planning.
             for plans in batches_planned(
                 ids, snapshot, moment, talk_rules, batch_size=batch_size, checkpoint=checkpoint
             ):
+                mark = _timed(phases, STEP_PLAN, since=mark)
                 checkpoint()
                 batch_apply(plans, snapshot, tick=clock.tick)
+                mark = _timed(phases, STEP_APPLY, since=mark)
                 batches += 1
+            _timed(phases, STEP_PLAN, since=mark)  # the generator's last step: its end
             _drill_pause(checkpoint)
             _publish_time_of_day(clock, previous_world_time)
-            for _, phase in _phases:
+            for _, name, phase in _phases:
                 checkpoint()
+                mark = time.perf_counter()
                 # each phase sees every event so far, those of the phases before it included
                 phase(
                     TickContext(
@@ -212,6 +239,7 @@ def _run_tick_once(
                         moods=snapshot.moods,
                     )
                 )
+                _timed(phases, name, since=mark)
         checkpoint()  # the last moment a stop request can still undo the tick
 
         result = TickResult(
@@ -220,6 +248,7 @@ def _run_tick_once(
             events=len(events),
             batches=batches,
             seconds=time.perf_counter() - started,
+            phases=phases,
         )
         # last_tick_at is when it started (the schedule counts from there); it finished now.
         _tick_record(result, finished_at=timezone.now())
@@ -227,8 +256,22 @@ def _run_tick_once(
         transaction.on_commit(
             lambda: broadcast_tick(clock.tick, events, close_pools=close_channel_pools, work_done=work_done)
         )
-    logger.debug("tick %s: %s characters, %s events", result.tick, result.characters, result.events)
+    logger.info(
+        "tick %s: %s characters, %s events in %.0f ms (%s)",
+        result.tick,
+        result.characters,
+        result.events,
+        result.seconds * 1000,
+        ", ".join(f"{name} {seconds * 1000:.0f}" for name, seconds in result.phases.items()),
+    )
     return result
+
+
+def _timed(phases: dict[str, float], name: str, *, since: float) -> float:
+    """Add the time from `since` to now to `phases[name]`; returns now."""
+    now = time.perf_counter()
+    phases[name] = phases.get(name, 0.0) + (now - since)
+    return now
 
 
 def _tick_record(result: TickResult, *, finished_at: datetime) -> None:
@@ -240,6 +283,8 @@ def _tick_record(result: TickResult, *, finished_at: datetime) -> None:
         duration_ms=round(result.seconds * 1000),
         characters=result.characters,
         events=result.events,
+        # pairs, not an object: PostgreSQL's jsonb keeps an object's keys in an order of its own
+        phases_ms=[[name, round(seconds * 1000)] for name, seconds in result.phases.items()],
     )
     TickRecord.objects.filter(tick__lte=result.tick - TickRecord.KEPT).delete()
 

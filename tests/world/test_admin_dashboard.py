@@ -56,6 +56,9 @@ def test_the_dashboard_shows_the_clock_the_last_tick_and_the_plot(designer_clien
     assert '<td id="world-tick">3</td>' in page
     assert '<strong id="world-state">running</strong>' in page
     assert f"{last.duration_ms} ms (tick 3: 3 characters, {last.events} events)" in page
+    # where the last tick's time went, step by step, as its record has it
+    steps = ", ".join(f"{step} {ms} ms" for step, ms in last.phases_ms)
+    assert f'<td id="last-tick-steps">{steps}' in page and steps.startswith("clock ")
     assert "<polyline" in page and "Run one tick now (tick 4)" in page
 
 

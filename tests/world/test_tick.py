@@ -295,6 +295,25 @@ def test_a_subscriber_gets_all_its_event_types_in_one_call():
     assert calls == [["TEST_A", "TEST_B", "TEST_A"]]
 
 
+def test_a_phase_cannot_take_a_steps_name_or_another_phases(monkeypatch):
+    """Each name labels one step's time in the tick's record and metrics: none may mix two."""
+    monkeypatch.setattr(tick_module, "_phases", [])
+
+    def memory(context):
+        pass
+
+    def also_memory(context):
+        pass
+
+    tick_module.register_tick_phase(memory, stage=tick_module.PHASE_MEMORY)
+    with pytest.raises(ValueError, match="already called 'memory'"):
+        tick_module.register_tick_phase(also_memory, stage=tick_module.PHASE_MEMORY, name="memory")
+    with pytest.raises(ValueError, match="names a step of the tick"):
+        tick_module.register_tick_phase(also_memory, stage=tick_module.PHASE_MEMORY, name="plan")
+    tick_module.register_tick_phase(also_memory, stage=tick_module.PHASE_MEMORY, name="recall")
+    assert [name for _, name, _ in tick_module._phases] == ["memory", "recall"]
+
+
 def test_phases_run_in_their_stage_order_and_each_sees_the_events_before_it(small_world, monkeypatch):
     """Registered out of order (as apps may load), the phases still run minds, stories,
     feelings, memory, opinions; a phase sees what the phases before it published."""
