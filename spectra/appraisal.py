@@ -130,6 +130,11 @@ class EventView:
         return (self.type, f"{self.type}:{qualifier}") if qualifier else (self.type,)
 
     @cached_property
+    def turned_to_id(self) -> int | None:
+        """Whom the deed was done to (`turned_to` of the payload)."""
+        return turned_to(self.payload)
+
+    @cached_property
     def named_things(self) -> str:
         """The names of what the event puts forward: object, place, listener, actor, quest, goal."""
         names = ("object_name", "to_name", "listener_name", "actor_name", "quest_title", "goal")
@@ -199,11 +204,10 @@ def role_of(event: EventView, me: Perceiver) -> str | None:
     """The character's role in the event, the most personal one if several apply."""
     if event.actor_id == me.id:
         return ACTOR
-    payload = event.payload
-    if turned_to(payload) == me.id:
+    if event.turned_to_id == me.id:
         return ADDRESSED
     here = event.location_id is None or event.location_id == me.location_id
-    if here and event.type == EventType.PLAYER_SPOKE and _named_in(str(payload.get("text", "")), me.name):
+    if here and event.type == EventType.PLAYER_SPOKE and _named_in(str(event.payload.get("text", "")), me.name):
         return ADDRESSED
     return WITNESS if here else None
 
@@ -215,7 +219,7 @@ def other_party(event: EventView, me: Perceiver) -> int | None:
     """The person on the other side of the event from `me`: whom I did it to, or who did it."""
     if event.actor_id != me.id:
         return event.actor_id
-    return turned_to(event.payload)
+    return event.turned_to_id
 
 
 # The rule book being applied: its place names, and its cache of the words of each text (the
@@ -371,14 +375,22 @@ def condition_strength(condition: str, event: EventView, me: Perceiver, rules: R
 
 def appraise(event: EventView, me: Perceiver, rules: RuleBook) -> list[Impulse]:
     """The emotions `event` stirs in `me`."""
-    role = role_of(event, me)
-    if role is None:
-        return []
+    return appraise_all([event], me, rules)
+
+
+def appraise_all(events: list[EventView], me: Perceiver, rules: RuleBook) -> list[Impulse]:
+    """The emotions each of `events` stirs in `me`, event by event (the rule book is set once
+    for them all: a tick at 10,000 NPCs appraises some 200,000 events)."""
+    impulses: list[Impulse] = []
     book = _BOOK.set(rules)
     try:
-        return _appraise(event, me, rules, role)
+        for event in events:
+            role = role_of(event, me)
+            if role is not None:
+                impulses += _appraise(event, me, rules, role)
     finally:
         _BOOK.reset(book)
+    return impulses
 
 
 def _appraise(event: EventView, me: Perceiver, rules: RuleBook, role: str) -> list[Impulse]:

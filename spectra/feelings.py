@@ -16,7 +16,7 @@ from htrae.bulk import bulk_create, bulk_update_columns
 from htrae.vocabulary import EventType
 from memory.selectors import emotional_memories_since
 from relationships.selectors import affinities_between
-from spectra.appraisal import EventView, Perceiver, appraise, turned_to
+from spectra.appraisal import EventView, Perceiver, appraise_all
 from spectra.dreaming import DREAM_LOOKBACK_TICKS, Remembered, dream_of, dreams_this_tick
 from spectra.emotion import (
     Feeling,
@@ -165,7 +165,7 @@ def _views_by_concern(views: list[EventView], rules) -> dict:
 
 def _people_in(view: EventView) -> set[int]:
     """Who an event is by or to: its actor, its listener, the character turned to."""
-    people = {view.actor_id, turned_to(view.payload)}
+    people = {view.actor_id, view.turned_to_id}
     return {person for person in people if isinstance(person, int)}
 
 
@@ -248,11 +248,7 @@ def _feel_and_record(
     for character in characters:
         me = _perceiver(character, affinities.get(character.id, {}), stalled_goals)
         temperament = character.personality or {}
-        felt = [
-            as_felt_by(impulse, temperament)
-            for view in _concerning(index, views, me)
-            for impulse in appraise(view, me, rules)
-        ]
+        felt = [as_felt_by(impulse, temperament) for impulse in appraise_all(_concerning(index, views, me), me, rules)]
         if character.kind == Character.Kind.SPECTRA and everyone:
             caught = empathy(felt_beside_her, gain=settings.SPECTRA_EMPATHY)
             felt += [caught] if caught is not None else []
