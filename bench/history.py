@@ -3,7 +3,8 @@
 Builds a throwaway copy of the seed world (the configured database is left alone), runs
 `--ticks` ticks as the world runs them (each followed by the retention policy,
 `world.history.history_prune_after_tick`) and prints, every `--every` ticks, the median tick
-time of the last window, the prune's time, and the rows kept in each log. The retention window
+time of the last window, the prune's time, and the rows kept in each log, and under it the
+median of each step of the tick (`TickResult.phases`: where the growth goes). The retention window
 is `--retention` ticks (at least the world's floor, 1000), so a run longer than it shows the
 logs stop growing.
 
@@ -71,6 +72,7 @@ def main() -> None:
         )
         first_window = last_window = None
         timings, prunes, vacuums = [], [], []
+        steps: dict[str, list[float]] = {}
         for number in range(1, args.ticks + 1):
             started = time.perf_counter()
             result = run_tick(force=True)
@@ -80,6 +82,8 @@ def main() -> None:
             prunes.append((time.perf_counter() - ticked) * 1000)
             if not result.ran:
                 raise SystemExit(f"the tick did not run: {result.skipped}")
+            for step, seconds in result.phases.items():
+                steps.setdefault(step, []).append(seconds * 1000)
             if vacuum_every and number % vacuum_every == 0:
                 started = time.perf_counter()
                 with connection.cursor() as cursor:
@@ -96,11 +100,17 @@ def main() -> None:
                     f"{Knowledge.objects.count():>7}",
                     flush=True,
                 )
+                # where the window's ticks spent their time, step by step (TickResult.phases)
+                print(
+                    f"{'':>11} steps, median ms: "
+                    + ", ".join(f"{step} {statistics.median(values):.0f}" for step, values in steps.items()),
+                    flush=True,
+                )
                 # the yardstick: the tick at 200 (after warm-up); a short run, its second window
                 if number - args.every >= (200 if args.ticks >= 400 else args.every):
                     first_window = first_window or median
                 last_window = median
-                timings, prunes, vacuums = [], [], []
+                timings, prunes, vacuums, steps = [], [], [], {}
         if first_window and last_window:
             print(f"last window / the first window after warm-up: {last_window / first_window:.2f}")
 
