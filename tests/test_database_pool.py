@@ -89,7 +89,7 @@ def test_an_exhausted_pool_answers_503_busy_not_500(api_client):
         exhausted = OperationalError(str(timeout))
         exhausted.__cause__ = timeout
 
-    with mock.patch("world.api.player_character_required", side_effect=exhausted):
+    with mock.patch("world.api.player_character_id_required", side_effect=exhausted):
         response = api_client.get("/api/world/time")
 
     assert response.status_code == 503

@@ -26,6 +26,7 @@ from world.history import history_lost_before
 from world.models import Character
 from world.selectors import (
     player_character_get,
+    player_character_id_required,
     player_character_required,
     player_events_list,
     player_surroundings,
@@ -347,7 +348,7 @@ class WorldTimeApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer, **_WORLD_ERRORS}, operation_id="world_time")
     def get(self, request):
-        player_character_required(user=request.user)
+        player_character_id_required(user=request.user)
         world_time = world_time_get()
         if world_time is None:
             raise _world_not_ready()
