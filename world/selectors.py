@@ -41,7 +41,7 @@ def player_character_required(*, user) -> Character:
 def player_character_id_required(*, user) -> int:
     """The id of the account's player character (a 404 `no_character` without one): for the
     endpoints that only ask that the account plays, without reading the character (the
-    character's row, its place and faction cost a third of `/api/world/time`)."""
+    character's row, its place and faction were a fifth of `/api/world/time`'s CPU)."""
     character_id = Character.objects.filter(user=user, kind=Character.Kind.PLAYER).values_list("id", flat=True).first()
     if character_id is None:
         raise _no_character()
