@@ -10,15 +10,16 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
-from rest_framework.authtoken.models import Token
+
+from world.api_tokens import token_and_user_get
 
 
 @database_sync_to_async
 def _user_for_token(key: str):
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
+    found = token_and_user_get(key=key)
+    if found is None or not found[1].is_active:
         return AnonymousUser()
-    return token.user
+    return found[1]
 
 
 class TokenAuthMiddleware:

@@ -39,6 +39,42 @@ def test_the_token_authenticates_the_player(api_client, starting_location):
     assert response.json()["name"] == "wren"
 
 
+@pytest.mark.parametrize("token", ["not-a-token", "", "x" * 41, "' OR '1'='1"])
+def test_an_unknown_token_is_refused(api_client, starting_location, token):
+    register(api_client, username="wren", password=GOOD_PASSWORD)
+
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}".strip())
+    response = api_client.get("/api/world/time")
+
+    assert response.status_code == 401
+    assert response.json()["code"] in {"authentication_failed", "not_authenticated"}
+
+
+def test_a_deactivated_accounts_token_is_refused(api_client, starting_location):
+    token = register(api_client, username="wren", password=GOOD_PASSWORD).json()["token"]
+    User.objects.filter(username="wren").update(is_active=False)
+
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = api_client.get("/api/auth/me")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+
+
+def test_a_token_and_its_account_are_read_in_one_query(api_client, starting_location, django_assert_num_queries):
+    from tests.factories import WorldClockFactory
+
+    WorldClockFactory()
+    token = register(api_client, username="wren", password=GOOD_PASSWORD).json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    # the token with its account, the player's id, the clock
+    with django_assert_num_queries(3):
+        response = api_client.get("/api/world/time")
+
+    assert response.status_code == 200
+
+
 def test_me_needs_authentication(api_client):
     response = api_client.get("/api/auth/me")
 

@@ -9,6 +9,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
+from django.contrib.auth import get_user_model
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
 
@@ -26,6 +27,8 @@ from world import presence
 from world.models import Character, GameEvent, PlayerActionReceipt
 from world.protocol import CLOSE_FLOODING, MAX_MESSAGE_BYTES
 from world.tick import run_tick
+
+User = get_user_model()
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
@@ -147,6 +150,7 @@ async def test_connect_with_a_session_cookie(world, client):
     [
         (None, (ORIGIN,)),  # nobody
         ("not-a-token", (ORIGIN,)),  # a wrong token
+        ("deactivated", (ORIGIN,)),  # the token of an account since deactivated
         ("wren", ((b"origin", b"http://evil.example"),)),  # a foreign page
         ("wren", ((b"origin", b"http://127.0.0.1:9999"),)),  # the right host, another port
         ("wren", ((b"origin", b"ftp://127.0.0.1:8000"),)),  # the right host and port, another scheme
@@ -154,6 +158,9 @@ async def test_connect_with_a_session_cookie(world, client):
     ],
 )
 async def test_unauthenticated_or_foreign_connections_are_refused(world, token, headers):
+    if token == "deactivated":
+        await database_sync_to_async(User.objects.filter(username="wren").update)(is_active=False)
+        token = "wren"
     token = world["tokens"].get(token, token)
     _, connected = await connect(token, headers=headers)
     assert not connected
