@@ -91,15 +91,7 @@ async def run_tick_loop() -> None:
         try:
             due_in = await database_sync_to_async(seconds_until_due)()
             if due_in is not None and due_in <= 0:
-                result = await _tick_in_thread()
-                if result.ran:
-                    logger.info(
-                        "tick %s: %d characters, %d events in %.0f ms",
-                        result.tick,
-                        result.characters,
-                        result.events,
-                        result.seconds * 1000,
-                    )
+                await _tick_in_thread()  # the tick logs its own line, step by step (world.tick)
                 continue
             await asyncio.sleep(POLL_SECONDS if due_in is None else min(POLL_SECONDS, due_in))
         except asyncio.CancelledError:
