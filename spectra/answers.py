@@ -41,7 +41,7 @@ from spectra.understanding import (
     catalogue_of,
     understand,
 )
-from spectra.wording import lower_first, names_mid_sentence, role_of, sentence, sentences_of, shares_run
+from spectra.wording import is_ended, lower_first, names_mid_sentence, role_of, sentence, sentences_of, shares_run
 
 if TYPE_CHECKING:
     from spectra.dialogue import DialogueRequest
@@ -356,7 +356,7 @@ class _Composer:
         opening = first.split()[0]
         if opening.lower() in STOP_WORDS and opening not in ("I",):
             first = lower_first(first)
-        return first if first[-1] in ".!?" else f"{first}."
+        return first if is_ended(first) else f"{first}."
 
     def _news(self) -> list[str]:
         """What's new: the freshest thing the speaker remembers or believes, else nothing."""

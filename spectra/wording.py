@@ -25,7 +25,14 @@ def sentence(text: str) -> str:
     if not text:
         return text
     text = text[0].upper() + text[1:]
-    return text if text[-1] in ".!?…" else f"{text}."
+    return text if is_ended(text) else f"{text}."
+
+
+def is_ended(text: str) -> bool:
+    """Whether `text` ends its sentence: with a stop, or with a quotation (or aside) whose own
+    words end with one (`“Mind the ferry.”` takes no second stop after its marks)."""
+    words = text.rstrip().rstrip("”\"')")
+    return bool(words) and words[-1] in ".!?…"
 
 
 def lower_first(text: str) -> str:

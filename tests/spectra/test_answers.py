@@ -351,6 +351,8 @@ def test_a_conversation_through_the_world_remembers(seeded_world, django_capture
 
 def test_memories_of_the_players_own_words_are_not_said_back_and_quotations_are_whole():
     heard = "I found a strange pebble by the river."
+    said = compose_reply(a_request("What's the news?", memories=("Ash said to me: “Mind the ferry.”",)))
+    assert "“Mind the ferry.”" in said and "”." not in said, said
     memories = (
         f"I heard Wren say at the Commons: “{heard}”",  # the line itself, as remembered
         "I heard Ash say at the Commons: “Hello. Is the ferry late again today, do you know?”",
@@ -361,6 +363,7 @@ def test_memories_of_the_players_own_words_are_not_said_back_and_quotations_are_
         assert "pebble" not in reply and "Wren say" not in reply, reply
         news = compose_reply(a_request("What's the news?", seed=seed, memories=memories[1:]))
         assert "“Hello. Is the ferry late again today, do you know?”" in news, news  # gossip, whole
+        assert "?”." not in news, news  # its own question mark ends it: no full stop after the marks
 
 
 def test_a_story_is_a_tale_the_speaker_knows_and_not_the_same_one_twice():
