@@ -204,3 +204,17 @@ def test_a_broken_thought_symbol_keeps_its_shipped_words(db):
 
     GrammarSymbol.objects.create(grammar="thoughts", symbol="about_goal", alternatives="#nobody_binds_this#")
     assert grammars_rules_get("thoughts")["thoughts"]["about_goal"] == THOUGHTS["about_goal"]
+
+
+def test_every_farewell_reads_as_english():
+    """ "Until #later#" once said "Until at the next bell": each way to say goodbye, with each
+    thing it may wait for, is a phrase a person would say."""
+    import random
+
+    from htrae.grammar import expand
+
+    said = {expand(RULES, "#bye#", random.Random(seed)) for seed in range(400)}
+    untils = [line for line in said if line.startswith("Until ")]
+    assert len(untils) == len(RULES["until"])  # every one was said
+    for line in untils:
+        assert line.split()[1] not in {"at", "by", "before", "when", "soon", "in"}, line

@@ -385,7 +385,9 @@ RULES: dict[str, tuple[str, ...]] = {
         " We'll speak of it #later#; #small#.",
     ),
     # --- farewells --------------------------------------------------------------------------
-    "bye": ("Take care", "Go well", "Until #later#", "Farewell", "Mind how you go", "I'll see you", "Be well"),
+    "bye": ("Take care", "Go well", "Until #until#", "Farewell", "Mind how you go", "I'll see you", "Be well"),
+    # what "Until ..." can wait for: #later#'s "at the next bell" made "Until at the next bell"
+    "until": ("tomorrow", "the next bell", "the lamps are lit", "another day", "the next market", "we meet again"),
     "parting": (
         "I must #my_goal#.",
         "See you in #place#.",
