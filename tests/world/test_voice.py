@@ -218,3 +218,16 @@ def test_every_farewell_reads_as_english():
     assert len(untils) == len(RULES["until"])  # every one was said
     for line in untils:
         assert line.split()[1] not in {"at", "by", "before", "when", "soon", "in"}, line
+
+
+def test_no_line_makes_a_faction_agree_in_number():
+    """Factions' names may be plural (The Drift Clans): no line puts one before a verb that
+    must agree with it ("The Drift Clans needs us now" was said)."""
+    import re
+
+    subject = re.compile(r"#(?:my_|their_)?faction(?:\.\w+)?# (\w+)")
+    for symbol, alternatives in RULES.items():
+        for text in alternatives:
+            for verb in subject.findall(text):
+                singular = verb in {"is", "was", "has", "does"} or (verb.endswith("s") and not verb.endswith("ss"))
+                assert not singular, f"{symbol}: {text}"

@@ -193,7 +193,7 @@ RULES: dict[str, tuple[str, ...]] = {
         "What would you say if I told you I mean to #goal#?",
     ),
     "topic_faction_same": (
-        "#my_faction# needs us now. We must #aim#.",
+        "These are hard days for #my_faction#. We must #aim#.",
         "What do you hear within #my_faction#? Our aim is still to #aim#.",
         "I wonder if #my_faction# can truly #aim#.",
         "Is it true #my_faction# will #aim# before long?",
@@ -299,12 +299,12 @@ RULES: dict[str, tuple[str, ...]] = {
     ),
     "answer_faction_defend": (
         "Watch your tongue about #my_faction#.",
-        "#my_faction# answers to no one, least of all #their_faction#.",
+        "In #my_faction# we answer to no one, least of all #their_faction#.",
         "Say that again in #place# and see what happens.",
     ),
     "answer_faction_mild": (
         "We do our best in #my_faction#.",
-        "#my_faction# has its troubles, like #their_faction#.",
+        "We have our troubles in #my_faction#, as they do in #their_faction#.",
         "Well enough, I'd say. #small.cap#.",
     ),
     "answer_place": (
