@@ -11,6 +11,18 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@signals.setup_logging.connect
+def project_logging(**kwargs) -> None:
+    """Workers and Beat log as the web processes do (`settings.LOGGING`: one JSON object a line
+    in served mode). Celery leaves logging alone when this signal has a receiver; without one
+    it put its own plain-text handler on the root logger."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
+
+
 @signals.celeryd_init.connect
 @signals.beat_init.connect
 def persistent_connection_instead_of_pool(**kwargs) -> None:

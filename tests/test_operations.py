@@ -154,6 +154,21 @@ def test_served_mode_logs_one_json_object_a_line():
     assert line["message"] == "the tick is late" and line["level"] == "WARNING" and line["logger"] == "htrae.check"
 
 
+def test_celery_workers_and_beat_log_one_json_object_a_line_too():
+    """A worker or Beat sets its logging up as it starts (`app.log.setup`): it keeps the
+    project's, not Celery's own plain-text handler on the root logger."""
+    code = (
+        "import django, logging; django.setup(); from htrae.celery import app; "
+        "app.log.setup(loglevel='INFO'); "
+        "logging.getLogger('celery.app.trace').info('Task world.run_world_tick succeeded')"
+    )
+    result = run_settings(code, SECRET_KEY=STRONG_KEY, REDIS_URL="redis://127.0.0.1:6379/15")
+
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["message"] == "Task world.run_world_tick succeeded" and line["logger"] == "celery.app.trace"
+
+
 def test_log_format_refuses_what_it_does_not_know():
     result = run_settings(SECRET_KEY=STRONG_KEY, LOG_FORMAT="xml")
 
