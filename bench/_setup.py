@@ -43,3 +43,11 @@ def throwaway_database(name: str | None = None) -> Iterator[str]:
         yield settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     finally:
         teardown_databases(databases, verbosity=0)
+
+
+def step_medians(steps: dict[str, list[float]]) -> str:
+    """ "steps, median ms: clock 2, load 11, ...": the median of each step of the tick
+    (`TickResult.phases`, in milliseconds), in the order the tick ran them."""
+    import statistics
+
+    return "steps, median ms: " + ", ".join(f"{step} {statistics.median(ms):.0f}" for step, ms in steps.items())

@@ -30,7 +30,7 @@ import argparse
 import statistics
 import time
 
-from _setup import throwaway_database
+from _setup import step_medians, throwaway_database
 
 
 def main() -> None:
@@ -101,11 +101,7 @@ def main() -> None:
                     flush=True,
                 )
                 # where the window's ticks spent their time, step by step (TickResult.phases)
-                print(
-                    f"{'':>11} steps, median ms: "
-                    + ", ".join(f"{step} {statistics.median(values):.0f}" for step, values in steps.items()),
-                    flush=True,
-                )
+                print(f"{'':>11} {step_medians(steps)}", flush=True)
                 # the yardstick: the tick at 200 (after warm-up); a short run, its second window
                 if number - args.every >= (200 if args.ticks >= 400 else args.every):
                     first_window = first_window or median

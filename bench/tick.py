@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from _setup import throwaway_database
+from _setup import step_medians, throwaway_database
 from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,10 +153,7 @@ def measure(label: str, ticks: int, batch_size: int) -> None:
         f"{peak_mb:>8.0f} {f'{by_workers:.0f} w/{taken_back:.0f} c':>10}"
     )
     # The tick's own account of its steps (TickResult.phases, as htrae_tick_phase_seconds shows).
-    print(
-        f"{'':<28}   steps, median ms: "
-        + ", ".join(f"{step} {statistics.median(values):.0f}" for step, values in steps.items())
-    )
+    print(f"{'':<28}   {step_medians(steps)}")
 
 
 def _shares_planned() -> tuple[float, float]:

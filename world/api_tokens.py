@@ -9,7 +9,6 @@ but the SQL helpers.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
@@ -34,15 +33,17 @@ class TokenAuthentication(authentication.TokenAuthentication):
         return user, token
 
 
+# Built once, not per request (the columns as `world.sql` quotes them, on either database).
+_TOKEN_AND_USER_SQL = (
+    f"SELECT {sql.columns(Token, 't')}, {sql.columns(User, 'u')} "
+    f'FROM "{Token._meta.db_table}" t JOIN "{User._meta.db_table}" u ON u."{User._meta.pk.column}" = t."user_id" '
+    'WHERE t."key" = %s'
+)
+
+
 def token_and_user_get(*, key: str) -> tuple[Token, User] | None:
     """The API token `key` and its user, in one statement; None for an unknown key."""
-    quote = connection.ops.quote_name
-    found = sql.rows(
-        f"SELECT {sql.columns(Token, 't')}, {sql.columns(User, 'u')} FROM {quote(Token._meta.db_table)} t "
-        f"JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = t.{quote('user_id')} "
-        f"WHERE t.{quote('key')} = %s",
-        [key],
-    )
+    found = sql.rows(_TOKEN_AND_USER_SQL, [key])
     if not found:
         return None
     width = len(Token._meta.concrete_fields)
