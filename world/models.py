@@ -12,8 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields.json import KT
 
 from htrae.models import TimeStampedModel, history_link
+from htrae.vocabulary import EventType
 from world.environment import effective_environment
 from world.locks import designer_deleter
 
@@ -370,6 +372,11 @@ class WorldClock(TimeStampedModel):
         return f"Tick {self.tick} — {self.world_time:%Y-%m-%d %H:%M}"
 
 
+# The world's own characters speaking, in the order the partial index `event_talk_pair` and
+# its queries name them (PostgreSQL matches a query to a partial index by the same condition).
+TALK_EVENT_TYPES = sorted(EventType.TALK)
+
+
 class GameEvent(models.Model):
     """Something that happened (the blueprint's GameEvent); also the event bus's outbox.
 
@@ -398,6 +405,15 @@ class GameEvent(models.Model):
             # (actor, tick): "what did these characters do lately" reads only the window it
             # asks for; led by actor it still serves every lookup by actor.
             models.Index(fields=["actor", "tick"], name="event_actor_tick"),
+            # "has this speaker talked with this listener lately": one probe a pair
+            # (`world.autonomy.perception.recent_talks_load`), not a day of the speaker's talk
+            models.Index(
+                F("actor"),
+                KT("payload__listener_id"),
+                F("tick"),
+                name="event_talk_pair",
+                condition=Q(type__in=TALK_EVENT_TYPES),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -27,6 +27,7 @@ from world.autonomy.decision import TALK, decide, rng_for
 from world.autonomy.intentions import intentions_load
 from world.autonomy.knowledge import facts_load
 from world.autonomy.perception import WorldSnapshot, character_states_load, perceive, recent_talks_load
+from world.autonomy.reactions import greeting_candidates
 from world.autonomy.regard import regards_load
 from world.autonomy.state import CharacterState
 from world.events import EventDraft, publish_many
@@ -60,15 +61,18 @@ def batch_plan(
     ids = list(ids)
     hour = world_time.hour
     intentions = intentions_load(ids, tick=tick, world_time=world_time)
-    talks = recent_talks_load(ids, tick=tick)
     regards = regards_load(ids, tick=tick)
     states_loaded = character_states_load(
         ids, moods=snapshot.moods, intentions=intentions, carried=snapshot.carried, regards=regards
     )
+    perceptions = [perceive(me, snapshot, hour=hour, tick=tick) for me in states_loaded]
+    # whom each spoke with lately matters only for greeting the friends who just arrived
+    talks = recent_talks_load(((p.me.id, other) for p in perceptions for other in greeting_candidates(p)), tick=tick)
     chosen = []
-    for me in states_loaded:
-        rng = rng_for(seed=seed, tick=tick, character_id=me.id)
-        perception = perceive(me, snapshot, hour=hour, tick=tick, talked_recently=talks.get(me.id, frozenset()))
+    for perception in perceptions:
+        if perception.me.id in talks:
+            perception = replace(perception, talked_recently=talks[perception.me.id])
+        rng = rng_for(seed=seed, tick=tick, character_id=perception.me.id)
         chosen.append((perception, decide(perception, rng=rng), rng))
     speakers = _with_knowledge(chosen, snapshot, tick=tick)
     plans = []

@@ -9,7 +9,7 @@ from world.autonomy.actions import apply_decision
 from world.autonomy.decision import GIVE, MOVE, PURSUE_GOAL, REST, TAKE, TALK, USE, decide, rng_for, score_actions
 from world.autonomy.intentions import resolve_heading, staged
 from world.autonomy.planning import Slot
-from world.autonomy.reactions import CONFRONT, reactions
+from world.autonomy.reactions import CONFRONT, greeting_candidates, reactions
 from world.autonomy.state import (
     CharacterState,
     Decision,
@@ -97,6 +97,16 @@ def test_a_friend_just_arrived_is_greeted_once():
     assert share(chosen(greeting), TALK, 8) > share(chosen(seen(others_here=(FRIEND,))), TALK, 8) + 0.2
     already = replace(greeting, talked_recently=frozenset({8}))
     assert not [r for r in reactions(already) if "greets" in r.reason]
+
+
+def test_only_friends_just_arrived_are_asked_about_lately():
+    # the tick loads "spoke with them lately" for these pairs only, so no greeting may turn
+    # on anyone else
+    newcomers = (EventSeen("NPC_MOVED", actor_id=8), EventSeen("NPC_MOVED", actor_id=9))
+    assert greeting_candidates(seen(others_here=(FRIEND, RIVAL), recent_events=newcomers)) == {8}
+    assert greeting_candidates(seen(others_here=(FRIEND, RIVAL))) == frozenset()
+    talked = (EventSeen("NPC_TALKED", actor_id=8),)
+    assert greeting_candidates(seen(others_here=(FRIEND,), recent_events=talked)) == frozenset()
 
 
 def test_the_sociable_introduce_themselves_to_strangers_and_say_who_they_are():

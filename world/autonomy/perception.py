@@ -10,14 +10,14 @@ order or size of batches.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import F, Q, Window
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import RowNumber
 
-from htrae.vocabulary import EventType
 from world.autonomy.intentions import resolve_heading
 from world.autonomy.state import (
     CharacterState,
@@ -30,14 +30,14 @@ from world.autonomy.state import (
     Perception,
     Regard,
 )
-from world.models import Character, GameEvent, Location, Path, WorldObject
+from world.models import TALK_EVENT_TYPES, Character, GameEvent, Location, Path, WorldObject
+from world.sql import rows as sql_rows
 
 OTHERS_SEEN = 12  # a character notices at most this many others at a crowded place
 EVENTS_SEEN = 8  # and this many of the place's latest events
 AUTONOMOUS_KINDS = (Character.Kind.NPC, Character.Kind.SPECTRA)
 ACTIVITY_WINDOW_TICKS = 2  # "recent" events: this tick's start and the two ticks before
 GREET_AFTER_TICKS = 48  # not spoken with for a day (48 half-hours): worth a greeting
-TALK_TYPES = (EventType.NPC_TALKED, EventType.SPECTRA_TALKED)
 # What makes a stir next door: voices, clashes, things changing hands, players; not comings,
 # goings and rest.
 STIRRING_SUFFIXES = ("_TALKED", "_SPOKE", "_CONFRONTED", "_OBJECT", "_CREATED", "_INTERACTED", "_EXPRESSED")
@@ -209,20 +209,47 @@ def _as_id(value) -> int | None:
         return None
 
 
-def recent_talks_load(ids: list[int], *, tick: int) -> dict[int, frozenset[int]]:
-    """Whom each of these characters spoke with in the last `GREET_AFTER_TICKS` (one query)."""
-    talks = (
-        GameEvent.objects.filter(type__in=TALK_TYPES, actor_id__any=ids, tick__gte=max(0, tick - GREET_AFTER_TICKS))
-        .annotate(listener=KeyTextTransform("listener_id", "payload"))
-        .order_by("id")
-        .values_list("actor_id", "listener")
-    )
-    found: dict[int, set[int]] = defaultdict(set)
-    for actor_id, listener in talks:
+def recent_talks_load(pairs: Iterable[tuple[int, int]], *, tick: int) -> dict[int, frozenset[int]]:
+    """Of these (speaker, listener) pairs, those who spoke in the last `GREET_AFTER_TICKS`:
+    {speaker: listeners} (one query; none for no pairs).
+
+    Only the pairs a greeting turns on are asked (`reactions.greeting_candidates`): at
+    10,000 NPCs a day of talk is over a million events, some 25 a character a tick, and
+    reading each batch's whole day grew the tick until the day was full. A pair is one probe
+    of the partial index `event_talk_pair` on PostgreSQL."""
+    wanted = sorted(set(pairs))
+    if not wanted:
+        return {}
+    since = max(0, tick - GREET_AFTER_TICKS)
+    if connection.vendor == "postgresql":
+        speakers, listeners = [a for a, _ in wanted], [str(b) for _, b in wanted]
+        found = sql_rows(_TALK_PAIRS_SQL, [speakers, listeners, *TALK_EVENT_TYPES, since])
+    else:  # the embedded world: a handful of characters, no index to aim at
+        asked = {speaker for speaker, _ in wanted}
+        found = (
+            GameEvent.objects.filter(type__in=TALK_EVENT_TYPES, actor_id__in=asked, tick__gte=since)
+            .annotate(listener=KeyTextTransform("listener_id", "payload"))
+            .values_list("actor_id", "listener")
+            .distinct()
+        )
+    asked_pairs = set(wanted)
+    spoke: dict[int, set[int]] = defaultdict(set)
+    for actor_id, listener in found:
         listener_id = _as_id(listener)
-        if listener_id is not None:
-            found[actor_id].add(listener_id)
-    return {actor_id: frozenset(listeners) for actor_id, listeners in found.items()}
+        if (actor_id, listener_id) in asked_pairs:
+            spoke[actor_id].add(listener_id)
+    return {actor_id: frozenset(listeners) for actor_id, listeners in spoke.items()}
+
+
+# The expression and condition are the index's own (`GameEvent.Meta.indexes`, event_talk_pair),
+# so the planner probes it once a pair.
+_TALK_PAIRS_SQL = f"""
+    SELECT DISTINCT e.actor_id, (e.payload ->> 'listener_id')
+    FROM unnest(%s::bigint[], %s::text[]) AS pair(actor, listener)
+    JOIN {GameEvent._meta.db_table} e
+      ON e.actor_id = pair.actor AND (e.payload ->> 'listener_id') = pair.listener
+    WHERE e.type IN ({", ".join("%s" for _ in TALK_EVENT_TYPES)}) AND e.tick >= %s
+"""
 
 
 def character_states_load(

@@ -179,9 +179,20 @@ def reactions(perception: Perception) -> list[Reaction]:
         pull = PULL["introduce"] * (0.5 + me.trait("extraversion"))
         found.append(Reaction(TALK, pull, f"{INTRODUCES} {stranger.name}", stranger.id, stranger.name))
 
-    arrived = {event.actor_id for event in perception.recent_events if event.type in EventType.ARRIVALS}
+    greeted = greeting_candidates(perception)
     for other in perception.others_here:
-        if other.id in arrived and other.id not in perception.talked_recently and is_friend(perception, other):
+        if other.id in greeted and other.id not in perception.talked_recently:
             pull = PULL["greet"] * (0.5 + me.trait("extraversion"))
             found.append(Reaction(TALK, pull, f"greets {other.name}", other.id, other.name))
     return found
+
+
+def greeting_candidates(perception: Perception) -> frozenset[int]:
+    """The friends here who just arrived: each is greeted unless spoken with lately
+    (`perception.talked_recently`), which is loaded for these pairs only."""
+    arrived = {event.actor_id for event in perception.recent_events if event.type in EventType.ARRIVALS}
+    if not arrived:
+        return frozenset()
+    return frozenset(
+        other.id for other in perception.others_here if other.id in arrived and is_friend(perception, other)
+    )
