@@ -29,7 +29,7 @@ from world.selectors import (
     player_character_id_required,
     player_character_required,
     player_events_list,
-    player_surroundings,
+    player_view_required,
     world_time_get,
 )
 from world.throttles import AuthIpThrottle, AuthUsernameThrottle
@@ -287,8 +287,7 @@ class WorldStateApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer, **_WORLD_ERRORS}, operation_id="world_state")
     def get(self, request):
-        character = player_character_required(user=request.user)
-        surroundings = player_surroundings(character=character)
+        surroundings = player_view_required(user=request.user)
         if surroundings["tick"] is None:
             raise _world_not_ready()
         return Response(self.OutputSerializer(surroundings).data)

@@ -178,7 +178,9 @@ class Character(TimeStampedModel):
     class Meta:
         ordering = ["name", "id"]
         indexes = [
-            models.Index(fields=["location", "kind"], name="character_location_kind"),
+            # who stands at a place, each kind by name: the first of a crowd are read off the
+            # index (`world.selectors.locations_surroundings`), not sorted from all of it
+            models.Index(fields=["location", "kind", "name", "id"], name="character_place_kind_name"),
             models.Index(fields=["kind", "is_active"], name="character_kind_active"),
         ]
         constraints = [

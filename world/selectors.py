@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -151,12 +152,9 @@ def locations_surroundings(
         return {}
     ids = sorted(result)
 
-    # One query caps every location's list: ROW_NUMBER() per location, filtered in an outer
-    # query; COUNT() over the same partition is taken before the cap, so it is the population.
     emotional_state = sql.converter(Character, "emotional_state")
     for row_id, name, kind, location_id, state, population, faction_id, faction_slug, faction_name in sql.rows(
-        _SURROUNDINGS_SQL["characters"].format(ids=sql.placeholders(ids)),
-        [Character.Kind.SPECTRA, Character.Kind.PLAYER, True, *ids, characters_limit],
+        *_characters_query(ids, characters_limit)
     ):
         surroundings = result[location_id]
         surroundings["population"] = population
@@ -209,6 +207,9 @@ _SURROUNDINGS_SQL = {
         WHERE l.id IN ({ids})
         ORDER BY l.name""",
     # Spectra first, then players, then NPCs: who a player most wants to see in a crowd.
+    # SQLite: one query caps every location's list with ROW_NUMBER() per location, filtered in
+    # an outer query; COUNT() over the same partition is taken before the cap, so it is the
+    # population. It sorts a place's whole crowd.
     "characters": """
         SELECT id, name, kind, location_id, emotional_state, population, faction_id, faction_slug, faction_name
         FROM (
@@ -225,6 +226,29 @@ _SURROUNDINGS_SQL = {
         ) ranked
         WHERE row_number <= %s
         ORDER BY location_id, row_number""",
+    # PostgreSQL: for each place, the first of each kind by name straight off the index
+    # character_place_kind_name (a crowd of 2,400 is read 50 rows deep, not sorted whole),
+    # and its population counted beside.
+    "characters_by_index": """
+        SELECT x.id, x.name, x.kind, place.id, x.emotional_state, population.n, x.faction_id, f.slug, f.name
+        FROM unnest(%s::bigint[]) AS place(id)
+        CROSS JOIN LATERAL (
+            SELECT count(*) AS n FROM world_character c WHERE c.location_id = place.id AND c.is_active
+        ) population
+        CROSS JOIN LATERAL (
+            SELECT * FROM ({by_kind}) first_of_kinds
+            ORDER BY rank, name, id
+            LIMIT %s
+        ) x
+        LEFT OUTER JOIN narrative_faction f ON f.id = x.faction_id
+        ORDER BY place.id, x.rank, x.name, x.id""",
+    "first_of_kind": """(
+            SELECT %s AS rank, c.id, c.name, c.kind, c.emotional_state, c.faction_id
+            FROM world_character c
+            WHERE c.location_id = place.id AND c.kind = %s AND c.is_active
+            ORDER BY c.name, c.id
+            LIMIT %s
+        )""",
     "objects": """
         SELECT o.id, o.slug, o.name, o.kind, o.description, o.location_id
         FROM world_worldobject o
@@ -314,22 +338,15 @@ class WorldNow:
     world_time: datetime
 
 
+_ACTION_RECEIPT_AND_TICK_SQL = """
+    SELECT (SELECT r.reply FROM world_playeractionreceipt r WHERE r.character_id = %s AND r.request_id = %s),
+           (SELECT w.tick FROM world_worldclock w WHERE w.id = %s)"""
+
+
 def world_now_get() -> WorldNow:
     """The world clock's tick and in-world time (before the clock exists: tick 0, real time)."""
     row = WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).values_list("tick", "world_time").first()
     return WorldNow(tick=row[0], world_time=row[1]) if row else WorldNow(tick=0, world_time=timezone.now())
-
-
-def world_tick_get() -> int | None:
-    """The number of the last tick completed; None before the world clock exists."""
-    # SQL of its own: every player action and snapshot reads it.
-    found = sql.rows("SELECT tick FROM world_worldclock WHERE id = %s", [WorldClock.SINGLETON_ID])
-    return found[0][0] if found else None
-
-
-_ACTION_RECEIPT_AND_TICK_SQL = """
-    SELECT (SELECT r.reply FROM world_playeractionreceipt r WHERE r.character_id = %s AND r.request_id = %s),
-           (SELECT w.tick FROM world_worldclock w WHERE w.id = %s)"""
 
 
 def player_action_receipt_and_tick(*, character_id: int, request_id: str) -> tuple[dict | None, int]:
@@ -346,17 +363,21 @@ def world_seed_get() -> int:
     return settings.WORLD_SEED if seed is None else seed
 
 
-def player_surroundings(*, character: Character, characters_limit: int = 50) -> dict:
-    """A player's view of where they stand, the `world_update` shape (docs/websocket.md):
-    `locations_surroundings` for their location (the player among its `characters`, as
-    everyone there sees them), plus the clock's tick (None before the clock exists). Six
-    queries."""
-    return _place_view(location_id=character.location_id, tick=world_tick_get(), characters_limit=characters_limit)
+# Who comes first at a place: Spectra, then players, then NPCs.
+_KINDS_FIRST = (Character.Kind.SPECTRA, Character.Kind.PLAYER, Character.Kind.NPC)
+_CHARACTERS_BY_INDEX_SQL = _SURROUNDINGS_SQL["characters_by_index"].format(
+    by_kind=" UNION ALL ".join(_SURROUNDINGS_SQL["first_of_kind"] for _ in _KINDS_FIRST)
+)
 
 
-def _place_view(*, location_id: int, tick: int | None, characters_limit: int) -> dict:
-    surroundings = locations_surroundings(location_ids=[location_id], characters_limit=characters_limit)[location_id]
-    return {"tick": tick, **surroundings}
+def _characters_query(location_ids: list[int], limit: int) -> tuple[str, list]:
+    """The SQL and parameters of the first `limit` active characters of each place (rows of
+    id, name, kind, location id, emotional state, population, faction id, slug, name)."""
+    if connection.vendor == "postgresql":
+        by_kind = [value for rank, kind in enumerate(_KINDS_FIRST) for value in (rank, kind, limit)]
+        return _CHARACTERS_BY_INDEX_SQL, [location_ids, *by_kind, limit]
+    sql_text = _SURROUNDINGS_SQL["characters"].format(ids=sql.placeholders(location_ids))
+    return sql_text, [Character.Kind.SPECTRA, Character.Kind.PLAYER, True, *location_ids, limit]
 
 
 # Where the player stands and the clock's tick, in one query.
@@ -367,15 +388,29 @@ _PLAYER_PLACE_SQL = """
 
 
 def player_view_get(*, character_id: int, characters_limit: int = 50) -> dict:
-    """What a player's client is sent on connecting and after each move: `player_surroundings`
-    as it stands now (the same shape as every `world_update` and `GET /api/world/state`). Six
-    queries, and no serializer: this runs for every move. Raises Character.DoesNotExist if
-    the character is gone."""
+    """A player's view of where they stand, the `world_update` shape (docs/websocket.md):
+    `locations_surroundings` for their location (the player among its `characters`, as
+    everyone there sees them), plus the clock's tick (None before the clock exists). Sent on
+    connecting and after each move, and `GET /api/world/state`. Six queries, and no
+    serializer: this runs for every move. Raises Character.DoesNotExist if the character is
+    gone."""
     found = sql.rows(_PLAYER_PLACE_SQL, [WorldClock.SINGLETON_ID, character_id])
     if not found:
         raise Character.DoesNotExist(f"No character {character_id}.")
     location_id, tick = found[0]
-    return _place_view(location_id=location_id, tick=tick, characters_limit=characters_limit)
+    surroundings = locations_surroundings(location_ids=[location_id], characters_limit=characters_limit)[location_id]
+    return {"tick": tick, **surroundings}
+
+
+def player_view_required(*, user, characters_limit: int = 50) -> dict:
+    """`player_view_get` for the account's player character (a 404 `no_character` without
+    one, or once it is deleted): `GET /api/world/state`, which players poll, read by id and by
+    hand as each move's view is (six queries)."""
+    character_id = player_character_id_required(user=user)
+    try:
+        return player_view_get(character_id=character_id, characters_limit=characters_limit)
+    except Character.DoesNotExist:  # deleted between the two reads: as if there were none
+        raise _no_character() from None
 
 
 # --- Time -----------------------------------------------------------------------------------

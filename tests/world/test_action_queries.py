@@ -19,9 +19,9 @@ from tests.factories import (
     WorldObjectFactory,
 )
 from world.consumers import _action_apply
-from world.models import Character, GameEvent, PlayerActionReceipt
+from world.models import Character, GameEvent, PlayerActionReceipt, WorldClock
 from world.protocol import ClientAction
-from world.selectors import player_surroundings, player_view_get
+from world.selectors import locations_surroundings, player_view_get
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +116,9 @@ def test_the_view_after_a_move_is_the_rest_state(place):
 
     view = player_view_get(character_id=player.id)
 
-    assert json.dumps(view) == json.dumps(player_surroundings(character=player))  # same keys, order, values
+    # the place's view as the tick broadcasts it: same keys, order, values
+    place_view = locations_surroundings(location_ids=[player.location_id])[player.location_id]
+    at_rest = {"tick": WorldClock.objects.get().tick, **place_view}
+    assert json.dumps(view) == json.dumps(at_rest)
     assert "character" not in view  # the player's own record is GET /api/auth/me, not the place's
     assert player.id in {present["id"] for present in view["characters"]}  # seen there like anyone

@@ -20,6 +20,7 @@ from tests.factories import (
     WorldClockFactory,
     WorldObjectFactory,
 )
+from world import selectors
 from world.models import Character, GameEvent
 from world.selectors import locations_surroundings, time_of_day
 
@@ -244,6 +245,23 @@ def test_state_shows_the_first_fifty_even_when_the_player_sorts_past_them(player
     assert len(body["characters"]) == 50
     assert [present["kind"] for present in body["characters"][:3]] == ["spectra", "player", "player"]
     assert world["player"].id not in {present["id"] for present in body["characters"]}
+
+
+def test_state_is_no_character_when_the_character_is_deleted_while_it_is_read(player_client, world, monkeypatch):
+    # the account's character id is read first, its place next: a delete between the two is
+    # a 404 as if it had none, never a 500
+    found = selectors.player_character_id_required
+
+    def then_deleted(*, user):
+        character_id = found(user=user)
+        Character.objects.filter(id=character_id).delete()
+        return character_id
+
+    monkeypatch.setattr(selectors, "player_character_id_required", then_deleted)
+    response = player_client.get("/api/world/state")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "no_character"
 
 
 def test_state_is_503_before_the_clock_exists(player_client, world):
