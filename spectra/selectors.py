@@ -12,8 +12,8 @@ from spectra.emotion import feeling_from_json, intensity, mood_ring
 from spectra.models import AppraisalRule, EmotionSample, SpectraGoal, SpectraMind
 from spectra.models import Standard as StandardRow
 from spectra.resting import baseline_from_personality
-from world.models import Character, Location
-from world.selectors import world_now_get
+from world import sql
+from world.models import Character, Location, WorldClock
 
 HISTORY_LIMIT = 5000
 
@@ -70,12 +70,13 @@ def spectra_get() -> Character | None:
     return Character.objects.select_related("location").filter(kind=Character.Kind.SPECTRA).first()
 
 
-def emotional_state_view(character: Character, *, tick: int) -> dict:
-    """A character's emotional state as the API shows it, mood ring included."""
-    baseline = baseline_from_personality(character.personality or {})
-    feeling = feeling_from_json(character.emotional_state, default_tick=tick)
+def emotional_state_view(emotional_state: dict | None, personality: dict | None, *, tick: int) -> dict:
+    """A character's emotional state (its stored `emotional_state` and `personality`) as the
+    API shows it, mood ring included."""
+    baseline = baseline_from_personality(personality or {})
+    feeling = feeling_from_json(emotional_state, default_tick=tick)
     if feeling is None:
-        mood = (character.emotional_state or {}).get("mood", "calm")
+        mood = (emotional_state or {}).get("mood", "calm")
         return {
             "mood": mood,
             "intensity": 0.0,
@@ -96,27 +97,55 @@ def emotional_state_view(character: Character, *, tick: int) -> dict:
     }
 
 
+# Spectra, her place, her mind and the clock's tick in one statement, and her active goals in
+# another: clients poll the status and every tick may push it, and building the ORM's five
+# queries was most of its cost (as `world.sql` says).
+_STATUS_SQL = """
+    SELECT c.id, c.name, c.emotional_state, c.personality, c.energy, c.location_id, l.slug, l.name,
+           (SELECT w.tick FROM world_worldclock w WHERE w.id = %s), m.id, m.expression, m.thoughts
+    FROM world_character c
+    JOIN world_location l ON l.id = c.location_id
+    LEFT OUTER JOIN spectra_spectramind m ON m.character_id = c.id
+    WHERE c.kind = %s
+    ORDER BY c.id
+    LIMIT 1"""
+_ACTIVE_GOALS_SQL = """
+    SELECT g.id, g.title, g.priority, g.progress
+    FROM spectra_spectragoal g
+    WHERE g.character_id = %s AND g.status = %s
+    ORDER BY g.priority DESC, g.id"""
+
+
 def spectra_status_get() -> dict | None:
-    """Everything a client shows of Spectra (the REST status and the WebSocket update agree)."""
-    spectra = spectra_get()
-    if spectra is None:
+    """Everything a client shows of Spectra (the REST status and the WebSocket update agree).
+    Two queries."""
+    found = sql.rows(_STATUS_SQL, [WorldClock.SINGLETON_ID, Character.Kind.SPECTRA])
+    if not found:
         return None
-    tick = world_now_get().tick
-    mind = SpectraMind.objects.filter(character=spectra).first()
-    goals = SpectraGoal.objects.filter(character=spectra, status=SpectraGoal.Status.ACTIVE).order_by("-priority", "id")
+    (spectra_id, name, state, personality, energy, location_id, slug, place, tick, mind_id, expression, thoughts) = (
+        found[0]
+    )
+    tick = tick or 0
+    has_mind = mind_id is not None
+    expression = sql.converter(SpectraMind, "expression")(expression) if has_mind else None
+    goals = sql.rows(_ACTIVE_GOALS_SQL, [spectra_id, SpectraGoal.Status.ACTIVE])
     return {
-        "id": spectra.id,
-        "name": spectra.name,
+        "id": spectra_id,
+        "name": name,
         "tick": tick,
-        "emotional_state": emotional_state_view(spectra, tick=tick),
-        "expression": (mind.expression or None) if mind else None,
-        "thoughts": list(reversed(mind.thoughts)) if mind else [],
+        "emotional_state": emotional_state_view(
+            sql.converter(Character, "emotional_state")(state),
+            sql.converter(Character, "personality")(personality),
+            tick=tick,
+        ),
+        "expression": expression or None,
+        "thoughts": list(reversed(sql.converter(SpectraMind, "thoughts")(thoughts))) if has_mind else [],
         "goals": [
-            {"id": goal.id, "title": goal.title, "priority": goal.priority, "progress": round(goal.progress, 3)}
-            for goal in goals
+            {"id": goal_id, "title": title, "priority": priority, "progress": round(progress, 3)}
+            for goal_id, title, priority, progress in goals
         ],
-        "location": {"id": spectra.location_id, "slug": spectra.location.slug, "name": spectra.location.name},
-        "energy": spectra.energy,
+        "location": {"id": location_id, "slug": slug, "name": place},
+        "energy": energy,
     }
 
 

@@ -1,8 +1,9 @@
-"""Hand-written SQL for the reads and writes every player action and move makes.
+"""Hand-written SQL for the reads and writes every player action and move makes, and for the
+reads players poll (the token, `/api/world/time`, `/api/world/state`, `/api/spectra/status`).
 
 Building and compiling ORM queries was most of the CPU a web process spent on a player's
-action (issue 9: one process applied only ~40 actions a second). The few statements on that
-path are written once here instead; values still pass through the model fields' own
+action (issue 9: one process applied only ~40 actions a second), and on those polled reads
+(issue 10). The few statements on those paths are written once instead; values still pass through the model fields' own
 conversions (`converter`, `instance`, `insert`), so callers get what the ORM would give on
 either database (JSON text to objects, SQLite's datetime text to aware datetimes). Tables
 and columns are the models' (`world_*`). Everything else uses the ORM.

@@ -10,6 +10,7 @@ from django.utils import timezone
 from spectra.feelings import feelings_update
 from spectra.models import AppraisalRule, EmotionSample, SpectraGoal, SpectraMind
 from spectra.resonance import resonance_apply
+from spectra.selectors import spectra_status_get
 from spectra.status import spectra_status_publish_if_changed
 from tests.factories import CharacterFactory, LocationFactory, PathFactory, PlayerFactory, WorldClockFactory
 from world.broadcast import tick_frames
@@ -208,6 +209,27 @@ def test_status_endpoint(world, api_client):
     assert body["tick"] == 1 and body["location"]["name"] in "ABCD"
     assert body["goals"][0]["title"] == "Find the heart of the prism" and 0 <= body["goals"][0]["progress"] <= 1
     assert body["thoughts"]
+
+
+def test_status_is_two_queries_however_many_goals_and_shows_only_the_active(world, django_assert_max_num_queries):
+    spectra = world["spectra"]
+    for number in range(12):
+        SpectraGoal.objects.create(character=spectra, title=f"Goal {number}", priority=1 + number % 10, progress=0.5)
+    SpectraGoal.objects.create(
+        character=spectra, title="Done", priority=10, progress=1.0, status=SpectraGoal.Status.ACHIEVED
+    )
+
+    with django_assert_max_num_queries(2):
+        status = spectra_status_get()
+
+    titles = [goal["title"] for goal in status["goals"]]
+    assert "Done" not in titles and len(titles) == 12
+    priorities = [goal["priority"] for goal in status["goals"]]
+    assert priorities == sorted(priorities, reverse=True)
+    # no mind yet (before her first tick): nothing expressed, nothing thought
+    assert not SpectraMind.objects.exists()
+    assert status["expression"] is None and status["thoughts"] == []
+    assert status["location"] == {"id": world["a"].id, "slug": "a", "name": "A"} and status["tick"] == 0
 
 
 def test_history_endpoint(world, api_client):
