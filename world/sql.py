@@ -3,10 +3,10 @@ reads players poll (the token, `/api/world/time`, `/api/world/state`, `/api/spec
 
 Building and compiling ORM queries was most of the CPU a web process spent on a player's
 action (issue 9: one process applied only ~40 actions a second), and on those polled reads
-(issue 10). The few statements on those paths are written once instead; values still pass through the model fields' own
-conversions (`converter`, `instance`, `insert`), so callers get what the ORM would give on
-either database (JSON text to objects, SQLite's datetime text to aware datetimes). Tables
-and columns are the models' (`world_*`). Everything else uses the ORM.
+(issue 10). The few statements on those paths are written once instead; values still pass
+through the model fields' own conversions (`converter`, `instance`, `insert`), so callers
+get what the ORM would give on either database (JSON text to objects, SQLite's datetime text
+to aware datetimes). Tables and columns are the models'. Everything else uses the ORM.
 """
 
 from __future__ import annotations
