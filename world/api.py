@@ -29,6 +29,7 @@ from world.selectors import (
     player_character_id_required,
     player_character_required,
     player_events_list,
+    player_place_required,
     player_view_required,
     world_time_get,
 )
@@ -395,7 +396,7 @@ class EventListApi(APIView):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         after = data["cursor"][0] if "cursor" in data else data["after"]
-        character = player_character_required(user=request.user)
+        character_id, location_id = player_place_required(user=request.user)
         if after < history_lost_before():
             raise DomainError(
                 "Events after this position are no longer kept (the history's retention window): fetch "
@@ -404,7 +405,7 @@ class EventListApi(APIView):
                 status_code=status.HTTP_410_GONE,
             )
 
-        found = player_events_list(character=character, after=after, limit=data["limit"])
+        found = player_events_list(character_id=character_id, location_id=location_id, after=after, limit=data["limit"])
         last_id = found.events[-1]["id"] if found.events else after
         page = Page(results=found.events, next_position=[last_id] if found.has_more else None)
         return Response(page_body(request, page, scope=EVENTS_SCOPE, results=found.events, last_id=last_id))

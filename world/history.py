@@ -35,6 +35,7 @@ from gossip.models import Knowledge
 from memory.models import Belief, Memory
 from narrative.models import Conversation, ConversationMessage
 from spectra.models import EmotionSample
+from world import sql
 from world.locks import mind_writer, retrying
 from world.models import HISTORY_RETENTION_FLOOR_TICKS, GameEvent, WorldClock
 
@@ -193,5 +194,9 @@ def history_prune_after_tick() -> None:
 def history_lost_before() -> int:
     """The last event id dropped by the retention policy (0: none yet). A client whose
     position is below it may have missed events: it must resync from the world's state."""
-    marks = WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).values_list("history_pruned_through", flat=True)
-    return marks.first() or 0
+    # by hand (`world.sql`): every poll of `GET /api/events` asks
+    found = sql.rows(_PRUNED_THROUGH_SQL, [WorldClock.SINGLETON_ID])
+    return (found[0][0] if found else None) or 0
+
+
+_PRUNED_THROUGH_SQL = "SELECT history_pruned_through FROM world_worldclock WHERE id = %s"

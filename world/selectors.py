@@ -44,13 +44,21 @@ def player_character_id_required(*, user) -> int:
     endpoints that only ask that the account plays, without reading the character (the
     character's row, its place and faction were a fifth of `/api/world/time`'s CPU; written by
     hand, as `world.sql` says why)."""
-    found = sql.rows(_PLAYER_ID_SQL, [user.pk, Character.Kind.PLAYER])
+    return player_place_required(user=user)[0]
+
+
+def player_place_required(*, user) -> tuple[int, int]:
+    """(the account's player character's id, where it stands), by hand; a 404 `no_character`
+    without one."""
+    found = sql.rows(_PLAYER_PLACE_OF_USER_SQL, [user.pk, Character.Kind.PLAYER])
     if not found:
         raise _no_character()
-    return found[0][0]
+    return found[0]
 
 
-_PLAYER_ID_SQL = "SELECT id FROM world_character WHERE user_id = %s AND kind = %s ORDER BY id LIMIT 1"
+_PLAYER_PLACE_OF_USER_SQL = (
+    "SELECT id, location_id FROM world_character WHERE user_id = %s AND kind = %s ORDER BY id LIMIT 1"
+)
 
 
 def _no_character() -> DomainError:
@@ -78,8 +86,6 @@ def world_overview() -> dict:
 
 # --- Surroundings -------------------------------------------------------------------------
 
-_EVENT_FIELDS = ("id", "type", "tick", "timestamp", "actor_id", "location_id", "payload")
-
 
 def _iso(moment: datetime | None) -> str | None:
     """ISO 8601 the way DRF renders datetimes ("Z" for UTC), so REST and WebSocket agree."""
@@ -87,10 +93,6 @@ def _iso(moment: datetime | None) -> str | None:
         return None
     text = moment.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _event_dict(row: dict) -> dict:
-    return {**row, "timestamp": _iso(row["timestamp"])}
 
 
 def _mood(emotional_state) -> str:
@@ -469,12 +471,34 @@ class EventPage:
     has_more: bool
 
 
-def player_events_list(*, character: Character, after: int = 0, limit: int = 100) -> EventPage:
-    """The events `character`'s player may see with id > `after`, oldest first, at most `limit`.
+def player_events_list(*, character_id: int, location_id: int, after: int = 0, limit: int = 100) -> EventPage:
+    """The events the player of `character_id`, standing at `location_id`, may see with id >
+    `after`, oldest first, at most `limit`.
 
     Visible: events at the character's current location, world-wide events (no location),
-    and the character's own. One query: `limit + 1` rows tell whether there is more.
+    and the character's own. One query, by hand (`world.sql`: players poll it): `limit + 1`
+    rows tell whether there is more.
     """
-    visible = Q(location_id=character.location_id) | Q(location_id__isnull=True) | Q(actor_id=character.id)
-    rows = list(GameEvent.objects.filter(visible, id__gt=after).order_by("id").values(*_EVENT_FIELDS)[: limit + 1])
-    return EventPage(events=[_event_dict(row) for row in rows[:limit]], has_more=len(rows) > limit)
+    rows = sql.rows(_PLAYER_EVENTS_SQL, [after, location_id, character_id, limit + 1])
+    timestamp, payload = sql.converter(GameEvent, "timestamp"), sql.converter(GameEvent, "payload")
+    events = [
+        {
+            "id": row_id,
+            "type": type_,
+            "tick": tick,
+            "timestamp": _iso(timestamp(moment)),
+            "actor_id": actor_id,
+            "location_id": place_id,
+            "payload": payload(event_payload),
+        }
+        for row_id, type_, tick, moment, actor_id, place_id, event_payload in rows[:limit]
+    ]
+    return EventPage(events=events, has_more=len(rows) > limit)
+
+
+_PLAYER_EVENTS_SQL = """
+    SELECT e.id, e."type", e.tick, e."timestamp", e.actor_id, e.location_id, e.payload
+    FROM world_gameevent e
+    WHERE e.id > %s AND (e.location_id = %s OR e.location_id IS NULL OR e.actor_id = %s)
+    ORDER BY e.id
+    LIMIT %s"""
