@@ -216,6 +216,18 @@ def test_state_shows_every_field_of_the_surroundings(player_client, world):
     assert body["events"] == [event_json(event) for event in seen]
 
 
+def test_state_is_exactly_what_its_documented_serializer_gives(player_client, world):
+    # the view returns the selector's dict as it is (as each world_update carries it): the
+    # schema's serializer must render it unchanged, key for key and value for value
+    from world.api import WorldStateApi
+
+    event_at(world["here"], actor=world["aldo"], tick=41, to="sunspire")
+    body = player_client.get("/api/world/state").json()
+
+    assert body["events"] and body["characters"] and body["exits"]
+    assert json.dumps(WorldStateApi.OutputSerializer(body).data) == json.dumps(body)
+
+
 def test_state_shows_the_latest_twenty_events_oldest_first(player_client, world):
     events = [event_at(world["here"], tick=n) for n in range(25)]
 
