@@ -80,6 +80,14 @@ class Memory(TimeStampedModel):
             models.Index(fields=["type", "tick"], name="memory_type_tick"),
             # a character's memories after a given one (the last reflection: memory.reflection._due)
             models.Index(fields=["character", "id"], name="memory_character_id"),
+            # a character's own life (seeded or written by designers: no event, no hour),
+            # weightiest first: what its talk draws on (`gossip.selectors._memories`), found
+            # without reading the memories the world forms every tick, which are most of them
+            models.Index(
+                fields=["character", "-importance_score", "id"],
+                name="memory_own_life",
+                condition=Q(source_event__isnull=True, hour__isnull=True) & ~Q(type="reflection"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

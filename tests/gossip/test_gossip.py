@@ -7,6 +7,7 @@ alone in the seed world."""
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 
 from gossip.intentions import GATHERING_WEIGHT, gathering_intentions
 from gossip.models import Knowledge
@@ -20,8 +21,10 @@ from gossip.reporting import (
 )
 from gossip.selectors import known_facts
 from gossip.services import fact_plant, learn_from_events
+from memory.models import Memory
 from narrative.models import LoreDiscovery
 from tests.factories import CharacterFactory, FactionFactory, LocationFactory, LoreEntryFactory, MemoryFactory
+from tests.query_plans import rows_read_by
 from world.models import Character
 from world.tick import run_tick
 
@@ -161,3 +164,28 @@ def test_in_a_crowd_a_deed_is_known_by_the_one_it_was_done_to_and_a_few_who_stoo
     learn_from_events([clash], tick=3)
     knowers = set(Knowledge.objects.filter(key="deed:78").values_list("character_id", flat=True))
     assert knowers == {target.id, *(c.id for c in crowd[:3])}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the query plan is PostgreSQL's")
+def test_talk_reads_a_characters_own_life_not_every_memory_the_world_formed(db):
+    # what talk draws on is a character's weightiest own memories; the world forms dozens more
+    # each day (with an hour), and the read must not walk them (index memory_own_life)
+    speakers = [CharacterFactory() for _ in range(20)]
+    Memory.objects.bulk_create(
+        [
+            Memory(character=speaker, content="My mother fired the first lens.", importance_score=8)
+            for speaker in speakers
+        ]
+        + [
+            Memory(character=speaker, content=f"Saw thing {number}.", importance_score=5, hour=number % 24)
+            for speaker in speakers
+            for number in range(100)
+        ]
+    )
+    found = {}
+    rows_read, plan = rows_read_by(
+        lambda: found.update(known_facts(character_ids=[s.id for s in speakers], tick=9)), reading="memory_memory"
+    )
+
+    assert all(any(fact.kind == "memory" for fact in found[speaker.id]) for speaker in speakers)
+    assert rows_read <= 2 * len(speakers), plan

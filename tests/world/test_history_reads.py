@@ -4,14 +4,13 @@ before it: the tick's time must not grow with the history kept (issue 10)."""
 from __future__ import annotations
 
 import itertools
-import json
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from htrae.vocabulary import EventType
 from tests.factories import CharacterFactory, LocationFactory
+from tests.query_plans import rows_read_by
 from world.autonomy.perception import GREET_AFTER_TICKS, recent_talks_load
 from world.models import GameEvent
 
@@ -83,23 +82,10 @@ def test_only_the_pairs_asked_are_answered(talkers):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the query plan is PostgreSQL's")
 def test_the_read_of_recent_talks_touches_the_window_not_the_history_before_it(crowd):
     pairs = [(speaker.id, listener.id) for speaker, listener in itertools.pairwise(crowd[:21])]
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE world_gameevent")
-    with CaptureQueriesContext(connection) as captured:
-        assert len(recent_talks_load(pairs, tick=NOW)) == len(pairs)
-    (query,) = captured.captured_queries
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
+    found = []
+    rows_read, plan = rows_read_by(lambda: found.append(recent_talks_load(pairs, tick=NOW)))
 
-    def rows_read(node) -> int:
-        # the rows each scan handed up, before any filter, over all its loops (a scan inside a
-        # nested loop reports its rows per loop)
-        scanned = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
-        own = scanned * node.get("Actual Loops", 1) if "Scan" in node["Node Type"] else 0
-        return own + sum(rows_read(child) for child in node.get("Plans", ()))
-
+    assert len(found[0]) == len(pairs)
     # the 20 pairs asked, and the 20 things they said lately: not the 2,000 before, nor what
     # the same speakers said lately to others (80), nor the rest of the crowd's
-    assert rows_read(plan[0]["Plan"]) <= 2 * len(pairs), plan
+    assert rows_read <= 2 * len(pairs), plan
