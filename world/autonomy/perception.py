@@ -230,6 +230,7 @@ def recent_talks_load(pairs: Iterable[tuple[int, int]], *, tick: int) -> dict[in
             GameEvent.objects.filter(type__in=TALK_EVENT_TYPES, actor_id__in=asked, tick__gte=since)
             .annotate(listener=KeyTextTransform("listener_id", "payload"))
             .values_list("actor_id", "listener")
+            .order_by()
             .distinct()
         )
     asked_pairs = set(wanted)
