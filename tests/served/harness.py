@@ -298,7 +298,9 @@ class ServedWorld:
             "--without-gossip",
             "--without-mingle",
         ]
-        worker = self.start(name, argv, **env)
+        # its "ready." line is logged at INFO: a caller's quieter LOG_LEVEL (the benchmarks'
+        # WARNING) would hide it, now that workers log through the project's LOGGING
+        worker = self.start(name, argv, **{"LOG_LEVEL": "INFO", **env})
         wait_until(lambda: "ready." in worker.log(), timeout=60, what="the Celery worker")
         return worker
 
