@@ -196,7 +196,7 @@ def history_lost_before() -> int:
     position is below it may have missed events: it must resync from the world's state."""
     # by hand (`world.sql`): every poll of `GET /api/events` asks
     found = sql.rows(_PRUNED_THROUGH_SQL, [WorldClock.SINGLETON_ID])
-    return (found[0][0] if found else None) or 0
+    return (found[0][0] or 0) if found else 0
 
 
 _PRUNED_THROUGH_SQL = "SELECT history_pruned_through FROM world_worldclock WHERE id = %s"

@@ -175,22 +175,29 @@ def locations_surroundings(
     _exits_add(result)
 
     condition, params = _latest_events_condition(floors)
-    timestamp, payload = sql.converter(GameEvent, "timestamp"), sql.converter(GameEvent, "payload")
-    for row_id, type_, tick, moment, actor_id, location_id, event_payload in sql.rows(
-        _SURROUNDINGS_SQL["events"].format(condition=condition), [*params, events_limit]
+    for event in _event_dicts(
+        sql.rows(_SURROUNDINGS_SQL["events"].format(condition=condition), [*params, events_limit])
     ):
-        result[location_id]["events"].append(
-            {
-                "id": row_id,
-                "type": type_,
-                "tick": tick,
-                "timestamp": _iso(timestamp(moment)),
-                "actor_id": actor_id,
-                "location_id": location_id,
-                "payload": payload(event_payload),
-            }
-        )
+        result[event["location_id"]]["events"].append(event)
     return result
+
+
+def _event_dicts(rows: list[tuple]) -> list[dict]:
+    """Events as clients get them, from rows of (id, type, tick, timestamp, actor id,
+    location id, payload)."""
+    timestamp, payload = sql.converter(GameEvent, "timestamp"), sql.converter(GameEvent, "payload")
+    return [
+        {
+            "id": row_id,
+            "type": type_,
+            "tick": tick,
+            "timestamp": _iso(timestamp(moment)),
+            "actor_id": actor_id,
+            "location_id": location_id,
+            "payload": payload(event_payload),
+        }
+        for row_id, type_, tick, moment, actor_id, location_id, event_payload in rows
+    ]
 
 
 # The surroundings' queries (see `locations_surroundings`). Tables and columns are the
@@ -340,15 +347,15 @@ class WorldNow:
     world_time: datetime
 
 
-_ACTION_RECEIPT_AND_TICK_SQL = """
-    SELECT (SELECT r.reply FROM world_playeractionreceipt r WHERE r.character_id = %s AND r.request_id = %s),
-           (SELECT w.tick FROM world_worldclock w WHERE w.id = %s)"""
-
-
 def world_now_get() -> WorldNow:
     """The world clock's tick and in-world time (before the clock exists: tick 0, real time)."""
     row = WorldClock.objects.filter(id=WorldClock.SINGLETON_ID).values_list("tick", "world_time").first()
     return WorldNow(tick=row[0], world_time=row[1]) if row else WorldNow(tick=0, world_time=timezone.now())
+
+
+_ACTION_RECEIPT_AND_TICK_SQL = """
+    SELECT (SELECT r.reply FROM world_playeractionreceipt r WHERE r.character_id = %s AND r.request_id = %s),
+           (SELECT w.tick FROM world_worldclock w WHERE w.id = %s)"""
 
 
 def player_action_receipt_and_tick(*, character_id: int, request_id: str) -> tuple[dict | None, int]:
@@ -480,20 +487,7 @@ def player_events_list(*, character_id: int, location_id: int, after: int = 0, l
     rows tell whether there is more.
     """
     rows = sql.rows(_PLAYER_EVENTS_SQL, [after, location_id, character_id, limit + 1])
-    timestamp, payload = sql.converter(GameEvent, "timestamp"), sql.converter(GameEvent, "payload")
-    events = [
-        {
-            "id": row_id,
-            "type": type_,
-            "tick": tick,
-            "timestamp": _iso(timestamp(moment)),
-            "actor_id": actor_id,
-            "location_id": place_id,
-            "payload": payload(event_payload),
-        }
-        for row_id, type_, tick, moment, actor_id, place_id, event_payload in rows[:limit]
-    ]
-    return EventPage(events=events, has_more=len(rows) > limit)
+    return EventPage(events=_event_dicts(rows[:limit]), has_more=len(rows) > limit)
 
 
 _PLAYER_EVENTS_SQL = """
