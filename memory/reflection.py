@@ -110,11 +110,15 @@ def insight_records_load(
     if not rows:
         return {}, {}
     event_ids = sorted({row[8] for row in rows if row[8] is not None})
+    # Of each payload only the three keys read here, not the whole text to parse: a reflecting
+    # tick at 10,000 NPCs reads some 50,000 events.
     events = {
-        event_id: (event_type, actor_id, location_id, payload or {})
-        for event_id, event_type, actor_id, location_id, payload in GameEvent.objects.filter(
+        event_id: (event_type, actor_id, location_id, {"listener_id": listener, "target": target, "object_id": thing})
+        for event_id, event_type, actor_id, location_id, listener, target, thing in GameEvent.objects.filter(
             id__any=event_ids
-        ).values_list("id", "type", "actor_id", "location_id", "payload")
+        ).values_list(
+            "id", "type", "actor_id", "location_id", "payload__listener_id", "payload__target", "payload__object_id"
+        )
     }
     people_ids: set[int] = set()
     for _, actor_id, _, payload in events.values():

@@ -12,6 +12,7 @@ from htrae.vocabulary import EventType
 from memory import services
 from memory.intentions import belief_intentions
 from memory.models import Belief, Memory
+from memory.reflection import insight_records_load
 from memory.selectors import beliefs_touching
 from spectra.dialogue import DialogueRequest, OfflineDialogueProvider
 from spectra.replies import reply_to_player
@@ -23,6 +24,7 @@ from tests.factories import (
     PathFactory,
     PlayerFactory,
     WorldClockFactory,
+    WorldObjectFactory,
 )
 from world.autonomy.conversation import compose_exchange
 from world.autonomy.decision import decide
@@ -291,3 +293,34 @@ def test_belief_intentions_cost_one_query_at_any_size(market, size, django_asser
     with django_assert_num_queries(1):
         found = belief_intentions(character_ids=[p.id for p in people], tick=11, world_time=NOON)
     assert len(found) == size
+
+
+def test_reflection_reads_whom_and_what_a_memory_is_about_from_its_event(market):
+    """The other person is the one spoken to (`listener_id`), the one turned to (`target`)
+    or the actor; the object is the payload's `object_id` when it is an id; an event with
+    none of them gives neither (only those keys of the payload are read)."""
+    me, friend, stranger = (CharacterFactory(name=n, location=market) for n in ("Mira", "Oren Vael", "Tamsin"))
+    lamp = WorldObjectFactory(name="Brass Lamp", location=market)
+
+    def remembered(payload, actor):
+        event = GameEvent.objects.create(
+            type=EventType.NPC_USED_OBJECT, payload=payload, tick=5, location_id=market.id, actor_id=actor.id
+        )
+        return MemoryFactory(character=me, content="Something happened.", tick=5, source_event=event)
+
+    spoken = remembered({"listener_id": friend.id}, me)
+    turned = remembered({"target": {"type": "character", "id": stranger.id}, "object_id": lamp.id}, me)
+    done_to_me = remembered({"actor_id": friend.id, "object_id": "not an id"}, friend)
+    bare = remembered({}, me)
+
+    records, _ = insight_records_load(character_ids=[me.id], before_tick=10)
+
+    about = {
+        r.id: (r.person and r.person.name, r.object and r.object.name, r.place and r.place.name) for r in records[me.id]
+    }
+    assert about == {
+        spoken.id: ("Oren Vael", None, "The Glass Market"),
+        turned.id: ("Tamsin", "Brass Lamp", "The Glass Market"),
+        done_to_me.id: ("Oren Vael", None, "The Glass Market"),
+        bare.id: (None, None, "The Glass Market"),
+    }
