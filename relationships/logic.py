@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from htrae.vocabulary import Mood
@@ -75,13 +76,39 @@ def _clamp(value: float, low: float, high: float) -> float:
 
 def faded(stored: Stored, *, tick: int, affinity_half_life: float, familiarity_half_life: float) -> Regard:
     """The opinion as it stands at `tick`, faded since the last contact."""
-    since = max(0, tick - stored.last_contact_tick)
-    if since == 0:
-        return stored.regard
-    keep = 0.5 ** (since / affinity_half_life)
-    known = 0.5 ** (since / familiarity_half_life)
     regard = stored.regard
-    return Regard(affinity=regard.affinity * keep, trust=regard.trust * keep, familiarity=regard.familiarity * known)
+    return faded_values(
+        regard.affinity,
+        regard.trust,
+        regard.familiarity,
+        since=tick - stored.last_contact_tick,
+        affinity_half_life=affinity_half_life,
+        familiarity_half_life=familiarity_half_life,
+    )
+
+
+def faded_values(
+    affinity: float,
+    trust: float,
+    familiarity: float,
+    *,
+    since: int,
+    affinity_half_life: float,
+    familiarity_half_life: float,
+) -> Regard:
+    """`faded` of an opinion given as its stored values, `since` ticks after its last contact
+    (for reads of tens of thousands of opinions a tick: no `Stored` to build first)."""
+    if since <= 0:
+        return Regard(affinity, trust, familiarity)
+    keep, known = fading(since, affinity_half_life, familiarity_half_life)
+    return Regard(affinity=affinity * keep, trust=trust * keep, familiarity=familiarity * known)
+
+
+@lru_cache(maxsize=4096)
+def fading(since: int, affinity_half_life: float, familiarity_half_life: float) -> tuple[float, float]:
+    """What is kept of affinity and trust, and of familiarity, `since` ticks without contact
+    (a tick's opinions share a few hundred distinct ages: each worked out once)."""
+    return 0.5 ** (since / affinity_half_life), 0.5 ** (since / familiarity_half_life)
 
 
 def acquainted(stored: Stored, *, tick: int, threshold: float, familiarity_half_life: float) -> bool:
