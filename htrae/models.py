@@ -17,7 +17,8 @@ class TimeStampedModel(models.Model):
 
 def history_link(to, *, on_delete, **options) -> models.ForeignKey:
     """A reference from a row of the world's history (an event, a memory, a learned fact, a
-    conversation line, an emotion sample) that Django keeps, with no constraint in the database.
+    conversation line, an emotion sample, a belief) that Django keeps, with no constraint in the
+    database.
 
     A tick at 10,000 NPCs writes some 100,000 such rows. PostgreSQL checks a foreign key
     constraint at commit, one lookup and one row lock a row (Django makes them deferred): 1.7 s

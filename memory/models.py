@@ -130,7 +130,9 @@ class Belief(TimeStampedModel):
         OFFLINE = "offline", "Offline rules"
         MODEL = "model", "Language model"
 
-    character = models.ForeignKey("world.Character", on_delete=models.CASCADE, related_name="beliefs", db_index=False)
+    # A mind's history, written some 10,000 a tick at 10,000 NPCs: its references are kept by
+    # Django, not checked one by one at the tick's commit (htrae.models.history_link).
+    character = history_link("world.Character", on_delete=models.CASCADE, related_name="beliefs", db_index=False)
     subject_kind = models.CharField(max_length=10, choices=SubjectKind.choices)
     subject_id = models.BigIntegerField(
         null=True, blank=True, help_text="The id of the person, place, ... (not for topics)."
@@ -143,7 +145,7 @@ class Belief(TimeStampedModel):
     statement = models.TextField(max_length=1000)
     qualifiers = models.JSONField(default=dict, blank=True, help_text="e.g. when (night), topic, member_id.")
     cited_memory_ids = models.JSONField(default=list, blank=True, help_text="The memories it came from.")
-    reflection = models.ForeignKey(
+    reflection = history_link(
         Memory,
         on_delete=models.SET_NULL,
         null=True,
@@ -151,7 +153,7 @@ class Belief(TimeStampedModel):
         related_name="beliefs",
         help_text="The reflection stating it.",
     )
-    previous = models.ForeignKey(
+    previous = history_link(
         "self",
         on_delete=models.SET_NULL,
         null=True,

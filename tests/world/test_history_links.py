@@ -12,7 +12,7 @@ import pytest
 from django.db import close_old_connections, connection, transaction
 
 from gossip.models import Knowledge
-from memory.models import Memory
+from memory.models import Belief, Memory
 from narrative.models import Conversation, ConversationMessage
 from spectra.models import EmotionSample
 from tests.factories import CharacterFactory, FactionFactory, LocationFactory, MemoryFactory
@@ -25,6 +25,7 @@ HISTORY_LINKS = {
     Knowledge: ("character", "faction", "location", "told_by"),
     ConversationMessage: ("conversation", "speaker"),
     EmotionSample: ("character",),
+    Belief: ("character", "reflection", "previous"),
 }
 
 
@@ -58,7 +59,16 @@ def _history_of(character: Character, *, place, faction) -> dict:
         character=character, tick=1, world_time=event.timestamp, mood="calm", pleasure=0, arousal=0, dominance=0,
         intensity=0,
     )  # fmt: skip
-    return {"event": event, "memory": memory, "heard": heard, "known": known, "line": line, "sample": sample}
+    held = Belief.objects.create(
+        character=character, subject_kind="place", subject_key="place:1", reflection=reflection
+    )
+    revised = Belief.objects.create(
+        character=other, subject_kind="place", subject_key="place:1", reflection=MemoryFactory(character=other)
+    )
+    return {
+        "event": event, "memory": memory, "heard": heard, "known": known, "line": line, "sample": sample,
+        "belief": held, "others_belief": revised,
+    }  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -79,6 +89,30 @@ def test_deleting_a_character_takes_its_own_history_and_clears_it_from_others():
     assert not Memory.sources.through.objects.exists()  # its reflection's links went with them
     assert not Knowledge.objects.filter(character_id=character.id).exists()
     assert not EmotionSample.objects.filter(character_id=character.id).exists()
+    assert not Belief.objects.filter(character_id=character.id).exists()
+    assert Belief.objects.filter(pk=rows["others_belief"].pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_belief_outlives_its_reflection_and_the_belief_it_revised_by_losing_the_links():
+    place = LocationFactory()
+    character = CharacterFactory(location=place)
+    rows = _history_of(character, place=place, faction=FactionFactory())
+    first = rows["belief"]
+    Belief.objects.filter(pk=first.pk).update(is_current=False)  # revised: one current belief a subject
+    second = Belief.objects.create(
+        character=character, subject_kind="place", subject_key="place:1", previous=first,
+        reflection=MemoryFactory(character=character),
+    )  # fmt: skip
+
+    first.reflection.delete()
+    first.delete()
+
+    second.refresh_from_db()
+    assert second.previous_id is None
+    second.reflection.delete()
+    second.refresh_from_db()
+    assert second.reflection_id is None
 
 
 @pytest.mark.django_db
