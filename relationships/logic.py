@@ -98,16 +98,17 @@ def faded_values(
 ) -> Regard:
     """`faded` of an opinion given as its stored values, `since` ticks after its last contact
     (for reads of tens of thousands of opinions a tick: no `Stored` to build first)."""
-    if since <= 0:
-        return Regard(affinity, trust, familiarity)
     keep, known = fading(since, affinity_half_life, familiarity_half_life)
     return Regard(affinity=affinity * keep, trust=trust * keep, familiarity=familiarity * known)
 
 
 @lru_cache(maxsize=4096)
 def fading(since: int, affinity_half_life: float, familiarity_half_life: float) -> tuple[float, float]:
-    """What is kept of affinity and trust, and of familiarity, `since` ticks without contact
-    (a tick's opinions share a few hundred distinct ages: each worked out once)."""
+    """What is kept of affinity and trust, and of familiarity, `since` ticks without contact:
+    all of it at the contact's own tick or before (a tick's opinions share a few hundred
+    distinct ages: each worked out once)."""
+    if since <= 0:
+        return 1.0, 1.0
     return 0.5 ** (since / affinity_half_life), 0.5 ** (since / familiarity_half_life)
 
 

@@ -116,9 +116,8 @@ def affinities_between(holders: list[int], others: list[int], *, tick: int) -> d
     for holder, other, affinity, last_contact in rows:
         if other in wanted:
             # `fade(...).affinity`, of the affinity alone (a tick reads every NPC's opinions)
-            since = tick - last_contact
-            faded_affinity = affinity * fading(since, half_life, familiarity_half_life)[0] if since > 0 else affinity
-            affinities.setdefault(holder, {})[other] = faded_affinity
+            keep, _ = fading(tick - last_contact, half_life, familiarity_half_life)
+            affinities.setdefault(holder, {})[other] = affinity * keep
     return affinities
 
 

@@ -23,7 +23,16 @@ from relationships.logic import (
     siding_contacts,
 )
 from relationships.models import Relationship
-from relationships.selectors import NOTABLE, acquaintance_density, regards_for, relationships_of, stored_for_pairs
+from relationships.selectors import (
+    NOTABLE,
+    acquaintance_density,
+    affinities_between,
+    fade,
+    fond_regards_for,
+    regards_for,
+    relationships_of,
+    stored_for_pairs,
+)
 from relationships.services import relationships_from_events, relationships_write
 from tests.factories import CharacterFactory, LocationFactory, PathFactory, PlayerFactory, WorldClockFactory
 from world.autonomy.actions import apply_decision
@@ -172,6 +181,47 @@ def test_fading_is_seen_by_every_reader(town):
     # the next contact starts from the faded opinion, not from the stored one
     relationships_write({(a.pk, b.pk): Regard(familiarity=0.01)}, tick=2000)
     assert Relationship.objects.get(character=a, other=b).affinity == pytest.approx(much_later.affinity, abs=1e-3)
+
+
+def test_every_reader_fades_an_opinion_to_the_last_bit_as_the_half_lives_say(town, settings):
+    """`fade` and the tick's bulk readers (`regards_for`, `fond_regards_for`,
+    `affinities_between`, which fade stored values without building a `Stored` a row, each
+    age's fading worked out once) give exactly what the half-lives say: before, at and long
+    after the last contact."""
+    settings.RELATIONSHIP_AFFINITY_HALF_LIFE_TICKS, settings.RELATIONSHIP_FAMILIARITY_HALF_LIFE_TICKS = 96.0, 480.0
+
+    def by_the_half_lives(r, tick: int) -> Regard:
+        since = max(0, tick - r.last_contact_tick)
+        if since == 0:
+            return Regard(r.affinity, r.trust, r.familiarity)
+        keep, known = 0.5 ** (since / 96.0), 0.5 ** (since / 480.0)
+        return Regard(r.affinity * keep, r.trust * keep, r.familiarity * known)
+
+    a, b, c = town["people"]
+    stored = [(a, b, 0.83, -0.41, 0.67, 40), (a, c, -0.37, 0.29, 0.9, 7), (b, a, 0.61, 0.12, 0.33, 0)]
+    rows = [
+        Relationship.objects.create(
+            character=holder, other=other, affinity=affinity, trust=trust, familiarity=familiarity,
+            last_contact_tick=contact,
+        )
+        for holder, other, affinity, trust, familiarity, contact in stored
+    ]  # fmt: skip
+    for tick in (0, 7, 40, 41, 333, 5000):
+        expected = {(r.character_id, r.other_id): by_the_half_lives(r, tick) for r in rows}
+        assert {
+            pair: fade(Stored(Regard(r.affinity, r.trust, r.familiarity), r.last_contact_tick), tick=tick)
+            for pair, r in zip(expected, rows, strict=True)
+        } == expected
+        regards = regards_for([a.pk, b.pk], tick=tick)
+        assert {(h, o): regard for h, found in regards.items() for o, regard in found.items()} == expected
+        fond = fond_regards_for([a.pk, b.pk], at_least=0.0, tick=tick)
+        assert {(h, o): r for h, found in fond.items() for o, r in found.items()} == {
+            pair: regard for pair, regard in expected.items() if regard.affinity >= 0.0
+        }
+        liking = affinities_between([a.pk, b.pk], [a.pk, b.pk, c.pk], tick=tick)
+        assert {(h, o): v for h, found in liking.items() for o, v in found.items()} == {
+            pair: regard.affinity for pair, regard in expected.items()
+        }
 
 
 def test_being_told_of_someone_makes_them_known_and_the_tellers_liking_colours_it():
