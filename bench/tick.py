@@ -94,7 +94,14 @@ def celery_workers(processes: int, batch_size: int) -> Iterator[None]:
 
     parts = urlsplit(os.environ["DATABASE_URL"])
     database_url = urlunsplit((parts.scheme, parts.netloc, "/" + connection.settings_dict["NAME"], parts.query, ""))
-    env = {**os.environ, "DATABASE_URL": database_url, "TICK_BATCH_SIZE": str(batch_size), "PYTHONUNBUFFERED": "1"}
+    # The worker's "ready." line is logged at INFO: the bench's quieter LOG_LEVEL would hide it.
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "TICK_BATCH_SIZE": str(batch_size),
+        "PYTHONUNBUFFERED": "1",
+        "LOG_LEVEL": "INFO",
+    }
     log = Path(tempfile.gettempdir()) / f"bench-tick-worker-{os.getpid()}.log"
     command = [sys.executable, "-m", "celery", "-A", "htrae", "worker", f"--concurrency={processes}", "--loglevel=INFO"]
     with log.open("w") as output:
