@@ -279,7 +279,7 @@ MEASURES = ("feeling", "tone", "both")  # whose mood a pattern weighs: one's own
 def _evidence(subject: Subject, records: list[MemoryRecord]) -> dict[str, Evidence]:
     """What `records` say about `subject`, by each of the MEASURES. All but the valence and
     its consistency is the same for the three, so it is worked out once: a reflecting tick at
-    10,000 NPCs weighs some 100,000 subjects."""
+    10,000 NPCs weighs tens of thousands of subjects."""
     feelings, tones, both = [], [], []
     for record in records:
         felt, toned = valence(record.feeling), valence(record.tone)
