@@ -182,8 +182,10 @@ def _concerning(index: dict, views: list[EventView], me: Perceiver) -> list[Even
     words are always heard: they may name `me`."""
     around = index["place"].get((me.kind, me.location_id), ())
     if me.kind != "spectra" and len(around) > WITNESS_NOTICED:
-        start = (me.id * 7) % len(around)  # each notices its own handful, the same in a replay
-        noticed = [*around[start:], *around[:start]][:WITNESS_NOTICED]
+        # each notices its own handful, the same in a replay: the next WITNESS_NOTICED deeds
+        # from its own starting point, wrapping round (picked, not copied out of the crowd)
+        crowd, start = len(around), (me.id * 7) % len(around)
+        noticed = [around[(start + offset) % crowd] for offset in range(WITNESS_NOTICED)]
         around = {*noticed, *index["spoken"].get((me.kind, me.location_id), ())}
     positions = {*index["person"].get(me.id, ()), *around, *index["place"].get((me.kind, None), ())}
     return [views[position] for position in sorted(positions)]

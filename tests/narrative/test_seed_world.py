@@ -8,6 +8,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from memory.models import Memory
 from narrative.models import Faction, FactionRelation, LoreEntry, Quest
@@ -128,6 +129,25 @@ def test_generated_npcs_are_added_in_batches_with_unique_slugs(seeded_world):
     assert generated.values("slug").distinct().count() == 260
     assert set(generated.values_list("location_id", flat=True)) <= set(Location.objects.values_list("id", flat=True))
     assert all(npc.personality and npc.goals for npc in generated[:20])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's statistics are PostgreSQL's")
+def test_the_planner_knows_the_grown_world_as_soon_as_the_npcs_are_added(seeded_world):
+    """Planned as the seed world's few dozen characters, the first ticks of a world grown to
+    100,000 read it with plans made for 27 rows, until autovacuum came by."""
+
+    def characters_the_planner_counts() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'world_character'::regclass")
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE world_character")
+    assert characters_the_planner_counts() < 100
+
+    generated_npcs_add(count=3000)
+
+    assert characters_the_planner_counts() == Character.objects.count()
 
 
 def test_generated_npcs_follow_the_world_seed(seeded_world):

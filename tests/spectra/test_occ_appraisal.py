@@ -409,6 +409,28 @@ def test_in_a_crowd_an_npc_takes_in_a_handful_of_deeds_but_all_its_own_and_every
     assert _concerning(_concern_index(quiet), quiet, npc()) == quiet
 
 
+def test_an_npc_picks_its_handful_of_a_crowds_deeds_without_going_through_the_crowd():
+    """Each NPC of a crowd of thousands takes in its handful: copying the crowd's deeds for
+    each one of them made the tick quadratic in crowding (a tenth of feelings at 100,000 NPCs)."""
+    from spectra.feelings import WITNESS_NOTICED, _concerning
+
+    class Crowd(list):  # the place's deeds; going through them all, or slicing them, is the bug
+        def __iter__(self):
+            raise AssertionError("went through the whole crowd")
+
+        def __getitem__(self, at):
+            if isinstance(at, slice):
+                raise AssertionError("copied the crowd")
+            return super().__getitem__(at)
+
+    deeds = [EventView("NPC_TALKED", 100 + n, HERE, {"listener_id": 200 + n}) for n in range(1000)]
+    index = _concern_index(deeds)
+    index["place"][("npc", HERE)] = Crowd(index["place"][("npc", HERE)])
+    me = npc(id=2141)  # starts at 2141 * 7 % 1000 = 987: its handful wraps round to the crowd's first deeds
+    assert _concerning(index, deeds, me) == sorted([*deeds[987:], *deeds[:3]], key=deeds.index)
+    assert len(_concerning(index, deeds, me)) == WITNESS_NOTICED
+
+
 def test_achieving_or_failing_ones_goal_is_felt(shipped):
     me = npc()
     achieved = appraise(event("GOAL_ACHIEVED", actor_id=ME, title="Forge a prism"), me, shipped)
