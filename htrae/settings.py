@@ -393,6 +393,8 @@ RELATIONSHIP_HEARSAY_SWAY = env.float("RELATIONSHIP_HEARSAY_SWAY", default=0.2)
 # who like the wronged one at least RELATIONSHIP_SIDING_LIKING.
 RELATIONSHIP_SIDING_SWAY = env.float("RELATIONSHIP_SIDING_SWAY", default=0.3)
 RELATIONSHIP_SIDING_LIKING = env.float("RELATIONSHIP_SIDING_LIKING", default=0.2)
+if RELATIONSHIP_SIDING_LIKING <= 0:  # the indifferent stay so: a bystander with no opinion never takes sides
+    raise ImproperlyConfigured(f"RELATIONSHIP_SIDING_LIKING must be above 0, not {RELATIONSHIP_SIDING_LIKING}.")
 RELATIONSHIP_ACQUAINTED_FAMILIARITY = env.float("RELATIONSHIP_ACQUAINTED_FAMILIARITY", default=0.1)
 
 # --- Dialogue ---------------------------------------------------------------------------

@@ -97,6 +97,23 @@ def fond_regards_for(character_ids: list[int], *, at_least: float, tick: int) ->
     return regards
 
 
+def admirers_of(people: list[int], *, at_least: float, tick: int) -> dict[int, dict[int, float]]:
+    """Person → who likes them `at_least` at `tick` → that affinity (one query, off the
+    (other, character) index; `at_least` > 0: fading only brings affinity towards 0, so the
+    stored value picks the rows). Those who like a wronged person, asked of the person, not of
+    everyone standing by: a crowd of thousands watches every wrong done in it."""
+    if not people:
+        return {}
+    rows = (
+        Relationship.objects.filter(other_id__any=people, affinity__gte=at_least).order_by("id").values_list(*_OPINION)
+    )
+    admirers: dict[int, dict[int, float]] = {}
+    for holder, other, regard in _faded_opinions(rows, tick=tick):
+        if regard.affinity >= at_least:
+            admirers.setdefault(other, {})[holder] = regard.affinity
+    return admirers
+
+
 def affinities_between(holders: list[int], others: list[int], *, tick: int) -> dict[int, dict[int, float]]:
     """What each of `holders` thinks of each of `others` it knows: affinity faded to `tick`
     (one query; for appraising the people in a tick's events)."""

@@ -20,7 +20,7 @@ from relationships.logic import (
     wronged,
 )
 from relationships.models import Relationship
-from relationships.selectors import fade, rules_load, stored_for_pairs
+from relationships.selectors import admirers_of, rules_load, stored_for_pairs
 from world.autonomy.state import Regard
 from world.locks import mind_writer, retrying
 from world.models import Character, GameEvent
@@ -96,18 +96,30 @@ def _hearsay(events) -> dict:
 
 def _siding(events, views: list[EventView], places: dict[int, list[int]] | None, *, tick: int) -> dict:
     """Witnesses' opinions of the wrongs done before them (`places`: place → who is there;
-    None: looked up, one query). One query for the witnesses' liking, none without a wrong."""
+    None: looked up, one query). Only those who like the wronged one enough take sides, so
+    they are asked for first: those who like each wronged one (one query), then which of them
+    stood where the wrong was done. None without a wrong."""
     wrongs = [index for index, view in enumerate(views) if wronged(view) is not None]
     if not wrongs:
         return {}
+    threshold = settings.RELATIONSHIP_SIDING_LIKING
+    admirers = admirers_of(sorted({wronged(views[index]) for index in wrongs}), at_least=threshold, tick=tick)
+    if not admirers:
+        return {}
+    wrong_places = {events[index].location_id for index in wrongs}
     if places is None:
-        places = _who_is_where(location_ids={events[index].location_id for index in wrongs})
-    witnesses = {index: places.get(events[index].location_id, []) for index in wrongs}
-    pairs = sorted({(witness, wronged(views[index])) for index in wrongs for witness in witnesses[index]})
-    liking = {pair: fade(stored, tick=tick).affinity for pair, stored in stored_for_pairs(pairs).items()}
-    return siding_contacts(
-        views, witnesses, liking, sway=settings.RELATIONSHIP_SIDING_SWAY, threshold=settings.RELATIONSHIP_SIDING_LIKING
-    )
+        places = _who_is_where(location_ids=wrong_places)
+    present = {place: set(places.get(place, ())) for place in wrong_places}
+    witnesses = {
+        index: [
+            admirer
+            for admirer in admirers.get(wronged(views[index]), {})
+            if admirer in present[events[index].location_id]
+        ]
+        for index in wrongs
+    }
+    liking = {(admirer, person): affinity for person, held in admirers.items() for admirer, affinity in held.items()}
+    return siding_contacts(views, witnesses, liking, sway=settings.RELATIONSHIP_SIDING_SWAY, threshold=threshold)
 
 
 def relationships_from_events(events: list[GameEvent]) -> int:

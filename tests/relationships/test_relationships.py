@@ -2,6 +2,7 @@
 avoiding in the pure decision, the talk's tone, the player's own in the API (and nobody
 else's), the seed's starting pairs, and constant queries."""
 
+import os
 import random
 
 import pytest
@@ -282,15 +283,58 @@ def test_a_quarrel_before_a_friend_makes_two_rivals(town):
     from world.models import GameEvent
 
     a, b, c = town["people"]
-    bystander = CharacterFactory(location=town["square"])
+    bystander, lukewarm = CharacterFactory(location=town["square"]), CharacterFactory(location=town["square"])
     Relationship.objects.create(character=c, other=b, affinity=0.7, familiarity=0.5, last_contact_tick=0)
+    Relationship.objects.create(character=lukewarm, other=b, affinity=0.15, familiarity=0.5, last_contact_tick=0)
+    # a friend who was not there hears nothing of it
+    Relationship.objects.create(character=town["loner"], other=b, affinity=0.9, familiarity=0.5, last_contact_tick=0)
     event = GameEvent.objects.create(
         type="NPC_CONFRONTED", actor=a, location=town["square"], tick=1, payload={"target_id": b.pk}
     )
     relationships_from_events([event])
     assert Relationship.objects.get(character=b, other=a).affinity < 0
     assert Relationship.objects.get(character=c, other=a).affinity < 0
-    assert not Relationship.objects.filter(character=bystander, other=a).exists()
+    for unmoved in (bystander, lukewarm, town["loner"]):
+        assert not Relationship.objects.filter(character=unmoved, other=a).exists()
+
+
+@pytest.mark.django_db
+def test_those_who_like_a_person_are_read_off_the_person_faded_to_the_tick(settings, django_assert_num_queries):
+    """Siding asks who likes the wronged ones, not what everyone in a crowd thinks of them."""
+    from relationships.selectors import admirers_of
+
+    settings.RELATIONSHIP_AFFINITY_HALF_LIFE_TICKS = 10
+    place = LocationFactory()
+    ann, bo, cy, di = (CharacterFactory(location=place) for _ in range(4))
+    for holder, other, affinity, contact in (
+        (ann, bo, 0.5, 100),
+        (cy, bo, 0.5, 90),
+        (di, bo, 0.15, 100),
+        (bo, ann, 0.9, 100),
+    ):
+        Relationship.objects.create(character=holder, other=other, affinity=affinity, last_contact_tick=contact)
+
+    with django_assert_num_queries(1):
+        admirers = admirers_of([bo.id, cy.id], at_least=0.2, tick=100)
+
+    # cy's liking has faded to 0.25 since tick 90 (one half-life); di's was never enough; bo's is of ann
+    assert admirers == {bo.id: {ann.id: 0.5, cy.id: pytest.approx(0.25)}}
+    assert admirers_of([bo.id], at_least=0.3, tick=100) == {bo.id: {ann.id: 0.5}}
+    assert admirers_of([], at_least=0.2, tick=100) == {}
+
+
+def test_a_siding_threshold_that_would_move_the_indifferent_is_refused():
+    import subprocess
+    import sys
+
+    settings_check = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "htrae.settings", "RELATIONSHIP_SIDING_LIKING": "0"},
+        capture_output=True,
+        text=True,
+    )
+    assert settings_check.returncode != 0
+    assert "RELATIONSHIP_SIDING_LIKING must be above 0" in settings_check.stderr
 
 
 def test_gossip_off_the_tick_reaches_the_listeners_opinion(town):
