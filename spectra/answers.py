@@ -41,7 +41,16 @@ from spectra.understanding import (
     catalogue_of,
     understand,
 )
-from spectra.wording import is_ended, lower_first, names_mid_sentence, role_of, sentence, sentences_of, shares_run
+from spectra.wording import (
+    is_ended,
+    listed,
+    lower_first,
+    names_mid_sentence,
+    role_of,
+    sentence,
+    sentences_of,
+    shares_run,
+)
 
 if TYPE_CHECKING:
     from spectra.dialogue import DialogueRequest
@@ -203,6 +212,8 @@ class _Composer:
             return [self.pick(self.voice(self.v.NPC_FAREWELLS, self.v.SPECTRA_FAREWELLS))]
         if intent == Intent.THANKS:
             return [self.pick(self.voice(self.v.NPC_THANKS, self.v.SPECTRA_THANKS))]
+        if heard.wants_company:
+            return self._company()
         if intent == Intent.FEELINGS:
             return self._feelings()
         if intent == Intent.QUEST:
@@ -263,6 +274,24 @@ class _Composer:
         said = [self.tell.regard(person) for person in chosen]
         if len(said) == 2 and said[1].replace(chosen[1].name, chosen[0].name) == said[0]:
             said[1] = f"And {chosen[1].name}, too."  # not "I like A well enough. I like B well enough."
+        return said
+
+    def _company(self) -> list[str]:
+        """ "Who is here?": the others at the speaker's place, by name (a crowd's first few and
+        how many more), and what it thinks of the one it likes best among them, if anyone."""
+        knowledge = self.knowledge
+        people = [knowledge.get(Kind.PERSON, person_id) for person_id in knowledge.present]
+        people = [person for person in people if person is not None]
+        if not people:
+            return [self.pick(self.voice(self.v.NPC_NO_COMPANY, self.v.SPECTRA_NO_COMPANY))]
+        names = [person.name for person in people]
+        others = knowledge.present_count - len(names)
+        if others > 0:
+            names.append(f"{others} {'other' if others == 1 else 'others'}")
+        said = [self.pick(self.voice(self.v.NPC_COMPANY, self.v.SPECTRA_COMPANY), people=listed(names))]
+        liked = [person for person in people if person.regard is not None and person.regard.affinity >= WHOM_REGARD]
+        if liked:
+            said.append(self.tell.regard(max(liked, key=lambda person: (person.regard.affinity, -person.id))))
         return said
 
     def _belief(self) -> str:

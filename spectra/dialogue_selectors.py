@@ -12,7 +12,7 @@ steps.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
 
 from htrae.text import content_words
 from narrative.factions.selectors import relation_standings
@@ -50,7 +50,7 @@ _PEOPLE_LIMIT = 400  # named, quest givers, holders and acquaintances: a speaker
 
 
 def speaker_knowledge_get(*, speaker: Character, player: Character, heard: str, tick: int) -> Knowledge:
-    """What `speaker` knows to answer `player`, who said `heard` (sixteen queries at most)."""
+    """What `speaker` knows to answer `player`, who said `heard` (seventeen queries at most)."""
     places = tuple(
         PlaceFact(id=row[0], name=row[1], region=row[2], description=row[3])
         for row in Location.objects.order_by("id").values_list("id", "name", "region", "description")
@@ -92,8 +92,13 @@ def speaker_knowledge_get(*, speaker: Character, player: Character, heard: str, 
         )
     )
     quests, giver_ids = _quests(player=player)
+    present, present_count = _present(speaker=speaker)
     people, player_trust = _people(
-        speaker=speaker, player=player, heard=heard, tick=tick, also=giver_ids | {o.holder_id for o in objects}
+        speaker=speaker,
+        player=player,
+        heard=heard,
+        tick=tick,
+        also=giver_ids | {o.holder_id for o in objects} | set(present),
     )
     return Knowledge(
         speaker_id=speaker.id,
@@ -107,7 +112,27 @@ def speaker_knowledge_get(*, speaker: Character, player: Character, heard: str, 
         objects=objects,
         paths=paths,
         player_trust=player_trust,
+        present=present,
+        present_count=present_count,
     )
+
+
+PRESENT_NAMED = 4  # "who is here?" in a crowd: the first few by name, then how many more
+
+
+def _present(*, speaker: Character) -> tuple[tuple[int, ...], int]:
+    """Who else stands where the speaker does, players aside: the first PRESENT_NAMED, those
+    it knows best first, and how many there are in all (one query, however big the crowd)."""
+    known = Relationship.objects.filter(character_id=speaker.id, other_id=OuterRef("id")).values("familiarity")[:1]
+    rows = list(
+        Character.objects.filter(location_id=speaker.location_id, is_active=True)
+        .exclude(kind=Character.Kind.PLAYER)
+        .exclude(id=speaker.id)
+        .annotate(known=Subquery(known), crowd=Window(Count("id")))
+        .order_by(F("known").desc(nulls_last=True), "id")
+        .values_list("id", "crowd")[:PRESENT_NAMED]
+    )
+    return tuple(row[0] for row in rows), (rows[0][1] if rows else 0)
 
 
 def _people(
@@ -122,18 +147,21 @@ def _people(
         if len(word) >= 5:  # "the lamplighter": who they are, not their name
             named |= Q(description__icontains=word)
     opinions = Relationship.objects.filter(character_id=speaker.id).values("other_id")
-    wanted = Q(id__in=sorted(i for i in also if i)) | Q(id__in=opinions) | Q(kind=Character.Kind.SPECTRA)
+    asked_for = Q(id__in=sorted(i for i in also if i)) | Q(kind=Character.Kind.SPECTRA)
     if named:
-        wanted |= named
+        asked_for |= named
     rows = (
-        Character.objects.filter(wanted)
+        Character.objects.filter(asked_for | Q(id__in=opinions))
         .exclude(kind=Character.Kind.PLAYER)
-        .order_by("id")
+        # a speaker who knows more than _PEOPLE_LIMIT people still knows those the line names,
+        # those it stands with and the quest givers: they come first
+        .annotate(acquaintance=Case(When(asked_for, then=Value(1)), default=Value(2)))
+        .order_by("acquaintance", "id")
         .values_list("id", "name", "kind", "description", "faction_id", "location_id", "emotional_state")[
             :_PEOPLE_LIMIT
         ]
     )
-    rows = list(rows)
+    rows = sorted(rows)  # by id, as they always were: the order ties are broken in
     regards = {
         other: fade(Stored(StoredRegard(affinity, trust, familiarity), last_contact), tick=tick)
         for other, affinity, trust, familiarity, last_contact in Relationship.objects.filter(

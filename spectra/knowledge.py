@@ -141,6 +141,10 @@ class Knowledge:
     objects: tuple[ObjectFact, ...] = ()
     paths: tuple[PathFact, ...] = ()
     player_trust: float = 0.0  # how far the speaker trusts the player (secrets need SECRET_TRUST)
+    # Who else stands at the speaker's place (players aside): the first few, those it knows
+    # best first (each among `people`), and how many there are in all.
+    present: tuple[int, ...] = ()
+    present_count: int = 0
     # A lookup by (kind, id), built on first use; `dataclasses.replace` starts a fresh one.
     _index: dict = field(default_factory=dict, compare=False, repr=False, init=False)
 

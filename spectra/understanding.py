@@ -63,6 +63,7 @@ class Understanding:
     asks_about_self: bool = False  # "you", "yourself": the speaker is the subject
     wants_news: bool = False  # "what's the news?": what the speaker heard lately
     wants_story: bool = False  # "tell me a story": any tale the speaker knows
+    wants_company: bool = False  # "who is here?": who else stands where the speaker does
     follow_up: bool = False  # it leaned on the previous line
     said: str = ""  # the line, normalised, without the names it calls anyone by
 
@@ -153,6 +154,10 @@ _REQUEST = _patterns(
     r"\bi (?:need|want) (?:you|your)\b",
 )
 _NEWS = _patterns(r"\b(?:news|rumou?rs?|gossip|word on the)\b", r"\bwhat(?:'s| is) (?:new|happening|going on)\b")
+_COMPANY = _patterns(
+    r"\bwho(?:'s| is| are)?(?: else)?(?: is)? (?:here|around|present|in here|with (?:you|us))\b",
+    r"\b(?:any|some)(?:one|body)(?: else)? (?:here|around)\b",
+)
 _STORY = _patterns(r"\b(?:a|any|some) (?:story|stories|tale|tales|legend|legends|myth|myths)\b")
 _FOLLOW_UP = _patterns(r"^(?:and|but|so|then)\b", r"^(?:what|how) about\b", r"^and what about\b")
 _PRONOUN = re.compile(r"\b(?:it|its|him|he|his|she|her|them|they|their|there|that place|that one|those)\b")
@@ -398,5 +403,6 @@ def understand(
         follow_up=follow_up,
         wants_news=not entities and bool(_NEWS.search(text)),
         wants_story=not entities and bool(_STORY.search(text)),
+        wants_company=not entities and bool(_COMPANY.search(text)),
         said=text,
     )

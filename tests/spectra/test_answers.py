@@ -35,12 +35,13 @@ from spectra.voices import (
     NPC_DONT_KNOW,
     NPC_INTRODUCTIONS,
     NPC_NO_AIM,
+    NPC_NO_COMPANY,
     NPC_NO_ONE,
     NPC_SECRET_KEPT,
 )
 from spectra.wording import in_own_voice
 from tests.factories import CharacterFactory, LocationFactory, PlayerFactory
-from world.models import Character, Location
+from world.models import Character, Location, WorldObject
 from world.models import Path as MapPath
 from world.services import player_action_apply
 
@@ -105,6 +106,22 @@ def test_answers_come_from_the_knowledge():
     assert "the dimming lamps" in compose_reply(a_request("Any work for me?")).lower()
     # Cloudbreak is reached by the one-way path: no way back is promised.
     assert "no road" in compose_reply(a_request("Where is the Commons?", knowledge=_at(TOWN, 4)))
+
+
+def test_who_is_here_names_those_present_a_crowds_first_few_and_how_many_more():
+    liked = PersonFact(10, "Mags Ferren", place_id=1, regard=Regard(0.6, 0.5))
+    town = replace(TOWN, people=(*TOWN.people, liked), present=(10, 8), present_count=2)
+    reply = compose_reply(a_request("Who is here?", knowledge=town))
+    assert "Mags Ferren and Varo Kesh" in reply
+    assert "very fond of Mags Ferren" in reply  # the one it likes best; none of Varo, whom it can't abide
+    assert "Varo Kesh" not in reply.split("Mags Ferren and Varo Kesh", 1)[1]
+
+    crowd = replace(town, present_count=42)
+    assert "Mags Ferren, Varo Kesh and 40 others" in compose_reply(a_request("Who else is around?", knowledge=crowd))
+    assert "and 1 other." in compose_reply(a_request("Anyone here?", knowledge=replace(town, present_count=3)))
+
+    alone = compose_reply(a_request("Is anyone here?", knowledge=TOWN))
+    assert any(line.format(listener="Wren") in alone for line in NPC_NO_COMPANY)
 
 
 def _at(knowledge: Knowledge, place_id: int) -> Knowledge:
@@ -299,7 +316,64 @@ def test_the_knowledge_costs_the_same_queries_however_big_the_world(seeded_world
     with django_assert_max_num_queries(len(small.captured_queries)):
         bigger = speaker_knowledge_get(speaker=speaker, player=player, heard="Where is Oren Vael? Who is Mags?", tick=3)
         conversation_turns_get(speaker_id=speaker.id, player_id=player.id, heard="hi")
-    assert len(bigger.places) == len(knowledge.places) + 30 and len(small.captured_queries) <= 17
+    assert len(bigger.places) == len(knowledge.places) + 30 and len(small.captured_queries) <= 18
+
+
+def test_who_is_here_is_answered_with_those_at_the_place_it_knows_best_first(seeded_world):
+    halden = Character.objects.get(slug="halden-roe")
+    here = halden.location
+    Character.objects.exclude(id=halden.id).filter(location=here).update(
+        location=Location.objects.exclude(id=here.id).first()
+    )
+    strangers = [CharacterFactory(name=f"Stranger {n}", location=here) for n in range(5)]
+    friend = CharacterFactory(name="Wenna Dell", location=here)
+    CharacterFactory(name="Away Ansel", location=Location.objects.exclude(id=here.id).first())
+    from relationships.models import Relationship
+
+    Relationship.objects.create(character=halden, other=friend, affinity=0.8, familiarity=0.9, last_contact_tick=5)
+    player = PlayerFactory(name="Tamar", location=here)
+
+    knowledge = speaker_knowledge_get(speaker=halden, player=player, heard="Who is here?", tick=5)
+    assert knowledge.present == (friend.id, *(stranger.id for stranger in strangers[:3]))
+    assert knowledge.present_count == 6  # neither the speaker nor the player nor the one away
+
+    event = reply_to_player(
+        speaker_id=halden.id,
+        player_id=player.id,
+        heard="Who is here?",
+        location_id=here.id,
+        tick=5,
+        in_reply_to_request_id="who-1",
+    )
+    text = event.payload["text"]
+    assert "Wenna Dell, Stranger 0, Stranger 1, Stranger 2 and 2 others" in text and "fond of Wenna Dell" in text
+    assert "Away Ansel" not in text and "Tamar," not in text.split(":", 1)[-1]
+
+
+def test_a_speaker_who_knows_a_crowd_still_knows_whom_the_line_names_and_who_stands_by(seeded_world, monkeypatch):
+    from relationships.models import Relationship
+    from spectra import dialogue_selectors
+
+    monkeypatch.setattr(dialogue_selectors, "_PEOPLE_LIMIT", 3)
+    halden = Character.objects.get(slug="halden-roe")
+    elsewhere = Location.objects.exclude(id=halden.location_id).first()
+    Character.objects.exclude(id=halden.id).filter(location_id=halden.location_id).update(location=elsewhere)
+    # quest givers and holders come first too; not what this is about
+    WorldObject.objects.update(holder=None)
+    Quest.objects.update(giver=None)
+    for n in range(5):  # acquaintances enough to fill the limit, all older than the two below
+        acquaintance = CharacterFactory(name=f"Acquaintance {n}", location=elsewhere)
+        Relationship.objects.create(character=halden, other=acquaintance, affinity=0.2, last_contact_tick=1)
+    CharacterFactory(name="Quenby Marsh", location=elsewhere)
+    CharacterFactory(name="Ottilie Fane", location=halden.location)
+    player = PlayerFactory(name="Tamar", location=halden.location)
+
+    knowledge = speaker_knowledge_get(speaker=halden, player=player, heard="Where is Quenby?", tick=5)
+
+    known = {person.name for person in knowledge.people}
+    assert known == {"Quenby Marsh", "Ottilie Fane", "Spectra"}
+    assert not any(name.startswith("Acquaintance") for name in known)  # the limit leaves no room for them
+    assert [person.id for person in knowledge.people] == sorted(person.id for person in knowledge.people)
 
 
 def test_two_players_asking_the_same_in_the_same_tick_are_answered_differently(seeded_world):

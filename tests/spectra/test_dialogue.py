@@ -9,6 +9,7 @@ import re
 import socket
 import threading
 import time
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -308,12 +309,18 @@ def test_the_api_answers_in_character(fake_api):
 def test_the_api_gets_the_same_knowledge_and_the_conversation_so_far(fake_api):
     provider = OpenAICompatibleProvider(base_url=fake_api.base_url, model="m", timeout_seconds=5, fallback=Canned())
     history = (Turn(True, "Hello!"), Turn(False, "Well met, wren."))
-    request = a_request(heard="Where is the Glass Market?", knowledge=TOWN, history=history)
+    town = replace(TOWN, present=(next(person.id for person in TOWN.people if person.name == "Tamsin Quill"),))
+    request = a_request(heard="Where is the Glass Market?", knowledge=replace(town, present_count=3), history=history)
 
     provider.reply(request)
 
     system, *turns = fake_api.requests[0]["json"]["messages"]
-    for known in ("The Glass Market (Lanternfall", "Tamsin Quill: a young astronomer", "do not repeat"):
+    for known in (
+        "The Glass Market (Lanternfall",
+        "Tamsin Quill: a young astronomer",
+        "Here with you now: Tamsin Quill and 2 more.",
+        "do not repeat",
+    ):
         assert known in system["content"], system["content"]
     assert turns == [
         {"role": "user", "content": "Hello!"},

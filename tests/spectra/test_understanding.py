@@ -155,3 +155,23 @@ def test_a_call_to_someone_else_is_the_address_not_the_subject():
 def test_a_greeting_that_calls_someone_still_greets():
     heard = understand("Hello Oren, where is the Sunspire?", catalogue=CATALOGUE, speaker_names=["Oren Vael", "Oren"])
     assert heard.greets and [(e.kind, e.id) for e in heard.entities] == [(Kind.PLACE, 10)]
+
+
+@pytest.mark.parametrize(
+    ("line", "wants_company"),
+    [
+        ("Who is here?", True),
+        ("Hello, who's here?", True),
+        ("Oren, who else is around?", True),
+        ("Is anyone here?", True),
+        ("Anybody else around?", True),
+        ("Who is with you?", True),
+        ("Who is Oren Vael?", False),
+        ("Who are you?", False),
+        ("Where is here?", False),
+        ("Who is here from the Glasswright Guild?", False),  # about the Guild: a name leads
+    ],
+)
+def test_asking_who_is_here_is_asking_for_company(line, wants_company):
+    heard = understand(line, catalogue=CATALOGUE, speaker_names=["Oren Vael", "Oren"])
+    assert heard.wants_company is wants_company
