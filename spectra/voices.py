@@ -352,8 +352,9 @@ SPECTRA_NO_ONE = ("No one yet, not truly; I am still learning who is who.",)
 # "Who is here?": {people} is a list of names ("Mara Venn, Oskar Bell and 40 others").
 NPC_COMPANY = ("Here with us: {people}.", "Looking about, I see {people}.", "There's {people}, for a start.")
 SPECTRA_COMPANY = ("Around us shine {people}.", "I see {people} here, each in a light of their own.")
-NPC_NO_COMPANY = ("Just you and me, {listener}.", "No one but the two of us, it seems.")
-SPECTRA_NO_COMPANY = ("Only you and I, {listener}, and the light between us.",)
+# (no {listener}: an opener may already have named them)
+NPC_NO_COMPANY = ("Just you and me, it seems.", "No one but the two of us.", "Only us two, for now.")
+SPECTRA_NO_COMPANY = ("Only you and I, and the light between us.",)
 NPC_NO_AIM = (
     "Nothing in particular just now; I take the day as it comes.",
     "Not much, truth be told. I'm between one thing and the next.",

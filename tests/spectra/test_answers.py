@@ -121,7 +121,7 @@ def test_who_is_here_names_those_present_a_crowds_first_few_and_how_many_more():
     assert "and 1 other." in compose_reply(a_request("Anyone here?", knowledge=replace(town, present_count=3)))
 
     alone = compose_reply(a_request("Is anyone here?", knowledge=TOWN))
-    assert any(line.format(listener="Wren") in alone for line in NPC_NO_COMPANY)
+    assert any(line in alone for line in NPC_NO_COMPANY) and alone.count("Wren") <= 1
 
 
 def _at(knowledge: Knowledge, place_id: int) -> Knowledge:
