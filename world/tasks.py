@@ -21,6 +21,7 @@ from datetime import datetime
 
 from celery import shared_task
 
+from htrae.collector import cyclic_collection_paused
 from htrae.outage import is_outage, log_outage
 from world.consequences import EVENT_CONSEQUENCES_TASK, event_consequences
 from world.history import history_prune_after_tick
@@ -80,7 +81,8 @@ def step_world_tick(expected_tick: int) -> dict:
 def plan_tick_share(*, tick: int, seed: int, world_time: str, batches: list[list[int]]) -> list | None:
     """A share of a tick's batches, planned for the tick's coordinator (world.tick_fanout).
     Its result is read back (track_started: the coordinator can tell queued from started)."""
-    return share_plan(tick=tick, seed=seed, world_time=datetime.fromisoformat(world_time), batches=batches)
+    with cyclic_collection_paused():  # see htrae.collector
+        return share_plan(tick=tick, seed=seed, world_time=datetime.fromisoformat(world_time), batches=batches)
 
 
 # `event_consequences` is defined beside what schedules it (defined here, it would need

@@ -39,6 +39,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from htrae.collector import cyclic_collection_paused
 from htrae.metrics import tick_observe
 from htrae.vocabulary import EventType
 from world.autonomy.perception import world_snapshot_load
@@ -151,17 +152,18 @@ def run_tick(
             raise TickCancelled
 
     try:
-        result = retrying(
-            lambda: _run_tick_once(
-                started=started,
-                force=force,
-                expected_tick=expected_tick,
-                batch_size=batch_size or settings.TICK_BATCH_SIZE,
-                close_channel_pools=close_channel_pools,
-                checkpoint=checkpoint,
-            ),
-            what="the tick",
-        )
+        with cyclic_collection_paused():  # see htrae.collector
+            result = retrying(
+                lambda: _run_tick_once(
+                    started=started,
+                    force=force,
+                    expected_tick=expected_tick,
+                    batch_size=batch_size or settings.TICK_BATCH_SIZE,
+                    close_channel_pools=close_channel_pools,
+                    checkpoint=checkpoint,
+                ),
+                what="the tick",
+            )
     except TickCancelled:
         logger.info("tick cancelled before commit; rolled back")
         result = TickResult(tick=None, skipped="cancelled")
