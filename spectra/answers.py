@@ -5,10 +5,10 @@ entities named, leaning on the conversation so far for "and what about ...?" or 
 it?"), has the facts it asks for told from the speaker's `Knowledge` (`spectra.telling`:
 where a place is and the way there, who someone is and what the speaker thinks of them, the
 speaker's faction's stance, what a lore entry tells, the quests it gives or the player's next
-step), answers courtesies, how the speaker feels, news and idle remarks itself (its mood,
-memories, beliefs and goals), and says it all in the speaker's voice (`spectra.voices`: the
-mood's openers and phrases; Spectra's light), as the designers' grammar "replies" words them
-(`spectra.reply_grammar`).
+step), answers courtesies, who else is here, how the speaker feels, news and idle remarks
+itself (its mood, memories, beliefs and goals), and says it all in the speaker's voice
+(`spectra.voices`: the mood's openers and phrases; Spectra's light), as the designers'
+grammar "replies" words them (`spectra.reply_grammar`).
 
 The rules it keeps:
 

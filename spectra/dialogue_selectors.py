@@ -5,9 +5,9 @@ conversation so far between the two (`conversation_turns_get`), as the plain dat
 What a speaker knows: every place and road, faction and thing; the people the line may name
 (a coarse filter on its words, the exact match is `spectra.understanding`'s), those who give
 quests and hold things, and everyone the speaker has an opinion of, with that opinion faded
-to now; its own faction's standing toward each faction; the lore (a secret only if the
-speaker has discovered it or is in it); the quests on offer and the player's own, with their
-steps.
+to now; who else stands at its place (`_present`); its own faction's standing toward each
+faction; the lore (a secret only if the speaker has discovered it or is in it); the quests on
+offer and the player's own, with their steps.
 """
 
 from __future__ import annotations

@@ -12,7 +12,10 @@
 - request: asking the speaker to do or give something;
 - chat: anything else.
 
-and the entities it names (`Entity`: a place, person, faction, lore entry, quest or object), by
+Besides the intent: whether it asks the speaker about themself, for news, for a story, or who
+else is here ("who is here?", "anyone around?": `wants_company`).
+
+And the entities it names (`Entity`: a place, person, faction, lore entry, quest or object), by
 name or alias, in any case, whole words only ("Oren", "Vael", "the Guild", "Mags", "Vell").
 A follow-up ("and what about the Guild?", "where is it?") takes the intent or the entities it
 lacks from the previous line (`previous`). A greeting with a question is the question, greeted.
