@@ -279,13 +279,10 @@ class _Composer:
     def _company(self) -> list[str]:
         """ "Who is here?": the others at the speaker's place, by name (a crowd's first few and
         how many more), and what it thinks of the one it likes best among them, if anyone."""
-        knowledge = self.knowledge
-        people = [knowledge.get(Kind.PERSON, person_id) for person_id in knowledge.present]
-        people = [person for person in people if person is not None]
+        people, others = self.knowledge.company()
         if not people:
             return [self.pick(self.voice(self.v.NPC_NO_COMPANY, self.v.SPECTRA_NO_COMPANY))]
         names = [person.name for person in people]
-        others = knowledge.present_count - len(names)
         if others > 0:
             names.append(f"{others} {'other' if others == 1 else 'others'}")
         said = [self.pick(self.voice(self.v.NPC_COMPANY, self.v.SPECTRA_COMPANY), people=listed(names))]

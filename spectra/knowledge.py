@@ -164,6 +164,12 @@ class Knowledge:
                 self._index.update({(group, fact.id): fact for fact in facts})
         return self._index.get((kind, entity_id))
 
+    def company(self) -> tuple[list[PersonFact], int]:
+        """Who else stands at the speaker's place, as people it knows (`present`), and how many
+        more stand there unnamed."""
+        people = [person for person in (self.get(Kind.PERSON, i) for i in self.present) if person is not None]
+        return people, max(0, self.present_count - len(people))
+
     def place_name(self, place_id: int | None) -> str:
         place = self.get(Kind.PLACE, place_id)
         return place.name if place else ""

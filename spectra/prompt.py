@@ -39,10 +39,9 @@ def knowledge_lines(knowledge: Knowledge, *, speaker_id: int, listener_id: int) 
                 f"- {person.name}: {role_of(person.description) if person.description else 'a local'}; "
                 f"{faction.name if faction else 'no faction'}; at {name_of(person.place_id) or 'somewhere'}; {regard}"
             )
-    present = [knowledge.get(Kind.PERSON, person_id) for person_id in knowledge.present]
-    names = [person.name for person in present if person is not None]
-    if names:
-        others = knowledge.present_count - len(names)
+    present, others = knowledge.company()
+    if present:
+        names = [person.name for person in present]
         lines.append(f"Here with you now: {', '.join(names)}{f' and {others} more' if others > 0 else ''}.")
     else:
         lines.append("No one else is here but the traveller.")
